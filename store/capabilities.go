@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+
+	"github.com/council-components/registry/models"
+)
+
+// ListCapabilities returns capabilities in slug order, optionally of one category.
+func (s *Store) ListCapabilities(ctx context.Context, f models.CapabilityFilter, p models.Page) (models.List[models.Capability], error) {
+	var where func(*gorm.DB) *gorm.DB
+	if f.Category != "" {
+		where = func(q *gorm.DB) *gorm.DB { return q.Where("category = ?", f.Category) }
+	}
+	rows, total, next, err := keyset(s.r.WithContext(ctx), "slug", p, func(r capabilityRow) string { return r.Slug }, where)
+	list := models.List[models.Capability]{Items: make([]models.Capability, len(rows)), Total: total, Next: next}
+	for i, r := range rows {
+		list.Items[i] = r.model()
+	}
+	return list, err
+}
+
+// GetCapability returns one capability.
+func (s *Store) GetCapability(ctx context.Context, slug string) (models.Capability, error) {
+	var row capabilityRow
+	err := s.r.WithContext(ctx).Where("slug = ?", slug).Take(&row).Error
+	return row.model(), notFoundAs(err, "capability", slug)
+}
+
+// CreateCapability stores a new capability; a taken slug is a conflict.
+func (s *Store) CreateCapability(ctx context.Context, in models.CapabilityInput) (models.Capability, error) {
+	var c models.Capability
+	in.Apply(&c)
+	now := s.Now()
+	row := capabilityRow{Slug: c.Slug, Name: c.Name, Category: c.Category, Description: c.Description,
+		LGSLCodes: joinInts(c.LGSLCodes), Version: 1, CreatedAt: now, UpdatedAt: now}
+	err := s.write(ctx, func(tx *gorm.DB) error { return tx.Create(&row).Error })
+	if models.ErrorCode(err) == models.ECONFLICT {
+		return c, models.Errorf(models.ECONFLICT, "capability %q already exists", c.Slug)
+	}
+	return row.model(), err
+}
+
+// UpdateCapability applies in to the capability, guarded by ifVersion like UpdateVendor.
+func (s *Store) UpdateCapability(ctx context.Context, slug string, in models.CapabilityInput, ifVersion *int) (models.Capability, error) {
+	var out models.Capability
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var row capabilityRow
+		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
+			return notFoundAs(err, "capability", slug)
+		}
+		if err := checkVersion(row.Version, ifVersion); err != nil {
+			return err
+		}
+		c := row.model()
+		in.Apply(&c)
+		row.Name, row.Category, row.Description, row.LGSLCodes = c.Name, c.Category, c.Description, joinInts(c.LGSLCodes)
+		row.Version++
+		row.UpdatedAt = s.Now()
+		if err := tx.Save(&row).Error; err != nil {
+			return err
+		}
+		out = row.model()
+		if in.Name != nil { // capability names are part of component search text
+			return reindexComponentsWhere(tx, "components.id IN (SELECT component_id FROM component_capabilities WHERE capability_id = ?)", row.ID)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// DeleteCapability removes a capability no component, adoption or need refers to.
+func (s *Store) DeleteCapability(ctx context.Context, slug string) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
+		var row capabilityRow
+		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
+			return notFoundAs(err, "capability", slug)
+		}
+		var n int64
+		err := tx.Raw(`SELECT (SELECT count(*) FROM component_capabilities WHERE capability_id = ?)
+			+ (SELECT count(*) FROM adoptions WHERE capability_id = ?)
+			+ (SELECT count(*) FROM needs WHERE capability_id = ?)`, row.ID, row.ID, row.ID).Scan(&n).Error
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return models.Errorf(models.ECONFLICT, "capability %q is still used by components, adoptions or needs", slug)
+		}
+		return tx.Delete(&row).Error
+	})
+}

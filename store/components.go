@@ -1,0 +1,340 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/council-components/registry/models"
+)
+
+// ListComponents returns components in slug order, or in relevance order when f.Q is set.
+func (s *Store) ListComponents(ctx context.Context, f models.ComponentFilter, p models.Page) (models.List[models.Component], error) {
+	db := s.r.WithContext(ctx)
+	if f.Q != "" {
+		return s.searchComponents(db, f, p)
+	}
+	rows, total, next, err := keyset(db, "slug", p, func(r componentRow) string { return r.Slug }, componentWhere(f))
+	if err != nil {
+		return models.List[models.Component]{}, err
+	}
+	items, err := componentModels(db, rows)
+	return models.List[models.Component]{Items: items, Total: total, Next: next}, err
+}
+
+// componentWhere narrows a query over components by every filter but Q.
+func componentWhere(f models.ComponentFilter) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		if f.Lifecycle != "" {
+			q = q.Where("components.lifecycle = ?", f.Lifecycle)
+		}
+		if f.Hosting != "" {
+			q = q.Where("components.hosting = ?", f.Hosting)
+		}
+		if f.OpenSource != nil {
+			q = q.Where("components.open_source = ?", *f.OpenSource)
+		}
+		if f.Vendor != "" {
+			q = q.Where("components.vendor_id IN (SELECT id FROM vendors WHERE slug = ?)", f.Vendor)
+		}
+		if f.Capability != "" {
+			q = q.Where(`components.id IN (SELECT cc.component_id FROM component_capabilities cc
+				JOIN capabilities cap ON cap.id = cc.capability_id WHERE cap.slug = ?)`, f.Capability)
+		}
+		if f.Standard != "" {
+			q = q.Where("components.id IN (SELECT component_id FROM component_standards WHERE standard = ?)", f.Standard)
+		}
+		return q
+	}
+}
+
+// GetComponent returns one component with its links and adoption count.
+func (s *Store) GetComponent(ctx context.Context, slug string) (models.Component, error) {
+	db := s.r.WithContext(ctx)
+	var row componentRow
+	if err := db.Where("slug = ?", slug).Take(&row).Error; err != nil {
+		return models.Component{}, notFoundAs(err, "component", slug)
+	}
+	cs, err := componentModels(db, []componentRow{row})
+	if err != nil {
+		return models.Component{}, err
+	}
+	return cs[0], nil
+}
+
+// CreateComponent stores a new component. Unknown vendor, capabilities or
+// dependencies are reported together as unprocessable.
+func (s *Store) CreateComponent(ctx context.Context, in models.ComponentInput) (models.Component, error) {
+	var c models.Component
+	in.Apply(&c)
+	var id int64
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		refs, err := resolveComponentRefs(tx, c)
+		if err != nil {
+			return err
+		}
+		now := s.Now()
+		row := componentRow{Slug: c.Slug, Version: 1, CreatedAt: now, UpdatedAt: now}
+		fillComponentRow(&row, c, refs.vendorID)
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		id = row.ID
+		return writeComponentLinks(tx, id, c, refs)
+	})
+	if models.ErrorCode(err) == models.ECONFLICT {
+		return c, models.Errorf(models.ECONFLICT, "component %q already exists", c.Slug)
+	}
+	if err != nil {
+		return c, err
+	}
+	return s.getComponentByID(ctx, id)
+}
+
+// UpdateComponent applies in to the component, guarded by ifVersion like UpdateVendor.
+func (s *Store) UpdateComponent(ctx context.Context, slug string, in models.ComponentInput, ifVersion *int) (models.Component, error) {
+	var id int64
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var row componentRow
+		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
+			return notFoundAs(err, "component", slug)
+		}
+		if err := checkVersion(row.Version, ifVersion); err != nil {
+			return err
+		}
+		current, err := componentModels(tx, []componentRow{row})
+		if err != nil {
+			return err
+		}
+		c := current[0]
+		in.Apply(&c)
+		refs, err := resolveComponentRefs(tx, c)
+		if err != nil {
+			return err
+		}
+		fillComponentRow(&row, c, refs.vendorID)
+		row.Version++
+		row.UpdatedAt = s.Now()
+		if err := tx.Save(&row).Error; err != nil {
+			return err
+		}
+		id = row.ID
+		return writeComponentLinks(tx, id, c, refs)
+	})
+	if err != nil {
+		return models.Component{}, err
+	}
+	return s.getComponentByID(ctx, id)
+}
+
+// DeleteComponent removes a component nobody has adopted or depends on.
+func (s *Store) DeleteComponent(ctx context.Context, slug string) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
+		var row componentRow
+		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
+			return notFoundAs(err, "component", slug)
+		}
+		var adoptions, dependents int64
+		if err := tx.Model(&adoptionRow{}).Where("component_id = ?", row.ID).Count(&adoptions).Error; err != nil {
+			return err
+		}
+		if adoptions > 0 {
+			return models.Errorf(models.ECONFLICT, "component %q has %d adoption records; mark it retired instead", slug, adoptions)
+		}
+		if err := tx.Table("component_dependencies").Where("depends_on_id = ?", row.ID).Count(&dependents).Error; err != nil {
+			return err
+		}
+		if dependents > 0 {
+			return models.Errorf(models.ECONFLICT, "%d other components depend on %q", dependents, slug)
+		}
+		if err := tx.Exec("DELETE FROM component_search WHERE docid = ?", row.ID).Error; err != nil {
+			return err
+		}
+		return tx.Delete(&row).Error
+	})
+}
+
+func (s *Store) getComponentByID(ctx context.Context, id int64) (models.Component, error) {
+	db := s.w.WithContext(ctx) // read our own write, whatever the read pool has seen
+	var row componentRow
+	if err := db.Take(&row, id).Error; err != nil {
+		return models.Component{}, translate(err)
+	}
+	cs, err := componentModels(db, []componentRow{row})
+	if err != nil {
+		return models.Component{}, err
+	}
+	return cs[0], nil
+}
+
+func fillComponentRow(row *componentRow, c models.Component, vendorID int64) {
+	row.Name, row.Summary, row.Description, row.VendorID = c.Name, c.Summary, c.Description, vendorID
+	row.Licence, row.OpenSource, row.Hosting, row.Pricing, row.Lifecycle = c.Licence, c.OpenSource, c.Hosting, c.Pricing, c.Lifecycle
+	row.URL, row.RepositoryURL, row.DocsURL = c.URL, c.RepositoryURL, c.DocsURL
+}
+
+type componentRefs struct {
+	vendorID      int64
+	capabilityIDs []int64
+	dependsOnIDs  []int64
+}
+
+// resolveComponentRefs turns the slugs a component names into ids, reporting
+// every one that does not exist.
+func resolveComponentRefs(tx *gorm.DB, c models.Component) (componentRefs, error) {
+	var refs componentRefs
+	var p models.Problems
+	vendors, err := idsBySlug(tx, "vendors", []string{c.Vendor})
+	if err != nil {
+		return refs, err
+	}
+	if id, ok := vendors[c.Vendor]; ok {
+		refs.vendorID = id
+	} else {
+		p.Add("vendor", "no vendor has the slug %q", c.Vendor)
+	}
+	caps, err := idsBySlug(tx, "capabilities", c.Capabilities)
+	if err != nil {
+		return refs, err
+	}
+	for _, slug := range c.Capabilities {
+		if id, ok := caps[slug]; ok {
+			refs.capabilityIDs = append(refs.capabilityIDs, id)
+		} else {
+			p.Add("capabilities", "no capability has the slug %q", slug)
+		}
+	}
+	deps, err := idsBySlug(tx, "components", c.DependsOn)
+	if err != nil {
+		return refs, err
+	}
+	for _, slug := range c.DependsOn {
+		if id, ok := deps[slug]; ok {
+			refs.dependsOnIDs = append(refs.dependsOnIDs, id)
+		} else {
+			p.Add("depends_on", "no component has the slug %q", slug)
+		}
+	}
+	return refs, p.ErrWithCode(models.EUNPROCESSABLE, "the request refers to things that do not exist")
+}
+
+// idsBySlug maps each existing slug in table to its id.
+func idsBySlug(tx *gorm.DB, table string, slugs []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	if len(slugs) == 0 {
+		return out, nil
+	}
+	var found []struct {
+		ID   int64
+		Slug string
+	}
+	if err := tx.Table(table).Select("id, slug").Where("slug IN ?", slugs).Scan(&found).Error; err != nil {
+		return nil, err
+	}
+	for _, f := range found {
+		out[f.Slug] = f.ID
+	}
+	return out, nil
+}
+
+// writeComponentLinks replaces the component's capabilities, standards and
+// dependencies, then refreshes its search entry.
+func writeComponentLinks(tx *gorm.DB, id int64, c models.Component, refs componentRefs) error {
+	for _, table := range []string{"component_capabilities", "component_standards", "component_dependencies"} {
+		if err := tx.Exec(fmt.Sprintf("DELETE FROM %s WHERE component_id = ?", table), id).Error; err != nil {
+			return err
+		}
+	}
+	for _, capID := range refs.capabilityIDs {
+		if err := tx.Exec("INSERT INTO component_capabilities (component_id, capability_id) VALUES (?, ?)", id, capID).Error; err != nil {
+			return err
+		}
+	}
+	for _, std := range c.Standards {
+		if err := tx.Exec("INSERT INTO component_standards (component_id, standard) VALUES (?, ?)", id, std).Error; err != nil {
+			return err
+		}
+	}
+	for _, dep := range refs.dependsOnIDs {
+		if err := tx.Exec("INSERT INTO component_dependencies (component_id, depends_on_id) VALUES (?, ?)", id, dep).Error; err != nil {
+			return err
+		}
+	}
+	return reindexComponentsWhere(tx, "components.id = ?", id)
+}
+
+// componentModels converts rows and fills vendor, capabilities, standards,
+// dependencies and adoption counts with one query each.
+func componentModels(db *gorm.DB, rows []componentRow) ([]models.Component, error) {
+	out := make([]models.Component, len(rows))
+	if len(rows) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(rows))
+	index := make(map[int64]int, len(rows))
+	vendorIDs := make([]int64, 0, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+		index[r.ID] = i
+		vendorIDs = append(vendorIDs, r.VendorID)
+		out[i] = models.Component{
+			Slug: r.Slug, Name: r.Name, Summary: r.Summary, Description: r.Description,
+			Licence: r.Licence, OpenSource: r.OpenSource, Hosting: r.Hosting, Pricing: r.Pricing,
+			Lifecycle: r.Lifecycle, URL: r.URL, RepositoryURL: r.RepositoryURL, DocsURL: r.DocsURL,
+			Capabilities: []string{}, Standards: []string{}, DependsOn: []string{},
+			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version,
+		}
+	}
+	vendors := map[int64]string{}
+	var vs []struct {
+		ID   int64
+		Slug string
+	}
+	if err := db.Table("vendors").Select("id, slug").Where("id IN ?", vendorIDs).Scan(&vs).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, v := range vs {
+		vendors[v.ID] = v.Slug
+	}
+	for i, r := range rows {
+		out[i].Vendor = vendors[r.VendorID]
+	}
+	type link struct {
+		ID  int64
+		Val string
+	}
+	fill := func(sql string, into func(*models.Component) *[]string) error {
+		var links []link
+		if err := db.Raw(sql, ids).Scan(&links).Error; err != nil {
+			return translate(err)
+		}
+		for _, l := range links {
+			p := into(&out[index[l.ID]])
+			*p = append(*p, l.Val)
+		}
+		return nil
+	}
+	if err := fill(`SELECT cc.component_id AS id, c.slug AS val FROM component_capabilities cc
+		JOIN capabilities c ON c.id = cc.capability_id WHERE cc.component_id IN ? ORDER BY c.slug`,
+		func(c *models.Component) *[]string { return &c.Capabilities }); err != nil {
+		return nil, err
+	}
+	if err := fill(`SELECT component_id AS id, standard AS val FROM component_standards WHERE component_id IN ? ORDER BY standard`,
+		func(c *models.Component) *[]string { return &c.Standards }); err != nil {
+		return nil, err
+	}
+	if err := fill(`SELECT d.component_id AS id, c.slug AS val FROM component_dependencies d
+		JOIN components c ON c.id = d.depends_on_id WHERE d.component_id IN ? ORDER BY c.slug`,
+		func(c *models.Component) *[]string { return &c.DependsOn }); err != nil {
+		return nil, err
+	}
+	counts, err := countAdoptions(db, "component_id", ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, n := range counts {
+		out[index[id]].AdoptionCount = n
+	}
+	return out, nil
+}

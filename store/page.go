@@ -1,0 +1,45 @@
+package store
+
+import (
+	"encoding/base64"
+	"encoding/json"
+
+	"github.com/council-components/registry/models"
+)
+
+// cursor is the opaque position in a list: after a key for lists in key
+// order, or an offset for lists in relevance order.
+type cursor struct {
+	After  string `json:"a,omitempty"`
+	Offset int    `json:"o,omitempty"`
+}
+
+func (c cursor) encode() string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (cursor, error) {
+	var c cursor
+	if s == "" {
+		return c, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) > 1024 || json.Unmarshal(b, &c) != nil || c.Offset < 0 {
+		var p models.Problems
+		p.Add("cursor", "is not a cursor this service issued; use the next link from a previous page")
+		return c, p.Err()
+	}
+	return c, nil
+}
+
+// pageLimit clamps a requested page size to the service's bounds.
+func pageLimit(p models.Page) int {
+	switch {
+	case p.Limit <= 0:
+		return models.DefaultPageSize
+	case p.Limit > models.MaxPageSize:
+		return models.MaxPageSize
+	}
+	return p.Limit
+}

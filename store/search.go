@@ -1,0 +1,151 @@
+package store
+
+import (
+	"encoding/binary"
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+
+	"gorm.io/gorm"
+
+	"github.com/council-components/registry/models"
+)
+
+// Column weights for ranking, in component_search's column order: a word in
+// a component's name counts ten times one in its description.
+var searchWeights = []float64{10, 4, 1, 3, 2} // name, summary, description, capabilities, vendor
+
+// exactNameBonus puts a component whose whole name is the query above any other hit.
+const exactNameBonus = 1000
+
+// reindexComponentsWhere rewrites the search entries of the components matching
+// cond (which must qualify columns with "components.").
+func reindexComponentsWhere(tx *gorm.DB, cond string, args ...any) error {
+	if err := tx.Exec("DELETE FROM component_search WHERE docid IN (SELECT components.id FROM components WHERE "+cond+")", args...).Error; err != nil {
+		return err
+	}
+	return tx.Exec(`INSERT INTO component_search (docid, name, summary, description, capabilities, vendor)
+		SELECT components.id, components.name, components.summary, components.description,
+			coalesce((SELECT group_concat(cap.name, ' ') FROM component_capabilities cc
+				JOIN capabilities cap ON cap.id = cc.capability_id WHERE cc.component_id = components.id), ''),
+			v.name
+		FROM components JOIN vendors v ON v.id = components.vendor_id WHERE `+cond, args...).Error
+}
+
+// ftsQuery turns free text into an FTS4 query that ANDs its words. Only letters
+// and digits survive, so no caller can inject FTS syntax.
+func ftsQuery(q string) string {
+	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
+	})
+	if len(words) > 12 {
+		words = words[:12]
+	}
+	return strings.Join(words, " ")
+}
+
+// searchComponents ranks the components matching f.Q (and f's other filters)
+// by weighted term frequency and inverse document frequency.
+func (s *Store) searchComponents(db *gorm.DB, f models.ComponentFilter, p models.Page) (models.List[models.Component], error) {
+	out := models.List[models.Component]{Items: []models.Component{}}
+	cur, err := decodeCursor(p.Cursor)
+	if err != nil {
+		return out, err
+	}
+	match := ftsQuery(f.Q)
+	if match == "" {
+		return out, nil
+	}
+	var hits []struct {
+		ID       int64
+		Name     string
+		Info     []byte
+		Adopters int
+	}
+	q := db.Table("components").
+		Select(`components.id, components.name, matchinfo(component_search, 'pcnx') AS info,
+			(SELECT count(*) FROM adoptions a WHERE a.component_id = components.id AND a.status IN ?) AS adopters`, inUseStatuses).
+		Joins("JOIN component_search ON component_search.docid = components.id").
+		Where("component_search MATCH ?", match)
+	if err := componentWhere(f)(q).Scan(&hits).Error; err != nil {
+		return out, translate(err)
+	}
+	type ranked struct {
+		id    int64
+		name  string
+		score float64
+	}
+	rs := make([]ranked, len(hits))
+	for i, h := range hits {
+		// Among equally relevant components, the one more councils use comes first.
+		score := matchScore(h.Info) * (1 + 0.1*math.Log1p(float64(h.Adopters)))
+		if strings.EqualFold(strings.TrimSpace(h.Name), strings.TrimSpace(f.Q)) {
+			score += exactNameBonus
+		}
+		rs[i] = ranked{h.ID, h.Name, score}
+	}
+	sort.Slice(rs, func(i, j int) bool {
+		if rs[i].score != rs[j].score {
+			return rs[i].score > rs[j].score
+		}
+		if rs[i].name != rs[j].name {
+			return rs[i].name < rs[j].name
+		}
+		return rs[i].id < rs[j].id
+	})
+	out.Total = len(rs)
+	limit := pageLimit(p)
+	start := min(cur.Offset, len(rs))
+	end := min(start+limit, len(rs))
+	if end < len(rs) {
+		out.Next = cursor{Offset: end}.encode()
+	}
+	page := rs[start:end]
+	ids := make([]int64, len(page))
+	for i, r := range page {
+		ids[i] = r.id
+	}
+	var rows []componentRow
+	if err := db.Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return out, translate(err)
+	}
+	byID := make(map[int64]componentRow, len(rows))
+	for _, r := range rows {
+		byID[r.ID] = r
+	}
+	ordered := make([]componentRow, 0, len(page))
+	for _, id := range ids {
+		if r, ok := byID[id]; ok { // a row deleted between the two reads is simply skipped
+			ordered = append(ordered, r)
+		}
+	}
+	out.Items, err = componentModels(db, ordered)
+	return out, err
+}
+
+// matchScore reads FTS4 matchinfo 'pcnx' (phrases, columns, rows, then per
+// phrase and column: hits in this row, hits in all rows, rows with a hit).
+func matchScore(info []byte) float64 {
+	u := func(i int) float64 { return float64(binary.NativeEndian.Uint32(info[4*i:])) }
+	if len(info) < 12 {
+		return 0
+	}
+	phrases, cols, rows := int(u(0)), int(u(1)), u(2)
+	if len(info) < 4*(3+3*phrases*cols) {
+		return 0
+	}
+	score := 0.0
+	for ph := 0; ph < phrases; ph++ {
+		for c := 0; c < cols && c < len(searchWeights); c++ {
+			base := 3 + 3*(ph*cols+c)
+			tf, docs := u(base), u(base+2)
+			if tf == 0 {
+				continue
+			}
+			idf := math.Log(1 + (rows-docs+0.5)/(docs+0.5))
+			score += searchWeights[c] * (1 + math.Log(tf)) * idf
+		}
+	}
+	return score
+}

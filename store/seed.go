@@ -1,0 +1,288 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/council-components/registry/models"
+)
+
+// SeedData is a full set of reference data, already parsed and validated.
+type SeedData struct {
+	Councils     []models.Council
+	Vendors      []SeedVendor
+	Capabilities []models.Capability
+	Components   []SeedComponent
+	Adoptions    []models.Adoption // each with Source "evidence" or "demo"
+	Needs        []SeedNeed
+}
+
+// SeedVendor is a vendor with its synthetic flag.
+type SeedVendor struct {
+	models.Vendor
+	Synthetic bool
+}
+
+// SeedComponent is a component with its synthetic flag.
+type SeedComponent struct {
+	models.Component
+	Synthetic bool
+}
+
+// SeedNeed is a need with its source ("demo" for the demo world).
+type SeedNeed struct {
+	models.Need
+	Source string
+}
+
+// SeedReport counts what a seed run changed.
+type SeedReport struct {
+	Created, Updated, Unchanged map[string]int
+}
+
+func (r SeedReport) String() string {
+	var b strings.Builder
+	for _, kind := range []string{"councils", "successions", "vendors", "capabilities", "components", "adoptions", "needs"} {
+		fmt.Fprintf(&b, "%s: %d created, %d updated, %d unchanged\n", kind, r.Created[kind], r.Updated[kind], r.Unchanged[kind])
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func (r *SeedReport) count(kind string, created, changed bool) {
+	switch {
+	case created:
+		r.Created[kind]++
+	case changed:
+		r.Updated[kind]++
+	default:
+		r.Unchanged[kind]++
+	}
+}
+
+// CountCouncils reports how many councils are stored (0 means never seeded).
+func (s *Store) CountCouncils(ctx context.Context) (int, error) {
+	var n int64
+	err := s.r.WithContext(ctx).Model(&councilRow{}).Count(&n).Error
+	return int(n), translate(err)
+}
+
+// Seed writes d in one transaction: rows are created or brought up to date by
+// their natural keys, so a second run with the same data changes nothing, and
+// any failure leaves the database as it was.
+func (s *Store) Seed(ctx context.Context, d SeedData) (SeedReport, error) {
+	rep := SeedReport{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}}
+	now := s.Now()
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		councilIDs := map[string]int64{}
+		for _, c := range d.Councils {
+			row := councilRowOf(c)
+			created, changed, err := upsert(tx, &row, "code = ?", c.Code, func(old *councilRow) { row.ID = old.ID })
+			if err != nil {
+				return fmt.Errorf("council %s: %w", c.Code, err)
+			}
+			councilIDs[c.Code] = row.ID
+			rep.count("councils", created, changed)
+		}
+		for _, c := range d.Councils {
+			for _, succ := range c.Successors {
+				sid, ok := councilIDs[succ]
+				if !ok {
+					return fmt.Errorf("council %s: successor %s is not in the data", c.Code, succ)
+				}
+				res := tx.Exec(insertIgnore(tx, "council_successions (predecessor_id, successor_id) VALUES (?, ?)"), councilIDs[c.Code], sid)
+				if res.Error != nil {
+					return res.Error
+				}
+				rep.count("successions", res.RowsAffected == 1, false)
+			}
+		}
+
+		vendorIDs := map[string]int64{}
+		for _, v := range d.Vendors {
+			row := vendorRow{Slug: v.Slug, Name: v.Name, Website: v.Website, Kind: v.Kind, Description: v.Description,
+				Synthetic: v.Synthetic, Version: 1, CreatedAt: now, UpdatedAt: now}
+			created, changed, err := upsert(tx, &row, "slug = ?", v.Slug, func(old *vendorRow) {
+				row.ID, row.CreatedAt, row.Version, row.UpdatedAt = old.ID, old.CreatedAt, old.Version, old.UpdatedAt
+			})
+			if err != nil {
+				return fmt.Errorf("vendor %s: %w", v.Slug, err)
+			}
+			vendorIDs[v.Slug] = row.ID
+			rep.count("vendors", created, changed)
+		}
+
+		for _, c := range d.Capabilities {
+			row := capabilityRow{Slug: c.Slug, Name: c.Name, Category: c.Category, Description: c.Description,
+				LGSLCodes: joinInts(c.LGSLCodes), Version: 1, CreatedAt: now, UpdatedAt: now}
+			created, changed, err := upsert(tx, &row, "slug = ?", c.Slug, func(old *capabilityRow) {
+				row.ID, row.CreatedAt, row.Version, row.UpdatedAt = old.ID, old.CreatedAt, old.Version, old.UpdatedAt
+			})
+			if err != nil {
+				return fmt.Errorf("capability %s: %w", c.Slug, err)
+			}
+			rep.count("capabilities", created, changed)
+		}
+
+		// Components in two passes, so depends_on may name a component later in the list.
+		ids, dirty := map[string]int64{}, map[string]bool{}
+		for _, c := range d.Components {
+			row := componentRow{Slug: c.Slug, Version: 1, CreatedAt: now, UpdatedAt: now, Synthetic: c.Synthetic}
+			fillComponentRow(&row, c.Component, vendorIDs[c.Vendor])
+			created, changed, err := upsert(tx, &row, "slug = ?", c.Slug, func(old *componentRow) {
+				row.ID, row.CreatedAt, row.Version, row.UpdatedAt = old.ID, old.CreatedAt, old.Version, old.UpdatedAt
+			})
+			if err != nil {
+				return fmt.Errorf("component %s: %w", c.Slug, err)
+			}
+			ids[c.Slug], dirty[c.Slug] = row.ID, created || changed
+			rep.count("components", created, changed)
+		}
+		for _, c := range d.Components {
+			current, err := componentModels(tx, []componentRow{{ID: ids[c.Slug]}})
+			if err != nil {
+				return err
+			}
+			if !dirty[c.Slug] && slices.Equal(current[0].Capabilities, sorted(c.Capabilities)) &&
+				slices.Equal(current[0].Standards, sorted(c.Standards)) && slices.Equal(current[0].DependsOn, sorted(c.DependsOn)) {
+				continue
+			}
+			refs, err := resolveComponentRefs(tx, c.Component)
+			if err != nil {
+				return fmt.Errorf("component %s: %w", c.Slug, err)
+			}
+			if err := writeComponentLinks(tx, ids[c.Slug], c.Component, refs); err != nil {
+				return err
+			}
+		}
+
+		for _, a := range d.Adoptions {
+			created, changed, err := seedAdoption(tx, a, now)
+			if err != nil {
+				return fmt.Errorf("adoption %s × %s: %w", a.Council, a.Component, err)
+			}
+			rep.count("adoptions", created, changed)
+		}
+		for _, n := range d.Needs {
+			created, changed, err := seedNeed(tx, n, now)
+			if err != nil {
+				return fmt.Errorf("need %s × %s: %w", n.Council, n.Capability, err)
+			}
+			rep.count("needs", created, changed)
+		}
+		return nil
+	})
+	return rep, err
+}
+
+// upsert inserts row, or when a row matches where, keeps the stored identity
+// (via keep) and writes row only if anything differs.
+func upsert[R any](tx *gorm.DB, row *R, where string, key any, keep func(old *R)) (created, changed bool, err error) {
+	var old R
+	err = tx.Where(where, key).Take(&old).Error
+	if err == gorm.ErrRecordNotFound {
+		return true, false, tx.Create(row).Error
+	}
+	if err != nil {
+		return false, false, err
+	}
+	keep(&old)
+	if reflect.DeepEqual(old, *row) {
+		return false, false, nil
+	}
+	return false, true, tx.Save(row).Error
+}
+
+// seedAdoption creates or refreshes an evidence or demo adoption. A record the
+// council or a vendor made through the API wins over reference data.
+func seedAdoption(tx *gorm.DB, a models.Adoption, now time.Time) (bool, bool, error) {
+	var ids struct{ Council, Component, Capability int64 }
+	err := tx.Raw(`SELECT (SELECT id FROM councils WHERE code = ?) AS council,
+		(SELECT id FROM components WHERE slug = ?) AS component,
+		(SELECT id FROM capabilities WHERE slug = ?) AS capability`, a.Council, a.Component, a.Capability).Scan(&ids).Error
+	if err != nil {
+		return false, false, err
+	}
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = now
+	}
+	if ids.Council == 0 || ids.Component == 0 || ids.Capability == 0 {
+		return false, false, fmt.Errorf("unknown council, component or capability")
+	}
+	var old adoptionRow
+	err = tx.Where("council_id = ? AND component_id = ?", ids.Council, ids.Component).Take(&old).Error
+	row := adoptionRow{CouncilID: ids.Council, ComponentID: ids.Component, CapabilityID: ids.Capability,
+		Status: a.Status, StartedOn: a.StartedOn, EndedOn: a.EndedOn, ContractEndOn: a.ContractEndOn, Notes: a.Notes,
+		EvidenceURL: a.EvidenceURL, Source: a.Source, Verified: a.Verified, Version: 1, CreatedAt: a.CreatedAt, UpdatedAt: a.CreatedAt}
+	if err == gorm.ErrRecordNotFound {
+		return true, false, tx.Create(&row).Error
+	}
+	if err != nil {
+		return false, false, err
+	}
+	if old.Source != a.Source {
+		return false, false, nil // someone recorded this adoption themselves: leave it
+	}
+	row.ID, row.Version, row.CreatedAt, row.UpdatedAt = old.ID, old.Version, old.CreatedAt, old.UpdatedAt
+	if reflect.DeepEqual(old, row) {
+		return false, false, nil
+	}
+	return false, true, tx.Save(&row).Error
+}
+
+func seedNeed(tx *gorm.DB, n SeedNeed, now time.Time) (bool, bool, error) {
+	var ids struct{ Council, Capability int64 }
+	err := tx.Raw(`SELECT (SELECT id FROM councils WHERE code = ?) AS council,
+		(SELECT id FROM capabilities WHERE slug = ?) AS capability`, n.Council, n.Capability).Scan(&ids).Error
+	if err != nil {
+		return false, false, err
+	}
+	if n.CreatedAt.IsZero() {
+		n.CreatedAt = now
+	}
+	if ids.Council == 0 || ids.Capability == 0 {
+		return false, false, fmt.Errorf("unknown council or capability")
+	}
+	var old needRow
+	err = tx.Where("council_id = ? AND capability_id = ? AND source = ?", ids.Council, ids.Capability, n.Source).Take(&old).Error
+	row := needRow{CouncilID: ids.Council, CapabilityID: ids.Capability, NeededBy: n.NeededBy, Status: n.Status,
+		Notes: n.Notes, Source: n.Source, Version: 1, CreatedAt: n.CreatedAt, UpdatedAt: n.CreatedAt}
+	if err == gorm.ErrRecordNotFound {
+		return true, false, tx.Create(&row).Error
+	}
+	if err != nil {
+		return false, false, err
+	}
+	row.ID, row.Version, row.CreatedAt, row.UpdatedAt = old.ID, old.Version, old.CreatedAt, old.UpdatedAt
+	if reflect.DeepEqual(old, row) {
+		return false, false, nil
+	}
+	return false, true, tx.Save(&row).Error
+}
+
+func councilRowOf(c models.Council) councilRow {
+	return councilRow{Code: c.Code, AuthorityCode: c.AuthorityCode, Name: c.Name, ShortName: c.ShortName,
+		Type: c.Type, TypeName: c.TypeName, Region: c.Region, Nation: c.Nation, LowerOrUnitary: c.LowerOrUnitary,
+		DeliversServices: c.DeliversServices, Powers: c.Powers, CountyCode: c.County,
+		CombinedAuthorityCode: c.CombinedAuthority, Population: c.Population, Latitude: c.Latitude,
+		Longitude: c.Longitude, GovUKSlug: c.GovUKSlug, HomepageURL: c.HomepageURL, Status: c.Status,
+		StartDate: c.StartDate, EndDate: c.EndDate, FormerGSSCodes: strings.Join(c.FormerGSSCodes, ",")}
+}
+
+func insertIgnore(tx *gorm.DB, rest string) string {
+	if tx.Dialector.Name() == "postgres" {
+		return "INSERT INTO " + rest + " ON CONFLICT DO NOTHING"
+	}
+	return "INSERT OR IGNORE INTO " + rest
+}
+
+func sorted(ss []string) []string {
+	out := append([]string{}, ss...)
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,128 @@
+package store
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+
+	"github.com/council-components/registry/models"
+)
+
+// ListVendors returns vendors in slug order.
+func (s *Store) ListVendors(ctx context.Context, p models.Page) (models.List[models.Vendor], error) {
+	rows, total, next, err := keyset(s.r.WithContext(ctx), "slug", p, func(r vendorRow) string { return r.Slug }, nil)
+	list := models.List[models.Vendor]{Items: make([]models.Vendor, len(rows)), Total: total, Next: next}
+	for i, r := range rows {
+		list.Items[i] = r.model()
+	}
+	return list, err
+}
+
+// GetVendor returns one vendor.
+func (s *Store) GetVendor(ctx context.Context, slug string) (models.Vendor, error) {
+	var row vendorRow
+	err := s.r.WithContext(ctx).Where("slug = ?", slug).Take(&row).Error
+	return row.model(), notFoundAs(err, "vendor", slug)
+}
+
+// CreateVendor stores a new vendor; a taken slug is a conflict.
+func (s *Store) CreateVendor(ctx context.Context, in models.VendorInput) (models.Vendor, error) {
+	var v models.Vendor
+	in.Apply(&v)
+	now := s.Now()
+	row := vendorRow{Slug: v.Slug, Name: v.Name, Website: v.Website, Kind: v.Kind, Description: v.Description,
+		Version: 1, CreatedAt: now, UpdatedAt: now}
+	err := s.write(ctx, func(tx *gorm.DB) error { return tx.Create(&row).Error })
+	if models.ErrorCode(err) == models.ECONFLICT {
+		return v, models.Errorf(models.ECONFLICT, "vendor %q already exists", v.Slug)
+	}
+	return row.model(), err
+}
+
+// UpdateVendor applies in to the vendor. When ifVersion is set and the stored
+// version differs, nothing is written and the error is a failed precondition.
+func (s *Store) UpdateVendor(ctx context.Context, slug string, in models.VendorInput, ifVersion *int) (models.Vendor, error) {
+	var out models.Vendor
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var row vendorRow
+		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
+			return notFoundAs(err, "vendor", slug)
+		}
+		if err := checkVersion(row.Version, ifVersion); err != nil {
+			return err
+		}
+		v := row.model()
+		in.Apply(&v)
+		row.Name, row.Website, row.Kind, row.Description = v.Name, v.Website, v.Kind, v.Description
+		row.Version++
+		row.UpdatedAt = s.Now()
+		if err := tx.Save(&row).Error; err != nil {
+			return err
+		}
+		out = row.model()
+		if in.Name != nil { // the vendor's name is part of its components' search text
+			return reindexComponentsWhere(tx, "components.vendor_id = ?", row.ID)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// DeleteVendor removes a vendor that has no components.
+func (s *Store) DeleteVendor(ctx context.Context, slug string) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
+		var row vendorRow
+		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
+			return notFoundAs(err, "vendor", slug)
+		}
+		var n int64
+		if err := tx.Model(&componentRow{}).Where("vendor_id = ?", row.ID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return models.Errorf(models.ECONFLICT, "vendor %q still lists %d components; delete or move them first", slug, n)
+		}
+		return tx.Delete(&row).Error
+	})
+}
+
+func checkVersion(stored int, want *int) error {
+	if want != nil && *want != stored {
+		return models.Errorf(models.EPRECONDITION, "the resource has changed since it was read; fetch it again and retry")
+	}
+	return nil
+}
+
+// keyset returns one page of rows of R ordered by key, the total and the next cursor.
+func keyset[R any](db *gorm.DB, key string, p models.Page, keyOf func(R) string, where func(*gorm.DB) *gorm.DB) ([]R, int, string, error) {
+	cur, err := decodeCursor(p.Cursor)
+	if err != nil {
+		return nil, 0, "", err
+	}
+	base := func() *gorm.DB {
+		q := db.Model(new(R))
+		if where != nil {
+			q = where(q)
+		}
+		return q
+	}
+	var total int64
+	if err := base().Count(&total).Error; err != nil {
+		return nil, 0, "", translate(err)
+	}
+	limit := pageLimit(p)
+	q := base().Order(key).Limit(limit + 1)
+	if cur.After != "" {
+		q = q.Where(key+" > ?", cur.After)
+	}
+	var rows []R
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, 0, "", translate(err)
+	}
+	next := ""
+	if len(rows) > limit {
+		rows = rows[:limit]
+		next = cursor{After: keyOf(rows[len(rows)-1])}.encode()
+	}
+	return rows, int(total), next, nil
+}
