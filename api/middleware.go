@@ -1,0 +1,206 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/time/rate"
+
+	"github.com/council-components/registry/handlers"
+	"github.com/council-components/registry/models"
+)
+
+// MaxBodyBytes bounds every request body; larger ones get 413.
+const MaxBodyBytes = 1 << 20
+
+// principalKey is where the authenticated key is kept in the gin context.
+const principalKey = "principal"
+
+// KeyStore authenticates API keys.
+type KeyStore interface {
+	Authenticate(ctx context.Context, key string) (models.APIKey, error)
+}
+
+// requestLog writes one structured line per request.
+func requestLog(log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		attrs := []any{"method", c.Request.Method, "path", c.Request.URL.Path, "route", c.FullPath(),
+			"status", c.Writer.Status(), "bytes", c.Writer.Size(), "duration_ms",
+			float64(time.Since(start).Microseconds()) / 1000, "client_ip", c.ClientIP()}
+		if k, ok := c.Get(principalKey); ok {
+			attrs = append(attrs, "key", k.(models.APIKey).Prefix)
+		}
+		level := slog.LevelInfo
+		if c.Writer.Status() >= 500 {
+			level = slog.LevelError
+		}
+		log.Log(c.Request.Context(), level, "request", attrs...)
+	}
+}
+
+// recovery turns a panic into a logged 500 problem instead of a dropped connection.
+func recovery(log *slog.Logger) gin.HandlerFunc {
+	return gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, err any) {
+		log.Error("panic", "path", c.Request.URL.Path, "error", fmt.Sprint(err))
+		handlers.WriteError(c, fmt.Errorf("panic: %v", err))
+	})
+}
+
+// limitBody caps the request body so a client cannot make us buffer gigabytes.
+func limitBody(c *gin.Context) {
+	if c.Request.ContentLength > MaxBodyBytes {
+		handlers.WriteProblem(c, models.ETOOLARGE, fmt.Sprintf("the request body is over the limit of %d bytes", MaxBodyBytes), nil)
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes)
+	c.Next()
+}
+
+// queryKeyParams are query parameters that look like credentials; URLs end up in logs.
+var queryKeyParams = []string{"api_key", "apikey", "key", "token", "access_token"}
+
+// authenticate reads a Bearer key if one is sent and requires one for writes.
+func authenticate(keys KeyStore) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		for _, p := range queryKeyParams {
+			if c.Query(p) != "" {
+				handlers.WriteProblem(c, models.EINVALID, "API keys are accepted only in the Authorization header, never in a URL",
+					[]models.FieldError{{Field: p, Message: "must not carry a key; use Authorization: Bearer KEY"}})
+				return
+			}
+		}
+		if h := c.GetHeader("Authorization"); h != "" {
+			c.Header("Cache-Control", "no-store")
+			scheme, key, ok := strings.Cut(h, " ")
+			if !ok || !strings.EqualFold(scheme, "Bearer") || key == "" {
+				unauthorised(c, "send the key as Authorization: Bearer KEY")
+				return
+			}
+			k, err := keys.Authenticate(c.Request.Context(), strings.TrimSpace(key))
+			if err != nil {
+				if models.ErrorCode(err) == models.EUNAUTHORIZED {
+					unauthorised(c, "the API key is not valid, or has been revoked or has expired")
+				} else {
+					handlers.WriteError(c, err)
+				}
+				return
+			}
+			c.Set(principalKey, k)
+		}
+		// An unknown path or method falls through to its 404 or 405 rather than a 401.
+		if isWrite(c.Request.Method) && c.FullPath() != "" {
+			if _, ok := c.Get(principalKey); !ok {
+				unauthorised(c, "writing needs an API key: send Authorization: Bearer KEY")
+				return
+			}
+		}
+		c.Next()
+	}
+}
+
+func unauthorised(c *gin.Context, detail string) {
+	c.Header("WWW-Authenticate", `Bearer realm="council-components-registry"`)
+	handlers.WriteProblem(c, models.EUNAUTHORIZED, detail, nil)
+}
+
+func isWrite(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	return true
+}
+
+// rateLimiter allows each key (or each client IP when anonymous) perSecond
+// requests with bursts of twice that.
+type rateLimiter struct {
+	perSecond float64
+	mu        sync.Mutex
+	clients   map[string]*clientLimit
+	lastSweep time.Time
+}
+
+type clientLimit struct {
+	limiter *rate.Limiter
+	seen    time.Time
+}
+
+func newRateLimiter(perSecond float64) *rateLimiter {
+	return &rateLimiter{perSecond: perSecond, clients: map[string]*clientLimit{}, lastSweep: time.Now()}
+}
+
+func (l *rateLimiter) middleware(c *gin.Context) {
+	id := "ip:" + c.ClientIP()
+	if k, ok := c.Get(principalKey); ok {
+		id = "key:" + k.(models.APIKey).Prefix
+	}
+	now := time.Now()
+	l.mu.Lock()
+	if now.Sub(l.lastSweep) > time.Minute { // forget idle clients so the map stays small
+		for k, v := range l.clients {
+			if now.Sub(v.seen) > 5*time.Minute {
+				delete(l.clients, k)
+			}
+		}
+		l.lastSweep = now
+	}
+	cl, ok := l.clients[id]
+	if !ok {
+		cl = &clientLimit{limiter: rate.NewLimiter(rate.Limit(l.perSecond), max(1, int(2*l.perSecond)))}
+		l.clients[id] = cl
+	}
+	cl.seen = now
+	r := cl.limiter.ReserveN(now, 1)
+	delay := r.DelayFrom(now)
+	if delay > 0 {
+		r.CancelAt(now)
+	}
+	l.mu.Unlock()
+	if delay > 0 {
+		c.Header("Retry-After", fmt.Sprint(int(math.Ceil(delay.Seconds()))))
+		handlers.WriteProblem(c, "rate_limited", fmt.Sprintf("over the limit of %g requests a second; retry after the Retry-After seconds", l.perSecond), nil)
+		return
+	}
+	c.Next()
+}
+
+// metrics counts requests and their latency by route, method and status.
+type metrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "registry_http_requests_total", Help: "HTTP requests by route, method and status.",
+		}, []string{"route", "method", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "registry_http_request_duration_seconds", Help: "HTTP request latency by route and method.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"route", "method"}),
+	}
+	reg.MustRegister(m.requests, m.duration)
+	return m
+}
+
+func (m *metrics) middleware(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched" // never a raw path: that would let clients create series
+	}
+	m.requests.WithLabelValues(route, c.Request.Method, fmt.Sprint(c.Writer.Status())).Inc()
+	m.duration.WithLabelValues(route, c.Request.Method).Observe(time.Since(start).Seconds())
+}

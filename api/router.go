@@ -1,0 +1,90 @@
+// Package api assembles the HTTP service: every route, the middleware around
+// them, and the server that runs them.
+package api
+
+import (
+	"log/slog"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	swaggerFiles "github.com/swaggo/files"
+	ginSwagger "github.com/swaggo/gin-swagger"
+
+	"github.com/council-components/registry/handlers"
+	"github.com/council-components/registry/store"
+)
+
+// Config is what the router needs beyond the store.
+type Config struct {
+	Log            *slog.Logger
+	RateLimit      float64  // requests a second per key or client IP; 0 turns limiting off
+	TrustedProxies []string // proxies whose X-Forwarded-For is believed; none by default
+}
+
+// NewRouter builds the service's single gin engine. Every route is listed here.
+func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = false
+	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
+	log := cfg.Log
+	if log == nil {
+		log = slog.Default()
+	}
+
+	openapi, err := OpenAPI3()
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if db, err := st.SQLDB(); err == nil {
+		reg.MustRegister(collectors.NewDBStatsCollector(db, "writer"))
+	}
+	m := newMetrics(reg)
+
+	r.Use(recovery(log), requestLog(log), m.middleware, limitBody, authenticate(st))
+	if cfg.RateLimit > 0 {
+		r.Use(newRateLimiter(cfg.RateLimit).middleware)
+	}
+	r.NoRoute(handlers.NotFound)
+	r.NoMethod(handlers.MethodNotAllowed)
+
+	ops := &handlers.Ops{DB: st, OpenAPI: openapi}
+	r.GET("/healthz", ops.Healthz)
+	r.GET("/readyz", ops.Readyz)
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	r.GET("/openapi.json", ops.OpenAPIDoc)
+	r.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler, ginSwagger.URL("/openapi.json")))
+
+	cat := &handlers.Catalogue{Store: st}
+	v1 := r.Group("/api/v1")
+	v1.GET("/councils", cat.ListCouncils)
+	v1.GET("/councils/:code", cat.GetCouncil)
+
+	v1.GET("/vendors", cat.ListVendors)
+	v1.POST("/vendors", cat.CreateVendor)
+	v1.GET("/vendors/:slug", cat.GetVendor)
+	v1.PATCH("/vendors/:slug", cat.UpdateVendor)
+	v1.DELETE("/vendors/:slug", cat.DeleteVendor)
+
+	v1.GET("/capabilities", cat.ListCapabilities)
+	v1.POST("/capabilities", cat.CreateCapability)
+	v1.GET("/capabilities/:slug", cat.GetCapability)
+	v1.PATCH("/capabilities/:slug", cat.UpdateCapability)
+	v1.DELETE("/capabilities/:slug", cat.DeleteCapability)
+
+	v1.GET("/components", cat.ListComponents)
+	v1.POST("/components", cat.CreateComponent)
+	v1.GET("/components/:slug", cat.GetComponent)
+	v1.PATCH("/components/:slug", cat.UpdateComponent)
+	v1.DELETE("/components/:slug", cat.DeleteComponent)
+	return r, nil
+}
+

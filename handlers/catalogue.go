@@ -1,0 +1,501 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/council-components/registry/models"
+)
+
+// CatalogueStore is what the catalogue handlers need from storage.
+type CatalogueStore interface {
+	ListCouncils(ctx context.Context, f models.CouncilFilter, p models.Page) (models.List[models.Council], error)
+	GetCouncil(ctx context.Context, code string) (models.Council, error)
+
+	ListVendors(ctx context.Context, p models.Page) (models.List[models.Vendor], error)
+	GetVendor(ctx context.Context, slug string) (models.Vendor, error)
+	CreateVendor(ctx context.Context, in models.VendorInput) (models.Vendor, error)
+	UpdateVendor(ctx context.Context, slug string, in models.VendorInput, ifVersion *int) (models.Vendor, error)
+	DeleteVendor(ctx context.Context, slug string) error
+
+	ListCapabilities(ctx context.Context, f models.CapabilityFilter, p models.Page) (models.List[models.Capability], error)
+	GetCapability(ctx context.Context, slug string) (models.Capability, error)
+	CreateCapability(ctx context.Context, in models.CapabilityInput) (models.Capability, error)
+	UpdateCapability(ctx context.Context, slug string, in models.CapabilityInput, ifVersion *int) (models.Capability, error)
+	DeleteCapability(ctx context.Context, slug string) error
+
+	ListComponents(ctx context.Context, f models.ComponentFilter, p models.Page) (models.List[models.Component], error)
+	GetComponent(ctx context.Context, slug string) (models.Component, error)
+	CreateComponent(ctx context.Context, in models.ComponentInput) (models.Component, error)
+	UpdateComponent(ctx context.Context, slug string, in models.ComponentInput, ifVersion *int) (models.Component, error)
+	DeleteComponent(ctx context.Context, slug string) error
+}
+
+// Catalogue serves councils, vendors, capabilities and components.
+type Catalogue struct {
+	Store CatalogueStore
+}
+
+// ListCouncils godoc
+//
+//	@Summary		List councils
+//	@Description	UK local authorities from mySociety's register, in GSS code order. Current councils only unless status says otherwise.
+//	@Tags			councils
+//	@Produce		json
+//	@Param			type	query		string	false	"council type slug, e.g. london-borough"
+//	@Param			region	query		string	false	"region, e.g. London or Scotland"
+//	@Param			nation	query		string	false	"England, Scotland, Wales or Northern Ireland"
+//	@Param			q		query		string	false	"part of the council's name, or its code"
+//	@Param			status	query		string	false	"current (default), former or all"	Enums(current, former, all)
+//	@Param			limit	query		int		false	"page size, 1 to 100 (default 20)"
+//	@Param			cursor	query		string	false	"opaque cursor from a previous page's next link"
+//	@Success		200		{object}	ListBody[models.Council]
+//	@Failure		400		{object}	Problem
+//	@Router			/api/v1/councils [get]
+func (h *Catalogue) ListCouncils(c *gin.Context) {
+	q := query{c: c}
+	f := models.CouncilFilter{
+		Type: q.enum("type", models.CouncilTypeSlugs()), Region: q.str("region"), Nation: q.str("nation"),
+		Q: q.str("q"), Status: q.enum("status", models.CouncilStatuses),
+	}
+	p := q.page()
+	if err := q.err(); err != nil {
+		WriteError(c, err)
+		return
+	}
+	list, err := h.Store.ListCouncils(c.Request.Context(), f, p)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeList(c, list)
+}
+
+// GetCouncil godoc
+//
+//	@Summary	Get a council
+//	@Tags		councils
+//	@Produce	json
+//	@Param		code	path		string	true	"ONS GSS code, e.g. E09000022"
+//	@Success	200		{object}	models.Council
+//	@Failure	404		{object}	Problem
+//	@Router		/api/v1/councils/{code} [get]
+func (h *Catalogue) GetCouncil(c *gin.Context) {
+	council, err := h.Store.GetCouncil(c.Request.Context(), c.Param("code"))
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeResource(c, http.StatusOK, council)
+}
+
+// ListVendors godoc
+//
+//	@Summary	List vendors
+//	@Tags		vendors
+//	@Produce	json
+//	@Param		limit	query		int		false	"page size, 1 to 100 (default 20)"
+//	@Param		cursor	query		string	false	"opaque cursor from a previous page's next link"
+//	@Success	200		{object}	ListBody[models.Vendor]
+//	@Failure	400		{object}	Problem
+//	@Router		/api/v1/vendors [get]
+func (h *Catalogue) ListVendors(c *gin.Context) {
+	q := query{c: c}
+	p := q.page()
+	if err := q.err(); err != nil {
+		WriteError(c, err)
+		return
+	}
+	list, err := h.Store.ListVendors(c.Request.Context(), p)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeList(c, list)
+}
+
+// GetVendor godoc
+//
+//	@Summary	Get a vendor
+//	@Tags		vendors
+//	@Produce	json
+//	@Param		slug	path		string	true	"vendor slug"
+//	@Success	200		{object}	models.Vendor
+//	@Failure	404		{object}	Problem
+//	@Router		/api/v1/vendors/{slug} [get]
+func (h *Catalogue) GetVendor(c *gin.Context) {
+	v, err := h.Store.GetVendor(c.Request.Context(), c.Param("slug"))
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeResource(c, http.StatusOK, v)
+}
+
+// CreateVendor godoc
+//
+//	@Summary	Create a vendor
+//	@Tags		vendors
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		vendor	body		models.VendorInput	true	"slug, name and website are required"
+//	@Success	201		{object}	models.Vendor
+//	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
+//	@Failure	409		{object}	Problem
+//	@Failure	413		{object}	Problem
+//	@Router		/api/v1/vendors [post]
+func (h *Catalogue) CreateVendor(c *gin.Context) {
+	in, err := decodeInput[models.VendorInput](c, true)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	v, err := h.Store.CreateVendor(c.Request.Context(), in)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/vendors/"+v.Slug)
+	writeResource(c, http.StatusCreated, v)
+}
+
+// UpdateVendor godoc
+//
+//	@Summary	Update a vendor
+//	@Tags		vendors
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		slug		path		string				true	"vendor slug"
+//	@Param		If-Match	header		string				false	"ETag from a previous GET; a stale one gets 412"
+//	@Param		vendor		body		models.VendorInput	true	"fields to change"
+//	@Success	200			{object}	models.Vendor
+//	@Failure	400			{object}	Problem
+//	@Failure	401			{object}	Problem
+//	@Failure	404			{object}	Problem
+//	@Failure	412			{object}	Problem
+//	@Router		/api/v1/vendors/{slug} [patch]
+func (h *Catalogue) UpdateVendor(c *gin.Context) {
+	in, err := decodeInput[models.VendorInput](c, false)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	ctx, slug := c.Request.Context(), c.Param("slug")
+	ifVersion, err := precondition(c, func() (models.Vendor, error) { return h.Store.GetVendor(ctx, slug) },
+		func(v models.Vendor) int { return v.Version })
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	v, err := h.Store.UpdateVendor(ctx, slug, in, ifVersion)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeResource(c, http.StatusOK, v)
+}
+
+// DeleteVendor godoc
+//
+//	@Summary	Delete a vendor that lists no components
+//	@Tags		vendors
+//	@Security	BearerAuth
+//	@Param		slug	path	string	true	"vendor slug"
+//	@Success	204
+//	@Failure	401	{object}	Problem
+//	@Failure	404	{object}	Problem
+//	@Failure	409	{object}	Problem
+//	@Router		/api/v1/vendors/{slug} [delete]
+func (h *Catalogue) DeleteVendor(c *gin.Context) {
+	if err := h.Store.DeleteVendor(c.Request.Context(), c.Param("slug")); err != nil {
+		WriteError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// ListCapabilities godoc
+//
+//	@Summary	List capabilities
+//	@Tags		capabilities
+//	@Produce	json
+//	@Param		category	query		string	false	"category slug, e.g. payments"
+//	@Param		limit		query		int		false	"page size, 1 to 100 (default 20)"
+//	@Param		cursor		query		string	false	"opaque cursor from a previous page's next link"
+//	@Success	200			{object}	ListBody[models.Capability]
+//	@Failure	400			{object}	Problem
+//	@Router		/api/v1/capabilities [get]
+func (h *Catalogue) ListCapabilities(c *gin.Context) {
+	q := query{c: c}
+	f := models.CapabilityFilter{Category: q.slug("category")}
+	p := q.page()
+	if err := q.err(); err != nil {
+		WriteError(c, err)
+		return
+	}
+	list, err := h.Store.ListCapabilities(c.Request.Context(), f, p)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeList(c, list)
+}
+
+// GetCapability godoc
+//
+//	@Summary	Get a capability
+//	@Tags		capabilities
+//	@Produce	json
+//	@Param		slug	path		string	true	"capability slug"
+//	@Success	200		{object}	models.Capability
+//	@Failure	404		{object}	Problem
+//	@Router		/api/v1/capabilities/{slug} [get]
+func (h *Catalogue) GetCapability(c *gin.Context) {
+	v, err := h.Store.GetCapability(c.Request.Context(), c.Param("slug"))
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeResource(c, http.StatusOK, v)
+}
+
+// CreateCapability godoc
+//
+//	@Summary	Create a capability
+//	@Tags		capabilities
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		capability	body		models.CapabilityInput	true	"slug, name, category and description are required"
+//	@Success	201			{object}	models.Capability
+//	@Failure	400			{object}	Problem
+//	@Failure	401			{object}	Problem
+//	@Failure	409			{object}	Problem
+//	@Router		/api/v1/capabilities [post]
+func (h *Catalogue) CreateCapability(c *gin.Context) {
+	in, err := decodeInput[models.CapabilityInput](c, true)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	v, err := h.Store.CreateCapability(c.Request.Context(), in)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/capabilities/"+v.Slug)
+	writeResource(c, http.StatusCreated, v)
+}
+
+// UpdateCapability godoc
+//
+//	@Summary	Update a capability
+//	@Tags		capabilities
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		slug		path		string					true	"capability slug"
+//	@Param		If-Match	header		string					false	"ETag from a previous GET; a stale one gets 412"
+//	@Param		capability	body		models.CapabilityInput	true	"fields to change"
+//	@Success	200			{object}	models.Capability
+//	@Failure	400			{object}	Problem
+//	@Failure	404			{object}	Problem
+//	@Failure	412			{object}	Problem
+//	@Router		/api/v1/capabilities/{slug} [patch]
+func (h *Catalogue) UpdateCapability(c *gin.Context) {
+	in, err := decodeInput[models.CapabilityInput](c, false)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	ctx, slug := c.Request.Context(), c.Param("slug")
+	ifVersion, err := precondition(c, func() (models.Capability, error) { return h.Store.GetCapability(ctx, slug) },
+		func(v models.Capability) int { return v.Version })
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	v, err := h.Store.UpdateCapability(ctx, slug, in, ifVersion)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeResource(c, http.StatusOK, v)
+}
+
+// DeleteCapability godoc
+//
+//	@Summary	Delete a capability nothing refers to
+//	@Tags		capabilities
+//	@Security	BearerAuth
+//	@Param		slug	path	string	true	"capability slug"
+//	@Success	204
+//	@Failure	404	{object}	Problem
+//	@Failure	409	{object}	Problem
+//	@Router		/api/v1/capabilities/{slug} [delete]
+func (h *Catalogue) DeleteCapability(c *gin.Context) {
+	if err := h.Store.DeleteCapability(c.Request.Context(), c.Param("slug")); err != nil {
+		WriteError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// ListComponents godoc
+//
+//	@Summary		List or search components
+//	@Description	Without q, components in slug order. With q, a full-text search over name, summary, description, capability and vendor names, best match first (an exact name match ranks first).
+//	@Tags			components
+//	@Produce		json
+//	@Param			capability	query		string	false	"capability slug"
+//	@Param			vendor		query		string	false	"vendor slug"
+//	@Param			lifecycle	query		string	false	"lifecycle"	Enums(alpha, beta, live, deprecated, retired)
+//	@Param			open_source	query		bool	false	"only open-source (true) or closed (false) components"
+//	@Param			hosting		query		string	false	"hosting"	Enums(saas, self-hosted, hybrid, unknown)
+//	@Param			standard	query		string	false	"standard slug the component implements, e.g. open-referral-uk"
+//	@Param			q			query		string	false	"full-text query"
+//	@Param			limit		query		int		false	"page size, 1 to 100 (default 20)"
+//	@Param			cursor		query		string	false	"opaque cursor from a previous page's next link"
+//	@Success		200			{object}	ListBody[models.Component]
+//	@Failure		400			{object}	Problem
+//	@Router			/api/v1/components [get]
+func (h *Catalogue) ListComponents(c *gin.Context) {
+	q := query{c: c}
+	f := models.ComponentFilter{
+		Capability: q.slug("capability"), Vendor: q.slug("vendor"), Standard: q.slug("standard"),
+		Lifecycle: q.enum("lifecycle", models.Lifecycles), Hosting: q.enum("hosting", models.HostingKinds),
+		OpenSource: q.boolean("open_source"), Q: q.str("q"),
+	}
+	if len(f.Q) > 200 {
+		q.p.Add("q", "must be at most 200 characters")
+	}
+	p := q.page()
+	if err := q.err(); err != nil {
+		WriteError(c, err)
+		return
+	}
+	list, err := h.Store.ListComponents(c.Request.Context(), f, p)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeList(c, list)
+}
+
+// GetComponent godoc
+//
+//	@Summary	Get a component
+//	@Tags		components
+//	@Produce	json
+//	@Param		slug	path		string	true	"component slug"
+//	@Success	200		{object}	models.Component
+//	@Failure	404		{object}	Problem
+//	@Router		/api/v1/components/{slug} [get]
+func (h *Catalogue) GetComponent(c *gin.Context) {
+	v, err := h.Store.GetComponent(c.Request.Context(), c.Param("slug"))
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeResource(c, http.StatusOK, v)
+}
+
+// CreateComponent godoc
+//
+//	@Summary		Create a component
+//	@Description	Unknown vendor, capability or depends_on slugs are 422; malformed fields are 400.
+//	@Tags			components
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			component	body		models.ComponentInput	true	"slug, name, summary, vendor, capabilities and lifecycle are required"
+//	@Success		201			{object}	models.Component
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		413			{object}	Problem
+//	@Failure		422			{object}	Problem
+//	@Router			/api/v1/components [post]
+func (h *Catalogue) CreateComponent(c *gin.Context) {
+	in, err := decodeInput[models.ComponentInput](c, true)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	v, err := h.Store.CreateComponent(c.Request.Context(), in)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/components/"+v.Slug)
+	writeResource(c, http.StatusCreated, v)
+}
+
+// UpdateComponent godoc
+//
+//	@Summary	Update a component
+//	@Tags		components
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		slug		path		string					true	"component slug"
+//	@Param		If-Match	header		string					false	"ETag from a previous GET; a stale one gets 412"
+//	@Param		component	body		models.ComponentInput	true	"fields to change; null clears licence and URLs"
+//	@Success	200			{object}	models.Component
+//	@Failure	400			{object}	Problem
+//	@Failure	404			{object}	Problem
+//	@Failure	412			{object}	Problem
+//	@Failure	422			{object}	Problem
+//	@Router		/api/v1/components/{slug} [patch]
+func (h *Catalogue) UpdateComponent(c *gin.Context) {
+	in, err := decodeInput[models.ComponentInput](c, false)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	ctx, slug := c.Request.Context(), c.Param("slug")
+	ifVersion, err := precondition(c, func() (models.Component, error) { return h.Store.GetComponent(ctx, slug) },
+		func(v models.Component) int { return v.Version })
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	v, err := h.Store.UpdateComponent(ctx, slug, in, ifVersion)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeResource(c, http.StatusOK, v)
+}
+
+// DeleteComponent godoc
+//
+//	@Summary	Delete a component nobody has adopted or depends on
+//	@Tags		components
+//	@Security	BearerAuth
+//	@Param		slug	path	string	true	"component slug"
+//	@Success	204
+//	@Failure	404	{object}	Problem
+//	@Failure	409	{object}	Problem
+//	@Router		/api/v1/components/{slug} [delete]
+func (h *Catalogue) DeleteComponent(c *gin.Context) {
+	if err := h.Store.DeleteComponent(c.Request.Context(), c.Param("slug")); err != nil {
+		WriteError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// decodeInput decodes the body and validates it for create or update.
+func decodeInput[T interface{ Validate(create bool) error }](c *gin.Context, create bool) (T, error) {
+	var in T
+	if err := decodeJSON(c, &in); err != nil {
+		return in, err
+	}
+	return in, in.Validate(create)
+}

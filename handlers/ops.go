@@ -1,0 +1,77 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/council-components/registry/models"
+)
+
+// Pinger reports whether the database answers.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Ops serves liveness, readiness and the API description.
+type Ops struct {
+	DB      Pinger
+	OpenAPI []byte // OpenAPI 3 document, built once at start-up
+}
+
+// Status is the body of the health endpoints.
+type Status struct {
+	Status string `json:"status" example:"ok"`
+}
+
+// Healthz godoc
+//
+//	@Summary	Liveness: the process is up
+//	@Tags		operations
+//	@Produce	json
+//	@Success	200	{object}	Status
+//	@Router		/healthz [get]
+func (h *Ops) Healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, Status{Status: "ok"})
+}
+
+// Readyz godoc
+//
+//	@Summary	Readiness: the database answers
+//	@Tags		operations
+//	@Produce	json
+//	@Success	200	{object}	Status
+//	@Failure	503	{object}	Problem
+//	@Router		/readyz [get]
+func (h *Ops) Readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	if err := h.DB.Ping(ctx); err != nil {
+		WriteProblem(c, "unavailable", "the database is not answering", nil)
+		return
+	}
+	c.JSON(http.StatusOK, Status{Status: "ok"})
+}
+
+// OpenAPIDoc godoc
+//
+//	@Summary	This API's OpenAPI 3 description
+//	@Tags		operations
+//	@Produce	json
+//	@Success	200
+//	@Router		/openapi.json [get]
+func (h *Ops) OpenAPIDoc(c *gin.Context) {
+	c.Data(http.StatusOK, "application/json; charset=utf-8", h.OpenAPI)
+}
+
+// NotFound answers unknown paths.
+func NotFound(c *gin.Context) {
+	WriteProblem(c, models.ENOTFOUND, "there is nothing at "+c.Request.URL.Path, nil)
+}
+
+// MethodNotAllowed answers a known path with a method it does not take.
+func MethodNotAllowed(c *gin.Context) {
+	WriteProblem(c, "method", c.Request.Method+" is not allowed on "+c.Request.URL.Path, nil)
+}

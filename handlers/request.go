@@ -1,0 +1,151 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/council-components/registry/models"
+)
+
+// decodeJSON reads the request body into dst, refusing unknown fields, wrong
+// types, trailing data and bodies over the limit, with the offending field named.
+func decodeJSON(c *gin.Context, dst any) error {
+	if ct := c.GetHeader("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return &models.Error{Code: "unsupported_media", Message: "send the body as application/json"}
+		}
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return models.Errorf(models.ETOOLARGE, "the request body is over the limit of %d bytes", tooBig.Limit)
+	}
+	if err != nil {
+		return models.Errorf(models.EINVALID, "the request body could not be read")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return fieldError("body", "is required: send a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return fieldError("body", "must hold exactly one JSON object")
+	}
+	return nil
+}
+
+// jsonError names the field behind a decoding error.
+func jsonError(err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
+		return fieldError("body", "is not valid JSON")
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return fieldError("body", "must be a JSON object")
+		}
+		return fieldError(typ.Field, fmt.Sprintf("must be %s, not %s", jsonKind(typ.Type.Kind().String()), typ.Value))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return fieldError(name, "is not a field of this resource")
+	}
+	return fieldError("body", "could not be decoded: "+err.Error())
+}
+
+func jsonKind(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "slice":
+		return "an array"
+	case "struct", "map", "ptr":
+		return "an object"
+	}
+	if strings.HasPrefix(kind, "int") || strings.HasPrefix(kind, "uint") || strings.HasPrefix(kind, "float") {
+		return "a number"
+	}
+	return "of another type"
+}
+
+func fieldError(field, msg string) error {
+	var p models.Problems
+	p.Add(field, "%s", msg)
+	return p.Err()
+}
+
+// query reads optional query parameters, collecting every problem.
+type query struct {
+	c *gin.Context
+	p models.Problems
+}
+
+func (q *query) str(name string) string { return q.c.Query(name) }
+
+func (q *query) enum(name string, allowed []string) string {
+	v := q.c.Query(name)
+	if v == "" {
+		return ""
+	}
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	q.p.Add(name, "must be one of %s", strings.Join(allowed, ", "))
+	return ""
+}
+
+func (q *query) boolean(name string) *bool {
+	v := q.c.Query(name)
+	if v == "" {
+		return nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		q.p.Add(name, "must be true or false")
+		return nil
+	}
+	return &b
+}
+
+func (q *query) slug(name string) string {
+	v := q.c.Query(name)
+	if v != "" && !models.ValidSlug(v) {
+		q.p.Add(name, "must be a lowercase-hyphenated slug")
+		return ""
+	}
+	return v
+}
+
+// page reads limit (1..100; larger values are capped) and cursor.
+func (q *query) page() models.Page {
+	p := models.Page{Cursor: q.c.Query("cursor")}
+	if v := q.c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			q.p.Add("limit", "must be a whole number from 1 to %d", models.MaxPageSize)
+		}
+		p.Limit = min(n, models.MaxPageSize)
+	}
+	if len(p.Cursor) > 1024 {
+		q.p.Add("cursor", "is too long to be a cursor this service issued")
+	}
+	return p
+}
+
+func (q *query) err() error { return q.p.Err() }

@@ -1,0 +1,102 @@
+package handlers
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/council-components/registry/models"
+)
+
+// ListBody is the shape of every list response.
+type ListBody[T any] struct {
+	Items []T     `json:"items"`
+	Total int     `json:"total" example:"397"`
+	Next  *string `json:"next" example:"http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0&limit=20"`
+}
+
+// writeList sends one page with a next URL in the body and a Link header.
+func writeList[T any](c *gin.Context, l models.List[T]) {
+	body := ListBody[T]{Items: l.Items, Total: l.Total}
+	if body.Items == nil {
+		body.Items = []T{}
+	}
+	if l.Next != "" {
+		next := pageURL(c, l.Next)
+		body.Next = &next
+		c.Header("Link", "<"+next+`>; rel="next"`)
+	}
+	c.JSON(http.StatusOK, body)
+}
+
+// pageURL is this request's absolute URL with the cursor replaced.
+func pageURL(c *gin.Context, cur string) string {
+	q := c.Request.URL.Query()
+	q.Set("cursor", cur)
+	scheme := "http"
+	if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" && c.ClientIP() != c.RemoteIP() {
+		scheme = "https"
+	}
+	u := url.URL{Scheme: scheme, Host: c.Request.Host, Path: c.Request.URL.Path, RawQuery: q.Encode()}
+	return u.String()
+}
+
+// writeResource sends one resource with a strong ETag of its bytes, answering
+// 304 when the caller already holds them.
+func writeResource(c *gin.Context, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	tag := etagOf(body)
+	c.Header("ETag", tag)
+	if status == http.StatusOK && etagListed(c.GetHeader("If-None-Match"), tag) {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	c.Data(status, "application/json; charset=utf-8", body)
+}
+
+func etagOf(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + hex.EncodeToString(sum[:16]) + `"`
+}
+
+// etagListed reports whether an If-Match/If-None-Match header names tag.
+func etagListed(header, tag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), "W/"))
+		if t == "*" || t == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// precondition checks If-Match against the resource as it is now and returns
+// the version the write must still find, or nil when the caller sent no If-Match.
+func precondition[T any](c *gin.Context, current func() (T, error), version func(T) int) (*int, error) {
+	header := c.GetHeader("If-Match")
+	if header == "" {
+		return nil, nil
+	}
+	v, err := current()
+	if err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	if !etagListed(header, etagOf(body)) {
+		return nil, models.Errorf(models.EPRECONDITION, "If-Match does not match the current ETag; fetch the resource again and retry")
+	}
+	n := version(v)
+	return &n, nil
+}
