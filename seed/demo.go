@@ -1,0 +1,183 @@
+package seed
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/store"
+)
+
+// demoToday anchors the demo world's dates, so every run writes the same rows.
+var demoToday = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+
+// demoNote starts every demo row's notes: these adoptions did not happen.
+const demoNote = "Illustrative demo data, not a statement about this council."
+
+type demoProduct struct {
+	slug, name, vendor, summary, lifecycle, hosting, pricing string
+	capabilities                                          []string
+}
+
+// Fictional vendors and products that fill out the market around the real
+// shared components. Every one is flagged synthetic and named "(demo)".
+var demoVendors = []models.Vendor{
+	{Slug: "demo-civic-transactions", Name: "Civic Transactions Co (demo)", Kind: "commercial"},
+	{Slug: "demo-harbour-software", Name: "Harbour Software (demo)", Kind: "commercial"},
+	{Slug: "demo-meridian-systems", Name: "Meridian Systems (demo)", Kind: "commercial"},
+	{Slug: "demo-oakfield-digital", Name: "Oakfield Digital (demo)", Kind: "commercial"},
+	{Slug: "demo-legacy-revenues", Name: "Legacy Revenues Ltd (demo)", Kind: "commercial"},
+	{Slug: "demo-in-house", Name: "Council in-house teams (demo)", Kind: "in-house"},
+}
+
+var demoProducts = []demoProduct{
+	{"demo-civicpay", "CivicPay (demo)", "demo-civic-transactions", "Card payment gateway with hosted checkout pages for councils.", "live", "saas", "usage-based", []string{"online-card-payments", "payment-refunds"}},
+	{"demo-harbour-crm", "Harbour CRM (demo)", "demo-harbour-software", "Customer relationship management and case handling for council contact centres.", "live", "saas", "subscription", []string{"customer-relationship-management", "case-management"}},
+	{"demo-harbour-bookings", "Harbour Bookings (demo)", "demo-harbour-software", "Appointment and venue booking with reminders.", "live", "saas", "subscription", []string{"appointment-booking", "room-and-venue-hire"}},
+	{"demo-meridian-case", "Meridian Case (demo)", "demo-meridian-systems", "Case management for regulatory and social care services.", "live", "hybrid", "licence-fee", []string{"case-management", "complaints-handling"}},
+	{"demo-meridian-planning", "Meridian Planning (demo)", "demo-meridian-systems", "Planning and building control application handling.", "live", "hybrid", "licence-fee", []string{"planning-applications", "building-control"}},
+	{"demo-oakfield-forms", "Oakfield Forms (demo)", "demo-oakfield-digital", "Drag-and-drop online forms with workflow.", "live", "saas", "subscription", []string{"online-form-building", "form-submission-processing"}},
+	{"demo-oakfield-accounts", "Oakfield Accounts (demo)", "demo-oakfield-digital", "Resident accounts portal with request tracking.", "beta", "saas", "subscription", []string{"resident-online-accounts", "request-status-tracking"}},
+	{"demo-legacy-ctax", "Legacy Council Tax Suite (demo)", "demo-legacy-revenues", "On-premises council tax and business rates system, no longer developed.", "deprecated", "self-hosted", "licence-fee", []string{"council-tax-account-management", "business-rates-management"}},
+}
+
+// demoCapabilitiesBuiltInHouse are capabilities some councils build themselves: the long tail.
+var demoCapabilitiesBuiltInHouse = []string{"appointment-booking", "bin-collection-day-lookup", "customer-relationship-management", "parking-permits"}
+
+// Demo adds a deterministic synthetic world to d: fictional vendors and
+// products, adoptions of real and fictional components across the real
+// councils (a few platforms used widely, regional clusters, a long tail of
+// in-house builds, contracts ending soon, a deprecated product still in use),
+// and open needs. Every adoption and need it adds has source "demo".
+func Demo(d *store.SeedData) {
+	rng := rand.New(rand.NewPCG(2026, 11))
+	for _, v := range demoVendors {
+		v.Website = "https://example.org/" + v.Slug
+		v.Description = "Fictional vendor in the demo world."
+		d.Vendors = append(d.Vendors, store.SeedVendor{Vendor: v, Synthetic: true})
+	}
+	for _, p := range demoProducts {
+		d.Components = append(d.Components, store.SeedComponent{Synthetic: true, Component: models.Component{
+			Slug: p.slug, Name: p.name, Summary: p.summary, Description: "Fictional product in the demo world.",
+			Vendor: p.vendor, Capabilities: p.capabilities, Hosting: p.hosting, Pricing: p.pricing, Lifecycle: p.lifecycle,
+			Standards: []string{}, DependsOn: []string{},
+		}})
+	}
+
+	evidence := map[string]bool{}
+	for _, a := range d.Adoptions {
+		evidence[a.Council+"|"+a.Component] = true
+	}
+	add := func(c models.Council, component, capability, status string, contractYears float64) {
+		if evidence[c.Code+"|"+component] {
+			return // published evidence already covers this pair
+		}
+		started := demoToday.AddDate(0, -rng.IntN(96)-3, -rng.IntN(28))
+		a := models.Adoption{
+			Council: c.Code, Component: component, Capability: capability, Status: status,
+			StartedOn: date(started), Source: "demo", Verified: rng.Float64() < 0.85,
+			Notes: demoNote, CreatedAt: started,
+		}
+		if status == "retired" {
+			a.EndedOn = date(demoToday.AddDate(0, -rng.IntN(12)-1, 0))
+		}
+		if contractYears > 0 {
+			a.ContractEndOn = date(demoToday.AddDate(0, int(contractYears*12*rng.Float64())+1, 0))
+		}
+		d.Adoptions = append(d.Adoptions, a)
+	}
+	status := func(live float64) string {
+		switch r := rng.Float64(); {
+		case r < live:
+			return "live"
+		case r < live+0.1:
+			return "piloting"
+		default:
+			return "exploring"
+		}
+	}
+
+	for _, c := range d.Councils {
+		if c.Status != "current" || !c.DeliversServices {
+			continue
+		}
+		south := c.Region == "London" || c.Region == "South East"
+		north := c.Region == "North West" || c.Region == "Yorkshire and The Humber" || c.Region == "North East"
+
+		// Widely shared platforms.
+		if rng.Float64() < 0.75 {
+			add(c, "govuk-notify", "email-notifications", status(0.85), 0)
+		}
+		switch r := rng.Float64(); {
+		case r < 0.5:
+			add(c, "govuk-pay", "online-card-payments", status(0.8), 0)
+		case r < 0.8:
+			add(c, "demo-civicpay", "online-card-payments", "live", 4)
+		}
+		if rng.Float64() < 0.2 {
+			add(c, "govuk-forms", "online-form-building", status(0.5), 0)
+		} else if rng.Float64() < 0.3 {
+			add(c, "demo-oakfield-forms", "online-form-building", "live", 3)
+		}
+		if rng.Float64() < 0.08 {
+			add(c, "govuk-one-login", "user-authentication", "exploring", 0)
+		}
+		if rng.Float64() < 0.25 {
+			add(c, "fixmystreet", "street-fault-reporting", "live", 0)
+		}
+		if rng.Float64() < 0.1 {
+			add(c, "mapit", "postcode-to-area-lookup", "live", 0)
+		}
+		// Regional clusters: LocalGov Drupal in the south, Harbour CRM in the north.
+		if south && rng.Float64() < 0.35 || !south && rng.Float64() < 0.08 {
+			add(c, "localgov-drupal", "website-content-management", status(0.7), 0)
+		}
+		switch r := rng.Float64(); {
+		case north && r < 0.5, !north && r < 0.12:
+			add(c, "demo-harbour-crm", "customer-relationship-management", "live", 3)
+		case r < 0.6:
+			add(c, "demo-meridian-case", "case-management", "live", 5)
+		}
+		if rng.Float64() < 0.15 {
+			add(c, "demo-harbour-bookings", "appointment-booking", "live", 3)
+		}
+		if c.Type != "county" && rng.Float64() < 0.2 {
+			add(c, "demo-meridian-planning", "planning-applications", "live", 5)
+		}
+		if c.Type != "county" && rng.Float64() < 0.18 {
+			// The deprecated product, still run by councils whose contracts end soon.
+			add(c, "demo-legacy-ctax", "council-tax-account-management", "live", 2)
+		}
+		if rng.Float64() < 0.1 {
+			add(c, "demo-oakfield-accounts", "resident-online-accounts", "piloting", 2)
+		}
+		// The long tail: one-council in-house builds.
+		if rng.Float64() < 0.12 {
+			capability := demoCapabilitiesBuiltInHouse[rng.IntN(len(demoCapabilitiesBuiltInHouse))]
+			slug := "demo-in-house-" + strings.ToLower(c.Code) + "-" + capability
+			d.Components = append(d.Components, store.SeedComponent{Synthetic: true, Component: models.Component{
+				Slug: slug, Name: fmt.Sprintf("%s in-house %s (demo)", c.ShortName, strings.ReplaceAll(capability, "-", " ")),
+				Summary: "A fictional in-house build, one council's own.", Description: "Fictional in-house build in the demo world.",
+				Vendor: "demo-in-house", Capabilities: []string{capability}, Hosting: "self-hosted", Pricing: "unknown",
+				Lifecycle: "live", Standards: []string{}, DependsOn: []string{},
+			}})
+			add(c, slug, capability, "live", 0)
+		}
+		// Open needs, bunched into two procurement windows so collaborations show.
+		if rng.Float64() < 0.12 {
+			capability := []string{"appointment-booking", "case-management", "resident-online-accounts", "online-card-payments"}[rng.IntN(4)]
+			window := []time.Time{time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 10, 1, 0, 0, 0, 0, time.UTC)}[rng.IntN(2)]
+			d.Needs = append(d.Needs, store.SeedNeed{Source: "demo", Need: models.Need{
+				Council: c.Code, Capability: capability, NeededBy: *date(window.AddDate(0, 0, rng.IntN(90))),
+				Status: "open", Notes: demoNote, CreatedAt: demoToday,
+			}})
+		}
+	}
+}
+
+func date(t time.Time) *string {
+	s := t.Format(time.DateOnly)
+	return &s
+}
