@@ -1,0 +1,262 @@
+// Command registry runs the Council Components Registry: a catalogue of
+// reusable digital components for UK councils, who adopts them, and where
+// reuse is being missed.
+//
+//	@title						Council Components Registry API
+//	@version					1.0
+//	@description				Reusable components for UK councils (payments, notifications, identity, forms, websites…), the capabilities they provide, and the councils that adopt them. Anonymous callers may read; every write needs an API key sent as Authorization: Bearer KEY. Errors are application/problem+json.
+//	@license.name				MIT (code); reference data under its own licences, see /api/v1 docs and seed/README.md
+//	@BasePath					/
+//	@securityDefinitions.apikey	BearerAuth
+//	@in							header
+//	@name						Authorization
+//	@description				"Bearer " followed by an API key from `registry keys create`.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/council-components/registry/api"
+	"github.com/council-components/registry/seed"
+	"github.com/council-components/registry/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "registry:", err)
+		if errors.Is(err, errUsage) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+const usage = `usage: registry COMMAND [flags]
+
+commands:
+  serve   [--addr :8080] [--db DSN] [--demo] [--rate-limit N]   migrate, seed an empty database, serve HTTP
+  seed    [--db DSN] [--demo]                                   load or refresh reference data
+  migrate [--db DSN]                                            apply schema migrations
+  keys create --role admin|vendor|council [--org ID] [--name TEXT] [--db DSN]
+  keys revoke PREFIX [--db DSN]
+
+--db defaults to $DATABASE_URL, then registry.db; --addr to $REGISTRY_ADDR, then :8080.`
+
+// run is the whole program, so tests can start it with their own arguments and streams.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return errUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, rest, getenv, stdout, stderr)
+	case "seed":
+		return cmdSeed(ctx, rest, getenv, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, rest, getenv, stdout, stderr)
+	case "keys":
+		return cmdKeys(ctx, rest, getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "unknown command %q\n\n%s\n", cmd, usage)
+	return errUsage
+}
+
+// flags makes a flag set whose --db defaults to $DATABASE_URL, then registry.db.
+func flags(name string, getenv func(string) string, stderr io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", envOr(getenv, "DATABASE_URL", "registry.db"), "SQLite file path or postgres:// URL")
+	return fs, db
+}
+
+func envOr(getenv func(string) string, key, fallback string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return nil
+}
+
+// openMigrated opens the database and brings its schema up to date.
+func openMigrated(ctx context.Context, dsn string) (*store.Store, int, error) {
+	st, err := store.Open(dsn)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := st.Migrate(ctx)
+	if err != nil {
+		st.Close()
+		return nil, 0, err
+	}
+	return st, n, nil
+}
+
+func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs, db := flags("migrate", getenv, stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	st, n, err := openMigrated(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintf(stdout, "applied %d migrations\n", n)
+	return nil
+}
+
+func cmdSeed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs, db := flags("seed", getenv, stderr)
+	demo := fs.Bool("demo", false, "also load the synthetic demo world (every row marked source=demo)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	st, _, err := openMigrated(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	report, err := seed.Load(ctx, st, *demo)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, report)
+	return nil
+}
+
+func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs, db := flags("serve", getenv, stderr)
+	addr := fs.String("addr", envOr(getenv, "REGISTRY_ADDR", ":8080"), "listen address")
+	demo := fs.Bool("demo", false, "load the synthetic demo world into an empty database")
+	rateLimit := fs.Float64("rate-limit", 20, "requests a second per key (or client IP when anonymous); 0 turns limiting off")
+	proxies := fs.String("trusted-proxies", getenv("REGISTRY_TRUSTED_PROXIES"), "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *rateLimit < 0 {
+		return fmt.Errorf("%w: --rate-limit must be 0 or more", errUsage)
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+
+	st, n, err := openMigrated(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	log.Info("database ready", "db", redact(*db), "migrations_applied", n)
+	if empty, err := seed.Empty(ctx, st); err != nil {
+		return err
+	} else if empty {
+		report, err := seed.Load(ctx, st, *demo)
+		if err != nil {
+			return err
+		}
+		log.Info("loaded reference data into an empty database", "report", report.String())
+	}
+
+	var trusted []string
+	if *proxies != "" {
+		trusted = strings.Split(*proxies, ",")
+	}
+	router, err := api.NewRouter(st, api.Config{Log: log, RateLimit: *rateLimit, TrustedProxies: trusted})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	log.Info("serving", "addr", ln.Addr().String())
+	fmt.Fprintf(stdout, "listening on %s\n", ln.Addr())
+	return api.Serve(ctx, ln, router, log, 25*time.Second)
+}
+
+func cmdKeys(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%w: keys create|revoke", errUsage)
+	}
+	switch args[0] {
+	case "create":
+		fs, db := flags("keys create", getenv, stderr)
+		role := fs.String("role", "", "admin, vendor or council")
+		org := fs.String("org", "", "vendor slug (vendor keys) or council GSS code (council keys)")
+		name := fs.String("name", "", "what the key is for, e.g. who holds it")
+		ttl := fs.Duration("expires-in", 0, "expire the key after this long, e.g. 2160h; 0 never expires")
+		if err := parse(fs, args[1:]); err != nil {
+			return err
+		}
+		st, _, err := openMigrated(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		var expires *time.Time
+		if *ttl > 0 {
+			t := st.Now().Add(*ttl)
+			expires = &t
+		}
+		key, k, err := st.CreateKey(ctx, *role, *org, *name, expires)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "created %s key %s (shown once: store it now)\n%s\n", k.Role, k.Prefix, key)
+		return nil
+	case "revoke":
+		fs, db := flags("keys revoke", getenv, stderr)
+		if err := parse(fs, args[1:]); err != nil {
+			return err
+		}
+		prefix := fs.Arg(0)
+		if err := parse(fs, fs.Args()[min(1, fs.NArg()):]); err != nil { // flags may follow PREFIX
+			return err
+		}
+		if prefix == "" || fs.NArg() != 0 {
+			return fmt.Errorf("%w: keys revoke PREFIX", errUsage)
+		}
+		st, _, err := openMigrated(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if err := st.RevokeKey(ctx, prefix); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "revoked %s\n", prefix)
+		return nil
+	}
+	return fmt.Errorf("%w: keys create|revoke", errUsage)
+}
+
+// redact hides a password in a database URL before it is logged.
+func redact(dsn string) string {
+	if i := strings.Index(dsn, "@"); i > 0 && strings.Contains(dsn, "://") {
+		return dsn[:strings.Index(dsn, "://")+3] + "…" + dsn[i:]
+	}
+	return dsn
+}
