@@ -56,12 +56,13 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	r.NoRoute(handlers.NotFound)
 	r.NoMethod(handlers.MethodNotAllowed)
 
-	ops := &handlers.Ops{DB: st, OpenAPI: openapi}
+	ops := &handlers.Ops{DB: st, OpenAPI: openapi, Prom: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+		SwaggerUI: ginSwagger.WrapHandler(swaggerFiles.Handler, ginSwagger.URL("/openapi.json"))}
 	r.GET("/healthz", ops.Healthz)
 	r.GET("/readyz", ops.Readyz)
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	r.GET("/metrics", ops.Metrics)
 	r.GET("/openapi.json", ops.OpenAPIDoc)
-	r.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler, ginSwagger.URL("/openapi.json")))
+	r.GET("/swagger/*any", ops.Swagger)
 
 	cat := &handlers.Catalogue{Store: st}
 	v1 := r.Group("/api/v1")

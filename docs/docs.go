@@ -938,6 +938,22 @@ const docTemplate = `{
                 }
             }
         },
+        "/metrics": {
+            "get": {
+                "produces": [
+                    "text/plain"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Prometheus metrics: requests and latency by route and status, database pool, Go runtime",
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    }
+                }
+            }
+        },
         "/openapi.json": {
             "get": {
                 "produces": [
@@ -975,6 +991,22 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
+                    }
+                }
+            }
+        },
+        "/swagger/index.html": {
+            "get": {
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Swagger UI for this API (its assets are served under /swagger/)",
+                "responses": {
+                    "200": {
+                        "description": "OK"
                     }
                 }
             }

@@ -17,8 +17,10 @@ type Pinger interface {
 
 // Ops serves liveness, readiness and the API description.
 type Ops struct {
-	DB      Pinger
-	OpenAPI []byte // OpenAPI 3 document, built once at start-up
+	DB        Pinger
+	OpenAPI   []byte          // OpenAPI 3 document, built once at start-up
+	Prom      http.Handler    // Prometheus exposition
+	SwaggerUI gin.HandlerFunc // the Swagger UI's files
 }
 
 // Status is the body of the health endpoints.
@@ -64,6 +66,28 @@ func (h *Ops) Readyz(c *gin.Context) {
 //	@Router		/openapi.json [get]
 func (h *Ops) OpenAPIDoc(c *gin.Context) {
 	c.Data(http.StatusOK, "application/json; charset=utf-8", h.OpenAPI)
+}
+
+// Metrics godoc
+//
+//	@Summary	Prometheus metrics: requests and latency by route and status, database pool, Go runtime
+//	@Tags		operations
+//	@Produce	plain
+//	@Success	200
+//	@Router		/metrics [get]
+func (h *Ops) Metrics(c *gin.Context) {
+	h.Prom.ServeHTTP(c.Writer, c.Request)
+}
+
+// Swagger godoc
+//
+//	@Summary	Swagger UI for this API (its assets are served under /swagger/)
+//	@Tags		operations
+//	@Produce	html
+//	@Success	200
+//	@Router		/swagger/index.html [get]
+func (h *Ops) Swagger(c *gin.Context) {
+	h.SwaggerUI(c)
 }
 
 // NotFound answers unknown paths.
