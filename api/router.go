@@ -88,4 +88,3 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	v1.DELETE("/components/:slug", cat.DeleteComponent)
 	return r, nil
 }
-

@@ -18,7 +18,7 @@ const demoNote = "Illustrative demo data, not a statement about this council."
 
 type demoProduct struct {
 	slug, name, vendor, summary, lifecycle, hosting, pricing string
-	capabilities                                          []string
+	capabilities                                             []string
 }
 
 // Fictional vendors and products that fill out the market around the real
