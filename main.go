@@ -5,7 +5,7 @@
 //	@title						Council Components Registry API
 //	@version					1.0
 //	@description				Reusable components for UK councils (payments, notifications, identity, forms, websites…), the capabilities they provide, and the councils that adopt them. Anonymous callers may read; every write needs an API key sent as Authorization: Bearer KEY. Errors are application/problem+json.
-//	@license.name				MIT (code); reference data under its own licences, see /api/v1 docs and seed/README.md
+//	@license.name				Code MIT; reference data under its own licences (seed/data/README.md)
 //	@BasePath					/
 //	@securityDefinitions.apikey	BearerAuth
 //	@in							header
@@ -21,6 +21,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -54,6 +55,7 @@ commands:
   migrate [--db DSN]                                            apply schema migrations
   keys create --role admin|vendor|council [--org ID] [--name TEXT] [--db DSN]
   keys revoke PREFIX [--db DSN]
+  health  [--addr :8080]                                        exit 0 when the local server answers /readyz (for HEALTHCHECK)
 
 --db defaults to $DATABASE_URL, then registry.db; --addr to $REGISTRY_ADDR, then :8080.`
 
@@ -73,6 +75,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdMigrate(ctx, rest, getenv, stdout, stderr)
 	case "keys":
 		return cmdKeys(ctx, rest, getenv, stdout, stderr)
+	case "health":
+		return cmdHealth(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -251,6 +255,40 @@ func cmdKeys(ctx context.Context, args []string, getenv func(string) string, std
 		return nil
 	}
 	return fmt.Errorf("%w: keys create|revoke", errUsage)
+}
+
+// cmdHealth asks a running server on this machine whether it is ready, for
+// container health checks in images that have no curl.
+func cmdHealth(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("health", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", envOr(getenv, "REGISTRY_ADDR", ":8080"), "the server's listen address")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	host, port, err := net.SplitHostPort(*addr)
+	if err != nil {
+		return fmt.Errorf("%w: --addr %q: %v", errUsage, *addr, err)
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/readyz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("not ready: /readyz answered %d", resp.StatusCode)
+	}
+	fmt.Fprintln(stdout, "ready")
+	return nil
 }
 
 // redact hides a password in a database URL before it is logged.

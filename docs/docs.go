@@ -11,7 +11,7 @@ const docTemplate = `{
         "title": "{{.Title}}",
         "contact": {},
         "license": {
-            "name": "MIT (code); reference data under its own licences, see /api/v1 docs and seed/README.md"
+            "name": "Code MIT; reference data under its own licences (seed/data/README.md)"
         },
         "version": "{{.Version}}"
     },
