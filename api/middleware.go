@@ -22,7 +22,7 @@ import (
 const MaxBodyBytes = 1 << 20
 
 // principalKey is where the authenticated key is kept in the gin context.
-const principalKey = "principal"
+const principalKey = handlers.PrincipalKey
 
 // KeyStore authenticates API keys.
 type KeyStore interface {

@@ -86,5 +86,25 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	v1.GET("/components/:slug", cat.GetComponent)
 	v1.PATCH("/components/:slug", cat.UpdateComponent)
 	v1.DELETE("/components/:slug", cat.DeleteComponent)
+
+	ad := &handlers.Adoptions{Store: st}
+	v1.GET("/councils/:code/adoptions", ad.ListCouncilAdoptions)
+	v1.GET("/components/:slug/adoptions", ad.ListComponentAdoptions)
+	v1.GET("/adoptions", ad.ListAdoptions)
+	v1.POST("/adoptions", ad.CreateAdoption)
+	v1.GET("/adoptions/:id", ad.GetAdoption)
+	v1.PATCH("/adoptions/:id", ad.UpdateAdoption)
+	v1.POST("/adoptions/:id/verify", ad.VerifyAdoption)
+	v1.POST("/adoptions/:id/reject", ad.RejectAdoption)
+	v1.GET("/adoptions/:id/history", ad.AdoptionHistory)
+
+	v1.GET("/needs", ad.ListNeeds)
+	v1.POST("/needs", ad.CreateNeed)
+	v1.GET("/needs/:id", ad.GetNeed)
+	v1.PATCH("/needs/:id", ad.UpdateNeed)
+
+	stats := &handlers.Stats{Store: st}
+	v1.GET("/stats/coverage", stats.Coverage)
+	v1.GET("/stats/adoptions", stats.AdoptionsOverTime)
 	return r, nil
 }

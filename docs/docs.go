@@ -18,6 +18,441 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/api/v1/adoptions": {
+            "get": {
+                "description": "Adoptions in id order. Rejected vendor claims are left out unless verification=rejected.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "adoptions"
+                ],
+                "summary": "List adoptions",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "council GSS code",
+                        "name": "council",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "component slug",
+                        "name": "component",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "capability slug",
+                        "name": "capability",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "exploring",
+                            "piloting",
+                            "live",
+                            "retiring",
+                            "retired"
+                        ],
+                        "type": "string",
+                        "description": "status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "only verified (true) or unverified (false) adoptions",
+                        "name": "verified",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "pending",
+                            "verified",
+                            "rejected"
+                        ],
+                        "type": "string",
+                        "description": "pending, verified or rejected",
+                        "name": "verification",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor from a previous page's next link",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-models_Adoption"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A council key records its own council's adoptions, verified at once. A vendor key claims an adoption of one of its own components by a council; the claim stays unverified until that council or an admin verifies it. Admins may also set source and verified. capability may be left out when the component provides only one.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "adoptions"
+                ],
+                "summary": "Record an adoption",
+                "parameters": [
+                    {
+                        "description": "council, component and status are required",
+                        "name": "adoption",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.AdoptionInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/models.Adoption"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/adoptions/{id}": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "adoptions"
+                ],
+                "summary": "Get an adoption",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "adoption id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.Adoption"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Status moves forward only: exploring → piloting → live → retiring → retired (a pilot or exploration may also end as retired). To start again, record a new adoption.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "adoptions"
+                ],
+                "summary": "Update an adoption",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "adoption id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from a previous GET; a stale one gets 412",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "adoption",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.AdoptionInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.Adoption"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/adoptions/{id}/history": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "adoptions"
+                ],
+                "summary": "An adoption's history: every change of status, dates or verification, with who made it",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "adoption id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-models_AdoptionEvent"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/adoptions/{id}/reject": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The claim is kept on record as rejected, with the reason, and stops counting as an adoption.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "adoptions"
+                ],
+                "summary": "Reject a vendor's claim (the council it is about, or an admin)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "adoption id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "why the claim is wrong",
+                        "name": "rejection",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.RejectionInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.Adoption"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/adoptions/{id}/verify": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "adoptions"
+                ],
+                "summary": "Verify a vendor's claim (the council it is about, or an admin)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "adoption id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.Adoption"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/capabilities": {
             "get": {
                 "produces": [
@@ -561,6 +996,82 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/components/{slug}/adoptions": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "adoptions"
+                ],
+                "summary": "A component's adopters",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "component slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "exploring",
+                            "piloting",
+                            "live",
+                            "retiring",
+                            "retired"
+                        ],
+                        "type": "string",
+                        "description": "status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "only verified (true) or unverified (false) adoptions",
+                        "name": "verified",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "pending",
+                            "verified",
+                            "rejected"
+                        ],
+                        "type": "string",
+                        "description": "pending, verified or rejected",
+                        "name": "verification",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-models_Adoption"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/councils": {
             "get": {
                 "description": "UK local authorities from mySociety's register, in GSS code order. Current councils only unless status says otherwise.",
@@ -659,6 +1170,416 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/models.Council"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/councils/{code}/adoptions": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "adoptions"
+                ],
+                "summary": "A council's adoptions",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "council GSS code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "exploring",
+                            "piloting",
+                            "live",
+                            "retiring",
+                            "retired"
+                        ],
+                        "type": "string",
+                        "description": "status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "only verified (true) or unverified (false) adoptions",
+                        "name": "verified",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "pending",
+                            "verified",
+                            "rejected"
+                        ],
+                        "type": "string",
+                        "description": "pending, verified or rejected",
+                        "name": "verification",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-models_Adoption"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/needs": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "needs"
+                ],
+                "summary": "List needs",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "council GSS code",
+                        "name": "council",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "capability slug",
+                        "name": "capability",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "open",
+                            "met",
+                            "withdrawn"
+                        ],
+                        "type": "string",
+                        "description": "status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "needed_by on or after this date (YYYY-MM-DD)",
+                        "name": "needed_from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "needed_by on or before this date (YYYY-MM-DD)",
+                        "name": "needed_to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-models_Need"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "needs"
+                ],
+                "summary": "State a council's need for a capability by a date (its own council's key, or an admin)",
+                "parameters": [
+                    {
+                        "description": "council, capability and needed_by are required",
+                        "name": "need",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.NeedInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/models.Need"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/needs/{id}": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "needs"
+                ],
+                "summary": "Get a need",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "need id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.Need"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "needs"
+                ],
+                "summary": "Update a need: its date, notes, or status (met or withdrawn)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "need id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from a previous GET; a stale one gets 412",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "need",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.NeedInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.Need"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/stats/adoptions": {
+            "get": {
+                "description": "For each month from the first adoption to now, how many adoptions were live during it. Send Accept: text/csv for CSV.",
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "statistics"
+                ],
+                "summary": "Live adoptions per month, for a component or a capability",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "component slug (this or capability is required)",
+                        "name": "component",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "capability slug",
+                        "name": "capability",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.AdoptionsOverTimeBody"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/stats/coverage": {
+            "get": {
+                "description": "Counted over current councils that deliver services (not combined authorities or the GLA), with a share of them, optionally broken down by nation, region or council type. Send Accept: text/csv for CSV.",
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "statistics"
+                ],
+                "summary": "Coverage: for each capability, how many councils have it live",
+                "parameters": [
+                    {
+                        "enum": [
+                            "nation",
+                            "region",
+                            "type"
+                        ],
+                        "type": "string",
+                        "description": "breakdown",
+                        "name": "by",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "just this capability",
+                        "name": "capability",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.CoverageBody"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
@@ -1013,6 +1934,76 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "handlers.AdoptionsOverTimeBody": {
+            "type": "object",
+            "properties": {
+                "capability": {
+                    "type": "string"
+                },
+                "component": {
+                    "type": "string"
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.MonthCount"
+                    }
+                }
+            }
+        },
+        "handlers.CoverageBody": {
+            "type": "object",
+            "properties": {
+                "by": {
+                    "type": "string",
+                    "example": "nation"
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.CoverageItem"
+                    }
+                }
+            }
+        },
+        "handlers.ListBody-models_Adoption": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Adoption"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
+        "handlers.ListBody-models_AdoptionEvent": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.AdoptionEvent"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
         "handlers.ListBody-models_Capability": {
             "type": "object",
             "properties": {
@@ -1058,6 +2049,25 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Council"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
+        "handlers.ListBody-models_Need": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Need"
                     }
                 },
                 "next": {
@@ -1116,12 +2126,159 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.RejectionInput": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string"
+                }
+            }
+        },
         "handlers.Status": {
             "type": "object",
             "properties": {
                 "status": {
                     "type": "string",
                     "example": "ok"
+                }
+            }
+        },
+        "models.Actor": {
+            "type": "object",
+            "properties": {
+                "key": {
+                    "type": "string",
+                    "example": "ccr_k3j9x2ab"
+                },
+                "org": {
+                    "type": "string",
+                    "example": "E09000022"
+                },
+                "role": {
+                    "type": "string",
+                    "example": "council"
+                }
+            }
+        },
+        "models.Adoption": {
+            "type": "object",
+            "properties": {
+                "capability": {
+                    "type": "string",
+                    "example": "website-content-management"
+                },
+                "component": {
+                    "type": "string",
+                    "example": "localgov-drupal"
+                },
+                "contract_end_on": {
+                    "type": "string"
+                },
+                "council": {
+                    "type": "string",
+                    "example": "E09000022"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "ended_on": {
+                    "type": "string"
+                },
+                "evidence_url": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer",
+                    "example": 42
+                },
+                "notes": {
+                    "type": "string"
+                },
+                "rejection_reason": {
+                    "type": "string"
+                },
+                "source": {
+                    "type": "string",
+                    "example": "council"
+                },
+                "started_on": {
+                    "type": "string",
+                    "example": "2021-05-10"
+                },
+                "status": {
+                    "type": "string",
+                    "example": "live"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "verification": {
+                    "description": "pending, verified or rejected",
+                    "type": "string",
+                    "example": "verified"
+                },
+                "verified": {
+                    "type": "boolean"
+                }
+            }
+        },
+        "models.AdoptionEvent": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "description": "created, updated, verified, rejected, seeded",
+                    "type": "string",
+                    "example": "updated"
+                },
+                "actor": {
+                    "$ref": "#/definitions/models.Actor"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "changes": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/models.Change"
+                    }
+                }
+            }
+        },
+        "models.AdoptionInput": {
+            "type": "object",
+            "properties": {
+                "capability": {
+                    "type": "string"
+                },
+                "component": {
+                    "type": "string"
+                },
+                "contract_end_on": {
+                    "type": "string"
+                },
+                "council": {
+                    "type": "string"
+                },
+                "ended_on": {
+                    "type": "string"
+                },
+                "evidence_url": {
+                    "type": "string"
+                },
+                "notes": {
+                    "type": "string"
+                },
+                "source": {
+                    "type": "string"
+                },
+                "started_on": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "verified": {
+                    "type": "boolean"
                 }
             }
         },
@@ -1178,6 +2335,13 @@ const docTemplate = `{
                 "slug": {
                     "type": "string"
                 }
+            }
+        },
+        "models.Change": {
+            "type": "object",
+            "properties": {
+                "from": {},
+                "to": {}
             }
         },
         "models.Component": {
@@ -1430,6 +2594,53 @@ const docTemplate = `{
                 }
             }
         },
+        "models.CoverageGroup": {
+            "type": "object",
+            "properties": {
+                "councils": {
+                    "type": "integer"
+                },
+                "group": {
+                    "type": "string",
+                    "example": "Wales"
+                },
+                "live_councils": {
+                    "type": "integer"
+                },
+                "share": {
+                    "type": "number"
+                }
+            }
+        },
+        "models.CoverageItem": {
+            "type": "object",
+            "properties": {
+                "breakdown": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.CoverageGroup"
+                    }
+                },
+                "capability": {
+                    "$ref": "#/definitions/models.Ref"
+                },
+                "category": {
+                    "type": "string"
+                },
+                "councils": {
+                    "type": "integer",
+                    "example": 382
+                },
+                "live_councils": {
+                    "type": "integer",
+                    "example": 120
+                },
+                "share": {
+                    "type": "number",
+                    "example": 0.314
+                }
+            }
+        },
         "models.FieldError": {
             "type": "object",
             "properties": {
@@ -1437,6 +2648,88 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "message": {
+                    "type": "string"
+                }
+            }
+        },
+        "models.MonthCount": {
+            "type": "object",
+            "properties": {
+                "live": {
+                    "type": "integer",
+                    "example": 42
+                },
+                "month": {
+                    "type": "string",
+                    "example": "2024-05"
+                }
+            }
+        },
+        "models.Need": {
+            "type": "object",
+            "properties": {
+                "capability": {
+                    "type": "string",
+                    "example": "appointment-booking"
+                },
+                "council": {
+                    "type": "string",
+                    "example": "E09000022"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer",
+                    "example": 7
+                },
+                "needed_by": {
+                    "type": "string",
+                    "example": "2027-04-01"
+                },
+                "notes": {
+                    "type": "string"
+                },
+                "source": {
+                    "type": "string",
+                    "example": "council"
+                },
+                "status": {
+                    "type": "string",
+                    "example": "open"
+                },
+                "updated_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "models.NeedInput": {
+            "type": "object",
+            "properties": {
+                "capability": {
+                    "type": "string"
+                },
+                "council": {
+                    "type": "string"
+                },
+                "needed_by": {
+                    "type": "string"
+                },
+                "notes": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                }
+            }
+        },
+        "models.Ref": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string"
+                },
+                "slug": {
                     "type": "string"
                 }
             }

@@ -132,6 +132,15 @@ func (q *query) slug(name string) string {
 	return v
 }
 
+func (q *query) date(name string) string {
+	v := q.c.Query(name)
+	if v != "" && !models.ValidDate(v) {
+		q.p.Add(name, "must be a date in the form YYYY-MM-DD")
+		return ""
+	}
+	return v
+}
+
 // page reads limit (1..100; larger values are capped) and cursor.
 func (q *query) page() models.Page {
 	p := models.Page{Cursor: q.c.Query("cursor")}

@@ -1,50 +1,238 @@
 package models
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Adoption statuses in lifecycle order, and where adoptions come from.
 var (
 	AdoptionStatuses = []string{"exploring", "piloting", "live", "retiring", "retired"}
 	AdoptionSources  = []string{"council", "vendor", "admin", "evidence", "demo", "synthetic"}
+	Verifications    = []string{"pending", "verified", "rejected"}
 	NeedStatuses     = []string{"open", "met", "withdrawn"}
 )
 
-// Adoption records that a council uses (or is trying) a component for a capability.
-type Adoption struct {
-	ID            int64     `json:"id" example:"42"`
-	Council       string    `json:"council" example:"E09000022"`
-	Component     string    `json:"component" example:"localgov-drupal"`
-	Capability    string    `json:"capability" example:"website-content-management"`
-	Status        string    `json:"status" example:"live"`
-	StartedOn     *string   `json:"started_on" example:"2021-05-10"`
-	EndedOn       *string   `json:"ended_on"`
-	ContractEndOn *string   `json:"contract_end_on"`
-	Notes         string    `json:"notes"`
-	EvidenceURL   *string   `json:"evidence_url"`
-	Source        string    `json:"source" example:"council"`
-	Verified      bool      `json:"verified"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
-	Version       int       `json:"-"`
+// statusMoves lists where each adoption status may go next. Going back to
+// exploring (or anywhere from retired) means starting a new record.
+var statusMoves = map[string][]string{
+	"exploring": {"piloting", "live", "retired"},
+	"piloting":  {"live", "retiring", "retired"},
+	"live":      {"retiring", "retired"},
+	"retiring":  {"retired"},
+	"retired":   {},
 }
 
-// AdoptionFilter narrows an adoption list.
-type AdoptionFilter struct {
-	Council, Component, Capability, Status string
-	Verified                               *bool
+// CanMove reports whether an adoption may go from one status to another.
+func CanMove(from, to string) bool {
+	if from == to {
+		return true
+	}
+	for _, s := range statusMoves[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
 }
+
+// InUse reports whether a status means the council runs the component.
+func InUse(status string) bool {
+	return status == "piloting" || status == "live" || status == "retiring"
+}
+
+// Adoption records that a council uses (or is trying) a component for a capability.
+type Adoption struct {
+	ID              int64     `json:"id" example:"42"`
+	Council         string    `json:"council" example:"E09000022"`
+	Component       string    `json:"component" example:"localgov-drupal"`
+	Capability      string    `json:"capability" example:"website-content-management"`
+	Status          string    `json:"status" example:"live"`
+	StartedOn       *string   `json:"started_on" example:"2021-05-10"`
+	EndedOn         *string   `json:"ended_on"`
+	ContractEndOn   *string   `json:"contract_end_on"`
+	Notes           string    `json:"notes"`
+	EvidenceURL     *string   `json:"evidence_url"`
+	Source          string    `json:"source" example:"council"`
+	Verified        bool      `json:"verified"`
+	Verification    string    `json:"verification" example:"verified"` // pending, verified or rejected
+	RejectionReason string    `json:"rejection_reason,omitempty"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+	Version         int       `json:"-"`
+}
+
+// AdoptionInput is the body of an adoption create or update. The fields a
+// caller may never set (id, timestamps) are here only so they can be refused
+// by name; source and verified are for admins alone.
+type AdoptionInput struct {
+	Council       *string         `json:"council"`
+	Component     *string         `json:"component"`
+	Capability    *string         `json:"capability"`
+	Status        *string         `json:"status"`
+	StartedOn     NullString      `json:"started_on" swaggertype:"string"`
+	EndedOn       NullString      `json:"ended_on" swaggertype:"string"`
+	ContractEndOn NullString      `json:"contract_end_on" swaggertype:"string"`
+	Notes         *string         `json:"notes"`
+	EvidenceURL   NullString      `json:"evidence_url" swaggertype:"string"`
+	Source        *string         `json:"source"`
+	Verified      *bool           `json:"verified"`
+	ID            json.RawMessage `json:"id,omitempty" swaggerignore:"true"`
+	CreatedAt     json.RawMessage `json:"created_at,omitempty" swaggerignore:"true"`
+	UpdatedAt     json.RawMessage `json:"updated_at,omitempty" swaggerignore:"true"`
+}
+
+// Validate checks the input's shape for create or update; the store checks
+// references, ownership and the status move against the stored record.
+func (in AdoptionInput) Validate(create bool) error {
+	var p Problems
+	for field, raw := range map[string]json.RawMessage{"id": in.ID, "created_at": in.CreatedAt, "updated_at": in.UpdatedAt} {
+		if raw != nil {
+			p.Add(field, "is set by the registry and cannot be sent")
+		}
+	}
+	if create {
+		checkText(&p, "council", in.Council, true, 20)
+		checkSlug(&p, "component", in.Component, true)
+	} else {
+		if in.Council != nil {
+			p.Add("council", "cannot be changed; record a new adoption instead")
+		}
+		if in.Component != nil {
+			p.Add("component", "cannot be changed; record a new adoption instead")
+		}
+	}
+	checkSlug(&p, "capability", in.Capability, false)
+	checkEnum(&p, "status", in.Status, create, AdoptionStatuses)
+	for field, v := range map[string]NullString{"started_on": in.StartedOn, "ended_on": in.EndedOn, "contract_end_on": in.ContractEndOn} {
+		if v.Set && v.Value != nil {
+			checkDate(&p, field, v.Value)
+		}
+	}
+	checkText(&p, "notes", in.Notes, false, 5000)
+	checkNullURL(&p, "evidence_url", in.EvidenceURL)
+	checkEnum(&p, "source", in.Source, false, AdoptionSources)
+	return p.Err()
+}
+
+// Apply copies the sent fields onto a.
+func (in AdoptionInput) Apply(a *Adoption) {
+	set(&a.Council, in.Council)
+	set(&a.Component, in.Component)
+	set(&a.Capability, in.Capability)
+	set(&a.Status, in.Status)
+	setNull(&a.StartedOn, in.StartedOn)
+	setNull(&a.EndedOn, in.EndedOn)
+	setNull(&a.ContractEndOn, in.ContractEndOn)
+	set(&a.Notes, in.Notes)
+	setNull(&a.EvidenceURL, in.EvidenceURL)
+}
+
+// CheckDates reports dates that contradict each other or the status.
+func (a Adoption) CheckDates() error {
+	var p Problems
+	if a.StartedOn != nil && a.EndedOn != nil && *a.EndedOn < *a.StartedOn {
+		p.Add("ended_on", "is before started_on (%s)", *a.StartedOn)
+	}
+	if a.EndedOn != nil && a.Status != "retiring" && a.Status != "retired" {
+		p.Add("ended_on", "is only for retiring or retired adoptions; this one is %s", a.Status)
+	}
+	if a.ContractEndOn != nil && a.StartedOn != nil && *a.ContractEndOn < *a.StartedOn {
+		p.Add("contract_end_on", "is before started_on (%s)", *a.StartedOn)
+	}
+	return p.Err()
+}
+
+// AdoptionFilter narrows an adoption list. Rejected claims are left out
+// unless Verification asks for them.
+type AdoptionFilter struct {
+	Council, Component, Capability, Status, Verification string
+	Verified                                             *bool
+}
+
+// AdoptionEvent is one entry in an adoption's history.
+type AdoptionEvent struct {
+	At      time.Time         `json:"at"`
+	Actor   Actor             `json:"actor"`
+	Action  string            `json:"action" example:"updated"` // created, updated, verified, rejected, seeded
+	Changes map[string]Change `json:"changes"`
+}
+
+// Change is one field's move in an adoption event.
+type Change struct {
+	From any `json:"from"`
+	To   any `json:"to"`
+}
+
+// Actor is who makes a change: an API key's visible prefix, role and owner.
+type Actor struct {
+	Key  string `json:"key" example:"ccr_k3j9x2ab"`
+	Role string `json:"role" example:"council"`
+	Org  string `json:"org,omitempty" example:"E09000022"`
+}
+
+// ActorOf is the actor behind an API key.
+func ActorOf(k APIKey) Actor { return Actor{Key: k.Prefix, Role: k.Role, Org: k.Org} }
 
 // Need records that a council needs a capability by a date.
 type Need struct {
 	ID         int64     `json:"id" example:"7"`
 	Council    string    `json:"council" example:"E09000022"`
-	Capability string    `json:"capability" example:"online-booking"`
+	Capability string    `json:"capability" example:"appointment-booking"`
 	NeededBy   string    `json:"needed_by" example:"2027-04-01"`
 	Status     string    `json:"status" example:"open"`
 	Notes      string    `json:"notes"`
+	Source     string    `json:"source" example:"council"`
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
 	Version    int       `json:"-"`
+}
+
+// NeedInput is the body of a need create or update.
+type NeedInput struct {
+	Council    *string `json:"council"`
+	Capability *string `json:"capability"`
+	NeededBy   *string `json:"needed_by"`
+	Status     *string `json:"status"`
+	Notes      *string `json:"notes"`
+}
+
+// Validate checks the input's shape for create or update.
+func (in NeedInput) Validate(create bool) error {
+	var p Problems
+	if create {
+		checkText(&p, "council", in.Council, true, 20)
+		checkSlug(&p, "capability", in.Capability, true)
+		checkText(&p, "needed_by", in.NeededBy, true, 10)
+	} else {
+		if in.Council != nil {
+			p.Add("council", "cannot be changed; state a new need instead")
+		}
+		if in.Capability != nil {
+			p.Add("capability", "cannot be changed; state a new need instead")
+		}
+	}
+	checkDate(&p, "needed_by", in.NeededBy)
+	checkEnum(&p, "status", in.Status, false, NeedStatuses)
+	checkText(&p, "notes", in.Notes, false, 5000)
+	return p.Err()
+}
+
+// Apply copies the sent fields onto n; a new need is open.
+func (in NeedInput) Apply(n *Need) {
+	set(&n.Council, in.Council)
+	set(&n.Capability, in.Capability)
+	set(&n.NeededBy, in.NeededBy)
+	set(&n.Status, in.Status)
+	set(&n.Notes, in.Notes)
+	if n.Status == "" {
+		n.Status = "open"
+	}
+}
+
+// NeedFilter narrows a need list; NeededFrom and NeededTo bound needed_by (inclusive).
+type NeedFilter struct {
+	Council, Capability, Status, NeededFrom, NeededTo string
 }
 
 // Page asks for one page of a list: at most Limit items after the opaque Cursor.

@@ -43,15 +43,15 @@ func TestCouncilsAreTheRealOnes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for q, want := range map[string]int{
-		"SELECT count(*) FROM councils WHERE status = 'current'":                         397,
-		"SELECT count(*) FROM councils WHERE status = 'former'":                          73,
-		"SELECT count(*) FROM councils WHERE status = 'current' AND lower_or_unitary":    361,
-		"SELECT count(*) FROM councils WHERE status = 'current' AND nation = 'England'":  332,
-		"SELECT count(*) FROM councils WHERE status = 'current' AND type = 'county'":     21,
+		"SELECT count(*) FROM councils WHERE status = 'current'":                           397,
+		"SELECT count(*) FROM councils WHERE status = 'former'":                            73,
+		"SELECT count(*) FROM councils WHERE status = 'current' AND lower_or_unitary":      361,
+		"SELECT count(*) FROM councils WHERE status = 'current' AND nation = 'England'":    332,
+		"SELECT count(*) FROM councils WHERE status = 'current' AND type = 'county'":       21,
 		"SELECT count(*) FROM councils WHERE status = 'current' AND NOT delivers_services": 15, // 14 combined authorities and the GLA
-		"SELECT count(*) FROM capabilities":                                              89,
-		"SELECT count(*) FROM components":                                                13,
-		"SELECT count(*) FROM adoptions WHERE source <> 'evidence'":                      0,
+		"SELECT count(*) FROM capabilities":                                                89,
+		"SELECT count(*) FROM components":                                                  13,
+		"SELECT count(*) FROM adoptions WHERE source <> 'evidence'":                        0,
 	} {
 		if got := count(t, st, q); got != want {
 			t.Errorf("%s = %d, want %d", q, got, want)

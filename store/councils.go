@@ -108,7 +108,7 @@ func countAdoptions(db *gorm.DB, col string, ids []int64) (map[int64]int, error)
 		N  int
 	}
 	var counts []count
-	err := db.Raw("SELECT "+col+" AS id, count(*) AS n FROM adoptions WHERE "+col+" IN ? AND status IN ? GROUP BY "+col,
+	err := db.Raw("SELECT "+col+" AS id, count(*) AS n FROM adoptions WHERE "+col+" IN ? AND status IN ? AND rejected_at IS NULL GROUP BY "+col,
 		ids, inUseStatuses).Scan(&counts).Error
 	if err != nil {
 		return nil, translate(err)

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base32"
-	"encoding/base64"
 	"encoding/hex"
 	"strings"
 	"time"
@@ -69,7 +68,7 @@ func (s *Store) CreateKey(ctx context.Context, role, org, name string, expires *
 		return "", models.APIKey{}, err
 	}
 	prefix := models.KeyPrefix + lowerBase32.EncodeToString(idBytes)
-	key := prefix + "_" + base64.RawURLEncoding.EncodeToString(secret)
+	key := prefix + "_" + lowerBase32.EncodeToString(secret) // no "_" inside, so the prefix is unambiguous
 	row := apiKeyRow{Prefix: prefix, Hash: hashKey(key), Role: role, Name: name, CreatedAt: s.Now(), ExpiresAt: expires}
 	if org != "" {
 		row.Org = &org

@@ -10,8 +10,8 @@ import (
 // cursor is the opaque position in a list: after a key for lists in key
 // order, or an offset for lists in relevance order.
 type cursor struct {
-	After  string `json:"a,omitempty"`
-	Offset int    `json:"o,omitempty"`
+	After  json.RawMessage `json:"a,omitempty"` // the last key of the previous page, as JSON
+	Offset int             `json:"o,omitempty"`
 }
 
 func (c cursor) encode() string {
@@ -26,11 +26,15 @@ func decodeCursor(s string) (cursor, error) {
 	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || len(b) > 1024 || json.Unmarshal(b, &c) != nil || c.Offset < 0 {
-		var p models.Problems
-		p.Add("cursor", "is not a cursor this service issued; use the next link from a previous page")
-		return c, p.Err()
+		return c, badCursor()
 	}
 	return c, nil
+}
+
+func badCursor() error {
+	var p models.Problems
+	p.Add("cursor", "is not a cursor this service issued; use the next link from a previous page")
+	return p.Err()
 }
 
 // pageLimit clamps a requested page size to the service's bounds.

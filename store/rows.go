@@ -129,21 +129,23 @@ type componentRow struct {
 func (componentRow) TableName() string { return "components" }
 
 type adoptionRow struct {
-	ID            int64
-	CouncilID     int64
-	ComponentID   int64
-	CapabilityID  int64
-	Status        string
-	StartedOn     *string
-	EndedOn       *string
-	ContractEndOn *string
-	Notes         string
-	EvidenceURL   *string `gorm:"column:evidence_url"`
-	Source        string
-	Verified      bool
-	Version       int
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	ID              int64
+	CouncilID       int64
+	ComponentID     int64
+	CapabilityID    int64
+	Status          string
+	StartedOn       *string
+	EndedOn         *string
+	ContractEndOn   *string
+	Notes           string
+	EvidenceURL     *string `gorm:"column:evidence_url"`
+	Source          string
+	Verified        bool
+	RejectedAt      *time.Time
+	RejectionReason string
+	Version         int
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 func (adoptionRow) TableName() string { return "adoptions" }

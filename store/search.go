@@ -65,7 +65,7 @@ func (s *Store) searchComponents(db *gorm.DB, f models.ComponentFilter, p models
 	}
 	q := db.Table("components").
 		Select(`components.id, components.name, matchinfo(component_search, 'pcnx') AS info,
-			(SELECT count(*) FROM adoptions a WHERE a.component_id = components.id AND a.status IN ?) AS adopters`, inUseStatuses).
+			(SELECT count(*) FROM adoptions a WHERE a.component_id = components.id AND a.status IN ? AND a.rejected_at IS NULL) AS adopters`, inUseStatuses).
 		Joins("JOIN component_search ON component_search.docid = components.id").
 		Where("component_search MATCH ?", match)
 	if err := componentWhere(f)(q).Scan(&hits).Error; err != nil {

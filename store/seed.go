@@ -215,24 +215,38 @@ func seedAdoption(tx *gorm.DB, a models.Adoption, now time.Time) (bool, bool, er
 		return false, false, fmt.Errorf("unknown council, component or capability")
 	}
 	var old adoptionRow
-	err = tx.Where("council_id = ? AND component_id = ?", ids.Council, ids.Component).Take(&old).Error
+	err = tx.Where("council_id = ? AND component_id = ? AND source = ?", ids.Council, ids.Component, a.Source).Order("id DESC").Take(&old).Error
 	row := adoptionRow{CouncilID: ids.Council, ComponentID: ids.Component, CapabilityID: ids.Capability,
 		Status: a.Status, StartedOn: a.StartedOn, EndedOn: a.EndedOn, ContractEndOn: a.ContractEndOn, Notes: a.Notes,
 		EvidenceURL: a.EvidenceURL, Source: a.Source, Verified: a.Verified, Version: 1, CreatedAt: a.CreatedAt, UpdatedAt: a.CreatedAt}
 	if err == gorm.ErrRecordNotFound {
-		return true, false, tx.Create(&row).Error
+		var others int64
+		if err := tx.Model(&adoptionRow{}).Where("council_id = ? AND component_id = ? AND status <> 'retired' AND rejected_at IS NULL",
+			ids.Council, ids.Component).Count(&others).Error; err != nil {
+			return false, false, err
+		}
+		if others > 0 {
+			return false, false, nil // someone recorded this adoption themselves: theirs wins
+		}
+		if err := tx.Create(&row).Error; err != nil {
+			return false, false, err
+		}
+		return true, false, recordEvent(tx, row.ID, models.Actor{Role: "seed"}, now, "seeded", createdChanges(row))
 	}
 	if err != nil {
 		return false, false, err
 	}
-	if old.Source != a.Source {
-		return false, false, nil // someone recorded this adoption themselves: leave it
-	}
 	row.ID, row.Version, row.CreatedAt, row.UpdatedAt = old.ID, old.Version, old.CreatedAt, old.UpdatedAt
+	row.RejectedAt, row.RejectionReason = old.RejectedAt, old.RejectionReason
 	if reflect.DeepEqual(old, row) {
 		return false, false, nil
 	}
-	return false, true, tx.Save(&row).Error
+	row.Version++
+	row.UpdatedAt = now
+	if err := tx.Save(&row).Error; err != nil {
+		return false, false, err
+	}
+	return false, true, recordEvent(tx, row.ID, models.Actor{Role: "seed"}, now, "seeded", diffAdoption(old, row))
 }
 
 func seedNeed(tx *gorm.DB, n SeedNeed, now time.Time) (bool, bool, error) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 
 	"gorm.io/gorm"
 
@@ -93,11 +94,16 @@ func checkVersion(stored int, want *int) error {
 	return nil
 }
 
-// keyset returns one page of rows of R ordered by key, the total and the next cursor.
-func keyset[R any](db *gorm.DB, key string, p models.Page, keyOf func(R) string, where func(*gorm.DB) *gorm.DB) ([]R, int, string, error) {
+// keyset returns one page of rows of R ordered by the unique column key, the
+// total and the next cursor. where may narrow the rows.
+func keyset[R any, K string | int64](db *gorm.DB, key string, p models.Page, keyOf func(R) K, where func(*gorm.DB) *gorm.DB) ([]R, int, string, error) {
 	cur, err := decodeCursor(p.Cursor)
 	if err != nil {
 		return nil, 0, "", err
+	}
+	var after K
+	if cur.After != nil && json.Unmarshal(cur.After, &after) != nil {
+		return nil, 0, "", badCursor()
 	}
 	base := func() *gorm.DB {
 		q := db.Model(new(R))
@@ -112,8 +118,8 @@ func keyset[R any](db *gorm.DB, key string, p models.Page, keyOf func(R) string,
 	}
 	limit := pageLimit(p)
 	q := base().Order(key).Limit(limit + 1)
-	if cur.After != "" {
-		q = q.Where(key+" > ?", cur.After)
+	if cur.After != nil {
+		q = q.Where(key+" > ?", after)
 	}
 	var rows []R
 	if err := q.Find(&rows).Error; err != nil {
@@ -122,7 +128,8 @@ func keyset[R any](db *gorm.DB, key string, p models.Page, keyOf func(R) string,
 	next := ""
 	if len(rows) > limit {
 		rows = rows[:limit]
-		next = cursor{After: keyOf(rows[len(rows)-1])}.encode()
+		last, _ := json.Marshal(keyOf(rows[len(rows)-1]))
+		next = cursor{After: last}.encode()
 	}
 	return rows, int(total), next, nil
 }

@@ -106,26 +106,43 @@ CREATE TABLE component_dependencies (
     PRIMARY KEY (component_id, depends_on_id)
 );
 
+-- One adoption record per council and component at a time: a retired or rejected record stays as
+-- history, and a council that comes back starts a new record.
 CREATE TABLE adoptions (
-    id              INTEGER PRIMARY KEY,
-    council_id      INTEGER  NOT NULL REFERENCES councils (id) ON DELETE RESTRICT,
-    component_id    INTEGER  NOT NULL REFERENCES components (id) ON DELETE RESTRICT,
-    capability_id   INTEGER  NOT NULL REFERENCES capabilities (id) ON DELETE RESTRICT,
-    status          TEXT     NOT NULL,
-    started_on      TEXT,
-    ended_on        TEXT,
-    contract_end_on TEXT,
-    notes           TEXT     NOT NULL DEFAULT '',
-    evidence_url    TEXT,
-    source          TEXT     NOT NULL,
-    verified        BOOLEAN  NOT NULL DEFAULT FALSE,
-    version         INTEGER  NOT NULL DEFAULT 1,
-    created_at      DATETIME NOT NULL,
-    updated_at      DATETIME NOT NULL,
-    UNIQUE (council_id, component_id)
+    id               INTEGER PRIMARY KEY,
+    council_id       INTEGER  NOT NULL REFERENCES councils (id) ON DELETE RESTRICT,
+    component_id     INTEGER  NOT NULL REFERENCES components (id) ON DELETE RESTRICT,
+    capability_id    INTEGER  NOT NULL REFERENCES capabilities (id) ON DELETE RESTRICT,
+    status           TEXT     NOT NULL,
+    started_on       TEXT,
+    ended_on         TEXT,
+    contract_end_on  TEXT,
+    notes            TEXT     NOT NULL DEFAULT '',
+    evidence_url     TEXT,
+    source           TEXT     NOT NULL,
+    verified         BOOLEAN  NOT NULL DEFAULT FALSE,
+    rejected_at      DATETIME,
+    rejection_reason TEXT     NOT NULL DEFAULT '',
+    version          INTEGER  NOT NULL DEFAULT 1,
+    created_at       DATETIME NOT NULL,
+    updated_at       DATETIME NOT NULL
 );
+CREATE UNIQUE INDEX adoptions_current_pair ON adoptions (council_id, component_id) WHERE status <> 'retired' AND rejected_at IS NULL;
 CREATE INDEX adoptions_component ON adoptions (component_id, status);
 CREATE INDEX adoptions_capability ON adoptions (capability_id, status);
+
+-- Every change of an adoption's status, dates or verification: who, when, from what, to what.
+CREATE TABLE adoption_events (
+    id          INTEGER PRIMARY KEY,
+    adoption_id INTEGER  NOT NULL REFERENCES adoptions (id) ON DELETE CASCADE,
+    at          DATETIME NOT NULL,
+    actor_key   TEXT     NOT NULL DEFAULT '',
+    actor_role  TEXT     NOT NULL DEFAULT '',
+    actor_org   TEXT     NOT NULL DEFAULT '',
+    action      TEXT     NOT NULL,
+    changes     TEXT     NOT NULL DEFAULT '{}' -- JSON: {"field": {"from": ..., "to": ...}}
+);
+CREATE INDEX adoption_events_adoption ON adoption_events (adoption_id, id);
 
 CREATE TABLE needs (
     id            INTEGER PRIMARY KEY,
@@ -163,6 +180,7 @@ CREATE VIRTUAL TABLE component_search USING fts4 (name, summary, description, ca
 DROP TABLE component_search;
 DROP TABLE api_keys;
 DROP TABLE needs;
+DROP TABLE adoption_events;
 DROP TABLE adoptions;
 DROP TABLE component_dependencies;
 DROP TABLE component_standards;

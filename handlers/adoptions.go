@@ -1,0 +1,475 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/council-components/registry/models"
+)
+
+// PrincipalKey is where the authentication middleware keeps the caller's API key.
+const PrincipalKey = "principal"
+
+// actor is the caller behind the request's key (the zero Actor when anonymous).
+func actor(c *gin.Context) models.Actor {
+	if k, ok := c.Get(PrincipalKey); ok {
+		return models.ActorOf(k.(models.APIKey))
+	}
+	return models.Actor{}
+}
+
+// AdoptionStore is what the adoption handlers need from storage.
+type AdoptionStore interface {
+	ListAdoptions(ctx context.Context, f models.AdoptionFilter, p models.Page) (models.List[models.Adoption], error)
+	GetAdoption(ctx context.Context, id int64) (models.Adoption, error)
+	CreateAdoption(ctx context.Context, actor models.Actor, in models.AdoptionInput) (models.Adoption, error)
+	UpdateAdoption(ctx context.Context, actor models.Actor, id int64, in models.AdoptionInput, ifVersion *int) (models.Adoption, error)
+	VerifyAdoption(ctx context.Context, actor models.Actor, id int64) (models.Adoption, error)
+	RejectAdoption(ctx context.Context, actor models.Actor, id int64, reason string) (models.Adoption, error)
+	AdoptionHistory(ctx context.Context, id int64, p models.Page) (models.List[models.AdoptionEvent], error)
+	GetCouncil(ctx context.Context, code string) (models.Council, error)
+	GetComponent(ctx context.Context, slug string) (models.Component, error)
+
+	ListNeeds(ctx context.Context, f models.NeedFilter, p models.Page) (models.List[models.Need], error)
+	GetNeed(ctx context.Context, id int64) (models.Need, error)
+	CreateNeed(ctx context.Context, actor models.Actor, in models.NeedInput) (models.Need, error)
+	UpdateNeed(ctx context.Context, actor models.Actor, id int64, in models.NeedInput, ifVersion *int) (models.Need, error)
+}
+
+// Adoptions serves adoptions and needs.
+type Adoptions struct {
+	Store AdoptionStore
+}
+
+// adoptionFilter reads the adoption list filters.
+func adoptionFilter(q *query) models.AdoptionFilter {
+	return models.AdoptionFilter{
+		Council: q.str("council"), Component: q.slug("component"), Capability: q.slug("capability"),
+		Status: q.enum("status", models.AdoptionStatuses), Verified: q.boolean("verified"),
+		Verification: q.enum("verification", models.Verifications),
+	}
+}
+
+func (h *Adoptions) list(c *gin.Context, f models.AdoptionFilter, q *query) {
+	p := q.page()
+	if err := q.err(); err != nil {
+		WriteError(c, err)
+		return
+	}
+	list, err := h.Store.ListAdoptions(c.Request.Context(), f, p)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeList(c, list)
+}
+
+// ListAdoptions godoc
+//
+//	@Summary		List adoptions
+//	@Description	Adoptions in id order. Rejected vendor claims are left out unless verification=rejected.
+//	@Tags			adoptions
+//	@Produce		json
+//	@Param			council			query		string	false	"council GSS code"
+//	@Param			component		query		string	false	"component slug"
+//	@Param			capability		query		string	false	"capability slug"
+//	@Param			status			query		string	false	"status"	Enums(exploring, piloting, live, retiring, retired)
+//	@Param			verified		query		bool	false	"only verified (true) or unverified (false) adoptions"
+//	@Param			verification	query		string	false	"pending, verified or rejected"	Enums(pending, verified, rejected)
+//	@Param			limit			query		int		false	"page size, 1 to 100 (default 20)"
+//	@Param			cursor			query		string	false	"opaque cursor from a previous page's next link"
+//	@Success		200				{object}	ListBody[models.Adoption]
+//	@Failure		400				{object}	Problem
+//	@Router			/api/v1/adoptions [get]
+func (h *Adoptions) ListAdoptions(c *gin.Context) {
+	q := &query{c: c}
+	h.list(c, adoptionFilter(q), q)
+}
+
+// ListCouncilAdoptions godoc
+//
+//	@Summary	A council's adoptions
+//	@Tags		adoptions
+//	@Produce	json
+//	@Param		code			path		string	true	"council GSS code"
+//	@Param		status			query		string	false	"status"	Enums(exploring, piloting, live, retiring, retired)
+//	@Param		verified		query		bool	false	"only verified (true) or unverified (false) adoptions"
+//	@Param		verification	query		string	false	"pending, verified or rejected"	Enums(pending, verified, rejected)
+//	@Param		limit			query		int		false	"page size, 1 to 100 (default 20)"
+//	@Param		cursor			query		string	false	"opaque cursor"
+//	@Success	200				{object}	ListBody[models.Adoption]
+//	@Failure	404				{object}	Problem
+//	@Router		/api/v1/councils/{code}/adoptions [get]
+func (h *Adoptions) ListCouncilAdoptions(c *gin.Context) {
+	code := c.Param("code")
+	if _, err := h.Store.GetCouncil(c.Request.Context(), code); err != nil {
+		WriteError(c, err)
+		return
+	}
+	q := &query{c: c}
+	f := adoptionFilter(q)
+	f.Council = code
+	h.list(c, f, q)
+}
+
+// ListComponentAdoptions godoc
+//
+//	@Summary	A component's adopters
+//	@Tags		adoptions
+//	@Produce	json
+//	@Param		slug			path		string	true	"component slug"
+//	@Param		status			query		string	false	"status"	Enums(exploring, piloting, live, retiring, retired)
+//	@Param		verified		query		bool	false	"only verified (true) or unverified (false) adoptions"
+//	@Param		verification	query		string	false	"pending, verified or rejected"	Enums(pending, verified, rejected)
+//	@Param		limit			query		int		false	"page size, 1 to 100 (default 20)"
+//	@Param		cursor			query		string	false	"opaque cursor"
+//	@Success	200				{object}	ListBody[models.Adoption]
+//	@Failure	404				{object}	Problem
+//	@Router		/api/v1/components/{slug}/adoptions [get]
+func (h *Adoptions) ListComponentAdoptions(c *gin.Context) {
+	slug := c.Param("slug")
+	if _, err := h.Store.GetComponent(c.Request.Context(), slug); err != nil {
+		WriteError(c, err)
+		return
+	}
+	q := &query{c: c}
+	f := adoptionFilter(q)
+	f.Component = slug
+	h.list(c, f, q)
+}
+
+// GetAdoption godoc
+//
+//	@Summary	Get an adoption
+//	@Tags		adoptions
+//	@Produce	json
+//	@Param		id	path		int	true	"adoption id"
+//	@Success	200	{object}	models.Adoption
+//	@Failure	404	{object}	Problem
+//	@Router		/api/v1/adoptions/{id} [get]
+func (h *Adoptions) GetAdoption(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	a, err := h.Store.GetAdoption(c.Request.Context(), id)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeResource(c, http.StatusOK, a)
+}
+
+// CreateAdoption godoc
+//
+//	@Summary		Record an adoption
+//	@Description	A council key records its own council's adoptions, verified at once. A vendor key claims an adoption of one of its own components by a council; the claim stays unverified until that council or an admin verifies it. Admins may also set source and verified. capability may be left out when the component provides only one.
+//	@Tags			adoptions
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			adoption	body		models.AdoptionInput	true	"council, component and status are required"
+//	@Success		201			{object}	models.Adoption
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		422			{object}	Problem
+//	@Router			/api/v1/adoptions [post]
+func (h *Adoptions) CreateAdoption(c *gin.Context) {
+	in, err := decodeInput[models.AdoptionInput](c, true)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	a, err := h.Store.CreateAdoption(c.Request.Context(), actor(c), in)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/adoptions/"+strconv.FormatInt(a.ID, 10))
+	writeResource(c, http.StatusCreated, a)
+}
+
+// UpdateAdoption godoc
+//
+//	@Summary		Update an adoption
+//	@Description	Status moves forward only: exploring → piloting → live → retiring → retired (a pilot or exploration may also end as retired). To start again, record a new adoption.
+//	@Tags			adoptions
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id			path		int						true	"adoption id"
+//	@Param			If-Match	header		string					false	"ETag from a previous GET; a stale one gets 412"
+//	@Param			adoption	body		models.AdoptionInput	true	"fields to change"
+//	@Success		200			{object}	models.Adoption
+//	@Failure		400			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		422			{object}	Problem
+//	@Router			/api/v1/adoptions/{id} [patch]
+func (h *Adoptions) UpdateAdoption(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	in, err := decodeInput[models.AdoptionInput](c, false)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	ifVersion, err := precondition(c, func() (models.Adoption, error) { return h.Store.GetAdoption(ctx, id) },
+		func(a models.Adoption) int { return a.Version })
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	a, err := h.Store.UpdateAdoption(ctx, actor(c), id, in, ifVersion)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeResource(c, http.StatusOK, a)
+}
+
+// VerifyAdoption godoc
+//
+//	@Summary	Verify a vendor's claim (the council it is about, or an admin)
+//	@Tags		adoptions
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id	path		int	true	"adoption id"
+//	@Success	200	{object}	models.Adoption
+//	@Failure	403	{object}	Problem
+//	@Failure	404	{object}	Problem
+//	@Failure	409	{object}	Problem
+//	@Router		/api/v1/adoptions/{id}/verify [post]
+func (h *Adoptions) VerifyAdoption(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	a, err := h.Store.VerifyAdoption(c.Request.Context(), actor(c), id)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeResource(c, http.StatusOK, a)
+}
+
+// RejectionInput is the optional body of a rejection.
+type RejectionInput struct {
+	Reason *string `json:"reason"`
+}
+
+// RejectAdoption godoc
+//
+//	@Summary		Reject a vendor's claim (the council it is about, or an admin)
+//	@Description	The claim is kept on record as rejected, with the reason, and stops counting as an adoption.
+//	@Tags			adoptions
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id			path		int				true	"adoption id"
+//	@Param			rejection	body		RejectionInput	false	"why the claim is wrong"
+//	@Success		200			{object}	models.Adoption
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Router			/api/v1/adoptions/{id}/reject [post]
+func (h *Adoptions) RejectAdoption(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	var in RejectionInput
+	if c.Request.ContentLength != 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			WriteError(c, err)
+			return
+		}
+	}
+	reason := ""
+	if in.Reason != nil {
+		if len(*in.Reason) > 2000 {
+			WriteError(c, fieldError("reason", "must be at most 2000 characters"))
+			return
+		}
+		reason = *in.Reason
+	}
+	a, err := h.Store.RejectAdoption(c.Request.Context(), actor(c), id, reason)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeResource(c, http.StatusOK, a)
+}
+
+// AdoptionHistory godoc
+//
+//	@Summary	An adoption's history: every change of status, dates or verification, with who made it
+//	@Tags		adoptions
+//	@Produce	json
+//	@Param		id		path		int		true	"adoption id"
+//	@Param		limit	query		int		false	"page size, 1 to 100 (default 20)"
+//	@Param		cursor	query		string	false	"opaque cursor"
+//	@Success	200		{object}	ListBody[models.AdoptionEvent]
+//	@Failure	404		{object}	Problem
+//	@Router		/api/v1/adoptions/{id}/history [get]
+func (h *Adoptions) AdoptionHistory(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	q := query{c: c}
+	p := q.page()
+	if err := q.err(); err != nil {
+		WriteError(c, err)
+		return
+	}
+	list, err := h.Store.AdoptionHistory(c.Request.Context(), id, p)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeList(c, list)
+}
+
+// ListNeeds godoc
+//
+//	@Summary	List needs
+//	@Tags		needs
+//	@Produce	json
+//	@Param		council		query		string	false	"council GSS code"
+//	@Param		capability	query		string	false	"capability slug"
+//	@Param		status		query		string	false	"status"	Enums(open, met, withdrawn)
+//	@Param		needed_from	query		string	false	"needed_by on or after this date (YYYY-MM-DD)"
+//	@Param		needed_to	query		string	false	"needed_by on or before this date (YYYY-MM-DD)"
+//	@Param		limit		query		int		false	"page size, 1 to 100 (default 20)"
+//	@Param		cursor		query		string	false	"opaque cursor"
+//	@Success	200			{object}	ListBody[models.Need]
+//	@Failure	400			{object}	Problem
+//	@Router		/api/v1/needs [get]
+func (h *Adoptions) ListNeeds(c *gin.Context) {
+	q := query{c: c}
+	f := models.NeedFilter{Council: q.str("council"), Capability: q.slug("capability"),
+		Status: q.enum("status", models.NeedStatuses), NeededFrom: q.date("needed_from"), NeededTo: q.date("needed_to")}
+	p := q.page()
+	if err := q.err(); err != nil {
+		WriteError(c, err)
+		return
+	}
+	list, err := h.Store.ListNeeds(c.Request.Context(), f, p)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeList(c, list)
+}
+
+// GetNeed godoc
+//
+//	@Summary	Get a need
+//	@Tags		needs
+//	@Produce	json
+//	@Param		id	path		int	true	"need id"
+//	@Success	200	{object}	models.Need
+//	@Failure	404	{object}	Problem
+//	@Router		/api/v1/needs/{id} [get]
+func (h *Adoptions) GetNeed(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	n, err := h.Store.GetNeed(c.Request.Context(), id)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeResource(c, http.StatusOK, n)
+}
+
+// CreateNeed godoc
+//
+//	@Summary	State a council's need for a capability by a date (its own council's key, or an admin)
+//	@Tags		needs
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		need	body		models.NeedInput	true	"council, capability and needed_by are required"
+//	@Success	201		{object}	models.Need
+//	@Failure	400		{object}	Problem
+//	@Failure	403		{object}	Problem
+//	@Failure	422		{object}	Problem
+//	@Router		/api/v1/needs [post]
+func (h *Adoptions) CreateNeed(c *gin.Context) {
+	in, err := decodeInput[models.NeedInput](c, true)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	n, err := h.Store.CreateNeed(c.Request.Context(), actor(c), in)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/needs/"+strconv.FormatInt(n.ID, 10))
+	writeResource(c, http.StatusCreated, n)
+}
+
+// UpdateNeed godoc
+//
+//	@Summary	Update a need: its date, notes, or status (met or withdrawn)
+//	@Tags		needs
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id			path		int					true	"need id"
+//	@Param		If-Match	header		string				false	"ETag from a previous GET; a stale one gets 412"
+//	@Param		need		body		models.NeedInput	true	"fields to change"
+//	@Success	200			{object}	models.Need
+//	@Failure	400			{object}	Problem
+//	@Failure	403			{object}	Problem
+//	@Failure	404			{object}	Problem
+//	@Failure	412			{object}	Problem
+//	@Router		/api/v1/needs/{id} [patch]
+func (h *Adoptions) UpdateNeed(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	in, err := decodeInput[models.NeedInput](c, false)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	ifVersion, err := precondition(c, func() (models.Need, error) { return h.Store.GetNeed(ctx, id) },
+		func(n models.Need) int { return n.Version })
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	n, err := h.Store.UpdateNeed(ctx, actor(c), id, in, ifVersion)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeResource(c, http.StatusOK, n)
+}
+
+// pathID reads a positive integer :id, answering 404 for anything else.
+func pathID(c *gin.Context) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		WriteProblem(c, models.ENOTFOUND, "there is no record with the id "+strconv.Quote(c.Param("id")), nil)
+		return 0, false
+	}
+	return id, true
+}

@@ -1,0 +1,34 @@
+package models
+
+// Ref names a capability, component or council in reports.
+type Ref struct {
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+}
+
+// CoverageItem says how many councils have a capability live, overall and by group.
+type CoverageItem struct {
+	Capability   Ref             `json:"capability"`
+	Category     string          `json:"category"`
+	LiveCouncils int             `json:"live_councils" example:"120"`
+	Councils     int             `json:"councils" example:"382"`
+	Share        float64         `json:"share" example:"0.314"`
+	Breakdown    []CoverageGroup `json:"breakdown"`
+}
+
+// CoverageGroup is a capability's coverage within one nation, region or council type.
+type CoverageGroup struct {
+	Group        string  `json:"group" example:"Wales"`
+	LiveCouncils int     `json:"live_councils"`
+	Councils     int     `json:"councils"`
+	Share        float64 `json:"share"`
+}
+
+// CoverageBreakdowns are the ways coverage can be broken down.
+var CoverageBreakdowns = []string{"nation", "region", "type"}
+
+// MonthCount is how many adoptions were live during one month.
+type MonthCount struct {
+	Month string `json:"month" example:"2024-05"`
+	Live  int    `json:"live" example:"42"`
+}

@@ -1,0 +1,507 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/council-components/registry/models"
+)
+
+// adoptionSelect reads adoptions with the codes and slugs they refer to.
+const adoptionSelect = `adoptions.*, councils.code AS council_code, components.slug AS component_slug,
+	capabilities.slug AS capability_slug`
+
+type adoptionView struct {
+	Row            adoptionRow `gorm:"embedded"` // exported: gorm skips unexported embedded structs
+	CouncilCode    string
+	ComponentSlug  string
+	CapabilitySlug string
+}
+
+func (v adoptionView) model() models.Adoption {
+	r := v.Row
+	a := models.Adoption{
+		ID: r.ID, Council: v.CouncilCode, Component: v.ComponentSlug, Capability: v.CapabilitySlug,
+		Status: r.Status, StartedOn: r.StartedOn, EndedOn: r.EndedOn, ContractEndOn: r.ContractEndOn,
+		Notes: r.Notes, EvidenceURL: r.EvidenceURL, Source: r.Source, Verified: r.Verified,
+		RejectionReason: r.RejectionReason, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version,
+	}
+	switch {
+	case r.RejectedAt != nil:
+		a.Verification = "rejected"
+	case r.Verified:
+		a.Verification = "verified"
+	default:
+		a.Verification = "pending"
+	}
+	return a
+}
+
+func adoptionsQuery(db *gorm.DB) *gorm.DB {
+	return db.Table("adoptions").Select(adoptionSelect).
+		Joins("JOIN councils ON councils.id = adoptions.council_id").
+		Joins("JOIN components ON components.id = adoptions.component_id").
+		Joins("JOIN capabilities ON capabilities.id = adoptions.capability_id")
+}
+
+// ListAdoptions returns adoptions in id order. Rejected claims are left out
+// unless the filter asks for them.
+func (s *Store) ListAdoptions(ctx context.Context, f models.AdoptionFilter, p models.Page) (models.List[models.Adoption], error) {
+	db := s.r.WithContext(ctx)
+	where := func(q *gorm.DB) *gorm.DB {
+		if f.Council != "" {
+			q = q.Where("adoptions.council_id IN (SELECT id FROM councils WHERE code = ?)", f.Council)
+		}
+		if f.Component != "" {
+			q = q.Where("adoptions.component_id IN (SELECT id FROM components WHERE slug = ?)", f.Component)
+		}
+		if f.Capability != "" {
+			q = q.Where("adoptions.capability_id IN (SELECT id FROM capabilities WHERE slug = ?)", f.Capability)
+		}
+		if f.Status != "" {
+			q = q.Where("adoptions.status = ?", f.Status)
+		}
+		if f.Verified != nil {
+			q = q.Where("adoptions.verified = ?", *f.Verified)
+		}
+		switch f.Verification {
+		case "rejected":
+			q = q.Where("adoptions.rejected_at IS NOT NULL")
+		case "verified":
+			q = q.Where("adoptions.rejected_at IS NULL AND adoptions.verified")
+		case "pending":
+			q = q.Where("adoptions.rejected_at IS NULL AND NOT adoptions.verified")
+		default:
+			q = q.Where("adoptions.rejected_at IS NULL")
+		}
+		return q
+	}
+	rows, total, next, err := keyset(db, "adoptions.id", p, func(r adoptionRow) int64 { return r.ID }, where)
+	if err != nil {
+		return models.List[models.Adoption]{}, err
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var views []adoptionView
+	if len(ids) > 0 {
+		if err := adoptionsQuery(db).Where("adoptions.id IN ?", ids).Order("adoptions.id").Scan(&views).Error; err != nil {
+			return models.List[models.Adoption]{}, translate(err)
+		}
+	}
+	out := models.List[models.Adoption]{Items: make([]models.Adoption, len(views)), Total: total, Next: next}
+	for i, v := range views {
+		out.Items[i] = v.model()
+	}
+	return out, nil
+}
+
+// GetAdoption returns one adoption, rejected or not.
+func (s *Store) GetAdoption(ctx context.Context, id int64) (models.Adoption, error) {
+	return getAdoption(s.r.WithContext(ctx), id)
+}
+
+func getAdoption(db *gorm.DB, id int64) (models.Adoption, error) {
+	var v adoptionView
+	res := adoptionsQuery(db).Where("adoptions.id = ?", id).Limit(1).Scan(&v)
+	if res.Error != nil {
+		return models.Adoption{}, translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return models.Adoption{}, models.NotFound("adoption", fmt.Sprint(id))
+	}
+	return v.model(), nil
+}
+
+// CreateAdoption records an adoption for actor. A council records its own
+// (verified at once); a vendor claims one of its own components (unverified
+// until the council confirms); an admin records anything.
+func (s *Store) CreateAdoption(ctx context.Context, actor models.Actor, in models.AdoptionInput) (models.Adoption, error) {
+	var id int64
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := adminOnlyFields(actor, in); err != nil {
+			return err
+		}
+		var a models.Adoption
+		in.Apply(&a)
+		refs, err := resolveAdoptionRefs(tx, a.Council, a.Component, a.Capability)
+		if err != nil {
+			return err
+		}
+		if a.Capability == "" {
+			a.Capability = refs.defaultCapability
+		}
+		if err := mayWriteAdoption(actor, refs.councilCode, refs.vendorSlug, "", false); err != nil {
+			return err
+		}
+		switch actor.Role {
+		case models.RoleCouncil:
+			a.Source, a.Verified = "council", true
+		case models.RoleVendor:
+			a.Source, a.Verified = "vendor", false
+		default:
+			a.Source, a.Verified = "admin", true
+			if in.Source != nil {
+				a.Source = *in.Source
+			}
+			if in.Verified != nil {
+				a.Verified = *in.Verified
+			}
+		}
+		now := s.Now()
+		if a.Status == "retired" && a.EndedOn == nil {
+			a.EndedOn = dateOf(now)
+		}
+		if err := a.CheckDates(); err != nil {
+			return err
+		}
+		row := adoptionRow{CouncilID: refs.councilID, ComponentID: refs.componentID, CapabilityID: refs.capabilityID,
+			Status: a.Status, StartedOn: a.StartedOn, EndedOn: a.EndedOn, ContractEndOn: a.ContractEndOn, Notes: a.Notes,
+			EvidenceURL: a.EvidenceURL, Source: a.Source, Verified: a.Verified, Version: 1, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(&row).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return models.Errorf(models.ECONFLICT, "council %s already has a current adoption of %s; update that record instead", a.Council, a.Component)
+			}
+			return err
+		}
+		id = row.ID
+		return recordEvent(tx, row.ID, actor, now, "created", createdChanges(row))
+	})
+	if err != nil {
+		return models.Adoption{}, err
+	}
+	return getAdoption(s.w.WithContext(ctx), id)
+}
+
+// UpdateAdoption changes an adoption's status, capability, dates or notes.
+func (s *Store) UpdateAdoption(ctx context.Context, actor models.Actor, id int64, in models.AdoptionInput, ifVersion *int) (models.Adoption, error) {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := adminOnlyFields(actor, in); err != nil {
+			return err
+		}
+		cur, old, err := loadAdoptionForWrite(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(old.Version, ifVersion); err != nil {
+			return err
+		}
+		if err := mayWriteAdoption(actor, cur.Council, cur.vendor, cur.Source, cur.Verified); err != nil {
+			return err
+		}
+		if old.RejectedAt != nil {
+			return models.Errorf(models.ECONFLICT, "adoption %d was rejected; record a new one instead", id)
+		}
+		next := cur.Adoption
+		in.Apply(&next)
+		var p models.Problems
+		if !models.CanMove(cur.Status, next.Status) {
+			p.Add("status", "cannot move from %s to %s; to start again, record a new adoption", cur.Status, next.Status)
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		now := s.Now()
+		if next.Status == "retired" && next.EndedOn == nil {
+			next.EndedOn = dateOf(now)
+		}
+		if err := next.CheckDates(); err != nil {
+			return err
+		}
+		row := old
+		if next.Capability != cur.Capability {
+			refs, err := resolveAdoptionRefs(tx, cur.Council, cur.Component, next.Capability)
+			if err != nil {
+				return err
+			}
+			row.CapabilityID = refs.capabilityID
+		}
+		row.Status, row.StartedOn, row.EndedOn, row.ContractEndOn = next.Status, next.StartedOn, next.EndedOn, next.ContractEndOn
+		row.Notes, row.EvidenceURL = next.Notes, next.EvidenceURL
+		if actor.Role == models.RoleAdmin {
+			if in.Source != nil {
+				row.Source = *in.Source
+			}
+			if in.Verified != nil {
+				row.Verified = *in.Verified
+			}
+		}
+		changes := diffAdoption(old, row)
+		if next.Capability != cur.Capability {
+			changes["capability"] = models.Change{From: cur.Capability, To: next.Capability}
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		row.Version++
+		row.UpdatedAt = now
+		if err := tx.Save(&row).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return models.Errorf(models.ECONFLICT, "council %s already has a current adoption of %s", cur.Council, cur.Component)
+			}
+			return err
+		}
+		return recordEvent(tx, id, actor, now, "updated", changes)
+	})
+	if err != nil {
+		return models.Adoption{}, err
+	}
+	return getAdoption(s.w.WithContext(ctx), id)
+}
+
+// VerifyAdoption confirms a claim: only the council it is about, or an admin.
+func (s *Store) VerifyAdoption(ctx context.Context, actor models.Actor, id int64) (models.Adoption, error) {
+	return s.settleClaim(ctx, actor, id, "verified", "")
+}
+
+// RejectAdoption refuses a claim, keeping it (and why) on record.
+func (s *Store) RejectAdoption(ctx context.Context, actor models.Actor, id int64, reason string) (models.Adoption, error) {
+	return s.settleClaim(ctx, actor, id, "rejected", reason)
+}
+
+func (s *Store) settleClaim(ctx context.Context, actor models.Actor, id int64, action, reason string) (models.Adoption, error) {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		cur, row, err := loadAdoptionForWrite(tx, id)
+		if err != nil {
+			return err
+		}
+		if actor.Role != models.RoleAdmin && !(actor.Role == models.RoleCouncil && actor.Org == cur.Council) {
+			return models.Errorf(models.EFORBIDDEN, "only council %s or an admin may %s this adoption", cur.Council, strings.TrimSuffix(action, "ed"))
+		}
+		if row.RejectedAt != nil {
+			return models.Errorf(models.ECONFLICT, "adoption %d was already rejected", id)
+		}
+		if row.Verified {
+			if action == "verified" {
+				return nil // verifying twice changes nothing
+			}
+			return models.Errorf(models.ECONFLICT, "adoption %d is verified; to end it, set its status to retired", id)
+		}
+		now := s.Now()
+		changes := map[string]models.Change{"verification": {From: "pending", To: action}}
+		if action == "verified" {
+			row.Verified = true
+		} else {
+			row.RejectedAt, row.RejectionReason = &now, reason
+			if reason != "" {
+				changes["rejection_reason"] = models.Change{From: nil, To: reason}
+			}
+		}
+		row.Version++
+		row.UpdatedAt = now
+		if err := tx.Save(&row).Error; err != nil {
+			return err
+		}
+		return recordEvent(tx, id, actor, now, action, changes)
+	})
+	if err != nil {
+		return models.Adoption{}, err
+	}
+	return getAdoption(s.w.WithContext(ctx), id)
+}
+
+// AdoptionHistory returns an adoption's events, oldest first.
+func (s *Store) AdoptionHistory(ctx context.Context, id int64, p models.Page) (models.List[models.AdoptionEvent], error) {
+	db := s.r.WithContext(ctx)
+	if _, err := getAdoption(db, id); err != nil {
+		return models.List[models.AdoptionEvent]{}, err
+	}
+	rows, total, next, err := keyset(db, "id", p, func(r eventRow) int64 { return r.ID },
+		func(q *gorm.DB) *gorm.DB { return q.Where("adoption_id = ?", id) })
+	out := models.List[models.AdoptionEvent]{Items: make([]models.AdoptionEvent, len(rows)), Total: total, Next: next}
+	for i, r := range rows {
+		out.Items[i] = r.model()
+	}
+	return out, err
+}
+
+type eventRow struct {
+	ID         int64
+	AdoptionID int64
+	At         time.Time
+	ActorKey   string
+	ActorRole  string
+	ActorOrg   string
+	Action     string
+	Changes    string
+}
+
+func (eventRow) TableName() string { return "adoption_events" }
+
+func (r eventRow) model() models.AdoptionEvent {
+	e := models.AdoptionEvent{At: r.At, Actor: models.Actor{Key: r.ActorKey, Role: r.ActorRole, Org: r.ActorOrg},
+		Action: r.Action, Changes: map[string]models.Change{}}
+	_ = json.Unmarshal([]byte(r.Changes), &e.Changes)
+	return e
+}
+
+func recordEvent(tx *gorm.DB, adoptionID int64, actor models.Actor, at time.Time, action string, changes map[string]models.Change) error {
+	b, err := json.Marshal(changes)
+	if err != nil {
+		return err
+	}
+	return tx.Create(&eventRow{AdoptionID: adoptionID, At: at, ActorKey: actor.Key, ActorRole: actor.Role,
+		ActorOrg: actor.Org, Action: action, Changes: string(b)}).Error
+}
+
+// diffAdoption lists the tracked fields that differ between two versions of a row.
+func diffAdoption(old, row adoptionRow) map[string]models.Change {
+	changes := map[string]models.Change{}
+	str := func(field string, a, b *string) {
+		if (a == nil) != (b == nil) || (a != nil && *a != *b) {
+			changes[field] = models.Change{From: a, To: b}
+		}
+	}
+	if old.Status != row.Status {
+		changes["status"] = models.Change{From: old.Status, To: row.Status}
+	}
+	str("started_on", old.StartedOn, row.StartedOn)
+	str("ended_on", old.EndedOn, row.EndedOn)
+	str("contract_end_on", old.ContractEndOn, row.ContractEndOn)
+	str("evidence_url", old.EvidenceURL, row.EvidenceURL)
+	if old.Notes != row.Notes {
+		changes["notes"] = models.Change{From: old.Notes, To: row.Notes}
+	}
+	if old.Verified != row.Verified {
+		changes["verified"] = models.Change{From: old.Verified, To: row.Verified}
+	}
+	if old.Source != row.Source {
+		changes["source"] = models.Change{From: old.Source, To: row.Source}
+	}
+	return changes
+}
+
+func createdChanges(row adoptionRow) map[string]models.Change {
+	return diffAdoption(adoptionRow{}, row)
+}
+
+// adminOnlyFields refuses source and verified from anyone but an admin.
+func adminOnlyFields(actor models.Actor, in models.AdoptionInput) error {
+	if actor.Role == models.RoleAdmin {
+		return nil
+	}
+	var p models.Problems
+	if in.Source != nil {
+		p.Add("source", "is set by the registry from who records the adoption")
+	}
+	if in.Verified != nil {
+		p.Add("verified", "is set by verifying or rejecting the adoption, by its council or an admin")
+	}
+	return p.Err()
+}
+
+// mayWriteAdoption is the ownership rule for adoption writes.
+func mayWriteAdoption(actor models.Actor, council, vendor, source string, verified bool) error {
+	switch actor.Role {
+	case models.RoleAdmin:
+		return nil
+	case models.RoleCouncil:
+		if actor.Org == council {
+			return nil
+		}
+		return models.Errorf(models.EFORBIDDEN, "a council key records and edits only its own council's adoptions")
+	case models.RoleVendor:
+		if actor.Org != vendor {
+			return models.Errorf(models.EFORBIDDEN, "a vendor key may claim adoptions only of its own components")
+		}
+		if source != "" && (source != "vendor" || verified) {
+			return models.Errorf(models.EFORBIDDEN, "a vendor may edit only its own claims, and only until the council verifies them")
+		}
+		return nil
+	}
+	return models.Errorf(models.EFORBIDDEN, "this key may not write adoptions")
+}
+
+type adoptionRefs struct {
+	councilID, componentID, capabilityID int64
+	councilCode, vendorSlug              string
+	defaultCapability                    string
+}
+
+// resolveAdoptionRefs checks that the council, component and capability exist
+// and that the component provides the capability.
+func resolveAdoptionRefs(tx *gorm.DB, council, component, capability string) (adoptionRefs, error) {
+	var refs adoptionRefs
+	var p models.Problems
+	var c councilRow
+	if err := tx.Select("id, code").Where("code = ?", council).Take(&c).Error; err == nil {
+		refs.councilID, refs.councilCode = c.ID, c.Code
+	} else if errors.Is(err, gorm.ErrRecordNotFound) {
+		p.Add("council", "no council has the code %q", council)
+	} else {
+		return refs, err
+	}
+	var comp struct {
+		ID     int64
+		Vendor string
+	}
+	res := tx.Raw("SELECT components.id, vendors.slug AS vendor FROM components JOIN vendors ON vendors.id = components.vendor_id WHERE components.slug = ?", component).Scan(&comp)
+	if res.Error != nil {
+		return refs, res.Error
+	}
+	if res.RowsAffected == 0 {
+		p.Add("component", "no component has the slug %q", component)
+		return refs, p.ErrWithCode(models.EUNPROCESSABLE, "the adoption refers to things that do not exist")
+	}
+	refs.componentID, refs.vendorSlug = comp.ID, comp.Vendor
+	var provided []struct {
+		ID   int64
+		Slug string
+	}
+	if err := tx.Raw(`SELECT capabilities.id, capabilities.slug FROM component_capabilities cc
+		JOIN capabilities ON capabilities.id = cc.capability_id WHERE cc.component_id = ? ORDER BY capabilities.slug`, comp.ID).Scan(&provided).Error; err != nil {
+		return refs, err
+	}
+	slugs := make([]string, len(provided))
+	for i, pc := range provided {
+		slugs[i] = pc.Slug
+		if pc.Slug == capability {
+			refs.capabilityID = pc.ID
+		}
+	}
+	switch {
+	case capability == "" && len(provided) == 1:
+		refs.capabilityID, refs.defaultCapability = provided[0].ID, provided[0].Slug
+	case capability == "":
+		var q models.Problems
+		q.Add("capability", "is required: %s provides %s", component, strings.Join(slugs, ", "))
+		return refs, q.Err()
+	case refs.capabilityID == 0:
+		p.Add("capability", "%s does not provide %q; it provides %s", component, capability, strings.Join(slugs, ", "))
+	}
+	return refs, p.ErrWithCode(models.EUNPROCESSABLE, "the adoption refers to things that do not exist or do not fit")
+}
+
+type adoptionForWrite struct {
+	models.Adoption
+	vendor string
+}
+
+// loadAdoptionForWrite reads an adoption inside a write transaction.
+func loadAdoptionForWrite(tx *gorm.DB, id int64) (adoptionForWrite, adoptionRow, error) {
+	a, err := getAdoption(tx, id)
+	if err != nil {
+		return adoptionForWrite{}, adoptionRow{}, err
+	}
+	var row adoptionRow
+	if err := tx.Take(&row, id).Error; err != nil {
+		return adoptionForWrite{}, adoptionRow{}, err
+	}
+	var vendor string
+	if err := tx.Raw("SELECT vendors.slug FROM components JOIN vendors ON vendors.id = components.vendor_id WHERE components.id = ?", row.ComponentID).Scan(&vendor).Error; err != nil {
+		return adoptionForWrite{}, adoptionRow{}, err
+	}
+	return adoptionForWrite{a, vendor}, row, nil
+}
+
+func dateOf(t time.Time) *string {
+	s := t.UTC().Format(time.DateOnly)
+	return &s
+}

@@ -1,0 +1,175 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/council-components/registry/models"
+)
+
+type needView struct {
+	Row            needRow `gorm:"embedded"`
+	CouncilCode    string
+	CapabilitySlug string
+}
+
+func (v needView) model() models.Need {
+	r := v.Row
+	return models.Need{ID: r.ID, Council: v.CouncilCode, Capability: v.CapabilitySlug, NeededBy: r.NeededBy,
+		Status: r.Status, Notes: r.Notes, Source: r.Source, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
+}
+
+func needsQuery(db *gorm.DB) *gorm.DB {
+	return db.Table("needs").Select("needs.*, councils.code AS council_code, capabilities.slug AS capability_slug").
+		Joins("JOIN councils ON councils.id = needs.council_id").
+		Joins("JOIN capabilities ON capabilities.id = needs.capability_id")
+}
+
+// ListNeeds returns needs in id order, filtered by council, capability, status and a needed_by window.
+func (s *Store) ListNeeds(ctx context.Context, f models.NeedFilter, p models.Page) (models.List[models.Need], error) {
+	db := s.r.WithContext(ctx)
+	where := func(q *gorm.DB) *gorm.DB {
+		if f.Council != "" {
+			q = q.Where("needs.council_id IN (SELECT id FROM councils WHERE code = ?)", f.Council)
+		}
+		if f.Capability != "" {
+			q = q.Where("needs.capability_id IN (SELECT id FROM capabilities WHERE slug = ?)", f.Capability)
+		}
+		if f.Status != "" {
+			q = q.Where("needs.status = ?", f.Status)
+		}
+		if f.NeededFrom != "" {
+			q = q.Where("needs.needed_by >= ?", f.NeededFrom)
+		}
+		if f.NeededTo != "" {
+			q = q.Where("needs.needed_by <= ?", f.NeededTo)
+		}
+		return q
+	}
+	rows, total, next, err := keyset(db, "needs.id", p, func(r needRow) int64 { return r.ID }, where)
+	if err != nil {
+		return models.List[models.Need]{}, err
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var views []needView
+	if len(ids) > 0 {
+		if err := needsQuery(db).Where("needs.id IN ?", ids).Order("needs.id").Scan(&views).Error; err != nil {
+			return models.List[models.Need]{}, translate(err)
+		}
+	}
+	out := models.List[models.Need]{Items: make([]models.Need, len(views)), Total: total, Next: next}
+	for i, v := range views {
+		out.Items[i] = v.model()
+	}
+	return out, nil
+}
+
+// GetNeed returns one need.
+func (s *Store) GetNeed(ctx context.Context, id int64) (models.Need, error) {
+	return getNeed(s.r.WithContext(ctx), id)
+}
+
+func getNeed(db *gorm.DB, id int64) (models.Need, error) {
+	var v needView
+	res := needsQuery(db).Where("needs.id = ?", id).Limit(1).Scan(&v)
+	if res.Error != nil {
+		return models.Need{}, translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return models.Need{}, models.NotFound("need", fmt.Sprint(id))
+	}
+	return v.model(), nil
+}
+
+// CreateNeed records that a council needs a capability: its own council, or any for an admin.
+func (s *Store) CreateNeed(ctx context.Context, actor models.Actor, in models.NeedInput) (models.Need, error) {
+	var n models.Need
+	in.Apply(&n)
+	if err := mayWriteNeed(actor, n.Council); err != nil {
+		return n, err
+	}
+	var id int64
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var ids struct{ Council, Capability int64 }
+		if err := tx.Raw(`SELECT (SELECT id FROM councils WHERE code = ?) AS council, (SELECT id FROM capabilities WHERE slug = ?) AS capability`,
+			n.Council, n.Capability).Scan(&ids).Error; err != nil {
+			return err
+		}
+		var p models.Problems
+		if ids.Council == 0 {
+			p.Add("council", "no council has the code %q", n.Council)
+		}
+		if ids.Capability == 0 {
+			p.Add("capability", "no capability has the slug %q", n.Capability)
+		}
+		if err := p.ErrWithCode(models.EUNPROCESSABLE, "the need refers to things that do not exist"); err != nil {
+			return err
+		}
+		now := s.Now()
+		source := "council"
+		if actor.Role == models.RoleAdmin {
+			source = "admin"
+		}
+		row := needRow{CouncilID: ids.Council, CapabilityID: ids.Capability, NeededBy: n.NeededBy, Status: n.Status,
+			Notes: n.Notes, Source: source, Version: 1, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		id = row.ID
+		return nil
+	})
+	if err != nil {
+		return models.Need{}, err
+	}
+	return getNeed(s.w.WithContext(ctx), id)
+}
+
+// UpdateNeed changes a need's date, status or notes.
+func (s *Store) UpdateNeed(ctx context.Context, actor models.Actor, id int64, in models.NeedInput, ifVersion *int) (models.Need, error) {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		cur, err := getNeed(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := mayWriteNeed(actor, cur.Council); err != nil {
+			return err
+		}
+		if err := checkVersion(cur.Version, ifVersion); err != nil {
+			return err
+		}
+		next := cur
+		in.Apply(&next)
+		var row needRow
+		if err := tx.Take(&row, id).Error; err != nil {
+			return err
+		}
+		if row.NeededBy == next.NeededBy && row.Status == next.Status && row.Notes == next.Notes {
+			return nil
+		}
+		row.NeededBy, row.Status, row.Notes = next.NeededBy, next.Status, next.Notes
+		row.Version++
+		row.UpdatedAt = s.Now()
+		return tx.Save(&row).Error
+	})
+	if err != nil {
+		return models.Need{}, err
+	}
+	return getNeed(s.w.WithContext(ctx), id)
+}
+
+func mayWriteNeed(actor models.Actor, council string) error {
+	switch {
+	case actor.Role == models.RoleAdmin:
+		return nil
+	case actor.Role == models.RoleCouncil && actor.Org == council:
+		return nil
+	case actor.Role == models.RoleCouncil:
+		return models.Errorf(models.EFORBIDDEN, "a council key states and edits only its own council's needs")
+	}
+	return models.Errorf(models.EFORBIDDEN, "only councils (and admins) state needs")
+}

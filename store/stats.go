@@ -1,0 +1,142 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/council-components/registry/models"
+)
+
+// serviceCouncils are the councils coverage is measured against: current
+// bodies that deliver council services (not combined authorities or the GLA).
+const serviceCouncils = "councils.status = 'current' AND councils.delivers_services"
+
+// Coverage reports, for each capability (or just one), how many councils have
+// it live, as a count and a share, broken down by nation, region or type when by is set.
+func (s *Store) Coverage(ctx context.Context, by, capability string) ([]models.CoverageItem, error) {
+	db := s.r.WithContext(ctx)
+	var caps []capabilityRow
+	q := db.Order("slug")
+	if capability != "" {
+		q = q.Where("slug = ?", capability)
+	}
+	if err := q.Find(&caps).Error; err != nil {
+		return nil, translate(err)
+	}
+	if capability != "" && len(caps) == 0 {
+		return nil, models.NotFound("capability", capability)
+	}
+	group := "''"
+	if by != "" {
+		group = "councils." + by // by is one of models.CoverageBreakdowns, checked by the caller
+	}
+	var denominators []struct {
+		Grp string
+		N   int
+	}
+	if err := db.Raw("SELECT " + group + " AS grp, count(*) AS n FROM councils WHERE " + serviceCouncils + " GROUP BY " + group).
+		Scan(&denominators).Error; err != nil {
+		return nil, translate(err)
+	}
+	var live []struct {
+		CapabilityID int64
+		Grp          string
+		N            int
+	}
+	if err := db.Raw(`SELECT a.capability_id, ` + group + ` AS grp, count(DISTINCT a.council_id) AS n
+		FROM adoptions a JOIN councils ON councils.id = a.council_id
+		WHERE a.status = 'live' AND a.rejected_at IS NULL AND ` + serviceCouncils + `
+		GROUP BY a.capability_id, ` + group).Scan(&live).Error; err != nil {
+		return nil, translate(err)
+	}
+	total := 0
+	for _, d := range denominators {
+		total += d.N
+	}
+	byCap := map[int64]map[string]int{}
+	for _, l := range live {
+		if byCap[l.CapabilityID] == nil {
+			byCap[l.CapabilityID] = map[string]int{}
+		}
+		byCap[l.CapabilityID][l.Grp] += l.N
+	}
+	out := make([]models.CoverageItem, len(caps))
+	for i, c := range caps {
+		item := models.CoverageItem{Capability: models.Ref{Slug: c.Slug, Name: c.Name}, Category: c.Category,
+			Councils: total, Breakdown: []models.CoverageGroup{}}
+		for _, d := range denominators {
+			n := byCap[c.ID][d.Grp]
+			item.LiveCouncils += n
+			if by != "" {
+				item.Breakdown = append(item.Breakdown, models.CoverageGroup{Group: d.Grp, LiveCouncils: n, Councils: d.N, Share: share(n, d.N)})
+			}
+		}
+		item.Share = share(item.LiveCouncils, total)
+		out[i] = item
+	}
+	return out, nil
+}
+
+func share(n, of int) float64 {
+	if of == 0 {
+		return 0
+	}
+	return float64(int(float64(n)/float64(of)*10000+0.5)) / 10000 // four decimal places
+}
+
+// AdoptionsOverTime counts, for each month from the first adoption to now, the
+// adoptions of a component (or for a capability) that were live during it.
+// An adoption without a start date counts from when it was recorded.
+func (s *Store) AdoptionsOverTime(ctx context.Context, component, capability string) ([]models.MonthCount, error) {
+	db := s.r.WithContext(ctx)
+	q := db.Table("adoptions a").Select("coalesce(a.started_on, substr(a.created_at, 1, 10)) AS started, a.ended_on AS ended").
+		Where("a.status IN ('live', 'retiring', 'retired') AND a.rejected_at IS NULL")
+	switch {
+	case component != "":
+		if _, err := s.GetComponent(ctx, component); err != nil {
+			return nil, err
+		}
+		q = q.Where("a.component_id = (SELECT id FROM components WHERE slug = ?)", component)
+	case capability != "":
+		if _, err := s.GetCapability(ctx, capability); err != nil {
+			return nil, err
+		}
+		q = q.Where("a.capability_id = (SELECT id FROM capabilities WHERE slug = ?)", capability)
+	}
+	var spans []struct {
+		Started string
+		Ended   *string
+	}
+	if err := q.Scan(&spans).Error; err != nil {
+		return nil, translate(err)
+	}
+	return monthlyLive(spans, s.Now()), nil
+}
+
+func monthlyLive(spans []struct {
+	Started string
+	Ended   *string
+}, now time.Time) []models.MonthCount {
+	out := []models.MonthCount{}
+	if len(spans) == 0 {
+		return out
+	}
+	first := now
+	for _, sp := range spans {
+		if t, err := time.Parse(time.DateOnly, sp.Started); err == nil && t.Before(first) {
+			first = t
+		}
+	}
+	end := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	for m := time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(end); m = m.AddDate(0, 1, 0) {
+		from, to := m.Format(time.DateOnly), m.AddDate(0, 1, -1).Format(time.DateOnly)
+		n := 0
+		for _, sp := range spans {
+			if sp.Started <= to && (sp.Ended == nil || *sp.Ended >= from) {
+				n++
+			}
+		}
+		out = append(out, models.MonthCount{Month: m.Format("2006-01"), Live: n})
+	}
+	return out
+}
