@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/council-components/registry/api"
+	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/seed"
 	"github.com/council-components/registry/store"
 )
@@ -225,7 +226,7 @@ func cmdKeys(ctx context.Context, args []string, getenv func(string) string, std
 			t := st.Now().Add(*ttl)
 			expires = &t
 		}
-		key, k, err := st.CreateKey(ctx, *role, *org, *name, expires)
+		key, k, err := st.CreateKey(ctx, cliActor, *role, *org, *name, expires)
 		if err != nil {
 			return err
 		}
@@ -248,7 +249,7 @@ func cmdKeys(ctx context.Context, args []string, getenv func(string) string, std
 			return err
 		}
 		defer st.Close()
-		if err := st.RevokeKey(ctx, prefix); err != nil {
+		if err := st.RevokeKey(ctx, cliActor, prefix); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "revoked %s\n", prefix)
@@ -290,6 +291,9 @@ func cmdHealth(ctx context.Context, args []string, getenv func(string) string, s
 	fmt.Fprintln(stdout, "ready")
 	return nil
 }
+
+// cliActor is who the audit log names for changes made on the server's own command line.
+var cliActor = models.Actor{Key: "command-line", Role: models.RoleAdmin}
 
 // redact hides a password in a database URL before it is logged.
 func redact(dsn string) string {

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"github.com/council-components/registry/models"
 	"net/http"
 	"strings"
 	"testing"
@@ -19,7 +20,7 @@ const (
 // key creates an API key for role and org.
 func (e *env) key(role, org string) string {
 	e.t.Helper()
-	k, _, err := e.st.CreateKey(context.Background(), role, org, role+" "+org, nil)
+	k, _, err := e.st.CreateKey(context.Background(), models.Actor{Key: "test"}, role, org, role+" "+org, nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -45,7 +45,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, _, err := st.CreateKey(context.Background(), models.RoleAdmin, "", "test admin", nil)
+	key, _, err := st.CreateKey(context.Background(), models.Actor{Key: "test"}, models.RoleAdmin, "", "test admin", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,6 +53,7 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	if cfg.RateLimit > 0 {
 		r.Use(newRateLimiter(cfg.RateLimit).middleware)
 	}
+	r.Use(authorize(log))
 	r.NoRoute(handlers.NotFound)
 	r.NoMethod(handlers.MethodNotAllowed)
 
@@ -106,5 +107,11 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	stats := &handlers.Stats{Store: st}
 	v1.GET("/stats/coverage", stats.Coverage)
 	v1.GET("/stats/adoptions", stats.AdoptionsOverTime)
+
+	admin := &handlers.Admin{Store: st}
+	v1.GET("/keys", admin.ListKeys)
+	v1.POST("/keys", admin.CreateKey)
+	v1.DELETE("/keys/:prefix", admin.RevokeKey)
+	v1.GET("/audit", admin.ListAudit)
 	return r, nil
 }

@@ -453,6 +453,84 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/audit": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "admin"
+                ],
+                "summary": "The audit log of every write, newest first (admins)",
+                "parameters": [
+                    {
+                        "enum": [
+                            "vendor",
+                            "capability",
+                            "component",
+                            "adoption",
+                            "need",
+                            "api_key",
+                            "reorganisation",
+                            "webhook"
+                        ],
+                        "type": "string",
+                        "description": "kind of record",
+                        "name": "entity",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "the record's slug, code or id",
+                        "name": "entity_key",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a key prefix, or the vendor slug or council code that owns the key",
+                        "name": "actor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-models_AuditEntry"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/capabilities": {
             "get": {
                 "produces": [
@@ -1257,6 +1335,162 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/keys": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "admin"
+                ],
+                "summary": "List API keys (admins); never their secrets",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-models_APIKey"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The key is in the response once; only its SHA-256 hash is stored. vendor keys need org = a vendor slug, council keys org = a council GSS code.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "admin"
+                ],
+                "summary": "Create an API key (admins)",
+                "parameters": [
+                    {
+                        "description": "role is required",
+                        "name": "key",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.KeyInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.CreatedKey"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/keys/{prefix}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "tags": [
+                    "admin"
+                ],
+                "summary": "Revoke an API key by its visible prefix (admins); it stops working on the next request",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the key's visible prefix, e.g. ccr_k3j9x2ab",
+                        "name": "prefix",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/needs": {
             "get": {
                 "produces": [
@@ -1966,6 +2200,82 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.CreatedKey": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "expires_at": {
+                    "type": "string"
+                },
+                "key": {
+                    "type": "string",
+                    "example": "ccr_k3j9x2ab_..."
+                },
+                "last_used_at": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "org": {
+                    "type": "string",
+                    "example": "government-digital-service"
+                },
+                "prefix": {
+                    "type": "string",
+                    "example": "ccr_k3j9x2ab"
+                },
+                "revoked_at": {
+                    "type": "string"
+                },
+                "role": {
+                    "type": "string",
+                    "example": "vendor"
+                }
+            }
+        },
+        "handlers.KeyInput": {
+            "type": "object",
+            "properties": {
+                "expires_at": {
+                    "type": "string",
+                    "example": "2027-11-29T00:00:00Z"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "GDS listings team"
+                },
+                "org": {
+                    "type": "string",
+                    "example": "government-digital-service"
+                },
+                "role": {
+                    "type": "string",
+                    "example": "vendor"
+                }
+            }
+        },
+        "handlers.ListBody-models_APIKey": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.APIKey"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
         "handlers.ListBody-models_Adoption": {
             "type": "object",
             "properties": {
@@ -1992,6 +2302,25 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.AdoptionEvent"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
+        "handlers.ListBody-models_AuditEntry": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.AuditEntry"
                     }
                 },
                 "next": {
@@ -2143,6 +2472,38 @@ const docTemplate = `{
                 }
             }
         },
+        "models.APIKey": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "expires_at": {
+                    "type": "string"
+                },
+                "last_used_at": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "org": {
+                    "type": "string",
+                    "example": "government-digital-service"
+                },
+                "prefix": {
+                    "type": "string",
+                    "example": "ccr_k3j9x2ab"
+                },
+                "revoked_at": {
+                    "type": "string"
+                },
+                "role": {
+                    "type": "string",
+                    "example": "vendor"
+                }
+            }
+        },
         "models.Actor": {
             "type": "object",
             "properties": {
@@ -2279,6 +2640,38 @@ const docTemplate = `{
                 },
                 "verified": {
                     "type": "boolean"
+                }
+            }
+        },
+        "models.AuditEntry": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "example": "updated"
+                },
+                "actor": {
+                    "$ref": "#/definitions/models.Actor"
+                },
+                "after": {
+                    "type": "object"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "before": {
+                    "type": "object"
+                },
+                "entity": {
+                    "type": "string",
+                    "example": "component"
+                },
+                "entity_key": {
+                    "type": "string",
+                    "example": "govuk-pay"
+                },
+                "id": {
+                    "type": "integer"
                 }
             }
         },

@@ -16,21 +16,21 @@ type CatalogueStore interface {
 
 	ListVendors(ctx context.Context, p models.Page) (models.List[models.Vendor], error)
 	GetVendor(ctx context.Context, slug string) (models.Vendor, error)
-	CreateVendor(ctx context.Context, in models.VendorInput) (models.Vendor, error)
-	UpdateVendor(ctx context.Context, slug string, in models.VendorInput, ifVersion *int) (models.Vendor, error)
-	DeleteVendor(ctx context.Context, slug string) error
+	CreateVendor(ctx context.Context, actor models.Actor, in models.VendorInput) (models.Vendor, error)
+	UpdateVendor(ctx context.Context, actor models.Actor, slug string, in models.VendorInput, ifVersion *int) (models.Vendor, error)
+	DeleteVendor(ctx context.Context, actor models.Actor, slug string) error
 
 	ListCapabilities(ctx context.Context, f models.CapabilityFilter, p models.Page) (models.List[models.Capability], error)
 	GetCapability(ctx context.Context, slug string) (models.Capability, error)
-	CreateCapability(ctx context.Context, in models.CapabilityInput) (models.Capability, error)
-	UpdateCapability(ctx context.Context, slug string, in models.CapabilityInput, ifVersion *int) (models.Capability, error)
-	DeleteCapability(ctx context.Context, slug string) error
+	CreateCapability(ctx context.Context, actor models.Actor, in models.CapabilityInput) (models.Capability, error)
+	UpdateCapability(ctx context.Context, actor models.Actor, slug string, in models.CapabilityInput, ifVersion *int) (models.Capability, error)
+	DeleteCapability(ctx context.Context, actor models.Actor, slug string) error
 
 	ListComponents(ctx context.Context, f models.ComponentFilter, p models.Page) (models.List[models.Component], error)
 	GetComponent(ctx context.Context, slug string) (models.Component, error)
-	CreateComponent(ctx context.Context, in models.ComponentInput) (models.Component, error)
-	UpdateComponent(ctx context.Context, slug string, in models.ComponentInput, ifVersion *int) (models.Component, error)
-	DeleteComponent(ctx context.Context, slug string) error
+	CreateComponent(ctx context.Context, actor models.Actor, in models.ComponentInput) (models.Component, error)
+	UpdateComponent(ctx context.Context, actor models.Actor, slug string, in models.ComponentInput, ifVersion *int) (models.Component, error)
+	DeleteComponent(ctx context.Context, actor models.Actor, slug string) error
 }
 
 // Catalogue serves councils, vendors, capabilities and components.
@@ -154,7 +154,7 @@ func (h *Catalogue) CreateVendor(c *gin.Context) {
 		WriteError(c, err)
 		return
 	}
-	v, err := h.Store.CreateVendor(c.Request.Context(), in)
+	v, err := h.Store.CreateVendor(c.Request.Context(), actor(c), in)
 	if err != nil {
 		WriteError(c, err)
 		return
@@ -192,7 +192,7 @@ func (h *Catalogue) UpdateVendor(c *gin.Context) {
 		WriteError(c, err)
 		return
 	}
-	v, err := h.Store.UpdateVendor(ctx, slug, in, ifVersion)
+	v, err := h.Store.UpdateVendor(ctx, actor(c), slug, in, ifVersion)
 	if err != nil {
 		WriteError(c, err)
 		return
@@ -212,7 +212,7 @@ func (h *Catalogue) UpdateVendor(c *gin.Context) {
 //	@Failure	409	{object}	Problem
 //	@Router		/api/v1/vendors/{slug} [delete]
 func (h *Catalogue) DeleteVendor(c *gin.Context) {
-	if err := h.Store.DeleteVendor(c.Request.Context(), c.Param("slug")); err != nil {
+	if err := h.Store.DeleteVendor(c.Request.Context(), actor(c), c.Param("slug")); err != nil {
 		WriteError(c, err)
 		return
 	}
@@ -283,7 +283,7 @@ func (h *Catalogue) CreateCapability(c *gin.Context) {
 		WriteError(c, err)
 		return
 	}
-	v, err := h.Store.CreateCapability(c.Request.Context(), in)
+	v, err := h.Store.CreateCapability(c.Request.Context(), actor(c), in)
 	if err != nil {
 		WriteError(c, err)
 		return
@@ -320,7 +320,7 @@ func (h *Catalogue) UpdateCapability(c *gin.Context) {
 		WriteError(c, err)
 		return
 	}
-	v, err := h.Store.UpdateCapability(ctx, slug, in, ifVersion)
+	v, err := h.Store.UpdateCapability(ctx, actor(c), slug, in, ifVersion)
 	if err != nil {
 		WriteError(c, err)
 		return
@@ -339,7 +339,7 @@ func (h *Catalogue) UpdateCapability(c *gin.Context) {
 //	@Failure	409	{object}	Problem
 //	@Router		/api/v1/capabilities/{slug} [delete]
 func (h *Catalogue) DeleteCapability(c *gin.Context) {
-	if err := h.Store.DeleteCapability(c.Request.Context(), c.Param("slug")); err != nil {
+	if err := h.Store.DeleteCapability(c.Request.Context(), actor(c), c.Param("slug")); err != nil {
 		WriteError(c, err)
 		return
 	}
@@ -427,7 +427,7 @@ func (h *Catalogue) CreateComponent(c *gin.Context) {
 		WriteError(c, err)
 		return
 	}
-	v, err := h.Store.CreateComponent(c.Request.Context(), in)
+	v, err := h.Store.CreateComponent(c.Request.Context(), actor(c), in)
 	if err != nil {
 		WriteError(c, err)
 		return
@@ -465,7 +465,7 @@ func (h *Catalogue) UpdateComponent(c *gin.Context) {
 		WriteError(c, err)
 		return
 	}
-	v, err := h.Store.UpdateComponent(ctx, slug, in, ifVersion)
+	v, err := h.Store.UpdateComponent(ctx, actor(c), slug, in, ifVersion)
 	if err != nil {
 		WriteError(c, err)
 		return
@@ -484,7 +484,7 @@ func (h *Catalogue) UpdateComponent(c *gin.Context) {
 //	@Failure	409	{object}	Problem
 //	@Router		/api/v1/components/{slug} [delete]
 func (h *Catalogue) DeleteComponent(c *gin.Context) {
-	if err := h.Store.DeleteComponent(c.Request.Context(), c.Param("slug")); err != nil {
+	if err := h.Store.DeleteComponent(c.Request.Context(), actor(c), c.Param("slug")); err != nil {
 		WriteError(c, err)
 		return
 	}

@@ -172,7 +172,10 @@ func (s *Store) CreateAdoption(ctx context.Context, actor models.Actor, in model
 			return err
 		}
 		id = row.ID
-		return recordEvent(tx, row.ID, actor, now, "created", createdChanges(row))
+		if err := recordEvent(tx, row.ID, actor, now, "created", createdChanges(row)); err != nil {
+			return err
+		}
+		return auditAdoption(tx, actor, now, "created", nil, row.ID)
 	})
 	if err != nil {
 		return models.Adoption{}, err
@@ -248,7 +251,10 @@ func (s *Store) UpdateAdoption(ctx context.Context, actor models.Actor, id int64
 			}
 			return err
 		}
-		return recordEvent(tx, id, actor, now, "updated", changes)
+		if err := recordEvent(tx, id, actor, now, "updated", changes); err != nil {
+			return err
+		}
+		return auditAdoption(tx, actor, now, "updated", &cur.Adoption, id)
 	})
 	if err != nil {
 		return models.Adoption{}, err
@@ -299,7 +305,10 @@ func (s *Store) settleClaim(ctx context.Context, actor models.Actor, id int64, a
 		if err := tx.Save(&row).Error; err != nil {
 			return err
 		}
-		return recordEvent(tx, id, actor, now, action, changes)
+		if err := recordEvent(tx, id, actor, now, action, changes); err != nil {
+			return err
+		}
+		return auditAdoption(tx, actor, now, action, &cur.Adoption, id)
 	})
 	if err != nil {
 		return models.Adoption{}, err
@@ -340,6 +349,19 @@ func (r eventRow) model() models.AdoptionEvent {
 		Action: r.Action, Changes: map[string]models.Change{}}
 	_ = json.Unmarshal([]byte(r.Changes), &e.Changes)
 	return e
+}
+
+// auditAdoption logs an adoption write with the record before and as it now stands.
+func auditAdoption(tx *gorm.DB, actor models.Actor, at time.Time, action string, before *models.Adoption, id int64) error {
+	after, err := getAdoption(tx, id)
+	if err != nil {
+		return err
+	}
+	var b any
+	if before != nil {
+		b = *before
+	}
+	return audit(tx, actor, at, "adoption", fmt.Sprint(id), action, b, after)
 }
 
 func recordEvent(tx *gorm.DB, adoptionID int64, actor models.Actor, at time.Time, action string, changes map[string]models.Change) error {

@@ -30,13 +30,18 @@ func (s *Store) GetCapability(ctx context.Context, slug string) (models.Capabili
 }
 
 // CreateCapability stores a new capability; a taken slug is a conflict.
-func (s *Store) CreateCapability(ctx context.Context, in models.CapabilityInput) (models.Capability, error) {
+func (s *Store) CreateCapability(ctx context.Context, actor models.Actor, in models.CapabilityInput) (models.Capability, error) {
 	var c models.Capability
 	in.Apply(&c)
 	now := s.Now()
 	row := capabilityRow{Slug: c.Slug, Name: c.Name, Category: c.Category, Description: c.Description,
 		LGSLCodes: joinInts(c.LGSLCodes), Version: 1, CreatedAt: now, UpdatedAt: now}
-	err := s.write(ctx, func(tx *gorm.DB) error { return tx.Create(&row).Error })
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		return audit(tx, actor, now, "capability", row.Slug, "created", nil, row.model())
+	})
 	if models.ErrorCode(err) == models.ECONFLICT {
 		return c, models.Errorf(models.ECONFLICT, "capability %q already exists", c.Slug)
 	}
@@ -44,7 +49,7 @@ func (s *Store) CreateCapability(ctx context.Context, in models.CapabilityInput)
 }
 
 // UpdateCapability applies in to the capability, guarded by ifVersion like UpdateVendor.
-func (s *Store) UpdateCapability(ctx context.Context, slug string, in models.CapabilityInput, ifVersion *int) (models.Capability, error) {
+func (s *Store) UpdateCapability(ctx context.Context, actor models.Actor, slug string, in models.CapabilityInput, ifVersion *int) (models.Capability, error) {
 	var out models.Capability
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var row capabilityRow
@@ -54,6 +59,7 @@ func (s *Store) UpdateCapability(ctx context.Context, slug string, in models.Cap
 		if err := checkVersion(row.Version, ifVersion); err != nil {
 			return err
 		}
+		before := row.model()
 		c := row.model()
 		in.Apply(&c)
 		row.Name, row.Category, row.Description, row.LGSLCodes = c.Name, c.Category, c.Description, joinInts(c.LGSLCodes)
@@ -63,6 +69,9 @@ func (s *Store) UpdateCapability(ctx context.Context, slug string, in models.Cap
 			return err
 		}
 		out = row.model()
+		if err := audit(tx, actor, row.UpdatedAt, "capability", slug, "updated", before, out); err != nil {
+			return err
+		}
 		if in.Name != nil { // capability names are part of component search text
 			return reindexComponentsWhere(tx, "components.id IN (SELECT component_id FROM component_capabilities WHERE capability_id = ?)", row.ID)
 		}
@@ -72,7 +81,7 @@ func (s *Store) UpdateCapability(ctx context.Context, slug string, in models.Cap
 }
 
 // DeleteCapability removes a capability no component, adoption or need refers to.
-func (s *Store) DeleteCapability(ctx context.Context, slug string) error {
+func (s *Store) DeleteCapability(ctx context.Context, actor models.Actor, slug string) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
 		var row capabilityRow
 		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
@@ -88,6 +97,9 @@ func (s *Store) DeleteCapability(ctx context.Context, slug string) error {
 		if n > 0 {
 			return models.Errorf(models.ECONFLICT, "capability %q is still used by components, adoptions or needs", slug)
 		}
-		return tx.Delete(&row).Error
+		if err := tx.Delete(&row).Error; err != nil {
+			return err
+		}
+		return audit(tx, actor, s.Now(), "capability", slug, "deleted", row.model(), nil)
 	})
 }

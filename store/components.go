@@ -65,9 +65,12 @@ func (s *Store) GetComponent(ctx context.Context, slug string) (models.Component
 
 // CreateComponent stores a new component. Unknown vendor, capabilities or
 // dependencies are reported together as unprocessable.
-func (s *Store) CreateComponent(ctx context.Context, in models.ComponentInput) (models.Component, error) {
+func (s *Store) CreateComponent(ctx context.Context, actor models.Actor, in models.ComponentInput) (models.Component, error) {
 	var c models.Component
 	in.Apply(&c)
+	if actor.Role == models.RoleVendor && c.Vendor != actor.Org {
+		return c, vendorFieldError()
+	}
 	var id int64
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		refs, err := resolveComponentRefs(tx, c)
@@ -81,7 +84,14 @@ func (s *Store) CreateComponent(ctx context.Context, in models.ComponentInput) (
 			return err
 		}
 		id = row.ID
-		return writeComponentLinks(tx, id, c, refs)
+		if err := writeComponentLinks(tx, id, c, refs); err != nil {
+			return err
+		}
+		after, err := componentModels(tx, []componentRow{row})
+		if err != nil {
+			return err
+		}
+		return audit(tx, actor, now, "component", c.Slug, "created", nil, after[0])
 	})
 	if models.ErrorCode(err) == models.ECONFLICT {
 		return c, models.Errorf(models.ECONFLICT, "component %q already exists", c.Slug)
@@ -93,7 +103,7 @@ func (s *Store) CreateComponent(ctx context.Context, in models.ComponentInput) (
 }
 
 // UpdateComponent applies in to the component, guarded by ifVersion like UpdateVendor.
-func (s *Store) UpdateComponent(ctx context.Context, slug string, in models.ComponentInput, ifVersion *int) (models.Component, error) {
+func (s *Store) UpdateComponent(ctx context.Context, actor models.Actor, slug string, in models.ComponentInput, ifVersion *int) (models.Component, error) {
 	var id int64
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var row componentRow
@@ -105,6 +115,9 @@ func (s *Store) UpdateComponent(ctx context.Context, slug string, in models.Comp
 		}
 		current, err := componentModels(tx, []componentRow{row})
 		if err != nil {
+			return err
+		}
+		if err := mayWriteComponent(actor, current[0].Vendor, in.Vendor); err != nil {
 			return err
 		}
 		c := current[0]
@@ -120,7 +133,14 @@ func (s *Store) UpdateComponent(ctx context.Context, slug string, in models.Comp
 			return err
 		}
 		id = row.ID
-		return writeComponentLinks(tx, id, c, refs)
+		if err := writeComponentLinks(tx, id, c, refs); err != nil {
+			return err
+		}
+		after, err := componentModels(tx, []componentRow{row})
+		if err != nil {
+			return err
+		}
+		return audit(tx, actor, row.UpdatedAt, "component", slug, "updated", current[0], after[0])
 	})
 	if err != nil {
 		return models.Component{}, err
@@ -128,12 +148,40 @@ func (s *Store) UpdateComponent(ctx context.Context, slug string, in models.Comp
 	return s.getComponentByID(ctx, id)
 }
 
+// mayWriteComponent lets a vendor key change only its own components, and
+// never hand one to another vendor.
+func mayWriteComponent(actor models.Actor, owner string, newVendor *string) error {
+	if actor.Role != models.RoleVendor {
+		return nil
+	}
+	if owner != actor.Org {
+		return models.Errorf(models.EFORBIDDEN, "a vendor key edits only its own components")
+	}
+	if newVendor != nil && *newVendor != actor.Org {
+		return vendorFieldError()
+	}
+	return nil
+}
+
+func vendorFieldError() error {
+	var p models.Problems
+	p.Add("vendor", "a vendor key lists components only under its own vendor")
+	return p.Err()
+}
+
 // DeleteComponent removes a component nobody has adopted or depends on.
-func (s *Store) DeleteComponent(ctx context.Context, slug string) error {
+func (s *Store) DeleteComponent(ctx context.Context, actor models.Actor, slug string) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
 		var row componentRow
 		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
 			return notFoundAs(err, "component", slug)
+		}
+		before, err := componentModels(tx, []componentRow{row})
+		if err != nil {
+			return err
+		}
+		if err := mayWriteComponent(actor, before[0].Vendor, nil); err != nil {
+			return err
 		}
 		var adoptions, dependents int64
 		if err := tx.Model(&adoptionRow{}).Where("component_id = ?", row.ID).Count(&adoptions).Error; err != nil {
@@ -151,7 +199,10 @@ func (s *Store) DeleteComponent(ctx context.Context, slug string) error {
 		if err := tx.Exec("DELETE FROM component_search WHERE docid = ?", row.ID).Error; err != nil {
 			return err
 		}
-		return tx.Delete(&row).Error
+		if err := tx.Delete(&row).Error; err != nil {
+			return err
+		}
+		return audit(tx, actor, s.Now(), "component", slug, "deleted", before[0], nil)
 	})
 }
 

@@ -43,7 +43,7 @@ var lowerBase32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPad
 
 // CreateKey makes a key for role, owned by org (a vendor slug or council code),
 // and returns the secret once: only its hash is stored.
-func (s *Store) CreateKey(ctx context.Context, role, org, name string, expires *time.Time) (string, models.APIKey, error) {
+func (s *Store) CreateKey(ctx context.Context, actor models.Actor, role, org, name string, expires *time.Time) (string, models.APIKey, error) {
 	var p models.Problems
 	switch role {
 	case models.RoleAdmin:
@@ -56,6 +56,12 @@ func (s *Store) CreateKey(ctx context.Context, role, org, name string, expires *
 		}
 	default:
 		p.Add("role", "must be one of admin, vendor, council")
+	}
+	if len(name) > 200 {
+		p.Add("name", "must be at most 200 characters")
+	}
+	if expires != nil && !expires.After(s.Now()) {
+		p.Add("expires_at", "must be in the future")
 	}
 	if err := p.Err(); err != nil {
 		return "", models.APIKey{}, err
@@ -87,7 +93,10 @@ func (s *Store) CreateKey(ctx context.Context, role, org, name string, expires *
 				return p.ErrWithCode(models.EUNPROCESSABLE, "the key's owner does not exist")
 			}
 		}
-		return tx.Create(&row).Error
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		return audit(tx, actor, row.CreatedAt, "api_key", row.Prefix, "created", nil, row.model())
 	})
 	if err != nil {
 		return "", models.APIKey{}, err
@@ -96,17 +105,30 @@ func (s *Store) CreateKey(ctx context.Context, role, org, name string, expires *
 }
 
 // RevokeKey revokes the key with the visible prefix; it stops working at once.
-func (s *Store) RevokeKey(ctx context.Context, prefix string) error {
+func (s *Store) RevokeKey(ctx context.Context, actor models.Actor, prefix string) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&apiKeyRow{}).Where("prefix = ? AND revoked_at IS NULL", prefix).Update("revoked_at", s.Now())
-		if res.Error != nil {
-			return res.Error
+		var row apiKeyRow
+		if err := tx.Where("prefix = ? AND revoked_at IS NULL", prefix).Take(&row).Error; err != nil {
+			return notFoundAs(err, "active API key", prefix)
 		}
-		if res.RowsAffected == 0 {
-			return models.NotFound("active API key", prefix)
+		before := row.model()
+		now := s.Now()
+		row.RevokedAt = &now
+		if err := tx.Save(&row).Error; err != nil {
+			return err
 		}
-		return nil
+		return audit(tx, actor, now, "api_key", prefix, "revoked", before, row.model())
 	})
+}
+
+// ListKeys describes every key, newest first; secrets and hashes are never returned.
+func (s *Store) ListKeys(ctx context.Context, p models.Page) (models.List[models.APIKey], error) {
+	rows, total, next, err := keysetDesc(s.r.WithContext(ctx), "id", p, func(r apiKeyRow) int64 { return r.ID }, nil)
+	out := models.List[models.APIKey]{Items: make([]models.APIKey, len(rows)), Total: total, Next: next}
+	for i, r := range rows {
+		out.Items[i] = r.model()
+	}
+	return out, err
 }
 
 // Authenticate returns the key's description when key is known, unrevoked and

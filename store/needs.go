@@ -121,7 +121,11 @@ func (s *Store) CreateNeed(ctx context.Context, actor models.Actor, in models.Ne
 			return err
 		}
 		id = row.ID
-		return nil
+		after, err := getNeed(tx, id)
+		if err != nil {
+			return err
+		}
+		return audit(tx, actor, now, "need", fmt.Sprint(id), "created", nil, after)
 	})
 	if err != nil {
 		return models.Need{}, err
@@ -154,7 +158,14 @@ func (s *Store) UpdateNeed(ctx context.Context, actor models.Actor, id int64, in
 		row.NeededBy, row.Status, row.Notes = next.NeededBy, next.Status, next.Notes
 		row.Version++
 		row.UpdatedAt = s.Now()
-		return tx.Save(&row).Error
+		if err := tx.Save(&row).Error; err != nil {
+			return err
+		}
+		after, err := getNeed(tx, id)
+		if err != nil {
+			return err
+		}
+		return audit(tx, actor, row.UpdatedAt, "need", fmt.Sprint(id), "updated", cur, after)
 	})
 	if err != nil {
 		return models.Need{}, err

@@ -27,13 +27,18 @@ func (s *Store) GetVendor(ctx context.Context, slug string) (models.Vendor, erro
 }
 
 // CreateVendor stores a new vendor; a taken slug is a conflict.
-func (s *Store) CreateVendor(ctx context.Context, in models.VendorInput) (models.Vendor, error) {
+func (s *Store) CreateVendor(ctx context.Context, actor models.Actor, in models.VendorInput) (models.Vendor, error) {
 	var v models.Vendor
 	in.Apply(&v)
 	now := s.Now()
 	row := vendorRow{Slug: v.Slug, Name: v.Name, Website: v.Website, Kind: v.Kind, Description: v.Description,
 		Version: 1, CreatedAt: now, UpdatedAt: now}
-	err := s.write(ctx, func(tx *gorm.DB) error { return tx.Create(&row).Error })
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		return audit(tx, actor, now, "vendor", row.Slug, "created", nil, row.model())
+	})
 	if models.ErrorCode(err) == models.ECONFLICT {
 		return v, models.Errorf(models.ECONFLICT, "vendor %q already exists", v.Slug)
 	}
@@ -42,16 +47,20 @@ func (s *Store) CreateVendor(ctx context.Context, in models.VendorInput) (models
 
 // UpdateVendor applies in to the vendor. When ifVersion is set and the stored
 // version differs, nothing is written and the error is a failed precondition.
-func (s *Store) UpdateVendor(ctx context.Context, slug string, in models.VendorInput, ifVersion *int) (models.Vendor, error) {
+func (s *Store) UpdateVendor(ctx context.Context, actor models.Actor, slug string, in models.VendorInput, ifVersion *int) (models.Vendor, error) {
 	var out models.Vendor
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var row vendorRow
 		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
 			return notFoundAs(err, "vendor", slug)
 		}
+		if actor.Role == models.RoleVendor && actor.Org != slug {
+			return models.Errorf(models.EFORBIDDEN, "a vendor key edits only its own vendor record")
+		}
 		if err := checkVersion(row.Version, ifVersion); err != nil {
 			return err
 		}
+		before := row.model()
 		v := row.model()
 		in.Apply(&v)
 		row.Name, row.Website, row.Kind, row.Description = v.Name, v.Website, v.Kind, v.Description
@@ -61,6 +70,9 @@ func (s *Store) UpdateVendor(ctx context.Context, slug string, in models.VendorI
 			return err
 		}
 		out = row.model()
+		if err := audit(tx, actor, row.UpdatedAt, "vendor", slug, "updated", before, out); err != nil {
+			return err
+		}
 		if in.Name != nil { // the vendor's name is part of its components' search text
 			return reindexComponentsWhere(tx, "components.vendor_id = ?", row.ID)
 		}
@@ -70,7 +82,7 @@ func (s *Store) UpdateVendor(ctx context.Context, slug string, in models.VendorI
 }
 
 // DeleteVendor removes a vendor that has no components.
-func (s *Store) DeleteVendor(ctx context.Context, slug string) error {
+func (s *Store) DeleteVendor(ctx context.Context, actor models.Actor, slug string) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
 		var row vendorRow
 		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
@@ -83,7 +95,10 @@ func (s *Store) DeleteVendor(ctx context.Context, slug string) error {
 		if n > 0 {
 			return models.Errorf(models.ECONFLICT, "vendor %q still lists %d components; delete or move them first", slug, n)
 		}
-		return tx.Delete(&row).Error
+		if err := tx.Delete(&row).Error; err != nil {
+			return err
+		}
+		return audit(tx, actor, s.Now(), "vendor", slug, "deleted", row.model(), nil)
 	})
 }
 
@@ -94,9 +109,18 @@ func checkVersion(stored int, want *int) error {
 	return nil
 }
 
-// keyset returns one page of rows of R ordered by the unique column key, the
-// total and the next cursor. where may narrow the rows.
+// keyset returns one page of rows of R in ascending order of the unique column
+// key, the total and the next cursor. where may narrow the rows.
 func keyset[R any, K string | int64](db *gorm.DB, key string, p models.Page, keyOf func(R) K, where func(*gorm.DB) *gorm.DB) ([]R, int, string, error) {
+	return keysetOrdered(db, key, false, p, keyOf, where)
+}
+
+// keysetDesc is keyset, newest (highest key) first.
+func keysetDesc[R any, K string | int64](db *gorm.DB, key string, p models.Page, keyOf func(R) K, where func(*gorm.DB) *gorm.DB) ([]R, int, string, error) {
+	return keysetOrdered(db, key, true, p, keyOf, where)
+}
+
+func keysetOrdered[R any, K string | int64](db *gorm.DB, key string, desc bool, p models.Page, keyOf func(R) K, where func(*gorm.DB) *gorm.DB) ([]R, int, string, error) {
 	cur, err := decodeCursor(p.Cursor)
 	if err != nil {
 		return nil, 0, "", err
@@ -117,9 +141,13 @@ func keyset[R any, K string | int64](db *gorm.DB, key string, p models.Page, key
 		return nil, 0, "", translate(err)
 	}
 	limit := pageLimit(p)
-	q := base().Order(key).Limit(limit + 1)
+	order, cmp := key, " > ?"
+	if desc {
+		order, cmp = key+" DESC", " < ?"
+	}
+	q := base().Order(order).Limit(limit + 1)
 	if cur.After != nil {
-		q = q.Where(key+" > ?", after)
+		q = q.Where(key+cmp, after)
 	}
 	var rows []R
 	if err := q.Find(&rows).Error; err != nil {

@@ -173,11 +173,28 @@ CREATE TABLE api_keys (
     revoked_at   DATETIME
 );
 
+-- Every write through the API: who (key prefix, role, owner), what, when, and the record before and after.
+CREATE TABLE audit_log (
+    id         INTEGER PRIMARY KEY,
+    at         DATETIME NOT NULL,
+    actor_key  TEXT     NOT NULL DEFAULT '',
+    actor_role TEXT     NOT NULL DEFAULT '',
+    actor_org  TEXT     NOT NULL DEFAULT '',
+    entity     TEXT     NOT NULL,
+    entity_key TEXT     NOT NULL,
+    action     TEXT     NOT NULL,
+    before     TEXT, -- JSON, null when created
+    after      TEXT  -- JSON, null when deleted
+);
+CREATE INDEX audit_log_entity ON audit_log (entity, entity_key, id);
+CREATE INDEX audit_log_actor ON audit_log (actor_key, id);
+
 -- Full-text index over each component (docid = components.id), kept current by the store.
 CREATE VIRTUAL TABLE component_search USING fts4 (name, summary, description, capabilities, vendor, tokenize=porter);
 
 -- +goose Down
 DROP TABLE component_search;
+DROP TABLE audit_log;
 DROP TABLE api_keys;
 DROP TABLE needs;
 DROP TABLE adoption_events;

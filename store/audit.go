@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/council-components/registry/models"
+)
+
+type auditRow struct {
+	ID        int64
+	At        time.Time
+	ActorKey  string
+	ActorRole string
+	ActorOrg  string
+	Entity    string
+	EntityKey string
+	Action    string
+	Before    *string
+	After     *string
+}
+
+func (auditRow) TableName() string { return "audit_log" }
+
+func (r auditRow) model() models.AuditEntry {
+	raw := func(s *string) json.RawMessage {
+		if s == nil {
+			return json.RawMessage("null")
+		}
+		return json.RawMessage(*s)
+	}
+	return models.AuditEntry{ID: r.ID, At: r.At, Actor: models.Actor{Key: r.ActorKey, Role: r.ActorRole, Org: r.ActorOrg},
+		Entity: r.Entity, EntityKey: r.EntityKey, Action: r.Action, Before: raw(r.Before), After: raw(r.After)}
+}
+
+// audit records a write in the same transaction as the write itself, so the
+// log and the data can never disagree. before or after is nil when there is none.
+func audit(tx *gorm.DB, actor models.Actor, at time.Time, entity, key, action string, before, after any) error {
+	enc := func(v any) (*string, error) {
+		if v == nil {
+			return nil, nil
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		s := string(b)
+		return &s, nil
+	}
+	b, err := enc(before)
+	if err != nil {
+		return err
+	}
+	a, err := enc(after)
+	if err != nil {
+		return err
+	}
+	return tx.Create(&auditRow{At: at, ActorKey: actor.Key, ActorRole: actor.Role, ActorOrg: actor.Org,
+		Entity: entity, EntityKey: key, Action: action, Before: b, After: a}).Error
+}
+
+// ListAudit returns audit entries, newest first.
+func (s *Store) ListAudit(ctx context.Context, f models.AuditFilter, p models.Page) (models.List[models.AuditEntry], error) {
+	where := func(q *gorm.DB) *gorm.DB {
+		if f.Entity != "" {
+			q = q.Where("entity = ?", f.Entity)
+		}
+		if f.EntityKey != "" {
+			q = q.Where("entity_key = ?", f.EntityKey)
+		}
+		if f.Actor != "" {
+			q = q.Where("actor_key = ? OR actor_org = ?", f.Actor, f.Actor)
+		}
+		return q
+	}
+	rows, total, next, err := keysetDesc(s.r.WithContext(ctx), "id", p, func(r auditRow) int64 { return r.ID }, where)
+	out := models.List[models.AuditEntry]{Items: make([]models.AuditEntry, len(rows)), Total: total, Next: next}
+	for i, r := range rows {
+		out.Items[i] = r.model()
+	}
+	return out, err
+}
