@@ -106,7 +106,6 @@ func unauthorised(c *gin.Context, detail string) {
 	handlers.WriteProblem(c, models.EUNAUTHORIZED, detail, nil)
 }
 
-
 // rateLimiter allows each key (or each client IP when anonymous) perSecond
 // requests with bursts of twice that.
 type rateLimiter struct {
