@@ -7,8 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,7 +24,7 @@ import (
 
 // env is one test's service: the real router over a real SQLite file.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	st     *store.Store
 	router *gin.Engine
 	admin  string // an admin key
@@ -30,9 +32,15 @@ type env struct {
 
 var fixedNow = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "registry.db"))
+	return newEnvWith(t, filepath.Join(t.TempDir(), "registry.db"), api.Config{})
+}
+
+// newEnvWith opens (and migrates) the database at path behind a router built with cfg.
+func newEnvWith(t testing.TB, path string, cfg api.Config) *env {
+	t.Helper()
+	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +49,8 @@ func newEnv(t *testing.T) *env {
 	if _, err := st.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	r, err := api.NewRouter(st, api.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	r, err := api.NewRouter(st, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,17 +69,63 @@ func (e *env) in(t *testing.T) *env {
 }
 
 // newSeededEnv loads the real reference data (and the demo world when demo is set).
-func newSeededEnv(t *testing.T, demo bool) *env {
-	e := newEnv(t)
-	if _, err := seed.Load(context.Background(), e.st, demo); err != nil {
+func newSeededEnv(t testing.TB, demo bool) *env {
+	t.Helper()
+	if demo {
+		e := newEnv(t)
+		if _, err := seed.Load(context.Background(), e.st, true); err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	return newEnvWith(t, copyOfSeeded(t), api.Config{})
+}
+
+var seeded struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// copyOfSeeded copies a database seeded once per test run with the real
+// reference data, so each test gets its own without seeding again.
+func copyOfSeeded(t testing.TB) string {
+	t.Helper()
+	seeded.once.Do(func() {
+		dir, err := os.MkdirTemp("", "registry-seeded-")
+		if err != nil {
+			seeded.err = err
+			return
+		}
+		seeded.path = filepath.Join(dir, "seeded.db")
+		st, err := store.Open(seeded.path)
+		if err != nil {
+			seeded.err = err
+			return
+		}
+		defer st.Close()
+		if _, err = st.Migrate(context.Background()); err == nil {
+			_, err = seed.Load(context.Background(), st, false)
+		}
+		seeded.err = err
+	})
+	if seeded.err != nil {
+		t.Fatal(seeded.err)
+	}
+	b, err := os.ReadFile(seeded.path)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return e
+	path := filepath.Join(t.TempDir(), "registry.db")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 type response struct {
 	*httptest.ResponseRecorder
-	t *testing.T
+	t testing.TB
 }
 
 // do sends a request through the router; body may be a string or a value to encode.
