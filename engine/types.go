@@ -1,0 +1,134 @@
+package engine
+
+import (
+	"errors"
+	"time"
+)
+
+// ErrUnknownCouncil is returned (wrapped with the code) when a query names a council the engine
+// does not know.
+var ErrUnknownCouncil = errors.New("unknown council")
+
+// Council is what the engine needs to know about a council.
+type Council struct {
+	Code       string // GSS code, unique
+	Name       string
+	Type       string // e.g. "london-borough", "county", "unitary"
+	Region     string // e.g. "London", "North West", "Scotland"
+	Nation     string
+	Population int  // 0 = unknown
+	Current    bool // false for former councils: never a peer, never given opportunities
+	// DeliversServices is false for combined authorities and the GLA, which are not councils in
+	// the usual sense and so are never offered as peers.
+	DeliversServices bool
+}
+
+// Capability is one thing a council needs done (payments, booking, ...).
+type Capability struct{ Slug, Name string }
+
+// Component is a product or build that provides capabilities.
+type Component struct {
+	Slug, Name   string
+	Lifecycle    string   // alpha, beta, live, deprecated, retired
+	InHouse      bool     // a council's own build (vendor kind "in-house")
+	Capabilities []string // slugs it provides
+}
+
+// Adoption records that a council uses (or tries) a component for a capability.
+type Adoption struct {
+	ID            int64
+	Council       string // code
+	Component     string // slug
+	Capability    string // slug
+	Status        string // exploring, piloting, live, retiring, retired
+	Verified      bool
+	ContractEndOn time.Time // zero = none
+}
+
+// Need is a council's stated need for a capability by a date.
+type Need struct {
+	ID         int64
+	Council    string
+	Capability string
+	NeededBy   time.Time
+	Status     string // open, met, withdrawn
+}
+
+// CouncilRef names a council in results.
+type CouncilRef struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// CapabilityRef names a capability in results.
+type CapabilityRef struct {
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+}
+
+// ComponentRef names a component in results.
+type ComponentRef struct {
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+}
+
+// Peer is a council similar to the one asked about.
+type Peer struct {
+	Council          CouncilRef `json:"council"`
+	Similarity       float64    `json:"similarity"`        // 0..1
+	SharedComponents []string   `json:"shared_components"` // in-use by both, rarest first
+}
+
+// Reason explains one part of an opportunity. Kind is one of the Reason* constants.
+type Reason struct {
+	Kind   string `json:"kind"`
+	Detail string `json:"detail"`
+}
+
+// Reason kinds, as named in the contract.
+const (
+	ReasonPeerAdoption      = "peer_adoption"
+	ReasonGap               = "gap"
+	ReasonContractEnding    = "contract_ending"
+	ReasonComponentRetiring = "component_retiring"
+	ReasonInHouse           = "in_house"
+	ReasonNeed              = "need"
+)
+
+// Opportunity is a component a council could reuse for a capability, with why.
+type Opportunity struct {
+	Capability CapabilityRef `json:"capability"`
+	Component  ComponentRef  `json:"component"`
+	Score      float64       `json:"score"`
+	Reasons    []Reason      `json:"reasons"`
+	PeersUsing []string      `json:"peers_using"` // codes of close peers running it live and verified
+}
+
+// ConsolidationItem says how fragmented the live adoptions for one capability are.
+type ConsolidationItem struct {
+	Capability         CapabilityRef `json:"capability"`
+	DistinctComponents int           `json:"distinct_components"` // components in live use for it
+	Councils           int           `json:"councils"`            // councils with a live adoption for it
+	Concentration      float64       `json:"concentration"`       // Herfindahl-Hirschman index, 0..1
+	InHouseShare       float64       `json:"in_house_share"`      // share of live adoptions that are in-house builds
+}
+
+// Migration is a deprecated or retired component that councils still run.
+type Migration struct {
+	Component ComponentRef `json:"component"`
+	Lifecycle string       `json:"lifecycle"`
+	Councils  []string     `json:"councils"`
+}
+
+// Window is a date range, both ends inclusive, as YYYY-MM-DD.
+type Window struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// Collaboration is a group of councils that need the same capability at about the same time.
+type Collaboration struct {
+	Capability CapabilityRef `json:"capability"`
+	Councils   []string      `json:"councils"`
+	Window     Window        `json:"window"`
+}
