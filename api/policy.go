@@ -73,6 +73,12 @@ var policies = map[string]Policy{
 	"GET /api/v1/stats/coverage":  public,
 	"GET /api/v1/stats/adoptions": public,
 
+	"GET /api/v1/councils/:code/peers":         public,
+	"GET /api/v1/councils/:code/opportunities": public,
+	"GET /api/v1/opportunities/consolidation":  public,
+	"GET /api/v1/opportunities/migrations":     public,
+	"GET /api/v1/opportunities/collaborations": public,
+
 	"GET /api/v1/keys":            adminOnly,
 	"POST /api/v1/keys":           adminOnly,
 	"DELETE /api/v1/keys/:prefix": adminOnly,

@@ -108,6 +108,13 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	v1.GET("/stats/coverage", stats.Coverage)
 	v1.GET("/stats/adoptions", stats.AdoptionsOverTime)
 
+	reuse := &handlers.Reuse{Store: st}
+	v1.GET("/councils/:code/peers", reuse.Peers)
+	v1.GET("/councils/:code/opportunities", reuse.Opportunities)
+	v1.GET("/opportunities/consolidation", reuse.Consolidation)
+	v1.GET("/opportunities/migrations", reuse.Migrations)
+	v1.GET("/opportunities/collaborations", reuse.Collaborations)
+
 	admin := &handlers.Admin{Store: st}
 	v1.GET("/keys", admin.ListKeys)
 	v1.POST("/keys", admin.CreateKey)

@@ -113,6 +113,11 @@ func TestAccessMatrix(t *testing.T) {
 		{"PATCH", fmt.Sprintf("/api/v1/needs/%d", probe.need), map[string]any{"status": "met"}, [6]int{401, 403, 403, 200, 403, 200}},
 		{"GET", "/api/v1/stats/coverage", nil, ok6},
 		{"GET", "/api/v1/stats/adoptions?component=govuk-pay", nil, ok6},
+		{"GET", "/api/v1/councils/" + lambeth + "/peers", nil, ok6},
+		{"GET", "/api/v1/councils/" + lambeth + "/opportunities", nil, ok6},
+		{"GET", "/api/v1/opportunities/consolidation", nil, ok6},
+		{"GET", "/api/v1/opportunities/migrations", nil, ok6},
+		{"GET", "/api/v1/opportunities/collaborations", nil, ok6},
 		{"GET", "/api/v1/keys", nil, adminOnly(200)},
 		{"POST", "/api/v1/keys", map[string]any{"role": "admin", "name": "another"}, adminOnly(201)},
 		{"DELETE", "/api/v1/keys/{spare}", nil, adminOnly(204)}, // keys are random: each world has its own

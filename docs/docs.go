@@ -1335,6 +1335,100 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/councils/{code}/opportunities": {
+            "get": {
+                "description": "For each capability where the council has no live coverage, only a deprecated or retired component, an in-house build, a contract ending within the horizon, or an open need: the components that provide it, scored by how many of its closest peers use them live and verified and by national take-up. Each says why, in reasons.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reuse"
+                ],
+                "summary": "Reuse opportunities for a council, best first",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "council GSS code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "how far ahead to look for ending contracts, 1 to 120 (default 12)",
+                        "name": "horizon_months",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "how many, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-engine_Opportunity"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/councils/{code}/peers": {
+            "get": {
+                "description": "Similarity in 0..1 from the components both use (rare ones count for more than a platform everyone uses) and from who they are (type, region or nation, population). A council with no adoptions still gets peers by profile.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reuse"
+                ],
+                "summary": "Councils most like this one",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "council GSS code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "how many, 1 to 100 (default 10)",
+                        "name": "limit",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-engine_Peer"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/keys": {
             "get": {
                 "security": [
@@ -1721,6 +1815,119 @@ const docTemplate = `{
                         "description": "Precondition Failed",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/opportunities/collaborations": {
+            "get": {
+                "description": "Councils whose open needs or ending contracts for the same capability fall within window_months of each other.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reuse"
+                ],
+                "summary": "Councils that could procure or build together",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "how close the dates must be, 1 to 24 (default 6)",
+                        "name": "window_months",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-engine_Collaboration"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/opportunities/consolidation": {
+            "get": {
+                "description": "Per capability: how many distinct components councils run live for it, how many councils, the Herfindahl-Hirschman concentration of those adoptions (1 = everyone uses one component) and the share of in-house builds. Most fragmented first; capabilities nobody covers are listed last, not dropped.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reuse"
+                ],
+                "summary": "Where a shared component would save the most duplicated effort",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-engine_ConsolidationItem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/opportunities/migrations": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reuse"
+                ],
+                "summary": "Deprecated or retired components that councils still run, with those councils",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-engine_Migration"
                         }
                     }
                 }
@@ -2168,6 +2375,165 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "engine.CapabilityRef": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string"
+                },
+                "slug": {
+                    "type": "string"
+                }
+            }
+        },
+        "engine.Collaboration": {
+            "type": "object",
+            "properties": {
+                "capability": {
+                    "$ref": "#/definitions/engine.CapabilityRef"
+                },
+                "councils": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "window": {
+                    "$ref": "#/definitions/engine.Window"
+                }
+            }
+        },
+        "engine.ComponentRef": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string"
+                },
+                "slug": {
+                    "type": "string"
+                }
+            }
+        },
+        "engine.ConsolidationItem": {
+            "type": "object",
+            "properties": {
+                "capability": {
+                    "$ref": "#/definitions/engine.CapabilityRef"
+                },
+                "concentration": {
+                    "description": "Herfindahl-Hirschman index, 0..1",
+                    "type": "number"
+                },
+                "councils": {
+                    "description": "councils with a live adoption for it",
+                    "type": "integer"
+                },
+                "distinct_components": {
+                    "description": "components in live use for it",
+                    "type": "integer"
+                },
+                "in_house_share": {
+                    "description": "share of live adoptions that are in-house builds",
+                    "type": "number"
+                }
+            }
+        },
+        "engine.CouncilRef": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                }
+            }
+        },
+        "engine.Migration": {
+            "type": "object",
+            "properties": {
+                "component": {
+                    "$ref": "#/definitions/engine.ComponentRef"
+                },
+                "councils": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "lifecycle": {
+                    "type": "string"
+                }
+            }
+        },
+        "engine.Opportunity": {
+            "type": "object",
+            "properties": {
+                "capability": {
+                    "$ref": "#/definitions/engine.CapabilityRef"
+                },
+                "component": {
+                    "$ref": "#/definitions/engine.ComponentRef"
+                },
+                "peers_using": {
+                    "description": "codes of close peers running it live and verified",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "reasons": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/engine.Reason"
+                    }
+                },
+                "score": {
+                    "type": "number"
+                }
+            }
+        },
+        "engine.Peer": {
+            "type": "object",
+            "properties": {
+                "council": {
+                    "$ref": "#/definitions/engine.CouncilRef"
+                },
+                "shared_components": {
+                    "description": "in-use by both, rarest first",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "similarity": {
+                    "description": "0..1",
+                    "type": "number"
+                }
+            }
+        },
+        "engine.Reason": {
+            "type": "object",
+            "properties": {
+                "detail": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string"
+                }
+            }
+        },
+        "engine.Window": {
+            "type": "object",
+            "properties": {
+                "from": {
+                    "type": "string"
+                },
+                "to": {
+                    "type": "string"
+                }
+            }
+        },
         "handlers.AdoptionsOverTimeBody": {
             "type": "object",
             "properties": {
@@ -2254,6 +2620,101 @@ const docTemplate = `{
                 "role": {
                     "type": "string",
                     "example": "vendor"
+                }
+            }
+        },
+        "handlers.ListBody-engine_Collaboration": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/engine.Collaboration"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
+        "handlers.ListBody-engine_ConsolidationItem": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/engine.ConsolidationItem"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
+        "handlers.ListBody-engine_Migration": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/engine.Migration"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
+        "handlers.ListBody-engine_Opportunity": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/engine.Opportunity"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
+        "handlers.ListBody-engine_Peer": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/engine.Peer"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
                 }
             }
         },

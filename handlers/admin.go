@@ -25,9 +25,9 @@ type Admin struct {
 
 // KeyInput is the body of a key creation.
 type KeyInput struct {
-	Role      *string    `json:"role" example:"vendor"`
-	Org       *string    `json:"org" example:"government-digital-service"`
-	Name      *string    `json:"name" example:"GDS listings team"`
+	Role      *string `json:"role" example:"vendor"`
+	Org       *string `json:"org" example:"government-digital-service"`
+	Name      *string `json:"name" example:"GDS listings team"`
 	ExpiresAt *string `json:"expires_at" example:"2027-11-29T00:00:00Z"`
 }
 

@@ -141,6 +141,25 @@ func (q *query) date(name string) string {
 	return v
 }
 
+// intIn reads an optional whole number from lo to hi.
+func (q *query) intIn(name string, def, lo, hi int) int {
+	v := q.c.Query(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		q.p.Add(name, "must be a whole number from %d to %d", lo, hi)
+		return def
+	}
+	return n
+}
+
+// size reads a result count from 1 to the page cap.
+func (q *query) size(name string, def int) int {
+	return q.intIn(name, def, 1, models.MaxPageSize)
+}
+
 // page reads limit (1..100; larger values are capped) and cursor.
 func (q *query) page() models.Page {
 	p := models.Page{Cursor: q.c.Query("cursor")}

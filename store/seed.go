@@ -54,6 +54,17 @@ func (r SeedReport) String() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
+func (r SeedReport) changed() bool {
+	for _, m := range []map[string]int{r.Created, r.Updated} {
+		for _, n := range m {
+			if n > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (r *SeedReport) count(kind string, created, changed bool) {
 	switch {
 	case created:
@@ -174,6 +185,10 @@ func (s *Store) Seed(ctx context.Context, d SeedData) (SeedReport, error) {
 				return fmt.Errorf("need %s × %s: %w", n.Council, n.Capability, err)
 			}
 			rep.count("needs", created, changed)
+		}
+		if rep.changed() {
+			// One entry for the whole load: it moves the database version, so caches and engines reload.
+			return audit(tx, models.Actor{Key: "seed", Role: models.RoleAdmin}, now, "reference_data", "seed", "loaded", nil, rep)
 		}
 		return nil
 	})

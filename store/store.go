@@ -28,9 +28,10 @@ var migrations embed.FS
 // Store reads through a pool of connections and writes through one, so
 // SQLite never sees two writers racing for its lock.
 type Store struct {
-	w   *gorm.DB // single writer
-	r   *gorm.DB // read pool
-	Now func() time.Time
+	w     *gorm.DB // single writer
+	r     *gorm.DB // read pool
+	Now   func() time.Time
+	reuse reuseState
 }
 
 // Open connects to the database named by dsn: a SQLite file path, or (later) a
@@ -104,6 +105,9 @@ func cloneValues(v url.Values) url.Values {
 	}
 	return out
 }
+
+// Today is the store's clock, for computations that depend on the date.
+func (s *Store) Today() time.Time { return s.Now() }
 
 // Close closes both pools.
 func (s *Store) Close() error {

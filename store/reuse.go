@@ -1,0 +1,299 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/council-components/registry/engine"
+)
+
+// reuseState is the in-memory reuse engine and the last audit entry it has
+// seen. Every write goes through the audit log, so the log's highest id is a
+// version of the whole database that all replicas share: an engine that has
+// seen it is current, and one that has not catches up on the next read.
+type reuseState struct {
+	mu   sync.Mutex
+	eng  *engine.Engine
+	seen int64
+}
+
+// Engine returns the reuse engine, first applying any writes (from this
+// replica or another) that it has not seen.
+func (s *Store) Engine(ctx context.Context) (*engine.Engine, error) {
+	s.reuse.mu.Lock()
+	defer s.reuse.mu.Unlock()
+	db, err := s.r.WithContext(ctx).DB()
+	if err != nil {
+		return nil, err
+	}
+	latest, err := s.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if s.reuse.eng != nil && latest == s.reuse.seen {
+		return s.reuse.eng, nil
+	}
+	if s.reuse.eng != nil {
+		rebuild, err := s.applyChanges(ctx, db, s.reuse.eng, s.reuse.seen, latest)
+		if err != nil {
+			return nil, err
+		}
+		if !rebuild {
+			s.reuse.seen = latest
+			return s.reuse.eng, nil
+		}
+	}
+	eng, err := loadEngine(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	s.reuse.eng, s.reuse.seen = eng, latest
+	return eng, nil
+}
+
+// Version is the id of the newest audit entry: it changes with every write.
+func (s *Store) Version(ctx context.Context) (int64, error) {
+	var v sql.NullInt64
+	err := s.r.WithContext(ctx).Raw("SELECT max(id) FROM audit_log").Scan(&v).Error
+	return v.Int64, translate(err)
+}
+
+// applyChanges brings eng up to date with the writes logged after since; it
+// reports rebuild when a change (such as a reseed) is too broad to apply piecemeal.
+func (s *Store) applyChanges(ctx context.Context, db *sql.DB, eng *engine.Engine, since, until int64) (rebuild bool, err error) {
+	rows, err := db.QueryContext(ctx, "SELECT entity, entity_key FROM audit_log WHERE id > ? AND id <= ? ORDER BY id", since, until)
+	if err != nil {
+		return false, translate(err)
+	}
+	type change struct{ entity, key string }
+	var changes []change
+	for rows.Next() {
+		var c change
+		if err := rows.Scan(&c.entity, &c.key); err != nil {
+			rows.Close()
+			return false, err
+		}
+		changes = append(changes, c)
+	}
+	rows.Close()
+	if len(changes) > 10000 {
+		return true, nil
+	}
+	for _, c := range changes {
+		switch c.entity {
+		case "adoption":
+			id, _ := strconv.ParseInt(c.key, 10, 64)
+			a, found, err := loadEngineAdoption(ctx, db, id)
+			if err != nil {
+				return false, err
+			}
+			if found {
+				eng.PutAdoption(a)
+			} else {
+				eng.DeleteAdoption(id)
+			}
+		case "need":
+			id, _ := strconv.ParseInt(c.key, 10, 64)
+			n, found, err := loadEngineNeed(ctx, db, id)
+			if err != nil {
+				return false, err
+			}
+			if found {
+				eng.PutNeed(n)
+			} else {
+				eng.DeleteNeed(id)
+			}
+		case "component":
+			comps, err := loadEngineComponents(ctx, db, "WHERE c.slug = ?", c.key)
+			if err != nil {
+				return false, err
+			}
+			if len(comps) == 0 { // deleted: nobody can have adopted it, so it is simply never offered again
+				comps = []engine.Component{{Slug: c.key, Name: c.key, Lifecycle: "retired"}}
+			}
+			eng.PutComponent(comps[0])
+		case "vendor": // a vendor's kind decides whether its components are in-house builds
+			comps, err := loadEngineComponents(ctx, db, "WHERE v.slug = ?", c.key)
+			if err != nil {
+				return false, err
+			}
+			for _, comp := range comps {
+				eng.PutComponent(comp)
+			}
+		case "capability":
+			var name string
+			err := db.QueryRowContext(ctx, "SELECT name FROM capabilities WHERE slug = ?", c.key).Scan(&name)
+			if err == nil {
+				eng.PutCapability(engine.Capability{Slug: c.key, Name: name})
+			} else if err != sql.ErrNoRows {
+				return false, err
+			}
+		case "api_key", "webhook":
+		default: // reference data, reorganisations and anything new: start again
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// loadEngine reads everything the engine needs, with plain SQL: at national
+// scale these are millions of rows.
+func loadEngine(ctx context.Context, db *sql.DB) (*engine.Engine, error) {
+	var councils []engine.Council
+	rows, err := db.QueryContext(ctx, `SELECT code, short_name, type, region, nation, coalesce(population, 0),
+		status = 'current', delivers_services FROM councils`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var c engine.Council
+		if err := rows.Scan(&c.Code, &c.Name, &c.Type, &c.Region, &c.Nation, &c.Population, &c.Current, &c.DeliversServices); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		councils = append(councils, c)
+	}
+	rows.Close()
+	var caps []engine.Capability
+	rows, err = db.QueryContext(ctx, "SELECT slug, name FROM capabilities")
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var c engine.Capability
+		if err := rows.Scan(&c.Slug, &c.Name); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		caps = append(caps, c)
+	}
+	rows.Close()
+	comps, err := loadEngineComponents(ctx, db, "")
+	if err != nil {
+		return nil, err
+	}
+	adoptions, err := scanEngineAdoptions(db.QueryContext(ctx, engineAdoptionSQL+" WHERE a.rejected_at IS NULL"))
+	if err != nil {
+		return nil, err
+	}
+	needs, err := scanEngineNeeds(db.QueryContext(ctx, engineNeedSQL))
+	if err != nil {
+		return nil, err
+	}
+	return engine.New(councils, caps, comps, adoptions, needs), nil
+}
+
+func loadEngineComponents(ctx context.Context, db *sql.DB, where string, args ...any) ([]engine.Component, error) {
+	rows, err := db.QueryContext(ctx, `SELECT c.id, c.slug, c.name, c.lifecycle, v.kind = 'in-house'
+		FROM components c JOIN vendors v ON v.id = c.vendor_id `+where+` ORDER BY c.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var comps []engine.Component
+	index := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var c engine.Component
+		if err := rows.Scan(&id, &c.Slug, &c.Name, &c.Lifecycle, &c.InHouse); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		index[id] = len(comps)
+		comps = append(comps, c)
+	}
+	rows.Close()
+	if len(comps) == 0 {
+		return comps, nil
+	}
+	q := `SELECT cc.component_id, cap.slug FROM component_capabilities cc JOIN capabilities cap ON cap.id = cc.capability_id`
+	if where != "" {
+		q += ` JOIN components c ON c.id = cc.component_id JOIN vendors v ON v.id = c.vendor_id ` + where
+	}
+	rows, err = db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var slug string
+		if err := rows.Scan(&id, &slug); err != nil {
+			return nil, err
+		}
+		if i, ok := index[id]; ok {
+			comps[i].Capabilities = append(comps[i].Capabilities, slug)
+		}
+	}
+	return comps, rows.Err()
+}
+
+const engineAdoptionSQL = `SELECT a.id, co.code, p.slug, cap.slug, a.status, a.verified, coalesce(a.contract_end_on, '')
+	FROM adoptions a JOIN councils co ON co.id = a.council_id JOIN components p ON p.id = a.component_id
+	JOIN capabilities cap ON cap.id = a.capability_id`
+
+func scanEngineAdoptions(rows *sql.Rows, err error) ([]engine.Adoption, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []engine.Adoption
+	for rows.Next() {
+		var a engine.Adoption
+		var contractEnd string
+		if err := rows.Scan(&a.ID, &a.Council, &a.Component, &a.Capability, &a.Status, &a.Verified, &contractEnd); err != nil {
+			return nil, err
+		}
+		a.ContractEndOn = parseDay(contractEnd)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// loadEngineAdoption reads one adoption; a rejected claim counts as gone.
+func loadEngineAdoption(ctx context.Context, db *sql.DB, id int64) (engine.Adoption, bool, error) {
+	as, err := scanEngineAdoptions(db.QueryContext(ctx, engineAdoptionSQL+" WHERE a.id = ? AND a.rejected_at IS NULL", id))
+	if err != nil || len(as) == 0 {
+		return engine.Adoption{}, false, err
+	}
+	return as[0], true, nil
+}
+
+const engineNeedSQL = `SELECT n.id, co.code, cap.slug, n.needed_by, n.status FROM needs n
+	JOIN councils co ON co.id = n.council_id JOIN capabilities cap ON cap.id = n.capability_id`
+
+func scanEngineNeeds(rows *sql.Rows, err error) ([]engine.Need, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []engine.Need
+	for rows.Next() {
+		var n engine.Need
+		var by string
+		if err := rows.Scan(&n.ID, &n.Council, &n.Capability, &by, &n.Status); err != nil {
+			return nil, err
+		}
+		n.NeededBy = parseDay(by)
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+func loadEngineNeed(ctx context.Context, db *sql.DB, id int64) (engine.Need, bool, error) {
+	ns, err := scanEngineNeeds(db.QueryContext(ctx, engineNeedSQL+" WHERE n.id = ?", id))
+	if err != nil || len(ns) == 0 {
+		return engine.Need{}, false, err
+	}
+	return ns[0], true, nil
+}
+
+func parseDay(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
