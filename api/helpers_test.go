@@ -7,10 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,11 +17,13 @@ import (
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/seed"
 	"github.com/council-components/registry/store"
+	"github.com/council-components/registry/store/storetest"
 )
 
 // env is one test's service: the real router over a real SQLite file.
 type env struct {
 	t      testing.TB
+	dsn    string
 	st     *store.Store
 	router *gin.Engine
 	admin  string // an admin key
@@ -34,13 +33,13 @@ var fixedNow = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	return newEnvWith(t, filepath.Join(t.TempDir(), "registry.db"), api.Config{})
+	return newEnvWith(t, storetest.NewDSN(t), api.Config{})
 }
 
-// newEnvWith opens (and migrates) the database at path behind a router built with cfg.
-func newEnvWith(t testing.TB, path string, cfg api.Config) *env {
+// newEnvWith opens (and migrates) the database at dsn behind a router built with cfg.
+func newEnvWith(t testing.TB, dsn string, cfg api.Config) *env {
 	t.Helper()
-	st, err := store.Open(path)
+	st, err := store.Open(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +57,7 @@ func newEnvWith(t testing.TB, path string, cfg api.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, st: st, router: r, admin: key}
+	return &env{t: t, dsn: dsn, st: st, router: r, admin: key}
 }
 
 // in is the same service reporting to subtest t.
@@ -81,46 +80,22 @@ func newSeededEnv(t testing.TB, demo bool) *env {
 	return newEnvWith(t, copyOfSeeded(t), api.Config{})
 }
 
-var seeded struct {
-	once sync.Once
-	path string
-	err  error
-}
-
-// copyOfSeeded copies a database seeded once per test run with the real
-// reference data, so each test gets its own without seeding again.
+// copyOfSeeded is a database of this test's own, holding the real reference
+// data, copied from one seeded once per test run.
 func copyOfSeeded(t testing.TB) string {
 	t.Helper()
-	seeded.once.Do(func() {
-		dir, err := os.MkdirTemp("", "registry-seeded-")
+	return storetest.Clone(t, "seeded", func(dsn string) error {
+		st, err := store.Open(dsn)
 		if err != nil {
-			seeded.err = err
-			return
-		}
-		seeded.path = filepath.Join(dir, "seeded.db")
-		st, err := store.Open(seeded.path)
-		if err != nil {
-			seeded.err = err
-			return
+			return err
 		}
 		defer st.Close()
-		if _, err = st.Migrate(context.Background()); err == nil {
-			_, err = seed.Load(context.Background(), st, false)
+		if _, err := st.Migrate(context.Background()); err != nil {
+			return err
 		}
-		seeded.err = err
+		_, err = seed.Load(context.Background(), st, false)
+		return err
 	})
-	if seeded.err != nil {
-		t.Fatal(seeded.err)
-	}
-	b, err := os.ReadFile(seeded.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "registry.db")
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 type response struct {
@@ -211,7 +186,7 @@ func (e *env) count(query string, args ...any) int {
 		e.t.Fatal(err)
 	}
 	var n int
-	if err := db.QueryRow(query, args...).Scan(&n); err != nil {
+	if err := db.QueryRow(storetest.Rebind(query), args...).Scan(&n); err != nil {
 		e.t.Fatal(err)
 	}
 	return n

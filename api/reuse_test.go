@@ -251,10 +251,7 @@ func TestEngineFollowsAnotherReplica(t *testing.T) {
 	if hasComponent(e.opportunities(bromley, ""), "booker") == false {
 		t.Fatal("Bromley should be offered booker before it adopts it")
 	}
-	db, _ := e.st.SQLDB()
-	var path string
-	db.QueryRow("SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&path)
-	other, err := store.Open(path)
+	other, err := store.Open(e.dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

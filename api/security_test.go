@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -14,13 +13,13 @@ import (
 
 	"github.com/council-components/registry/api"
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/store/storetest"
 )
 
 func TestMain(m *testing.M) {
+	fmt.Println(storetest.Banner())
 	code := m.Run()
-	if seeded.path != "" {
-		os.RemoveAll(filepath.Dir(seeded.path))
-	}
+	storetest.Cleanup()
 	os.Exit(code)
 }
 
@@ -273,7 +272,7 @@ func TestMassAssignmentIsRefused(t *testing.T) {
 
 func TestRateLimitAndClientIP(t *testing.T) {
 	t.Run("untrusted X-Forwarded-For is ignored", func(t *testing.T) {
-		e := newEnvWith(t, filepath.Join(t.TempDir(), "r.db"), api.Config{RateLimit: 1})
+		e := newEnvWith(t, storetest.NewDSN(t), api.Config{RateLimit: 1})
 		codes := []int{}
 		for i := range 4 {
 			// A client rotating X-Forwarded-For must not get a fresh allowance each time.
@@ -292,13 +291,13 @@ func TestRateLimitAndClientIP(t *testing.T) {
 		}
 	})
 	t.Run("trusted proxy's X-Forwarded-For is believed", func(t *testing.T) {
-		e := newEnvWith(t, filepath.Join(t.TempDir(), "r.db"), api.Config{RateLimit: 1, TrustedProxies: []string{"192.0.2.0/24"}})
+		e := newEnvWith(t, storetest.NewDSN(t), api.Config{RateLimit: 1, TrustedProxies: []string{"192.0.2.0/24"}})
 		for i := range 4 {
 			e.do("GET", "/api/v1/vendors", nil, "", "X-Forwarded-For", "203.0.113."+strconv.Itoa(i)).wantStatus(http.StatusOK)
 		}
 	})
 	t.Run("each key has its own allowance", func(t *testing.T) {
-		e := newEnvWith(t, filepath.Join(t.TempDir(), "r.db"), api.Config{RateLimit: 1})
+		e := newEnvWith(t, storetest.NewDSN(t), api.Config{RateLimit: 1})
 		other := e.key("admin", "")
 		e.do("GET", "/api/v1/vendors", nil, e.admin).wantStatus(http.StatusOK)
 		e.do("GET", "/api/v1/vendors", nil, e.admin).wantStatus(http.StatusOK)

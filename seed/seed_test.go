@@ -2,8 +2,9 @@ package seed_test
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
-	"path/filepath"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -11,11 +12,19 @@ import (
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/seed"
 	"github.com/council-components/registry/store"
+	"github.com/council-components/registry/store/storetest"
 )
+
+func TestMain(m *testing.M) {
+	fmt.Println(storetest.Banner())
+	code := m.Run()
+	storetest.Cleanup()
+	os.Exit(code)
+}
 
 func openStore(t *testing.T) *store.Store {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "seed.db"))
+	st, err := store.Open(storetest.NewDSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

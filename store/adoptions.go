@@ -508,12 +508,12 @@ type adoptionForWrite struct {
 
 // loadAdoptionForWrite reads an adoption inside a write transaction.
 func loadAdoptionForWrite(tx *gorm.DB, id int64) (adoptionForWrite, adoptionRow, error) {
+	var row adoptionRow
+	if err := forUpdate(tx).Take(&row, id).Error; err != nil {
+		return adoptionForWrite{}, adoptionRow{}, notFoundAs(err, "adoption", fmt.Sprint(id))
+	}
 	a, err := getAdoption(tx, id)
 	if err != nil {
-		return adoptionForWrite{}, adoptionRow{}, err
-	}
-	var row adoptionRow
-	if err := tx.Take(&row, id).Error; err != nil {
 		return adoptionForWrite{}, adoptionRow{}, err
 	}
 	var vendor string

@@ -53,7 +53,7 @@ func (s *Store) UpdateCapability(ctx context.Context, actor models.Actor, slug s
 	var out models.Capability
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var row capabilityRow
-		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
+		if err := forUpdate(tx).Where("slug = ?", slug).Take(&row).Error; err != nil {
 			return notFoundAs(err, "capability", slug)
 		}
 		if err := checkVersion(row.Version, ifVersion); err != nil {

@@ -107,7 +107,7 @@ func (s *Store) UpdateComponent(ctx context.Context, actor models.Actor, slug st
 	var id int64
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var row componentRow
-		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
+		if err := forUpdate(tx).Where("slug = ?", slug).Take(&row).Error; err != nil {
 			return notFoundAs(err, "component", slug)
 		}
 		if err := checkVersion(row.Version, ifVersion); err != nil {

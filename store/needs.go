@@ -136,6 +136,10 @@ func (s *Store) CreateNeed(ctx context.Context, actor models.Actor, in models.Ne
 // UpdateNeed changes a need's date, status or notes.
 func (s *Store) UpdateNeed(ctx context.Context, actor models.Actor, id int64, in models.NeedInput, ifVersion *int) (models.Need, error) {
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		var row needRow
+		if err := forUpdate(tx).Take(&row, id).Error; err != nil {
+			return notFoundAs(err, "need", fmt.Sprint(id))
+		}
 		cur, err := getNeed(tx, id)
 		if err != nil {
 			return err
@@ -148,10 +152,6 @@ func (s *Store) UpdateNeed(ctx context.Context, actor models.Actor, id int64, in
 		}
 		next := cur
 		in.Apply(&next)
-		var row needRow
-		if err := tx.Take(&row, id).Error; err != nil {
-			return err
-		}
 		if row.NeededBy == next.NeededBy && row.Status == next.Status && row.Notes == next.Notes {
 			return nil
 		}

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/council-components/registry/engine"
 )
 
@@ -25,10 +27,7 @@ type reuseState struct {
 func (s *Store) Engine(ctx context.Context) (*engine.Engine, error) {
 	s.reuse.mu.Lock()
 	defer s.reuse.mu.Unlock()
-	db, err := s.r.WithContext(ctx).DB()
-	if err != nil {
-		return nil, err
-	}
+	db := s.r.WithContext(ctx)
 	latest, err := s.Version(ctx)
 	if err != nil {
 		return nil, err
@@ -63,8 +62,8 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 
 // applyChanges brings eng up to date with the writes logged after since; it
 // reports rebuild when a change (such as a reseed) is too broad to apply piecemeal.
-func (s *Store) applyChanges(ctx context.Context, db *sql.DB, eng *engine.Engine, since, until int64) (rebuild bool, err error) {
-	rows, err := db.QueryContext(ctx, "SELECT entity, entity_key FROM audit_log WHERE id > ? AND id <= ? ORDER BY id", since, until)
+func (s *Store) applyChanges(ctx context.Context, db *gorm.DB, eng *engine.Engine, since, until int64) (rebuild bool, err error) {
+	rows, err := db.Raw("SELECT entity, entity_key FROM audit_log WHERE id > ? AND id <= ? ORDER BY id", since, until).Rows()
 	if err != nil {
 		return false, translate(err)
 	}
@@ -125,7 +124,7 @@ func (s *Store) applyChanges(ctx context.Context, db *sql.DB, eng *engine.Engine
 			}
 		case "capability":
 			var name string
-			err := db.QueryRowContext(ctx, "SELECT name FROM capabilities WHERE slug = ?", c.key).Scan(&name)
+			err := db.Raw("SELECT name FROM capabilities WHERE slug = ?", c.key).Row().Scan(&name)
 			if err == nil {
 				eng.PutCapability(engine.Capability{Slug: c.key, Name: name})
 			} else if err != sql.ErrNoRows {
@@ -141,10 +140,10 @@ func (s *Store) applyChanges(ctx context.Context, db *sql.DB, eng *engine.Engine
 
 // loadEngine reads everything the engine needs, with plain SQL: at national
 // scale these are millions of rows.
-func loadEngine(ctx context.Context, db *sql.DB) (*engine.Engine, error) {
+func loadEngine(ctx context.Context, db *gorm.DB) (*engine.Engine, error) {
 	var councils []engine.Council
-	rows, err := db.QueryContext(ctx, `SELECT code, short_name, type, region, nation, coalesce(population, 0),
-		status = 'current', delivers_services FROM councils`)
+	rows, err := db.Raw(`SELECT code, short_name, type, region, nation, coalesce(population, 0),
+		status = 'current', delivers_services FROM councils`).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +157,7 @@ func loadEngine(ctx context.Context, db *sql.DB) (*engine.Engine, error) {
 	}
 	rows.Close()
 	var caps []engine.Capability
-	rows, err = db.QueryContext(ctx, "SELECT slug, name FROM capabilities")
+	rows, err = db.Raw("SELECT slug, name FROM capabilities").Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -175,20 +174,20 @@ func loadEngine(ctx context.Context, db *sql.DB) (*engine.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	adoptions, err := scanEngineAdoptions(db.QueryContext(ctx, engineAdoptionSQL+" WHERE a.rejected_at IS NULL"))
+	adoptions, err := scanEngineAdoptions(db.Raw(engineAdoptionSQL + " WHERE a.rejected_at IS NULL").Rows())
 	if err != nil {
 		return nil, err
 	}
-	needs, err := scanEngineNeeds(db.QueryContext(ctx, engineNeedSQL))
+	needs, err := scanEngineNeeds(db.Raw(engineNeedSQL).Rows())
 	if err != nil {
 		return nil, err
 	}
 	return engine.New(councils, caps, comps, adoptions, needs), nil
 }
 
-func loadEngineComponents(ctx context.Context, db *sql.DB, where string, args ...any) ([]engine.Component, error) {
-	rows, err := db.QueryContext(ctx, `SELECT c.id, c.slug, c.name, c.lifecycle, v.kind = 'in-house'
-		FROM components c JOIN vendors v ON v.id = c.vendor_id `+where+` ORDER BY c.id`, args...)
+func loadEngineComponents(ctx context.Context, db *gorm.DB, where string, args ...any) ([]engine.Component, error) {
+	rows, err := db.Raw(`SELECT c.id, c.slug, c.name, c.lifecycle, v.kind = 'in-house'
+		FROM components c JOIN vendors v ON v.id = c.vendor_id `+where+` ORDER BY c.id`, args...).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +211,7 @@ func loadEngineComponents(ctx context.Context, db *sql.DB, where string, args ..
 	if where != "" {
 		q += ` JOIN components c ON c.id = cc.component_id JOIN vendors v ON v.id = c.vendor_id ` + where
 	}
-	rows, err = db.QueryContext(ctx, q, args...)
+	rows, err = db.Raw(q, args...).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -253,8 +252,8 @@ func scanEngineAdoptions(rows *sql.Rows, err error) ([]engine.Adoption, error) {
 }
 
 // loadEngineAdoption reads one adoption; a rejected claim counts as gone.
-func loadEngineAdoption(ctx context.Context, db *sql.DB, id int64) (engine.Adoption, bool, error) {
-	as, err := scanEngineAdoptions(db.QueryContext(ctx, engineAdoptionSQL+" WHERE a.id = ? AND a.rejected_at IS NULL", id))
+func loadEngineAdoption(ctx context.Context, db *gorm.DB, id int64) (engine.Adoption, bool, error) {
+	as, err := scanEngineAdoptions(db.Raw(engineAdoptionSQL+" WHERE a.id = ? AND a.rejected_at IS NULL", id).Rows())
 	if err != nil || len(as) == 0 {
 		return engine.Adoption{}, false, err
 	}
@@ -282,8 +281,8 @@ func scanEngineNeeds(rows *sql.Rows, err error) ([]engine.Need, error) {
 	return out, rows.Err()
 }
 
-func loadEngineNeed(ctx context.Context, db *sql.DB, id int64) (engine.Need, bool, error) {
-	ns, err := scanEngineNeeds(db.QueryContext(ctx, engineNeedSQL+" WHERE n.id = ?", id))
+func loadEngineNeed(ctx context.Context, db *gorm.DB, id int64) (engine.Need, bool, error) {
+	ns, err := scanEngineNeeds(db.Raw(engineNeedSQL+" WHERE n.id = ?", id).Rows())
 	if err != nil || len(ns) == 0 {
 		return engine.Need{}, false, err
 	}

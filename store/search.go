@@ -25,12 +25,60 @@ func reindexComponentsWhere(tx *gorm.DB, cond string, args ...any) error {
 	if err := tx.Exec("DELETE FROM component_search WHERE docid IN (SELECT components.id FROM components WHERE "+cond+")", args...).Error; err != nil {
 		return err
 	}
+	if isPostgres(tx) {
+		return tx.Exec(`INSERT INTO component_search (docid, doc)
+		SELECT components.id,
+			setweight(to_tsvector('english', components.name), 'A') ||
+			setweight(to_tsvector('english', components.summary), 'B') ||
+			setweight(to_tsvector('english', coalesce((SELECT string_agg(cap.name, ' ') FROM component_capabilities cc
+				JOIN capabilities cap ON cap.id = cc.capability_id WHERE cc.component_id = components.id), '')), 'B') ||
+			setweight(to_tsvector('english', v.name), 'C') ||
+			setweight(to_tsvector('english', components.description), 'D')
+		FROM components JOIN vendors v ON v.id = components.vendor_id WHERE `+cond, args...).Error
+	}
 	return tx.Exec(`INSERT INTO component_search (docid, name, summary, description, capabilities, vendor)
 		SELECT components.id, components.name, components.summary, components.description,
 			coalesce((SELECT group_concat(cap.name, ' ') FROM component_capabilities cc
 				JOIN capabilities cap ON cap.id = cc.capability_id WHERE cc.component_id = components.id), ''),
 			v.name
 		FROM components JOIN vendors v ON v.id = components.vendor_id WHERE `+cond, args...).Error
+}
+
+func isPostgres(db *gorm.DB) bool { return db.Dialector.Name() == "postgres" }
+
+type searchHit struct {
+	ID       int64
+	Name     string
+	Info     []byte  // SQLite: FTS4 matchinfo
+	Rank     float64 // PostgreSQL: ts_rank
+	Adopters int
+}
+
+// searchHits finds the components matching the query words and f's filters,
+// with their text relevance and how many councils use them.
+func searchHits(db *gorm.DB, f models.ComponentFilter, match string) ([]searchHit, error) {
+	adopters := `(SELECT count(*) FROM adoptions a WHERE a.component_id = components.id AND a.status IN ? AND a.rejected_at IS NULL) AS adopters`
+	var q *gorm.DB
+	if isPostgres(db) {
+		// PostgreSQL ranks with the A-D weights given to the columns when indexing.
+		q = db.Table("components").
+			Select("components.id, components.name, ts_rank(component_search.doc, plainto_tsquery('english', ?)) * 10 AS rank, "+adopters, match, inUseStatuses).
+			Joins("JOIN component_search ON component_search.docid = components.id").
+			Where("component_search.doc @@ plainto_tsquery('english', ?)", match)
+	} else {
+		q = db.Table("components").
+			Select("components.id, components.name, matchinfo(component_search, 'pcnx') AS info, "+adopters, inUseStatuses).
+			Joins("JOIN component_search ON component_search.docid = components.id").
+			Where("component_search MATCH ?", match)
+	}
+	var hits []searchHit
+	err := componentWhere(f)(q).Scan(&hits).Error
+	for i := range hits {
+		if hits[i].Info != nil {
+			hits[i].Rank = matchScore(hits[i].Info)
+		}
+	}
+	return hits, err
 }
 
 // ftsQuery turns free text into an FTS4 query that ANDs its words. Only letters
@@ -57,18 +105,8 @@ func (s *Store) searchComponents(db *gorm.DB, f models.ComponentFilter, p models
 	if match == "" {
 		return out, nil
 	}
-	var hits []struct {
-		ID       int64
-		Name     string
-		Info     []byte
-		Adopters int
-	}
-	q := db.Table("components").
-		Select(`components.id, components.name, matchinfo(component_search, 'pcnx') AS info,
-			(SELECT count(*) FROM adoptions a WHERE a.component_id = components.id AND a.status IN ? AND a.rejected_at IS NULL) AS adopters`, inUseStatuses).
-		Joins("JOIN component_search ON component_search.docid = components.id").
-		Where("component_search MATCH ?", match)
-	if err := componentWhere(f)(q).Scan(&hits).Error; err != nil {
+	hits, err := searchHits(db, f, match)
+	if err != nil {
 		return out, translate(err)
 	}
 	type ranked struct {
@@ -79,7 +117,7 @@ func (s *Store) searchComponents(db *gorm.DB, f models.ComponentFilter, p models
 	rs := make([]ranked, len(hits))
 	for i, h := range hits {
 		// Among equally relevant components, the one more councils use comes first.
-		score := matchScore(h.Info) * (1 + 0.1*math.Log1p(float64(h.Adopters)))
+		score := h.Rank * (1 + 0.1*math.Log1p(float64(h.Adopters)))
 		if strings.EqualFold(strings.TrimSpace(h.Name), strings.TrimSpace(f.Q)) {
 			score += exactNameBonus
 		}

@@ -304,7 +304,7 @@ func councilRowOf(c models.Council) councilRow {
 }
 
 func insertIgnore(tx *gorm.DB, rest string) string {
-	if tx.Dialector.Name() == "postgres" {
+	if isPostgres(tx) {
 		return "INSERT INTO " + rest + " ON CONFLICT DO NOTHING"
 	}
 	return "INSERT OR IGNORE INTO " + rest

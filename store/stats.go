@@ -26,15 +26,17 @@ func (s *Store) Coverage(ctx context.Context, by, capability string) ([]models.C
 	if capability != "" && len(caps) == 0 {
 		return nil, models.NotFound("capability", capability)
 	}
-	group := "''"
+	// Without a breakdown every council is in one group, named "".
+	group, groupBy, capGroupBy := "''", "", " GROUP BY a.capability_id"
 	if by != "" {
 		group = "councils." + by // by is one of models.CoverageBreakdowns, checked by the caller
+		groupBy, capGroupBy = " GROUP BY "+group, " GROUP BY a.capability_id, "+group
 	}
 	var denominators []struct {
 		Grp string
 		N   int
 	}
-	if err := db.Raw("SELECT " + group + " AS grp, count(*) AS n FROM councils WHERE " + serviceCouncils + " GROUP BY " + group).
+	if err := db.Raw("SELECT " + group + " AS grp, count(*) AS n FROM councils WHERE " + serviceCouncils + groupBy).
 		Scan(&denominators).Error; err != nil {
 		return nil, translate(err)
 	}
@@ -45,8 +47,7 @@ func (s *Store) Coverage(ctx context.Context, by, capability string) ([]models.C
 	}
 	if err := db.Raw(`SELECT a.capability_id, ` + group + ` AS grp, count(DISTINCT a.council_id) AS n
 		FROM adoptions a JOIN councils ON councils.id = a.council_id
-		WHERE a.status = 'live' AND a.rejected_at IS NULL AND ` + serviceCouncils + `
-		GROUP BY a.capability_id, ` + group).Scan(&live).Error; err != nil {
+		WHERE a.status = 'live' AND a.rejected_at IS NULL AND ` + serviceCouncils + capGroupBy).Scan(&live).Error; err != nil {
 		return nil, translate(err)
 	}
 	total := 0
@@ -89,7 +90,7 @@ func share(n, of int) float64 {
 // An adoption without a start date counts from when it was recorded.
 func (s *Store) AdoptionsOverTime(ctx context.Context, component, capability string) ([]models.MonthCount, error) {
 	db := s.r.WithContext(ctx)
-	q := db.Table("adoptions a").Select("coalesce(a.started_on, substr(a.created_at, 1, 10)) AS started, a.ended_on AS ended").
+	q := db.Table("adoptions a").Select("a.started_on, a.created_at, a.ended_on").
 		Where("a.status IN ('live', 'retiring', 'retired') AND a.rejected_at IS NULL")
 	switch {
 	case component != "":
@@ -103,20 +104,31 @@ func (s *Store) AdoptionsOverTime(ctx context.Context, component, capability str
 		}
 		q = q.Where("a.capability_id = (SELECT id FROM capabilities WHERE slug = ?)", capability)
 	}
-	var spans []struct {
-		Started string
-		Ended   *string
+	var rows []struct {
+		StartedOn *string
+		CreatedAt time.Time
+		EndedOn   *string
 	}
-	if err := q.Scan(&spans).Error; err != nil {
+	if err := q.Scan(&rows).Error; err != nil {
 		return nil, translate(err)
+	}
+	spans := make([]span, len(rows))
+	for i, r := range rows {
+		spans[i] = span{Started: r.CreatedAt.UTC().Format(time.DateOnly), Ended: r.EndedOn}
+		if r.StartedOn != nil {
+			spans[i].Started = *r.StartedOn
+		}
 	}
 	return monthlyLive(spans, s.Now()), nil
 }
 
-func monthlyLive(spans []struct {
+// span is when an adoption was live: from Started to Ended (nil: still live).
+type span struct {
 	Started string
 	Ended   *string
-}, now time.Time) []models.MonthCount {
+}
+
+func monthlyLive(spans []span, now time.Time) []models.MonthCount {
 	out := []models.MonthCount{}
 	if len(spans) == 0 {
 		return out

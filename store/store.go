@@ -15,8 +15,10 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 	"gorm.io/gorm/logger"
 
 	"github.com/council-components/registry/models"
@@ -28,19 +30,47 @@ var migrations embed.FS
 // Store reads through a pool of connections and writes through one, so
 // SQLite never sees two writers racing for its lock.
 type Store struct {
-	w     *gorm.DB // single writer
-	r     *gorm.DB // read pool
-	Now   func() time.Time
-	reuse reuseState
+	w        *gorm.DB // SQLite: the single writer; PostgreSQL: the pool
+	r        *gorm.DB // SQLite: the read pool; PostgreSQL: the same pool
+	postgres bool
+	Now      func() time.Time
+	reuse    reuseState
 }
 
-// Open connects to the database named by dsn: a SQLite file path, or (later) a
-// postgres:// URL. It does not migrate; call Migrate.
+// IsPostgres reports whether dsn names a PostgreSQL database rather than a SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to the database named by dsn: a postgres:// URL, or else a
+// SQLite file path. It does not migrate; call Migrate.
 func Open(dsn string) (*Store, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return nil, models.Errorf(models.EINVALID, "PostgreSQL is not supported by this build yet")
+	if IsPostgres(dsn) {
+		return openPostgres(dsn)
 	}
 	return openSQLite(dsn)
+}
+
+// openPostgres uses one pool for reads and writes: PostgreSQL handles
+// concurrent writers itself. The pool is sized for a replica on a small
+// machine; several replicas share the server's max_connections.
+func openPostgres(dsn string) (*Store, error) {
+	db, err := gormOpen(postgres.Open(dsn))
+	if err != nil {
+		return nil, fmt.Errorf("open PostgreSQL: %w", err)
+	}
+	sqlDB, _ := db.DB()
+	sqlDB.SetMaxOpenConns(20)
+	sqlDB.SetMaxIdleConns(10)
+	sqlDB.SetConnMaxLifetime(30 * time.Minute)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("open PostgreSQL: %w", err)
+	}
+	return &Store{w: db, r: db, postgres: true, Now: func() time.Time { return time.Now().UTC() }}, nil
 }
 
 func openSQLite(path string) (*Store, error) {
@@ -111,8 +141,12 @@ func (s *Store) Today() time.Time { return s.Now() }
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	pools := []*gorm.DB{s.r, s.w}
+	if s.postgres {
+		pools = pools[:1]
+	}
 	var errs []error
-	for _, g := range []*gorm.DB{s.r, s.w} {
+	for _, g := range pools {
 		if db, err := g.DB(); err == nil {
 			errs = append(errs, db.Close())
 		}
@@ -131,11 +165,15 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	sub, err := fs.Sub(migrations, "migrations/sqlite")
+	dir, dialect := "migrations/sqlite", goose.DialectSQLite3
+	if s.postgres {
+		dir, dialect = "migrations/postgres", goose.DialectPostgres
+	}
+	sub, err := fs.Sub(migrations, dir)
 	if err != nil {
 		return 0, err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+	p, err := goose.NewProvider(dialect, db, sub)
 	if err != nil {
 		return 0, fmt.Errorf("migrations: %w", err)
 	}
@@ -146,6 +184,9 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	return len(res), nil
 }
 
+// ReaderDB exposes the read pool's *sql.DB, for pool metrics.
+func (s *Store) ReaderDB() (*sql.DB, error) { return s.r.DB() }
+
 // SQLDB exposes the writer's *sql.DB for operations such as backup.
 func (s *Store) SQLDB() (*sql.DB, error) { return s.w.DB() }
 
@@ -154,6 +195,16 @@ func (s *Store) SQLDB() (*sql.DB, error) { return s.w.DB() }
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	err := s.w.WithContext(ctx).Transaction(fn)
 	return translate(err)
+}
+
+// forUpdate locks the rows a write transaction reads before changing them, so
+// concurrent writers on PostgreSQL queue as they do on SQLite, whose write
+// transactions already hold the database's lock from BEGIN.
+func forUpdate(tx *gorm.DB) *gorm.DB {
+	if isPostgres(tx) {
+		return tx.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	return tx
 }
 
 // notFoundAs names a missing record; other errors are translated as usual.

@@ -51,7 +51,7 @@ func (s *Store) UpdateVendor(ctx context.Context, actor models.Actor, slug strin
 	var out models.Vendor
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var row vendorRow
-		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
+		if err := forUpdate(tx).Where("slug = ?", slug).Take(&row).Error; err != nil {
 			return notFoundAs(err, "vendor", slug)
 		}
 		if actor.Role == models.RoleVendor && actor.Org != slug {

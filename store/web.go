@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+
+	"github.com/council-components/registry/models"
+)
+
+// Queries the web pages need beyond the API's. Plain SQL that runs the same on
+// SQLite and PostgreSQL.
+
+// ComponentUse is how many councils run a component live for a capability.
+type ComponentUse struct {
+	Capability   models.Ref
+	Component    models.Ref
+	LiveCouncils int
+}
+
+// LiveUse counts, for each capability (or just one) and component, the
+// councils with a live adoption that has not been rejected: most councils
+// first, then by capability and component slug.
+func (s *Store) LiveUse(ctx context.Context, capability string) ([]ComponentUse, error) {
+	q := s.r.WithContext(ctx).Table("adoptions a").
+		Select(`cap.slug AS capability_slug, cap.name AS capability_name, p.slug AS component_slug,
+			p.name AS component_name, count(DISTINCT a.council_id) AS live_councils`).
+		Joins("JOIN capabilities cap ON cap.id = a.capability_id").
+		Joins("JOIN components p ON p.id = a.component_id").
+		Where("a.status = 'live' AND a.rejected_at IS NULL")
+	if capability != "" {
+		q = q.Where("cap.slug = ?", capability)
+	}
+	var rows []struct {
+		CapabilitySlug, CapabilityName, ComponentSlug, ComponentName string
+		LiveCouncils                                                 int
+	}
+	err := q.Group("cap.slug, cap.name, p.slug, p.name").
+		Order("live_councils DESC, cap.slug, p.slug").Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]ComponentUse, len(rows))
+	for i, r := range rows {
+		out[i] = ComponentUse{Capability: models.Ref{Slug: r.CapabilitySlug, Name: r.CapabilityName},
+			Component: models.Ref{Slug: r.ComponentSlug, Name: r.ComponentName}, LiveCouncils: r.LiveCouncils}
+	}
+	return out, nil
+}
+
+// CouncilsByCode returns the councils (current or former) with the given
+// codes, keyed by code; codes that do not exist are simply absent.
+func (s *Store) CouncilsByCode(ctx context.Context, codes []string) (map[string]models.Council, error) {
+	out := map[string]models.Council{}
+	if len(codes) == 0 {
+		return out, nil
+	}
+	db := s.r.WithContext(ctx)
+	var rows []councilRow
+	if err := db.Where("code IN ?", codes).Order("code").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	cs, err := s.councilModels(db, rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		out[c.Code] = c
+	}
+	return out, nil
+}
+
+// ComponentsBySlug returns the components with the given slugs, keyed by slug.
+func (s *Store) ComponentsBySlug(ctx context.Context, slugs []string) (map[string]models.Component, error) {
+	out := map[string]models.Component{}
+	if len(slugs) == 0 {
+		return out, nil
+	}
+	db := s.r.WithContext(ctx)
+	var rows []componentRow
+	if err := db.Where("slug IN ?", slugs).Order("slug").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	cs, err := componentModels(db, rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		out[c.Slug] = c
+	}
+	return out, nil
+}
+
+// Standards lists every standard some component follows, in order, for the
+// components page's filter.
+func (s *Store) Standards(ctx context.Context) ([]string, error) {
+	var out []string
+	err := s.r.WithContext(ctx).Raw("SELECT DISTINCT standard FROM component_standards ORDER BY standard").Scan(&out).Error
+	return out, translate(err)
+}
