@@ -47,6 +47,9 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	if db, err := st.SQLDB(); err == nil {
 		reg.MustRegister(collectors.NewDBStatsCollector(db, "writer"))
 	}
+	if db, err := st.ReaderDB(); err == nil && !st.SharedPool() {
+		reg.MustRegister(collectors.NewDBStatsCollector(db, "reader"))
+	}
 	m := newMetrics(reg)
 
 	r.Use(recovery(log), requestLog(log), m.middleware, limitBody, authenticate(st))

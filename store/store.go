@@ -184,6 +184,9 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	return len(res), nil
 }
 
+// SharedPool reports whether reads and writes share one pool (PostgreSQL).
+func (s *Store) SharedPool() bool { return s.postgres }
+
 // ReaderDB exposes the read pool's *sql.DB, for pool metrics.
 func (s *Store) ReaderDB() (*sql.DB, error) { return s.r.DB() }
 
