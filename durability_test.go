@@ -262,7 +262,9 @@ func TestBackupWhileServing(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(200 * time.Millisecond)
+	for deadline := time.Now().Add(10 * time.Second); countNeeds(st) < 20 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond) // let the writers get going before copying
+	}
 	before := countNeeds(st)
 	out := filepath.Join(t.TempDir(), "backup.db")
 	var msg bytes.Buffer

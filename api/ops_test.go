@@ -63,7 +63,9 @@ func TestShutdownDrainsInFlightRequests(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- api.Serve(ctx, ln, slow, slog.New(slog.NewTextHandler(io.Discard, nil)), 5*time.Second) }()
+	go func() {
+		done <- api.Serve(ctx, ln, slow, slog.New(slog.NewTextHandler(io.Discard, nil)), 5*time.Second)
+	}()
 	got := make(chan string, 1)
 	go func() {
 		resp, err := http.Get("http://" + ln.Addr().String())
