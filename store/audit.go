@@ -36,6 +36,9 @@ func (r auditRow) model() models.AuditEntry {
 		Entity: r.Entity, EntityKey: r.EntityKey, Action: r.Action, Before: raw(r.Before), After: raw(r.After)}
 }
 
+// auditOrderLock is the advisory lock key that orders audit entries on PostgreSQL.
+const auditOrderLock = 7_270_001
+
 // audit records a write in the same transaction as the write itself, so the
 // log and the data can never disagree. before or after is nil when there is none.
 func audit(tx *gorm.DB, actor models.Actor, at time.Time, entity, key, action string, before, after any) error {
@@ -49,6 +52,15 @@ func audit(tx *gorm.DB, actor models.Actor, at time.Time, entity, key, action st
 		}
 		s := string(b)
 		return &s, nil
+	}
+	if isPostgres(tx) {
+		// Audit ids are the database's version: replicas catch up to the newest one they see.
+		// PostgreSQL hands out ids at insert but makes them visible at commit, so without this
+		// a later id could be seen while an earlier one is still in flight, and be skipped.
+		// The lock (held to commit) makes ids become visible in order.
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", auditOrderLock).Error; err != nil {
+			return err
+		}
 	}
 	b, err := enc(before)
 	if err != nil {

@@ -69,13 +69,12 @@ func (s *Store) UpdateCapability(ctx context.Context, actor models.Actor, slug s
 			return err
 		}
 		out = row.model()
-		if err := audit(tx, actor, row.UpdatedAt, "capability", slug, "updated", before, out); err != nil {
-			return err
-		}
 		if in.Name != nil { // capability names are part of component search text
-			return reindexComponentsWhere(tx, "components.id IN (SELECT component_id FROM component_capabilities WHERE capability_id = ?)", row.ID)
+			if err := reindexComponentsWhere(tx, "components.id IN (SELECT component_id FROM component_capabilities WHERE capability_id = ?)", row.ID); err != nil {
+				return err
+			}
 		}
-		return nil
+		return audit(tx, actor, row.UpdatedAt, "capability", slug, "updated", before, out)
 	})
 	return out, err
 }

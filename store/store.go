@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
@@ -87,6 +88,10 @@ func openSQLite(path string) (*Store, error) {
 	common.Set("_foreign_keys", "on")
 	common.Set("_synchronous", "FULL")
 	common.Set("_loc", "UTC")
+	// Performance: keep each connection's recent prepared statements (the same
+	// few dozen queries run all day) and a 16 MiB page cache instead of 2 MiB.
+	common.Set("_stmt_cache_size", "128")
+	common.Set("_cache_size", "-16384")
 
 	wq := cloneValues(common)
 	wq.Set("_txlock", "immediate") // take the write lock at BEGIN, not mid-transaction
@@ -204,10 +209,23 @@ func (s *Store) ReaderDB() (*sql.DB, error) { return s.r.DB() }
 func (s *Store) SQLDB() (*sql.DB, error) { return s.w.DB() }
 
 // write runs fn in one immediate write transaction and maps database errors
-// to the registry's error codes.
+// to the registry's error codes. On PostgreSQL a transaction chosen as a
+// deadlock victim or failing serialisation is run again, a few times.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	err := s.w.WithContext(ctx).Transaction(fn)
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		err = s.w.WithContext(ctx).Transaction(fn)
+		if !retryable(err) {
+			break
+		}
+	}
 	return translate(err)
+}
+
+// retryable reports a PostgreSQL deadlock (40P01) or serialisation failure (40001).
+func retryable(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && (pg.Code == "40P01" || pg.Code == "40001")
 }
 
 // forUpdate locks the rows a write transaction reads before changing them, so

@@ -70,13 +70,12 @@ func (s *Store) UpdateVendor(ctx context.Context, actor models.Actor, slug strin
 			return err
 		}
 		out = row.model()
-		if err := audit(tx, actor, row.UpdatedAt, "vendor", slug, "updated", before, out); err != nil {
-			return err
-		}
 		if in.Name != nil { // the vendor's name is part of its components' search text
-			return reindexComponentsWhere(tx, "components.vendor_id = ?", row.ID)
+			if err := reindexComponentsWhere(tx, "components.vendor_id = ?", row.ID); err != nil {
+				return err
+			}
 		}
-		return nil
+		return audit(tx, actor, row.UpdatedAt, "vendor", slug, "updated", before, out)
 	})
 	return out, err
 }
