@@ -1,0 +1,159 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/council-components/registry/models"
+)
+
+// templateFuncs format values the way GOV.UK pages write them.
+var templateFuncs = template.FuncMap{
+	"pct":          pct,
+	"score":        func(v float64) string { return strconv.FormatFloat(math.Round(v*100), 'f', 0, 64) },
+	"date":         longDate,
+	"month":        monthName,
+	"num":          thousands,
+	"plural":       plural,
+	"statusTag":    statusTag,
+	"lifecycleTag": lifecycleTag,
+	"reasonLabel":  reasonLabel,
+	"sentence":     sentence,
+	"label":        label,
+	"deref": func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	},
+	"derefInt": func(n *int) int {
+		if n == nil {
+			return 0
+		}
+		return *n
+	},
+	"add":  func(a, b int) int { return a + b },
+	"addf": func(a, b float64) float64 { return a + b },
+	"sub":  func(a, b float64) float64 { return a - b },
+	"nav": func(current, section, href, text string) navItem {
+		return navItem{Current: current == section, Href: href, Text: text}
+	},
+	"coverageTable": func(caption, header string, groups []models.CoverageGroup) coverageTableData {
+		return coverageTableData{Caption: caption, Header: header, Groups: groups}
+	},
+	"f1": func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
+}
+
+type navItem struct {
+	Current    bool
+	Href, Text string
+}
+
+type coverageTableData struct {
+	Caption, Header string
+	Groups          []models.CoverageGroup
+}
+
+// pct writes a share in 0..1 as a whole percentage; a share that is not zero
+// never shows as 0%.
+func pct(share float64) string {
+	p := math.Round(share * 100)
+	if p == 0 && share > 0 {
+		return "under 1%"
+	}
+	return fmt.Sprintf("%.0f%%", p)
+}
+
+// longDate writes YYYY-MM-DD as "1 April 2027".
+func longDate(s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return t.Format("2 January 2006")
+}
+
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// statusTag is the tag colour for an adoption status.
+func statusTag(status string) string {
+	switch status {
+	case "live":
+		return "govuk-tag--green"
+	case "piloting":
+		return "govuk-tag--turquoise"
+	case "exploring":
+		return "govuk-tag--blue"
+	case "retiring":
+		return "govuk-tag--orange"
+	}
+	return "govuk-tag--grey"
+}
+
+func lifecycleTag(lifecycle string) string {
+	switch lifecycle {
+	case "live":
+		return "govuk-tag--green"
+	case "beta":
+		return "govuk-tag--turquoise"
+	case "alpha":
+		return "govuk-tag--purple"
+	case "deprecated":
+		return "govuk-tag--orange"
+	}
+	return "govuk-tag--grey"
+}
+
+// reasonLabel names an opportunity's reason kind for people.
+func reasonLabel(kind string) string {
+	switch kind {
+	case "peer_adoption":
+		return "Peers use it"
+	case "gap":
+		return "Gap"
+	case "contract_ending":
+		return "Contract ending"
+	case "component_retiring":
+		return "Component retiring"
+	case "in_house":
+		return "In-house build"
+	case "need":
+		return "Stated need"
+	}
+	return kind
+}
+
+// sentence capitalises the first letter, for values such as "self-hosted".
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + strings.ReplaceAll(s[1:], "-", " ")
+}
+
+// labels name enumerated values where sentence case would read wrongly.
+var labels = map[string]string{
+	"saas": "Software as a service (SaaS)", "self-hosted": "Self-hosted", "usage-based": "Usage-based",
+	"licence-fee": "Licence fee", "unknown": "Not known", "in-house": "In-house", "public-sector": "Public sector",
+	"non-profit": "Non-profit",
+}
+
+func label(s string) string {
+	if l, ok := labels[s]; ok {
+		return l
+	}
+	return sentence(s)
+}

@@ -1,0 +1,138 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/council-components/registry/api"
+	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/seed"
+	"github.com/council-components/registry/store"
+	"github.com/council-components/registry/store/storetest"
+)
+
+// fixedNow is the tests' clock, so opportunities and charts do not drift.
+var fixedNow = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	storetest.Cleanup()
+	os.Exit(code)
+}
+
+// env is one test's service: the real router over a real database (SQLite,
+// or PostgreSQL when REGISTRY_TEST_ENGINE=postgres) holding the reference
+// data and the demo world.
+type env struct {
+	t      testing.TB
+	st     *store.Store
+	router *gin.Engine
+}
+
+func newEnv(t testing.TB) *env {
+	t.Helper()
+	// Seeded once per run, then copied for each test.
+	dsn := storetest.Clone(t, "web_demo", func(dsn string) error {
+		st, err := store.Open(dsn)
+		if err != nil {
+			return err
+		}
+		defer st.Close() // on SQLite the last close folds the WAL into the file, so a plain copy has everything
+		if _, err := st.Migrate(context.Background()); err != nil {
+			return err
+		}
+		_, err = seed.Load(context.Background(), st, true)
+		return err
+	})
+	st, err := store.Open(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	st.Now = func() time.Time { return fixedNow }
+	r, err := api.NewRouter(st, api.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, st: st, router: r}
+}
+
+type response struct {
+	*httptest.ResponseRecorder
+	t testing.TB
+}
+
+func (e *env) get(path string, headers ...string) response {
+	e.t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	w := httptest.NewRecorder()
+	e.router.ServeHTTP(w, req)
+	return response{w, e.t}
+}
+
+func (r response) want(status int, contentType string) response {
+	r.t.Helper()
+	if r.Code != status {
+		r.t.Fatalf("status %d, want %d; body: %.500s", r.Code, status, r.Body.String())
+	}
+	if ct := r.Header().Get("Content-Type"); !strings.HasPrefix(ct, contentType) {
+		r.t.Fatalf("Content-Type %q, want %q", ct, contentType)
+	}
+	return r
+}
+
+func (r response) json() map[string]any {
+	r.t.Helper()
+	var v map[string]any
+	if err := json.Unmarshal(r.Body.Bytes(), &v); err != nil {
+		r.t.Fatalf("not JSON: %v", err)
+	}
+	return v
+}
+
+// adminKey creates an admin API key for writes in tests.
+func (e *env) adminKey() string {
+	e.t.Helper()
+	key, _, err := e.st.CreateKey(context.Background(), models.Actor{Key: "test"}, models.RoleAdmin, "", "test", nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return key
+}
+
+func (e *env) post(path, body, key string) response {
+	e.t.Helper()
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+key)
+	w := httptest.NewRecorder()
+	e.router.ServeHTTP(w, req)
+	return response{w, e.t}
+}
+
+var hrefPattern = regexp.MustCompile(`href="(/[a-z]+/[^"?#]+)"`)
+
+// linksUnder returns the paths linked from the HTML that start with prefix, in order.
+func linksUnder(html, prefix string) []string {
+	var out []string
+	for _, m := range hrefPattern.FindAllStringSubmatch(html, -1) {
+		if strings.HasPrefix(m[1], prefix) {
+			out = append(out, m[1])
+		}
+	}
+	return out
+}

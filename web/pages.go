@@ -1,0 +1,662 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/council-components/registry/engine"
+	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/store"
+)
+
+// listPageSize is the API's default page, so a page of results here is a page there.
+const listPageSize = models.DefaultPageSize
+
+// Home godoc
+//
+//	@Summary	Home page: search, headline numbers and the most-adopted components by capability
+//	@Tags		web
+//	@Produce	html
+//	@Success	200
+//	@Router		/ [get]
+func (s *Site) Home(c *gin.Context) { s.serve(c, "home", s.home) }
+
+type homeData struct {
+	Councils, Components, Capabilities, LiveAdoptions, OpenNeeds int
+	Leaders                                                      []capabilityLeaders
+}
+
+// capabilityLeaders are the components most councils run live for one capability.
+type capabilityLeaders struct {
+	Capability models.Ref
+	Components []store.ComponentUse
+}
+
+// homeLeaders is how many capabilities the home page lists, and how many components for each.
+const homeLeaders, homeLeadersPer = 12, 3
+
+func (s *Site) home(c *gin.Context) (meta, any, error) {
+	ctx := c.Request.Context()
+	var d homeData
+	one := models.Page{Limit: 1}
+	councils, err := s.store.ListCouncils(ctx, models.CouncilFilter{}, one)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	comps, err := s.store.ListComponents(ctx, models.ComponentFilter{}, one)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	caps, err := s.store.ListCapabilities(ctx, models.CapabilityFilter{}, one)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	live, err := s.store.ListAdoptions(ctx, models.AdoptionFilter{Status: "live"}, one)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	needs, err := s.store.ListNeeds(ctx, models.NeedFilter{Status: "open"}, one)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	d.Councils, d.Components, d.Capabilities, d.LiveAdoptions, d.OpenNeeds = councils.Total, comps.Total, caps.Total, live.Total, needs.Total
+	uses, err := s.store.LiveUse(ctx, "")
+	if err != nil {
+		return meta{}, nil, err
+	}
+	d.Leaders = leaders(uses, homeLeaders, homeLeadersPer)
+	return meta{Title: "Find and reuse council digital components", Section: "home"}, d, nil
+}
+
+// leaders groups live use by capability, capabilities in the order of their
+// most-used component (uses come most councils first), keeping per of each.
+func leaders(uses []store.ComponentUse, n, per int) []capabilityLeaders {
+	var out []capabilityLeaders
+	index := map[string]int{}
+	for _, u := range uses {
+		i, ok := index[u.Capability.Slug]
+		if !ok {
+			if len(out) == n {
+				continue
+			}
+			i = len(out)
+			index[u.Capability.Slug] = i
+			out = append(out, capabilityLeaders{Capability: u.Capability})
+		}
+		if len(out[i].Components) < per {
+			out[i].Components = append(out[i].Components, u)
+		}
+	}
+	return out
+}
+
+// Components godoc
+//
+//	@Summary	Components page: search and filter, with the API's ranking and pagination
+//	@Tags		web
+//	@Produce	html
+//	@Param		q			query	string	false	"words to search for"
+//	@Param		capability	query	string	false	"capability slug"
+//	@Param		lifecycle	query	string	false	"lifecycle"	Enums(alpha, beta, live, deprecated, retired)
+//	@Param		open_source	query	string	false	"open source only, or not"	Enums(true, false)
+//	@Param		hosting		query	string	false	"hosting"	Enums(saas, self-hosted, hybrid, unknown)
+//	@Param		standard	query	string	false	"a standard the component follows"
+//	@Param		cursor		query	string	false	"opaque cursor from the next-page link"
+//	@Success	200
+//	@Failure	400
+//	@Router		/components [get]
+func (s *Site) Components(c *gin.Context) { s.serve(c, "components", s.components) }
+
+type componentsData struct {
+	Q, Capability, Lifecycle, OpenSource, Hosting, Standard string
+	Filtered                                                bool // any filter or search is set
+	Capabilities                                            []models.Capability
+	Lifecycles, HostingKinds, Standards                     []string
+	Results                                                 []componentResult
+	Total                                                   int
+	NextURL, FirstURL                                       string
+}
+
+type componentResult struct {
+	C            models.Component
+	VendorName   string
+	Capabilities []models.Ref
+}
+
+func (s *Site) components(c *gin.Context) (meta, any, error) {
+	ctx := c.Request.Context()
+	d := componentsData{
+		Q: strings.TrimSpace(c.Query("q")), Capability: c.Query("capability"), Lifecycle: c.Query("lifecycle"),
+		OpenSource: c.Query("open_source"), Hosting: c.Query("hosting"), Standard: c.Query("standard"),
+		Lifecycles: models.Lifecycles, HostingKinds: models.HostingKinds,
+	}
+	var p models.Problems
+	if d.Lifecycle != "" && !slices.Contains(models.Lifecycles, d.Lifecycle) {
+		p.Add("lifecycle", "must be one of %s", strings.Join(models.Lifecycles, ", "))
+	}
+	if d.Hosting != "" && !slices.Contains(models.HostingKinds, d.Hosting) {
+		p.Add("hosting", "must be one of %s", strings.Join(models.HostingKinds, ", "))
+	}
+	if d.OpenSource != "" && d.OpenSource != "true" && d.OpenSource != "false" {
+		p.Add("open_source", "must be true or false")
+	}
+	if len(d.Q) > 200 {
+		p.Add("q", "must be at most 200 characters")
+	}
+	if err := p.Err(); err != nil {
+		return meta{}, nil, err
+	}
+	f := models.ComponentFilter{Q: d.Q, Capability: d.Capability, Lifecycle: d.Lifecycle, Hosting: d.Hosting, Standard: d.Standard}
+	if d.OpenSource != "" {
+		v := d.OpenSource == "true"
+		f.OpenSource = &v
+	}
+	d.Filtered = d.Q != "" || d.Capability != "" || d.Lifecycle != "" || d.OpenSource != "" || d.Hosting != "" || d.Standard != ""
+	caps, err := s.capabilities(ctx)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	d.Capabilities = caps.list
+	if d.Standards, err = s.store.Standards(ctx); err != nil {
+		return meta{}, nil, err
+	}
+	cursor := c.Query("cursor")
+	list, err := s.store.ListComponents(ctx, f, models.Page{Limit: listPageSize, Cursor: cursor})
+	if err != nil {
+		return meta{}, nil, err
+	}
+	vendors := map[string]string{}
+	for _, comp := range list.Items {
+		if _, ok := vendors[comp.Vendor]; !ok {
+			v, err := s.store.GetVendor(ctx, comp.Vendor)
+			if err != nil {
+				return meta{}, nil, err
+			}
+			vendors[comp.Vendor] = v.Name
+		}
+		d.Results = append(d.Results, componentResult{C: comp, VendorName: vendors[comp.Vendor], Capabilities: caps.refs(comp.Capabilities)})
+	}
+	d.Total = list.Total
+	if list.Next != "" {
+		d.NextURL = withQuery(c, "cursor", list.Next)
+	}
+	if cursor != "" {
+		d.FirstURL = withQuery(c, "cursor", "")
+	}
+	title := "Components"
+	if d.Q != "" {
+		title = "Components matching ‘" + d.Q + "’"
+	}
+	return meta{Title: title, Section: "components"}, d, nil
+}
+
+// withQuery is this page's path and query with one parameter set (or removed when empty).
+func withQuery(c *gin.Context, key, value string) string {
+	q := c.Request.URL.Query()
+	if value == "" {
+		q.Del(key)
+	} else {
+		q.Set(key, value)
+	}
+	u := url.URL{Path: c.Request.URL.Path, RawQuery: q.Encode()}
+	return u.String()
+}
+
+// Component godoc
+//
+//	@Summary	A component's page: summary, vendor, licence, capabilities, standards, links, adopters by status, live adoptions over time and a map of the councils using it
+//	@Tags		web
+//	@Produce	html
+//	@Param		slug	path	string	true	"component slug, e.g. govuk-pay"
+//	@Success	200
+//	@Failure	404
+//	@Router		/components/{slug} [get]
+func (s *Site) Component(c *gin.Context) { s.serve(c, "component", s.component) }
+
+type componentData struct {
+	C            models.Component
+	Vendor       models.Vendor
+	Capabilities []models.Ref
+	DependsOn    []models.Ref
+	Groups       []adopterGroup
+	Adopters     int
+	InUse        int
+	Chart        chart
+	Map          ukMap
+}
+
+// adopterGroup is the councils with one adoption status.
+type adopterGroup struct {
+	Status   string
+	Adopters []adopter
+}
+
+type adopter struct {
+	Council  models.Council
+	Adoption models.Adoption
+}
+
+func (s *Site) component(c *gin.Context) (meta, any, error) {
+	ctx := c.Request.Context()
+	comp, err := s.store.GetComponent(ctx, c.Param("slug"))
+	if err != nil {
+		return meta{}, nil, err
+	}
+	d := componentData{C: comp}
+	if d.Vendor, err = s.store.GetVendor(ctx, comp.Vendor); err != nil {
+		return meta{}, nil, err
+	}
+	caps, err := s.capabilities(ctx)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	d.Capabilities = caps.refs(comp.Capabilities)
+	deps, err := s.store.ComponentsBySlug(ctx, comp.DependsOn)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	for _, slug := range comp.DependsOn {
+		d.DependsOn = append(d.DependsOn, models.Ref{Slug: slug, Name: cmp.Or(deps[slug].Name, slug)})
+	}
+
+	adoptions, err := s.allAdoptions(ctx, models.AdoptionFilter{Component: comp.Slug})
+	if err != nil {
+		return meta{}, nil, err
+	}
+	councils, err := s.store.CouncilsByCode(ctx, adoptionCouncils(adoptions))
+	if err != nil {
+		return meta{}, nil, err
+	}
+	var using []adopter
+	for _, status := range []string{"live", "piloting", "exploring", "retiring", "retired"} {
+		g := adopterGroup{Status: status}
+		for _, a := range adoptions {
+			if a.Status == status {
+				ad := adopter{Council: councils[a.Council], Adoption: a}
+				g.Adopters = append(g.Adopters, ad)
+				if models.InUse(status) {
+					using = append(using, ad)
+				}
+			}
+		}
+		slices.SortFunc(g.Adopters, func(x, y adopter) int { return cmp.Compare(x.Council.Name, y.Council.Name) })
+		if len(g.Adopters) > 0 {
+			d.Groups = append(d.Groups, g)
+		}
+	}
+	d.Adopters, d.InUse = len(adoptions), len(using)
+
+	months, err := s.store.AdoptionsOverTime(ctx, comp.Slug, "")
+	if err != nil {
+		return meta{}, nil, err
+	}
+	d.Chart = lineChart(months, comp.Name)
+	background, err := s.councilPoints(ctx)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	d.Map = councilMap(background, using, comp.Name)
+	return meta{Title: comp.Name, Section: "components"}, d, nil
+}
+
+func adoptionCouncils(as []models.Adoption) []string {
+	codes := make([]string, 0, len(as))
+	for _, a := range as {
+		codes = append(codes, a.Council)
+	}
+	return codes
+}
+
+// Council godoc
+//
+//	@Summary	A council's page: the components it uses, its needs, its closest peers and its reuse opportunities with their reasons
+//	@Tags		web
+//	@Produce	html
+//	@Param		code	path	string	true	"ONS GSS code, e.g. E09000022"
+//	@Success	200
+//	@Failure	404
+//	@Router		/councils/{code} [get]
+func (s *Site) Council(c *gin.Context) { s.serve(c, "council", s.council) }
+
+type councilData struct {
+	C             models.Council
+	Successors    []models.Council
+	Predecessors  []models.Council
+	Uses          []councilUse
+	Needs         []councilNeed
+	Peers         []councilPeer
+	Opportunities []councilOpportunity
+	HorizonMonths int
+}
+
+type councilUse struct {
+	Adoption   models.Adoption
+	Component  models.Ref
+	Capability models.Ref
+}
+
+type councilNeed struct {
+	Need       models.Need
+	Capability models.Ref
+}
+
+type councilPeer struct {
+	Peer   engine.Peer
+	Shared []models.Ref
+}
+
+type councilOpportunity struct {
+	O          engine.Opportunity
+	PeersUsing []models.Ref
+}
+
+// Peers and opportunities shown on a council's page, and the API's default horizon.
+const councilPeers, councilOpportunities, opportunityHorizon = 10, 20, 12
+
+func (s *Site) council(c *gin.Context) (meta, any, error) {
+	ctx := c.Request.Context()
+	council, err := s.store.GetCouncil(ctx, c.Param("code"))
+	if err != nil {
+		return meta{}, nil, err
+	}
+	d := councilData{C: council, HorizonMonths: opportunityHorizon}
+	related, err := s.store.CouncilsByCode(ctx, append(slices.Clone(council.Successors), council.Predecessors...))
+	if err != nil {
+		return meta{}, nil, err
+	}
+	for _, code := range council.Successors {
+		d.Successors = append(d.Successors, related[code])
+	}
+	for _, code := range council.Predecessors {
+		d.Predecessors = append(d.Predecessors, related[code])
+	}
+	caps, err := s.capabilities(ctx)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	adoptions, err := s.allAdoptions(ctx, models.AdoptionFilter{Council: council.Code})
+	if err != nil {
+		return meta{}, nil, err
+	}
+	eng, err := s.store.Engine(ctx)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	peers, err := eng.Peers(council.Code, councilPeers)
+	if err != nil && !errors.Is(err, engine.ErrUnknownCouncil) {
+		return meta{}, nil, err
+	}
+	ops, err := eng.Opportunities(council.Code, opportunityHorizon, s.store.Today(), councilOpportunities)
+	if err != nil && !errors.Is(err, engine.ErrUnknownCouncil) {
+		return meta{}, nil, err
+	}
+	// One lookup each for every component and council the page names.
+	var compSlugs, councilCodes []string
+	for _, a := range adoptions {
+		compSlugs = append(compSlugs, a.Component)
+	}
+	for _, p := range peers {
+		compSlugs = append(compSlugs, p.SharedComponents...)
+	}
+	for _, o := range ops {
+		councilCodes = append(councilCodes, o.PeersUsing...)
+	}
+	comps, err := s.store.ComponentsBySlug(ctx, compSlugs)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	named, err := s.store.CouncilsByCode(ctx, councilCodes)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	componentRef := func(slug string) models.Ref { return models.Ref{Slug: slug, Name: cmp.Or(comps[slug].Name, slug)} }
+
+	statusOrder := func(st string) int { return slices.Index(models.AdoptionStatuses, st) }
+	slices.SortStableFunc(adoptions, func(x, y models.Adoption) int {
+		// In use first (live, piloting, retiring), then exploring, then retired.
+		return cmp.Or(cmp.Compare(useRank(x.Status), useRank(y.Status)), cmp.Compare(statusOrder(x.Status), statusOrder(y.Status)),
+			cmp.Compare(caps.name(x.Capability), caps.name(y.Capability)))
+	})
+	for _, a := range adoptions {
+		d.Uses = append(d.Uses, councilUse{Adoption: a, Component: componentRef(a.Component), Capability: caps.ref(a.Capability)})
+	}
+	needs, err := s.allNeeds(ctx, council.Code)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	for _, n := range needs {
+		d.Needs = append(d.Needs, councilNeed{Need: n, Capability: caps.ref(n.Capability)})
+	}
+	for _, p := range peers {
+		cp := councilPeer{Peer: p}
+		for _, slug := range p.SharedComponents {
+			cp.Shared = append(cp.Shared, componentRef(slug))
+		}
+		d.Peers = append(d.Peers, cp)
+	}
+	for _, o := range ops {
+		co := councilOpportunity{O: o}
+		for _, code := range o.PeersUsing {
+			co.PeersUsing = append(co.PeersUsing, models.Ref{Slug: code, Name: cmp.Or(named[code].Name, code)})
+		}
+		d.Opportunities = append(d.Opportunities, co)
+	}
+	return meta{Title: council.Name, Section: "councils"}, d, nil
+}
+
+func useRank(status string) int {
+	switch {
+	case models.InUse(status):
+		return 0
+	case status == "exploring":
+		return 1
+	}
+	return 2
+}
+
+// Councils godoc
+//
+//	@Summary	Councils page: find a council by name or code
+//	@Tags		web
+//	@Produce	html
+//	@Param		q		query	string	false	"part of the council's name, or its code"
+//	@Param		cursor	query	string	false	"opaque cursor from the next-page link"
+//	@Success	200
+//	@Failure	400
+//	@Router		/councils [get]
+func (s *Site) Councils(c *gin.Context) { s.serve(c, "councils", s.councils) }
+
+type councilsData struct {
+	Q                 string
+	Results           []models.Council
+	Total             int
+	NextURL, FirstURL string
+}
+
+func (s *Site) councils(c *gin.Context) (meta, any, error) {
+	d := councilsData{Q: strings.TrimSpace(c.Query("q"))}
+	if len(d.Q) > 200 {
+		var p models.Problems
+		p.Add("q", "must be at most 200 characters")
+		return meta{}, nil, p.Err()
+	}
+	cursor := c.Query("cursor")
+	list, err := s.store.ListCouncils(c.Request.Context(), models.CouncilFilter{Q: d.Q}, models.Page{Limit: listPageSize, Cursor: cursor})
+	if err != nil {
+		return meta{}, nil, err
+	}
+	d.Results, d.Total = list.Items, list.Total
+	if list.Next != "" {
+		d.NextURL = withQuery(c, "cursor", list.Next)
+	}
+	if cursor != "" {
+		d.FirstURL = withQuery(c, "cursor", "")
+	}
+	return meta{Title: "Councils", Section: "councils"}, d, nil
+}
+
+// Capabilities godoc
+//
+//	@Summary	Capabilities page: every capability by category, with how many councils have it live
+//	@Tags		web
+//	@Produce	html
+//	@Success	200
+//	@Router		/capabilities [get]
+func (s *Site) Capabilities(c *gin.Context) { s.serve(c, "capabilities", s.capabilitiesPage) }
+
+type capabilityCategory struct {
+	Category string
+	Items    []models.CoverageItem
+}
+
+func (s *Site) capabilitiesPage(c *gin.Context) (meta, any, error) {
+	items, err := s.store.Coverage(c.Request.Context(), "", "")
+	if err != nil {
+		return meta{}, nil, err
+	}
+	var out []capabilityCategory
+	slices.SortStableFunc(items, func(x, y models.CoverageItem) int {
+		return cmp.Or(cmp.Compare(x.Category, y.Category), cmp.Compare(x.Capability.Name, y.Capability.Name))
+	})
+	for _, it := range items {
+		if len(out) == 0 || out[len(out)-1].Category != it.Category {
+			out = append(out, capabilityCategory{Category: it.Category})
+		}
+		out[len(out)-1].Items = append(out[len(out)-1].Items, it)
+	}
+	return meta{Title: "Capabilities", Section: "capabilities"}, out, nil
+}
+
+// Capability godoc
+//
+//	@Summary	A capability's page: components ranked by live adoption, and coverage by nation and region
+//	@Tags		web
+//	@Produce	html
+//	@Param		slug	path	string	true	"capability slug, e.g. online-card-payments"
+//	@Success	200
+//	@Failure	404
+//	@Router		/capabilities/{slug} [get]
+func (s *Site) Capability(c *gin.Context) { s.serve(c, "capability", s.capability) }
+
+type capabilityData struct {
+	Cap     models.Capability
+	Ranked  []store.ComponentUse
+	Unused  []models.Component // provide it, but no council runs them live for it
+	Overall models.CoverageItem
+	Nations []models.CoverageGroup
+	Regions []models.CoverageGroup
+}
+
+func (s *Site) capability(c *gin.Context) (meta, any, error) {
+	ctx := c.Request.Context()
+	capability, err := s.store.GetCapability(ctx, c.Param("slug"))
+	if err != nil {
+		return meta{}, nil, err
+	}
+	d := capabilityData{Cap: capability}
+	if d.Ranked, err = s.store.LiveUse(ctx, capability.Slug); err != nil {
+		return meta{}, nil, err
+	}
+	ranked := map[string]bool{}
+	for _, u := range d.Ranked {
+		ranked[u.Component.Slug] = true
+	}
+	providers, err := s.allComponents(ctx, models.ComponentFilter{Capability: capability.Slug})
+	if err != nil {
+		return meta{}, nil, err
+	}
+	for _, p := range providers {
+		if !ranked[p.Slug] {
+			d.Unused = append(d.Unused, p)
+		}
+	}
+	byNation, err := s.store.Coverage(ctx, "nation", capability.Slug)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	byRegion, err := s.store.Coverage(ctx, "region", capability.Slug)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	d.Overall, d.Nations, d.Regions = byNation[0], sortedGroups(byNation[0].Breakdown), sortedGroups(byRegion[0].Breakdown)
+	return meta{Title: capability.Name, Section: "capabilities"}, d, nil
+}
+
+func sortedGroups(gs []models.CoverageGroup) []models.CoverageGroup {
+	gs = slices.Clone(gs)
+	slices.SortFunc(gs, func(x, y models.CoverageGroup) int { return cmp.Compare(x.Group, y.Group) })
+	return gs
+}
+
+// capabilitySet is every capability, for names and filters.
+type capabilitySet struct {
+	list   []models.Capability
+	bySlug map[string]models.Capability
+}
+
+func (cs capabilitySet) name(slug string) string { return cmp.Or(cs.bySlug[slug].Name, slug) }
+
+func (cs capabilitySet) ref(slug string) models.Ref {
+	return models.Ref{Slug: slug, Name: cs.name(slug)}
+}
+
+func (cs capabilitySet) refs(slugs []string) []models.Ref {
+	out := make([]models.Ref, len(slugs))
+	for i, s := range slugs {
+		out[i] = cs.ref(s)
+	}
+	slices.SortFunc(out, func(x, y models.Ref) int { return cmp.Compare(x.Name, y.Name) })
+	return out
+}
+
+func (s *Site) capabilities(ctx context.Context) (capabilitySet, error) {
+	all, err := walk(func(p models.Page) (models.List[models.Capability], error) {
+		return s.store.ListCapabilities(ctx, models.CapabilityFilter{}, p)
+	})
+	if err != nil {
+		return capabilitySet{}, err
+	}
+	slices.SortFunc(all, func(x, y models.Capability) int { return cmp.Compare(x.Name, y.Name) })
+	cs := capabilitySet{list: all, bySlug: make(map[string]models.Capability, len(all))}
+	for _, c := range all {
+		cs.bySlug[c.Slug] = c
+	}
+	return cs, nil
+}
+
+func (s *Site) allAdoptions(ctx context.Context, f models.AdoptionFilter) ([]models.Adoption, error) {
+	return walk(func(p models.Page) (models.List[models.Adoption], error) { return s.store.ListAdoptions(ctx, f, p) })
+}
+
+func (s *Site) allNeeds(ctx context.Context, council string) ([]models.Need, error) {
+	return walk(func(p models.Page) (models.List[models.Need], error) {
+		return s.store.ListNeeds(ctx, models.NeedFilter{Council: council}, p)
+	})
+}
+
+func (s *Site) allComponents(ctx context.Context, f models.ComponentFilter) ([]models.Component, error) {
+	return walk(func(p models.Page) (models.List[models.Component], error) { return s.store.ListComponents(ctx, f, p) })
+}
+
+// walk follows a list's cursors to the end, a full page at a time.
+func walk[T any](list func(models.Page) (models.List[T], error)) ([]T, error) {
+	var out []T
+	p := models.Page{Limit: models.MaxPageSize}
+	for {
+		l, err := list(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l.Items...)
+		if l.Next == "" {
+			return out, nil
+		}
+		p.Cursor = l.Next
+	}
+}

@@ -1,0 +1,393 @@
+// Package web serves the registry's HTML pages for people: GOV.UK Design
+// System styling over the same store and reuse engine as the JSON API.
+// Templates and static assets are embedded, so the binary needs nothing else.
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/council-components/registry/engine"
+	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Store is what the pages read. *store.Store implements it; pages never build queries.
+type Store interface {
+	ListComponents(ctx context.Context, f models.ComponentFilter, p models.Page) (models.List[models.Component], error)
+	GetComponent(ctx context.Context, slug string) (models.Component, error)
+	ComponentsBySlug(ctx context.Context, slugs []string) (map[string]models.Component, error)
+	Standards(ctx context.Context) ([]string, error)
+	GetVendor(ctx context.Context, slug string) (models.Vendor, error)
+	ListCouncils(ctx context.Context, f models.CouncilFilter, p models.Page) (models.List[models.Council], error)
+	GetCouncil(ctx context.Context, code string) (models.Council, error)
+	CouncilsByCode(ctx context.Context, codes []string) (map[string]models.Council, error)
+	ListCapabilities(ctx context.Context, f models.CapabilityFilter, p models.Page) (models.List[models.Capability], error)
+	GetCapability(ctx context.Context, slug string) (models.Capability, error)
+	ListAdoptions(ctx context.Context, f models.AdoptionFilter, p models.Page) (models.List[models.Adoption], error)
+	ListNeeds(ctx context.Context, f models.NeedFilter, p models.Page) (models.List[models.Need], error)
+	LiveUse(ctx context.Context, capability string) ([]store.ComponentUse, error)
+	Coverage(ctx context.Context, by, capability string) ([]models.CoverageItem, error)
+	AdoptionsOverTime(ctx context.Context, component, capability string) ([]models.MonthCount, error)
+	Engine(ctx context.Context) (*engine.Engine, error)
+	Version(ctx context.Context) (int64, error)
+	Today() time.Time
+}
+
+// Site serves the pages.
+type Site struct {
+	store  Store
+	log    *slog.Logger
+	pages  map[string]*template.Template
+	assets map[string]asset
+	cache  pageCache
+	points struct { // every current council's location, for maps
+		mu       sync.Mutex
+		version  int64
+		councils []models.Council
+	}
+}
+
+// asset is one embedded static file with its content hash, which versions its URL.
+type asset struct {
+	body        []byte
+	contentType string
+	hash        string
+}
+
+// New parses the templates and loads the static files.
+func New(st Store, log *slog.Logger) (*Site, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Site{store: st, log: log, pages: map[string]*template.Template{}, assets: map[string]asset{}}
+	s.cache.max = 500
+	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		ct := mime.TypeByExtension(path.Ext(p))
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		s.assets[strings.TrimPrefix(p, "static/")] = asset{body: b, contentType: ct, hash: hex.EncodeToString(sum[:8])}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	funcs := template.FuncMap{
+		"asset": func(name string) (string, error) {
+			a, ok := s.assets[name]
+			if !ok {
+				return "", fmt.Errorf("no static file %q", name)
+			}
+			return "/assets/" + name + "?v=" + a.hash, nil
+		},
+	}
+	for k, v := range templateFuncs {
+		funcs[k] = v
+	}
+	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(templateFS, "templates/[a-z]*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, n)
+		if err != nil {
+			return nil, err
+		}
+		s.pages[strings.TrimSuffix(path.Base(n), ".html")] = t
+	}
+	return s, nil
+}
+
+// Register adds every page route and the static files to r. Pages are public;
+// their access policies and OpenAPI entries live beside the API's.
+func (s *Site) Register(r gin.IRoutes) {
+	r.GET("/", s.Home)
+	r.GET("/components", s.Components)
+	r.GET("/components/:slug", s.Component)
+	r.GET("/councils", s.Councils)
+	r.GET("/councils/:code", s.Council)
+	r.GET("/capabilities", s.Capabilities)
+	r.GET("/capabilities/:slug", s.Capability)
+	r.GET("/dashboards", s.Dashboards)
+	r.GET("/dashboards/coverage", s.CoverageDashboard)
+	r.GET("/dashboards/consolidation", s.ConsolidationDashboard)
+	r.GET("/dashboards/migrations", s.MigrationsDashboard)
+	r.GET("/dashboards/collaborations", s.CollaborationsDashboard)
+	r.GET("/assets/*filepath", s.Asset)
+}
+
+// IsPage reports whether path belongs to the web pages rather than the JSON
+// API or the operational endpoints, which keep answering problem+json.
+func IsPage(p string) bool {
+	for _, prefix := range []string{"/api/", "/swagger/"} {
+		if strings.HasPrefix(p, prefix) {
+			return false
+		}
+	}
+	switch p {
+	case "/api", "/swagger", "/healthz", "/readyz", "/metrics", "/openapi.json":
+		return false
+	}
+	return true
+}
+
+// NotFound answers unknown paths: an HTML page for people on page paths, the
+// API's answer (apiNotFound) everywhere else.
+func (s *Site) NotFound(apiNotFound gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !IsPage(c.Request.URL.Path) || (c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead) {
+			apiNotFound(c)
+			return
+		}
+		s.fail(c, models.Errorf(models.ENOTFOUND, "there is nothing at %s", c.Request.URL.Path))
+	}
+}
+
+// Recover turns a panic in a page into the HTML 500 page. It runs inside the
+// API's recovery, which still catches anything that escapes here.
+func (s *Site) Recover(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler { // the server's own way to drop a connection
+				panic(v)
+			}
+			s.fail(c, fmt.Errorf("panic: %v", v))
+		}
+	}()
+	c.Next()
+}
+
+// meta is what the layout needs from every page.
+type meta struct {
+	Title   string // the page's own title; the service name is added
+	Section string // which navigation item is current
+	Status  int
+}
+
+// view is what every template executes with.
+type view struct {
+	Meta meta
+	D    any
+}
+
+// loader builds one page's data; a *models.Error decides the error page.
+type loader func(c *gin.Context) (meta, any, error)
+
+// serve answers a GET for a page from the cache when the database has not
+// changed since it was rendered, and renders it otherwise.
+func (s *Site) serve(c *gin.Context, page string, load loader) {
+	ctx := c.Request.Context()
+	version, err := s.store.Version(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	key := cacheKey{version: version, day: s.store.Today().Format(time.DateOnly), uri: c.Request.URL.RequestURI()}
+	if p, ok := s.cache.get(key); ok {
+		s.write(c, p)
+		return
+	}
+	m, data, err := load(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	body, err := s.render(page, m, data)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p := renderedPage{status: http.StatusOK, body: body, etag: etagOf(body)}
+	s.cache.put(key, p)
+	s.write(c, p)
+}
+
+func (s *Site) render(page string, m meta, data any) ([]byte, error) {
+	t, ok := s.pages[page]
+	if !ok {
+		return nil, fmt.Errorf("no template for page %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", view{Meta: m, D: data}); err != nil {
+		return nil, fmt.Errorf("render %s: %w", page, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// write sends a rendered page with the headers every page carries.
+func (s *Site) write(c *gin.Context, p renderedPage) {
+	h := c.Writer.Header()
+	// Everything a page loads comes from this server; nothing runs inline.
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
+		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	if p.etag != "" {
+		h.Set("ETag", p.etag)
+		if h.Get("Cache-Control") == "" {
+			h.Set("Cache-Control", "no-cache") // revalidate: the ETag makes that cheap
+		}
+		if p.status == http.StatusOK && etagMatches(c.GetHeader("If-None-Match"), p.etag) {
+			c.Status(http.StatusNotModified)
+			c.Abort()
+			return
+		}
+	}
+	c.Data(p.status, "text/html; charset=utf-8", p.body)
+	c.Abort()
+}
+
+// fail renders the GOV.UK-styled error page for err: 404, 400 or (logged) 500.
+func (s *Site) fail(c *gin.Context, err error) {
+	status, title := http.StatusInternalServerError, "Sorry, there is a problem with the service"
+	var detail string
+	var me *models.Error
+	switch {
+	case errors.As(err, &me) && me.Code == models.ENOTFOUND:
+		status, title = http.StatusNotFound, "Page not found"
+	case errors.As(err, &me) && me.Code == models.EINVALID:
+		status, title = http.StatusBadRequest, "There is a problem with the web address"
+		detail = me.Message
+		for _, f := range me.Fields {
+			detail += "; " + f.Field + " " + f.Message
+		}
+	default:
+		s.log.ErrorContext(c.Request.Context(), "page failed", "method", c.Request.Method, "path", c.Request.URL.Path, "error", err)
+	}
+	body, rerr := s.render("error", meta{Title: title, Status: status}, errorPage{Status: status, Detail: detail})
+	if rerr != nil { // the error page itself failed: say so plainly rather than not at all
+		s.log.ErrorContext(c.Request.Context(), "error page failed", "error", rerr)
+		body = []byte("<!DOCTYPE html><title>Error</title><p>" + template.HTMLEscapeString(title))
+	}
+	c.Header("Cache-Control", "no-store")
+	s.write(c, renderedPage{status: status, body: body})
+}
+
+type errorPage struct {
+	Status int
+	Detail string
+}
+
+// Asset godoc
+//
+//	@Summary	Static files for the web pages: CSS, JavaScript and the icon
+//	@Tags		web
+//	@Produce	text/css,text/javascript,image/svg+xml
+//	@Param		file	path	string	true	"file name, e.g. app.css"
+//	@Success	200
+//	@Failure	404
+//	@Router		/assets/{file} [get]
+func (s *Site) Asset(c *gin.Context) {
+	a, ok := s.assets[strings.TrimPrefix(c.Param("filepath"), "/")]
+	if !ok {
+		s.fail(c, models.Errorf(models.ENOTFOUND, "no such file"))
+		return
+	}
+	etag := `"` + a.hash + `"`
+	c.Header("ETag", etag)
+	c.Header("X-Content-Type-Options", "nosniff")
+	if c.Query("v") == a.hash { // the URL names this exact content, so it never changes
+		c.Header("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		c.Header("Cache-Control", "no-cache")
+	}
+	if etagMatches(c.GetHeader("If-None-Match"), etag) {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	c.Data(http.StatusOK, a.contentType, a.body)
+}
+
+func etagOf(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + hex.EncodeToString(sum[:16]) + `"`
+}
+
+func etagMatches(header, tag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), "W/"))
+		if t == "*" || t == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// pageCache keeps rendered pages for one database version (and day, since
+// opportunities depend on the date). A write moves the version, so the next
+// request renders afresh and a page never shows data older than the request.
+type pageCache struct {
+	mu    sync.Mutex
+	max   int
+	at    cacheKey // version and day of the pages held; uri unused
+	pages map[string]renderedPage
+}
+
+type cacheKey struct {
+	version int64
+	day     string
+	uri     string
+}
+
+type renderedPage struct {
+	status int
+	body   []byte
+	etag   string
+}
+
+func (pc *pageCache) get(k cacheKey) (renderedPage, bool) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.at.version != k.version || pc.at.day != k.day {
+		return renderedPage{}, false
+	}
+	p, ok := pc.pages[k.uri]
+	return p, ok
+}
+
+func (pc *pageCache) put(k cacheKey, p renderedPage) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.at.version != k.version || pc.at.day != k.day || len(pc.pages) >= pc.max {
+		// A new version makes every page stale; a full cache (many distinct
+		// query strings) starts again rather than growing without bound.
+		pc.pages = map[string]renderedPage{}
+		pc.at = cacheKey{version: k.version, day: k.day}
+	}
+	pc.pages[k.uri] = p
+}

@@ -1,0 +1,550 @@
+package web_test
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/council-components/registry/web"
+)
+
+const (
+	lambeth  = "E09000022"
+	brighton = "E06000043"
+)
+
+func TestPages(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct {
+		path   string
+		status int
+		ctype  string
+		want   []string
+	}{
+		{"/", 200, "text/html", []string{"Find and reuse council digital components", `<span class="app-stats__number">397</span> councils`,
+			`action="/components"`, `href="/components/govuk-notify"`, `aria-current="true"`}},
+		{"/components", 200, "text/html", []string{`<h1 class="govuk-heading-xl">Components</h1>`, `name="capability"`, `name="lifecycle"`,
+			`name="open_source"`, `name="hosting"`, `name="standard"`, `rel="next"`}},
+		{"/components?q=drupal", 200, "text/html", []string{"Components matching ‘drupal’", `href="/components/localgov-drupal"`, "most relevant first"}},
+		{"/components?q=zzzznothing", 200, "text/html", []string{"0 components", "No components match"}},
+		{"/components/localgov-drupal", 200, "text/html", []string{"<h1 class=\"govuk-heading-xl\">LocalGov Drupal</h1>", "GPL-2.0-or-later",
+			`href="/capabilities/website-content-management"`, `href="https://github.com/localgovdrupal/localgov"`, `role="img" aria-labelledby="chart-title chart-desc"`,
+			`role="img" aria-labelledby="map-title map-desc"`, "Live adoptions per month as a table", `id="adopters-live"`, "Published evidence", "Verified"}},
+		{"/councils", 200, "text/html", []string{"397 current councils", `href="/councils/E06000001"`}},
+		{"/councils?q=lambeth", 200, "text/html", []string{"1 current council", `href="/councils/` + lambeth + `"`}},
+		{"/councils/" + lambeth, 200, "text/html", []string{"London Borough of Lambeth", "Reuse opportunities", `id="opportunity-list"`,
+			"What it uses", "Needs", "Closest peers", "321,813"}},
+		{"/capabilities", 200, "text/html", []string{"Online card payments", `href="/capabilities/online-card-payments"`}},
+		{"/capabilities/online-card-payments", 200, "text/html", []string{"Components by live adoption", `href="/components/govuk-pay"`,
+			"By nation", "By region", "Scotland", "Northern Ireland"}},
+		{"/dashboards", 200, "text/html", []string{`href="/dashboards/coverage"`, `href="/dashboards/consolidation"`,
+			`href="/dashboards/migrations"`, `href="/dashboards/collaborations"`}},
+		{"/dashboards/coverage", 200, "text/html", []string{"app-heat-cell app-heat-", "London", "Wales", `role="region"`, `tabindex="0"`}},
+		{"/dashboards/consolidation", 200, "text/html", []string{"Concentration", `href="/capabilities/`}},
+		{"/dashboards/migrations", 200, "text/html", []string{`href="/components/demo-legacy-ctax"`, "Deprecated"}},
+		{"/dashboards/collaborations", 200, "text/html", []string{"Window", `href="/councils/`}},
+		{"/assets/app.css", 200, "text/css", []string{".govuk-service-navigation", "system-ui"}},
+		{"/assets/govuk-frontend.min.js", 200, "text/javascript", []string{"initAll"}},
+		{"/assets/init.js", 200, "text/javascript", []string{"initAll()"}},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			e := &env{t: t, st: e.st, router: e.router}
+			body := e.get(tc.path).want(tc.status, tc.ctype).Body.String()
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("page does not contain %q", w)
+				}
+			}
+			if tc.ctype == "text/html" {
+				if strings.Contains(body, "GDS Transport") {
+					t.Error("page names the GDS Transport font")
+				}
+				if !regexp.MustCompile(`<link rel="stylesheet" href="/assets/app.css\?v=[0-9a-f]{16}">`).MatchString(body) {
+					t.Error("page does not load the versioned stylesheet")
+				}
+			}
+		})
+	}
+}
+
+func TestStylesheetUsesSystemFonts(t *testing.T) {
+	css := newEnv(t).get("/assets/app.css").want(200, "text/css").Body.String()
+	if strings.Contains(css, "GDS Transport") || strings.Contains(css, "@font-face") || strings.Contains(css, ".woff") {
+		t.Error("the stylesheet ships or names the GDS Transport font")
+	}
+}
+
+// resultSlugs are the components listed on a components page, in order.
+func resultSlugs(page string) []string {
+	start := strings.Index(page, `id="results"`)
+	if start < 0 {
+		return nil
+	}
+	end := strings.Index(page[start:], "</ul>\n")
+	var out []string
+	for _, l := range linksUnder(page[start:start+end], "/components/") {
+		out = append(out, strings.TrimPrefix(l, "/components/"))
+	}
+	return out
+}
+
+var nextLink = regexp.MustCompile(`href="([^"]+)" rel="next"`)
+
+// The components page lists the same components in the same order, page by
+// page, as the API does for the same search and filters.
+func TestComponentsPageMatchesAPI(t *testing.T) {
+	e := newEnv(t)
+	for _, query := range []string{"", "q=drupal", "q=council", "q=payments", "capability=online-card-payments",
+		"capability=online-card-payments&open_source=true", "lifecycle=deprecated", "hosting=saas", "open_source=false&q=case"} {
+		t.Run(query, func(t *testing.T) {
+			e := &env{t: t, st: e.st, router: e.router}
+			var api []string
+			for path := "/api/v1/components?limit=20&" + query; path != ""; {
+				body := e.get(path).want(200, "application/json").json()
+				for _, it := range body["items"].([]any) {
+					api = append(api, it.(map[string]any)["slug"].(string))
+				}
+				next, _ := body["next"].(string)
+				path = ""
+				if next != "" {
+					u, _ := url.Parse(next)
+					path = u.RequestURI()
+				}
+			}
+			var pages []string
+			n := 0
+			for path := "/components?" + query; path != ""; n++ {
+				body := e.get(path).want(200, "text/html").Body.String()
+				got := resultSlugs(body)
+				if len(got) > 20 {
+					t.Fatalf("page of %d results, want at most 20", len(got))
+				}
+				pages = append(pages, got...)
+				path = ""
+				if m := nextLink.FindStringSubmatch(body); m != nil {
+					path = html.UnescapeString(m[1])
+				}
+				if n > 50 {
+					t.Fatal("pagination does not end")
+				}
+			}
+			if len(api) == 0 && query != "lifecycle=deprecated" {
+				t.Fatalf("the API finds nothing for %q: a useless case", query)
+			}
+			if strings.Join(pages, " ") != strings.Join(api, " ") {
+				t.Errorf("pages list\n%v\nthe API lists\n%v", pages, api)
+			}
+			total := e.get("/api/v1/components?limit=1&" + query).json()["total"].(float64)
+			body := e.get("/components?" + query).Body.String()
+			if want := fmt.Sprintf("%d component", int(total)); !strings.Contains(body, want) {
+				t.Errorf("page does not say %q", want)
+			}
+		})
+	}
+}
+
+func TestComponentPage(t *testing.T) {
+	e := newEnv(t)
+	page := e.get("/components/localgov-drupal").want(200, "text/html").Body.String()
+
+	// Every adoption the API knows is listed under its status, linked to the council.
+	type ad struct {
+		council, status string
+		verified        bool
+	}
+	var ads []ad
+	for _, it := range e.get("/api/v1/adoptions?component=localgov-drupal&limit=100").json()["items"].([]any) {
+		m := it.(map[string]any)
+		ads = append(ads, ad{m["council"].(string), m["status"].(string), m["verified"].(bool)})
+	}
+	if len(ads) < 10 {
+		t.Fatalf("only %d adoptions of localgov-drupal: a useless case", len(ads))
+	}
+	inUse, verifiedInUse := 0, 0
+	for _, status := range []string{"live", "piloting", "exploring", "retiring", "retired"} {
+		var want []string
+		verified := 0
+		for _, a := range ads {
+			if a.status == status {
+				want = append(want, "/councils/"+a.council)
+				if a.verified {
+					verified++
+				}
+				if status == "live" || status == "piloting" || status == "retiring" {
+					inUse++
+					if a.verified {
+						verifiedInUse++
+					}
+				}
+			}
+		}
+		start := strings.Index(page, `id="adopters-`+status+`"`)
+		if len(want) == 0 {
+			if start >= 0 {
+				t.Errorf("a %s table with no %s adoptions", status, status)
+			}
+			continue
+		}
+		if start < 0 {
+			t.Fatalf("no table of %s adopters", status)
+		}
+		table := page[start : start+strings.Index(page[start:], "</table>")]
+		got := linksUnder(table, "/councils/")
+		sort.Strings(got)
+		sort.Strings(want)
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s adopters\n%v\nwant\n%v", status, got, want)
+		}
+		if n := strings.Count(table, ">Verified</strong>"); n != verified {
+			t.Errorf("%s: %d marked verified, want %d", status, n, verified)
+		}
+	}
+
+	// The map has one point per council in use (all have locations), verified ones marked.
+	if n := strings.Count(page, `class="app-map__adopter`); n != inUse {
+		t.Errorf("map shows %d adopters, want %d", n, inUse)
+	}
+	if n := strings.Count(page, `class="app-map__adopter app-map__adopter--verified"`); n != verifiedInUse {
+		t.Errorf("map marks %d verified, want %d", n, verifiedInUse)
+	}
+	if n := strings.Count(page, `class="app-map__council"`); n < 350 {
+		t.Errorf("map background has %d councils, want every current council with a location", n)
+	}
+
+	// The chart's table holds exactly the API's monthly figures.
+	months := e.get("/api/v1/stats/adoptions?component=localgov-drupal").json()["items"].([]any)
+	rows := regexp.MustCompile(`<th scope="row" class="govuk-table__header">([A-Z][a-z]+ \d{4})</th><td class="govuk-table__cell govuk-table__cell--numeric">(\d+)</td>`).FindAllStringSubmatch(page, -1)
+	if len(rows) != len(months) || len(months) == 0 {
+		t.Fatalf("chart table has %d months, the API %d", len(rows), len(months))
+	}
+	for i, m := range months {
+		mm := m.(map[string]any)
+		if got, want := rows[i][2], fmt.Sprint(mm["live"]); got != want {
+			t.Errorf("month %s: %s live, the API says %s", mm["month"], got, want)
+		}
+	}
+	last := months[len(months)-1].(map[string]any)
+	if want := fmt.Sprintf("went from %v to %v", months[0].(map[string]any)["live"], last["live"]); !strings.Contains(page, want) {
+		t.Errorf("chart description does not say %q", want)
+	}
+}
+
+func TestCouncilPage(t *testing.T) {
+	e := newEnv(t)
+	page := e.get("/councils/"+lambeth).want(200, "text/html").Body.String()
+
+	ops := e.get("/api/v1/councils/" + lambeth + "/opportunities").json()["items"].([]any)
+	if len(ops) == 0 {
+		t.Fatal("the API has no opportunities for Lambeth: a useless case")
+	}
+	start := strings.Index(page, `id="opportunity-list"`)
+	list := page[start : start+strings.Index(page[start:], "</ol>")]
+	var got, want []string
+	for _, l := range linksUnder(list, "/components/") {
+		got = append(got, l)
+	}
+	for _, o := range ops {
+		m := o.(map[string]any)
+		want = append(want, "/components/"+m["component"].(map[string]any)["slug"].(string))
+		for _, r := range m["reasons"].([]any) {
+			detail := html.EscapeString(r.(map[string]any)["detail"].(string))
+			if !strings.Contains(list, detail) {
+				t.Errorf("reason %q is not shown", detail)
+			}
+		}
+		for _, p := range m["peers_using"].([]any) {
+			if !strings.Contains(list, `href="/councils/`+p.(string)+`"`) {
+				t.Errorf("peer %s using %v is not linked", p, m["component"])
+			}
+		}
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("opportunities\n%v\nthe API's\n%v", got, want)
+	}
+
+	peers := e.get("/api/v1/councils/" + lambeth + "/peers").json()["items"].([]any)
+	start = strings.Index(page, `id="peers"`)
+	section := page[start:]
+	var gotPeers, wantPeers []string
+	for _, l := range linksUnder(section, "/councils/") {
+		gotPeers = append(gotPeers, l)
+	}
+	for _, p := range peers {
+		wantPeers = append(wantPeers, "/councils/"+p.(map[string]any)["council"].(map[string]any)["code"].(string))
+	}
+	if len(wantPeers) == 0 || strings.Join(gotPeers, " ") != strings.Join(wantPeers, " ") {
+		t.Errorf("peers\n%v\nthe API's\n%v", gotPeers, wantPeers)
+	}
+
+	uses := e.get("/api/v1/adoptions?council=" + lambeth + "&limit=100").json()["items"].([]any)
+	start = strings.Index(page, `id="uses"`)
+	table := page[start : start+strings.Index(page[start:], "</table>")]
+	for _, u := range uses {
+		slug := u.(map[string]any)["component"].(string)
+		if !strings.Contains(table, `href="/components/`+slug+`"`) {
+			t.Errorf("Lambeth uses %s, not listed", slug)
+		}
+	}
+	if n := strings.Count(table, `<tr class="govuk-table__row">`) - 1; n != len(uses) {
+		t.Errorf("%d uses listed, the API has %d", n, len(uses))
+	}
+
+	// A former council says so and links its successor; it has no opportunities.
+	former := e.get("/api/v1/councils?status=former&limit=1").json()["items"].([]any)[0].(map[string]any)
+	fpage := e.get("/councils/"+former["code"].(string)).want(200, "text/html").Body.String()
+	if !strings.Contains(fpage, "This council no longer exists") || !strings.Contains(fpage, "Former councils are not given opportunities") {
+		t.Error("former council page does not say it is former")
+	}
+	for _, s := range former["successors"].([]any) {
+		if !strings.Contains(fpage, `href="/councils/`+s.(string)+`"`) {
+			t.Errorf("successor %s is not linked", s)
+		}
+	}
+}
+
+func TestCapabilityPage(t *testing.T) {
+	e := newEnv(t)
+	const capability = "online-card-payments"
+	page := e.get("/capabilities/"+capability).want(200, "text/html").Body.String()
+
+	// Ranked by councils running each component live, from the API's adoptions.
+	councils := map[string]map[string]bool{}
+	for path := "/api/v1/adoptions?status=live&limit=100&capability=" + capability; path != ""; {
+		body := e.get(path).json()
+		for _, it := range body["items"].([]any) {
+			m := it.(map[string]any)
+			comp := m["component"].(string)
+			if councils[comp] == nil {
+				councils[comp] = map[string]bool{}
+			}
+			councils[comp][m["council"].(string)] = true
+		}
+		next, _ := body["next"].(string)
+		path = ""
+		if next != "" {
+			u, _ := url.Parse(next)
+			path = u.RequestURI()
+		}
+	}
+	var want []string
+	for c := range councils {
+		want = append(want, c)
+	}
+	slices.SortFunc(want, func(a, b string) int {
+		if d := len(councils[b]) - len(councils[a]); d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	if len(want) < 2 {
+		t.Fatalf("%d components live for %s: a useless case", len(want), capability)
+	}
+	start := strings.Index(page, "Components by live adoption")
+	table := page[start : start+strings.Index(page[start:], "</table>")]
+	var got []string
+	for _, l := range linksUnder(table, "/components/") {
+		got = append(got, strings.TrimPrefix(l, "/components/"))
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("ranking\n%v\nfrom the API\n%v", got, want)
+	}
+	for _, c := range want {
+		if !strings.Contains(table, fmt.Sprintf(`">%d</td>`, len(councils[c]))) {
+			t.Errorf("%s: count %d not shown", c, len(councils[c]))
+		}
+	}
+
+	// Coverage by nation agrees with the API's statistics.
+	cov := e.get("/api/v1/stats/coverage?by=nation&capability=" + capability).json()["items"].([]any)[0].(map[string]any)
+	for _, g := range cov["breakdown"].([]any) {
+		m := g.(map[string]any)
+		row := fmt.Sprintf(`<th scope="row" class="govuk-table__header">%s</th>
+      <td class="govuk-table__cell govuk-table__cell--numeric">%v of %v</td>`, m["group"], m["live_councils"], m["councils"])
+		if !strings.Contains(page, row) {
+			t.Errorf("coverage row for %s missing: want %v of %v", m["group"], m["live_councils"], m["councils"])
+		}
+	}
+}
+
+func TestDashboards(t *testing.T) {
+	e := newEnv(t)
+
+	// Heat map: one row per capability, a cell per region plus the total, numbers in every cell.
+	cov := e.get("/api/v1/stats/coverage?by=region").json()["items"].([]any)
+	page := e.get("/dashboards/coverage").want(200, "text/html").Body.String()
+	regions := len(cov[0].(map[string]any)["breakdown"].([]any))
+	if n, want := strings.Count(page, `<td class="govuk-table__cell app-heat-cell app-heat-`), len(cov)*(regions+1); n != want || regions < 10 {
+		t.Errorf("%d heat cells, want %d (%d regions)", n, want, regions)
+	}
+	for _, it := range cov {
+		m := it.(map[string]any)
+		if m["live_councils"].(float64) == 0 {
+			continue
+		}
+		for _, g := range m["breakdown"].([]any) {
+			gm := g.(map[string]any)
+			cell := fmt.Sprintf(" (%v of %v councils)</span>", gm["live_councils"], gm["councils"])
+			if !strings.Contains(page, cell) {
+				t.Errorf("%v in %v: no cell saying %q", m["capability"], gm["group"], cell)
+			}
+		}
+		break
+	}
+
+	// Consolidation: the API's capabilities with live adoptions, in its order.
+	items := e.get("/api/v1/opportunities/consolidation?limit=100").json()["items"].([]any)
+	var want []string
+	for _, it := range items {
+		m := it.(map[string]any)
+		if m["councils"].(float64) > 0 {
+			want = append(want, "/capabilities/"+m["capability"].(map[string]any)["slug"].(string))
+		}
+	}
+	page = e.get("/dashboards/consolidation").want(200, "text/html").Body.String()
+	main := page[strings.Index(page, "<main"):]
+	if got := linksUnder(main, "/capabilities/"); len(want) == 0 || strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("consolidation\n%v\nthe API's\n%v", got, want)
+	}
+
+	// Migrations: each component with every council still running it.
+	migs := e.get("/api/v1/opportunities/migrations?limit=100").json()["items"].([]any)
+	page = e.get("/dashboards/migrations").want(200, "text/html").Body.String()
+	if len(migs) == 0 {
+		t.Fatal("no migrations in the demo world: a useless case")
+	}
+	for _, it := range migs {
+		m := it.(map[string]any)
+		for _, c := range m["councils"].([]any) {
+			if !strings.Contains(page, `href="/councils/`+c.(string)+`"`) {
+				t.Errorf("%v: council %s not listed", m["component"], c)
+			}
+		}
+	}
+
+	// Collaborations: one row per group the API reports.
+	total := e.get("/api/v1/opportunities/collaborations?limit=1").json()["total"].(float64)
+	page = e.get("/dashboards/collaborations").want(200, "text/html").Body.String()
+	if n := strings.Count(page, `<tr class="govuk-table__row">`) - 1; total == 0 || n != int(total) {
+		t.Errorf("%d collaboration rows, the API has %v", n, total)
+	}
+}
+
+// A write shows on the next page view: the cache is keyed by the database version.
+func TestPagesFollowWrites(t *testing.T) {
+	e := newEnv(t)
+	const path = "/components/govuk-pay"
+	first := e.get(path).want(200, "text/html")
+	etag := first.Header().Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag")
+	}
+	if strings.Contains(first.Body.String(), `href="/councils/`+brighton+`"`) {
+		t.Fatal("Brighton already listed: pick another council")
+	}
+	e.get(path, "If-None-Match", etag).want(http.StatusNotModified, "")
+
+	e.post("/api/v1/adoptions", `{"council":"`+brighton+`","component":"govuk-pay","capability":"online-card-payments","status":"live"}`, e.adminKey()).
+		want(http.StatusCreated, "application/json")
+
+	second := e.get(path, "If-None-Match", etag).want(200, "text/html")
+	if second.Header().Get("ETag") == etag {
+		t.Error("ETag unchanged after a write")
+	}
+	if !strings.Contains(second.Body.String(), `href="/councils/`+brighton+`"`) {
+		t.Error("the new adopter is not on the page after the write")
+	}
+	council := e.get("/councils/" + brighton).Body.String()
+	start := strings.Index(council, `id="uses"`)
+	if !strings.Contains(council[start:], `href="/components/govuk-pay"`) {
+		t.Error("the council page does not show the new adoption")
+	}
+}
+
+func TestErrorPages(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		ctype, want  string
+	}{
+		{"GET", "/no-such-page", 404, "text/html", "Page not found"},
+		{"GET", "/components/no-such-component", 404, "text/html", "Page not found"},
+		{"GET", "/councils/X99999999", 404, "text/html", "Page not found"},
+		{"GET", "/capabilities/no-such-capability", 404, "text/html", "Page not found"},
+		{"GET", "/assets/no-such-file.css", 404, "text/html", "Page not found"},
+		{"GET", "/components?lifecycle=bogus", 400, "text/html", "lifecycle must be one of"},
+		{"GET", "/components?open_source=maybe", 400, "text/html", "open_source must be true or false"},
+		{"GET", "/components?cursor=not-a-cursor", 400, "text/html", "There is a problem with the web address"},
+		{"GET", "/api/v1/no-such-thing", 404, "application/problem+json", `"status":404`},
+		{"GET", "/api", 404, "application/problem+json", `"status":404`},
+		{"GET", "/healthz/extra", 404, "text/html", "Page not found"},
+		{"POST", "/no-such-page", 404, "application/problem+json", `"status":404`},
+		{"POST", "/components", 405, "application/problem+json", `"status":405`},
+	} {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			req := httptest.NewRequest(tc.method, tc.path, nil)
+			w := httptest.NewRecorder()
+			e.router.ServeHTTP(w, req)
+			r := response{w, t}.want(tc.status, tc.ctype)
+			if !strings.Contains(r.Body.String(), tc.want) {
+				t.Errorf("body does not contain %q: %.300s", tc.want, r.Body.String())
+			}
+			if tc.ctype == "text/html" {
+				if !strings.Contains(r.Body.String(), "<title>Error: ") || !strings.Contains(r.Body.String(), `class="govuk-service-navigation"`) {
+					t.Error("error page is not a full GOV.UK page")
+				}
+				if r.Header().Get("Cache-Control") != "no-store" {
+					t.Error("error page may be cached")
+				}
+			}
+		})
+	}
+
+	// With the database gone, pages get the HTML 500 page and the API its problem.
+	e.st.Close()
+	e.get("/components").want(500, "text/html")
+	if body := e.get("/").Body.String(); !strings.Contains(body, "Sorry, there is a problem with the service") || strings.Contains(body, "sql") {
+		t.Errorf("500 page: %.300s", body)
+	}
+	e.get("/api/v1/components").want(500, "application/problem+json")
+}
+
+func TestPanicGivesHTMLErrorPage(t *testing.T) {
+	e := newEnv(t)
+	site, err := web.New(e.st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.GET("/boom", site.Recover, func(*gin.Context) { panic("boom") })
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest("GET", "/boom", nil))
+	res := response{w, t}.want(500, "text/html")
+	if !strings.Contains(res.Body.String(), "Sorry, there is a problem with the service") || strings.Contains(res.Body.String(), "boom") {
+		t.Errorf("panic page: %.300s", res.Body.String())
+	}
+}
+
+func TestIsPage(t *testing.T) {
+	for path, want := range map[string]bool{
+		"/": true, "/components": true, "/councils/E09000022": true, "/assets/app.css": true, "/nope": true,
+		"/api": false, "/api/v1/components": false, "/healthz": false, "/readyz": false, "/metrics": false,
+		"/openapi.json": false, "/swagger/index.html": false,
+	} {
+		if got := web.IsPage(path); got != want {
+			t.Errorf("IsPage(%q) = %v, want %v", path, got, want)
+		}
+	}
+}
