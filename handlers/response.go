@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -20,7 +21,9 @@ type ListBody[T any] struct {
 	Next  *string `json:"next" example:"http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0&limit=20"`
 }
 
-// writeList sends one page with a next URL in the body and a Link header.
+// writeList sends one page with a next URL in the body and a Link header:
+// JSON by default, CSV (one row per item, the same page and Link header, the
+// total in X-Total-Count) when the caller sends Accept: text/csv.
 func writeList[T any](c *gin.Context, l models.List[T]) {
 	body := ListBody[T]{Items: l.Items, Total: l.Total}
 	if body.Items == nil {
@@ -31,7 +34,37 @@ func writeList[T any](c *gin.Context, l models.List[T]) {
 		body.Next = &next
 		c.Header("Link", "<"+next+`>; rel="next"`)
 	}
+	if wantsCSV(c) {
+		c.Header("X-Total-Count", strconv.Itoa(l.Total))
+		writeCSVList(c, csvFilename(c), csvRows(body.Items))
+		return
+	}
 	c.JSON(http.StatusOK, body)
+}
+
+// csvFilename names a list's CSV after the last fixed part of its route, e.g. adoptions.csv.
+func csvFilename(c *gin.Context) string {
+	parts := strings.Split(c.FullPath(), "/")
+	for i := len(parts) - 1; i >= 0; i-- {
+		if p := parts[i]; p != "" && !strings.HasPrefix(p, ":") && !strings.HasPrefix(p, "*") {
+			return p + ".csv"
+		}
+	}
+	return "list.csv"
+}
+
+// writeCSVList sends rows as a CSV attachment, guarded against formula injection.
+func writeCSVList(c *gin.Context, filename string, rows [][]string) {
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", `attachment; filename="`+filename+`"`)
+	c.Status(http.StatusOK)
+	w := newSafeCSV(c.Writer)
+	for _, r := range rows {
+		if w.Write(r) != nil {
+			return
+		}
+	}
+	_ = w.Flush()
 }
 
 // pageURL is this request's absolute URL with the cursor replaced.

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"strings"
@@ -125,16 +124,11 @@ func writeCSV(c *gin.Context, filename string, rows [][]string) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="`+filename+`"`)
 	c.Status(http.StatusOK)
-	w := csv.NewWriter(c.Writer)
+	w := newSafeCSV(c.Writer) // defuses cells a spreadsheet would run as formulas
 	for _, r := range rows {
-		for i, v := range r { // a cell starting with = + - @ would run as a formula in a spreadsheet
-			if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-				r[i] = "'" + v
-			}
-		}
 		_ = w.Write(r)
 	}
-	w.Flush()
+	_ = w.Flush()
 }
 
 func formatShare(f float64) string { return strconv.FormatFloat(f, 'f', 4, 64) }

@@ -1,0 +1,103 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/council-components/registry/models"
+)
+
+// WebhookStore is what the webhook handlers need from storage.
+type WebhookStore interface {
+	CreateWebhook(ctx context.Context, actor models.Actor, in models.WebhookInput) (models.CreatedWebhook, error)
+	ListWebhooks(ctx context.Context, p models.Page) (models.List[models.Webhook], error)
+	DeleteWebhook(ctx context.Context, actor models.Actor, id int64) error
+}
+
+// Webhooks lets admins register URLs to be told of changes.
+type Webhooks struct {
+	Store WebhookStore
+}
+
+// CreateWebhook godoc
+//
+//	@Summary		Register a webhook (admins)
+//	@Description	From now on, each change in the feed (/api/v1/changes), or each change to the kinds of record in entities, is POSTed to the https URL as the feed's JSON entry, with headers X-Registry-Event (e.g. component.updated), X-Registry-Delivery (an id) and X-Registry-Signature: sha256=HEX, the HMAC-SHA256 of the body under the webhook's secret. The secret is in this response once and never again. A delivery that does not get a 2xx answer is retried with exponential backoff (30 seconds, doubling, up to 4 hours between tries, 10 tries). Deliveries go only to public addresses and follow no redirects.
+//	@Tags			webhooks
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			webhook	body		models.WebhookInput	true	"url (https) is required"
+//	@Success		201		{object}	models.CreatedWebhook
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Router			/api/v1/webhooks [post]
+func (h *Webhooks) CreateWebhook(c *gin.Context) {
+	in, err := decodeInput[models.WebhookInput](c, true)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	w, err := h.Store.CreateWebhook(c.Request.Context(), actor(c), in)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/webhooks/"+strconv.FormatInt(w.ID, 10))
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusCreated, w)
+}
+
+// ListWebhooks godoc
+//
+//	@Summary	List webhooks (admins); never their secrets
+//	@Tags		webhooks
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		limit	query		int		false	"page size, 1 to 100 (default 20)"
+//	@Param		cursor	query		string	false	"opaque cursor"
+//	@Success	200		{object}	ListBody[models.Webhook]
+//	@Failure	401		{object}	Problem
+//	@Failure	403		{object}	Problem
+//	@Router		/api/v1/webhooks [get]
+func (h *Webhooks) ListWebhooks(c *gin.Context) {
+	q := query{c: c}
+	p := q.page()
+	if err := q.err(); err != nil {
+		WriteError(c, err)
+		return
+	}
+	list, err := h.Store.ListWebhooks(c.Request.Context(), p)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeList(c, list)
+}
+
+// DeleteWebhook godoc
+//
+//	@Summary	Remove a webhook and its undelivered changes (admins)
+//	@Tags		webhooks
+//	@Security	BearerAuth
+//	@Param		id	path	int	true	"webhook id"
+//	@Success	204
+//	@Failure	401	{object}	Problem
+//	@Failure	403	{object}	Problem
+//	@Failure	404	{object}	Problem
+//	@Router		/api/v1/webhooks/{id} [delete]
+func (h *Webhooks) DeleteWebhook(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	if err := h.Store.DeleteWebhook(c.Request.Context(), actor(c), id); err != nil {
+		WriteError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,25 @@
+package store
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestInTxCarriesEveryField fails when Store gains a field that inTx, which
+// runs store methods inside one outer transaction, does not pass on.
+func TestInTxCarriesEveryField(t *testing.T) {
+	carried := []string{"w", "r", "postgres", "Now", "reuse"} // reuse is a cache, deliberately left behind
+	st := reflect.TypeFor[Store]()
+	for i := range st.NumField() {
+		if name := st.Field(i).Name; !slices.Contains(carried, name) {
+			t.Errorf("Store has a new field %q: make inTx (store/publiccode.go) carry it", name)
+		}
+	}
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	s := &Store{postgres: true, Now: func() time.Time { return now }}
+	if c := inTx(s, nil); !c.postgres || c.Now() != now {
+		t.Error("inTx does not carry the engine or the clock")
+	}
+}
