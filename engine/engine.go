@@ -189,6 +189,8 @@ type Engine struct {
 
 	scratch sync.Pool // *peerScratch
 
+	planned []PlannedReorganisation // shown in Collaborations; see SetReorganisations
+
 	// bulk is set while New loads a snapshot: the councils' IDF sums are then computed once at
 	// the end instead of being adjusted for every adopter as each adoption arrives.
 	bulk bool

@@ -93,6 +93,10 @@ type event struct {
 // the earliest date of a council not yet grouped and takes every other ungrouped council with a
 // date within window of it, so groups never overlap. Groups of at least two current councils
 // are returned, largest first, then by capability slug and start date.
+//
+// Councils merging in a planned reorganisation (SetReorganisations) also appear together, once per
+// capability for which they run different components, whatever their dates: such a group names
+// the reorganisation and gives the reason, and may overlap the groups above.
 func (e *Engine) Collaborations(window time.Duration, today time.Time) []Collaboration {
 	if window <= 0 {
 		window = DefaultCollaborationWindow
@@ -166,11 +170,13 @@ func (e *Engine) Collaborations(window time.Duration, today time.Time) []Collabo
 			})
 		}
 	}
+	out = append(out, e.reorganisationGroups(from)...)
 	slices.SortFunc(out, func(x, y Collaboration) int {
 		return cmp.Or(
 			cmp.Compare(len(y.Councils), len(x.Councils)),
 			cmp.Compare(x.Capability.Slug, y.Capability.Slug),
 			cmp.Compare(x.Window.From, y.Window.From),
+			cmp.Compare(reorganisationID(x), reorganisationID(y)),
 		)
 	})
 	return out

@@ -127,8 +127,11 @@ type Window struct {
 }
 
 // Collaboration is a group of councils that need the same capability at about the same time.
+// A group formed because the councils are merging names the planned reorganisation and says why.
 type Collaboration struct {
-	Capability CapabilityRef `json:"capability"`
-	Councils   []string      `json:"councils"`
-	Window     Window        `json:"window"`
+	Capability     CapabilityRef      `json:"capability"`
+	Councils       []string           `json:"councils"`
+	Window         Window             `json:"window"`
+	Reorganisation *ReorganisationRef `json:"reorganisation,omitempty"`
+	Reasons        []Reason           `json:"reasons,omitempty"`
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -25,14 +26,17 @@ type reuseState struct {
 // Engine returns the reuse engine, first applying any writes (from this
 // replica or another) that it has not seen.
 func (s *Store) Engine(ctx context.Context) (*engine.Engine, error) {
-	s.reuse.mu.Lock()
-	defer s.reuse.mu.Unlock()
-	db := s.r.WithContext(ctx)
+	// The version is read before taking the lock, so concurrent readers do not
+	// queue behind one another's queries; an engine that has seen this version
+	// or a later one is current for this caller.
 	latest, err := s.Version(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if s.reuse.eng != nil && latest == s.reuse.seen {
+	s.reuse.mu.Lock()
+	defer s.reuse.mu.Unlock()
+	db := s.r.WithContext(ctx)
+	if s.reuse.eng != nil && latest <= s.reuse.seen {
 		return s.reuse.eng, nil
 	}
 	if s.reuse.eng != nil {
@@ -54,9 +58,15 @@ func (s *Store) Engine(ctx context.Context) (*engine.Engine, error) {
 }
 
 // Version is the id of the newest audit entry: it changes with every write.
+// It is read on every cacheable request, so it goes straight to the pool,
+// past gorm's statement building.
 func (s *Store) Version(ctx context.Context) (int64, error) {
+	db, err := s.r.DB()
+	if err != nil {
+		return 0, err
+	}
 	var v sql.NullInt64
-	err := s.r.WithContext(ctx).Raw("SELECT max(id) FROM audit_log").Scan(&v).Error
+	err = db.QueryRowContext(ctx, "SELECT max(id) FROM audit_log").Scan(&v)
 	return v.Int64, translate(err)
 }
 
@@ -81,30 +91,17 @@ func (s *Store) applyChanges(ctx context.Context, db *gorm.DB, eng *engine.Engin
 	if len(changes) > 10000 {
 		return true, nil
 	}
+	// Adoptions and needs are read in batches after the other changes: after a
+	// burst of writes that is a few queries, not one per write under the lock.
+	var adoptionIDs, needIDs []int64
 	for _, c := range changes {
 		switch c.entity {
 		case "adoption":
 			id, _ := strconv.ParseInt(c.key, 10, 64)
-			a, found, err := loadEngineAdoption(ctx, db, id)
-			if err != nil {
-				return false, err
-			}
-			if found {
-				eng.PutAdoption(a)
-			} else {
-				eng.DeleteAdoption(id)
-			}
+			adoptionIDs = append(adoptionIDs, id)
 		case "need":
 			id, _ := strconv.ParseInt(c.key, 10, 64)
-			n, found, err := loadEngineNeed(ctx, db, id)
-			if err != nil {
-				return false, err
-			}
-			if found {
-				eng.PutNeed(n)
-			} else {
-				eng.DeleteNeed(id)
-			}
+			needIDs = append(needIDs, id)
 		case "component":
 			comps, err := loadEngineComponents(ctx, db, "WHERE c.slug = ?", c.key)
 			if err != nil {
@@ -135,7 +132,49 @@ func (s *Store) applyChanges(ctx context.Context, db *gorm.DB, eng *engine.Engin
 			return true, nil
 		}
 	}
-	return false, nil
+	return false, applyRecords(ctx, db, eng, adoptionIDs, needIDs)
+}
+
+// applyRecords puts the current state of the given adoptions and needs into
+// eng, and deletes those that are gone (or, for adoptions, rejected).
+func applyRecords(ctx context.Context, db *gorm.DB, eng *engine.Engine, adoptionIDs, needIDs []int64) error {
+	slices.Sort(adoptionIDs)
+	adoptionIDs = slices.Compact(adoptionIDs)
+	slices.Sort(needIDs)
+	needIDs = slices.Compact(needIDs)
+	for ids := range slices.Chunk(adoptionIDs, 500) {
+		as, err := scanEngineAdoptions(db.Raw(engineAdoptionSQL+" WHERE a.id IN ? AND a.rejected_at IS NULL", ids).Rows())
+		if err != nil {
+			return err
+		}
+		found := make(map[int64]bool, len(as))
+		for _, a := range as {
+			eng.PutAdoption(a)
+			found[a.ID] = true
+		}
+		for _, id := range ids {
+			if !found[id] {
+				eng.DeleteAdoption(id)
+			}
+		}
+	}
+	for ids := range slices.Chunk(needIDs, 500) {
+		ns, err := scanEngineNeeds(db.Raw(engineNeedSQL+" WHERE n.id IN ?", ids).Rows())
+		if err != nil {
+			return err
+		}
+		found := make(map[int64]bool, len(ns))
+		for _, n := range ns {
+			eng.PutNeed(n)
+			found[n.ID] = true
+		}
+		for _, id := range ids {
+			if !found[id] {
+				eng.DeleteNeed(id)
+			}
+		}
+	}
+	return nil
 }
 
 // loadEngine reads everything the engine needs, with plain SQL: at national
@@ -174,7 +213,12 @@ func loadEngine(ctx context.Context, db *gorm.DB) (*engine.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	adoptions, err := scanEngineAdoptions(db.Raw(engineAdoptionSQL + " WHERE a.rejected_at IS NULL").Rows())
+	var n int64 // sized up front: growing a slice of millions by doubling would hold two copies at once
+	if err := db.Raw("SELECT count(*) FROM adoptions").Scan(&n).Error; err != nil {
+		return nil, err
+	}
+	rows, err = db.Raw(engineAdoptionSQL + " WHERE a.rejected_at IS NULL").Rows()
+	adoptions, err := scanEngineAdoptionsInto(make([]engine.Adoption, 0, n), rows, err)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +226,13 @@ func loadEngine(ctx context.Context, db *gorm.DB) (*engine.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return engine.New(councils, caps, comps, adoptions, needs), nil
+	eng := engine.New(councils, caps, comps, adoptions, needs)
+	planned, err := loadEnginePlanned(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	eng.SetReorganisations(planned) // planned mergers show in collaborations
+	return eng, nil
 }
 
 func loadEngineComponents(ctx context.Context, db *gorm.DB, where string, args ...any) ([]engine.Component, error) {
@@ -234,18 +284,34 @@ const engineAdoptionSQL = `SELECT a.id, co.code, p.slug, cap.slug, a.status, a.v
 	JOIN capabilities cap ON cap.id = a.capability_id`
 
 func scanEngineAdoptions(rows *sql.Rows, err error) ([]engine.Adoption, error) {
+	return scanEngineAdoptionsInto(nil, rows, err)
+}
+
+// scanEngineAdoptionsInto appends to out. Codes, slugs and statuses repeat
+// across millions of rows, so each distinct one is kept once (at national
+// scale that is hundreds of megabytes less while the engine loads).
+func scanEngineAdoptionsInto(out []engine.Adoption, rows *sql.Rows, err error) ([]engine.Adoption, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []engine.Adoption
+	strs := map[string]string{}
+	intern := func(b sql.RawBytes) string {
+		if s, ok := strs[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		strs[s] = s
+		return s
+	}
+	var council, component, capability, status, contractEnd sql.RawBytes
 	for rows.Next() {
 		var a engine.Adoption
-		var contractEnd string
-		if err := rows.Scan(&a.ID, &a.Council, &a.Component, &a.Capability, &a.Status, &a.Verified, &contractEnd); err != nil {
+		if err := rows.Scan(&a.ID, &council, &component, &capability, &status, &a.Verified, &contractEnd); err != nil {
 			return nil, err
 		}
-		a.ContractEndOn = parseDay(contractEnd)
+		a.Council, a.Component, a.Capability, a.Status = intern(council), intern(component), intern(capability), intern(status)
+		a.ContractEndOn = parseDay(string(contractEnd))
 		out = append(out, a)
 	}
 	return out, rows.Err()

@@ -48,7 +48,7 @@ type SeedReport struct {
 
 func (r SeedReport) String() string {
 	var b strings.Builder
-	for _, kind := range []string{"councils", "successions", "vendors", "capabilities", "components", "adoptions", "needs"} {
+	for _, kind := range []string{"councils", "successions", "vendors", "capabilities", "components", "adoptions", "needs", "reorganisations", "carried_over"} {
 		fmt.Fprintf(&b, "%s: %d created, %d updated, %d unchanged\n", kind, r.Created[kind], r.Updated[kind], r.Unchanged[kind])
 	}
 	return strings.TrimRight(b.String(), "\n")
@@ -90,6 +90,10 @@ func (s *Store) Seed(ctx context.Context, d SeedData) (SeedReport, error) {
 	rep := SeedReport{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}}
 	now := s.Now()
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		historic, err := prepareReorganisations(tx, &d)
+		if err != nil {
+			return err
+		}
 		councilIDs := map[string]int64{}
 		for _, c := range d.Councils {
 			row := councilRowOf(c)
@@ -186,6 +190,9 @@ func (s *Store) Seed(ctx context.Context, d SeedData) (SeedReport, error) {
 			}
 			rep.count("needs", created, changed)
 		}
+		if err := seedReorganisations(tx, historic, now, &rep); err != nil {
+			return err
+		}
 		if rep.changed() {
 			// One entry for the whole load: it moves the database version, so caches and engines reload.
 			return audit(tx, models.Actor{Key: "seed", Role: models.RoleAdmin}, now, "reference_data", "seed", "loaded", nil, rep)
@@ -250,6 +257,9 @@ func seedAdoption(tx *gorm.DB, a models.Adoption, now time.Time) (bool, bool, er
 	}
 	if err != nil {
 		return false, false, err
+	}
+	if carried, err := carriedOver(tx, old.ID); err != nil || carried {
+		return false, false, err // carried to a successor when a reorganisation vested: it stays as history
 	}
 	row.ID, row.Version, row.CreatedAt, row.UpdatedAt = old.ID, old.Version, old.CreatedAt, old.UpdatedAt
 	row.RejectedAt, row.RejectionReason = old.RejectedAt, old.RejectionReason
