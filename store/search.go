@@ -71,14 +71,29 @@ func searchHits(db *gorm.DB, f models.ComponentFilter, match string) ([]searchHi
 			Joins("JOIN component_search ON component_search.docid = components.id").
 			Where("component_search MATCH ?", match)
 	}
-	var hits []searchHit
-	err := componentWhere(f)(q).Scan(&hits).Error
-	for i := range hits {
-		if hits[i].Info != nil {
-			hits[i].Rank = matchScore(hits[i].Info)
-		}
+	// Scanned by hand: a broad query matches thousands of components, and gorm's
+	// reflection per row would cost more than the query.
+	rows, err := componentWhere(f)(q).Rows()
+	if err != nil {
+		return nil, err
 	}
-	return hits, err
+	defer rows.Close()
+	var hits []searchHit
+	for rows.Next() {
+		var h searchHit
+		var err error
+		if isPostgres(db) {
+			err = rows.Scan(&h.ID, &h.Name, &h.Rank, &h.Adopters)
+		} else {
+			err = rows.Scan(&h.ID, &h.Name, &h.Info, &h.Adopters)
+			h.Rank = matchScore(h.Info)
+		}
+		if err != nil {
+			return nil, err
+		}
+		hits = append(hits, h)
+	}
+	return hits, rows.Err()
 }
 
 // ftsQuery turns free text into an FTS4 query that ANDs its words. Only letters

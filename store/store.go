@@ -89,9 +89,9 @@ func openSQLite(path string) (*Store, error) {
 	common.Set("_synchronous", "FULL")
 	common.Set("_loc", "UTC")
 	// Performance: keep each connection's recent prepared statements (the same
-	// few dozen queries run all day) and a 16 MiB page cache instead of 2 MiB.
+	// few dozen queries run all day) and an 8 MiB page cache instead of 2 MiB.
 	common.Set("_stmt_cache_size", "128")
-	common.Set("_cache_size", "-16384")
+	common.Set("_cache_size", "-8192")
 
 	wq := cloneValues(common)
 	wq.Set("_txlock", "immediate") // take the write lock at BEGIN, not mid-transaction
@@ -112,7 +112,9 @@ func openSQLite(path string) (*Store, error) {
 		return nil, err
 	}
 	rdb, _ := r.DB()
-	n := max(4, 2*runtime.NumCPU())
+	// Enough readers that a few slow reports (coverage over millions of
+	// adoptions) do not hold every connection while quick reads queue.
+	n := max(8, 4*runtime.NumCPU())
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
 
