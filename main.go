@@ -28,10 +28,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
 	"github.com/council-components/registry/api"
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/seed"
 	"github.com/council-components/registry/store"
+	"github.com/council-components/registry/webhooks"
 )
 
 func main() {
@@ -57,6 +61,10 @@ commands:
   keys create --role admin|vendor|council [--org ID] [--name TEXT] [--db DSN]
   keys revoke PREFIX [--db DSN]
   backup  --out FILE [--db DSN]                                 consistent online copy of a SQLite database
+  synth   --councils N --components N --adoptions N [--seed S] [--db DSN]
+                                                                fill an empty database with a synthetic world (benchmarks)
+  import adoptions FILE.csv [--dry-run] [--strict] [--db DSN]
+                                                                record a spreadsheet of adoptions (see README)
   health  [--addr :8080]                                        exit 0 when the local server answers /readyz (for HEALTHCHECK)
 
 --db defaults to $DATABASE_URL, then registry.db; --addr to $REGISTRY_ADDR, then :8080.`
@@ -79,8 +87,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdKeys(ctx, rest, getenv, stdout, stderr)
 	case "health":
 		return cmdHealth(ctx, rest, getenv, stdout, stderr)
+	case "import":
+		return cmdImport(ctx, rest, getenv, stdout, stderr)
 	case "backup":
 		return cmdBackup(ctx, rest, getenv, stdout, stderr)
+	case "synth":
+		return cmdSynth(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -200,6 +212,18 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	// Webhook deliveries run beside the server and stop with it; what is still
+	// queued stays in the database for the next start.
+	workerCtx, stopWorker := context.WithCancel(ctx)
+	workerDone := make(chan struct{})
+	go func() {
+		defer close(workerDone)
+		webhooks.New(st, log).Run(workerCtx)
+	}()
+	defer func() {
+		stopWorker()
+		<-workerDone
+	}()
 	log.Info("serving", "addr", ln.Addr().String())
 	fmt.Fprintf(stdout, "listening on %s\n", ln.Addr())
 	return api.Serve(ctx, ln, router, log, 25*time.Second)
@@ -283,6 +307,46 @@ func cmdBackup(ctx context.Context, args []string, getenv func(string) string, s
 	return nil
 }
 
+// cmdSynth fills an empty database with a deterministic synthetic world, over
+// the real capability taxonomy, for benchmarks at scales beyond the real data.
+func cmdSynth(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs, db := flags("synth", getenv, stderr)
+	councils := fs.Int("councils", 0, "how many synthetic councils")
+	components := fs.Int("components", 0, "how many synthetic components")
+	adoptions := fs.Int("adoptions", 0, "how many synthetic adoptions (each council and component at most once)")
+	seedValue := fs.Uint64("seed", 1, "random seed: the same seed and sizes write the same world")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *councils < 1 || *components < 1 || *adoptions < 0 {
+		return fmt.Errorf("%w: synth --councils N --components N --adoptions N (N ≥ 1; adoptions ≥ 0)", errUsage)
+	}
+	ref, err := seed.Embedded().Read()
+	if err != nil {
+		return err
+	}
+	st, _, err := openMigrated(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	opts := store.SynthOptions{Councils: *councils, Components: *components, Adoptions: *adoptions, Seed: *seedValue,
+		Capabilities: ref.Capabilities}
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		bar := progressbar.NewOptions(opts.Total(), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("synth"),
+			progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+		opts.Progress = func(n int) { bar.Add(n) }
+		defer bar.Finish()
+	}
+	start := time.Now()
+	report, err := st.Synth(ctx, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s in %s\n", report, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
 // cmdHealth asks a running server on this machine whether it is ready, for
 // container health checks in images that have no curl.
 func cmdHealth(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -314,6 +378,77 @@ func cmdHealth(ctx context.Context, args []string, getenv func(string) string, s
 		return fmt.Errorf("not ready: /readyz answered %d", resp.StatusCode)
 	}
 	fmt.Fprintln(stdout, "ready")
+	return nil
+}
+
+// cmdImport records a spreadsheet of adoptions, row by row, as POST
+// /api/v1/adoptions/import does, with a progress bar when stderr is a terminal.
+func cmdImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	const use = "import adoptions FILE.csv [--dry-run] [--strict] [--db DSN]"
+	if len(args) == 0 || args[0] != "adoptions" {
+		return fmt.Errorf("%w: %s", errUsage, use)
+	}
+	fs, db := flags("import adoptions", getenv, stderr)
+	dryRun := fs.Bool("dry-run", false, "report what would change and write nothing")
+	strict := fs.Bool("strict", false, "apply nothing if any row has a problem")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	file := fs.Arg(0)
+	if err := parse(fs, fs.Args()[min(1, fs.NArg()):]); err != nil { // flags may follow FILE
+		return err
+	}
+	if file == "" || fs.NArg() != 0 {
+		return fmt.Errorf("%w: %s", errUsage, use)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows, err := models.ParseAdoptionCSV(f)
+	if err != nil {
+		var e *models.Error
+		if errors.As(err, &e) {
+			for _, fe := range e.Fields {
+				fmt.Fprintf(stderr, "%s: %s %s\n", file, fe.Field, fe.Message)
+			}
+		}
+		return fmt.Errorf("%s cannot be imported: %w", file, err)
+	}
+	st, _, err := openMigrated(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var progress func(int)
+	if tty, ok := stderr.(*os.File); ok && term.IsTerminal(int(tty.Fd())) {
+		bar := progressbar.NewOptions(len(rows), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("adoptions"),
+			progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+		progress = func(done int) { _ = bar.Set(done) }
+		defer bar.Finish()
+	}
+	rep, err := st.ImportAdoptions(ctx, cliActor, rows, models.AdoptionImportOptions{DryRun: *dryRun, Strict: *strict}, progress)
+	if err != nil {
+		return err
+	}
+	for _, r := range rep.Results {
+		for _, fe := range r.Errors {
+			fmt.Fprintf(stdout, "row %d: %s: %s\n", r.Row, fe.Field, fe.Message)
+		}
+	}
+	verb := "applied"
+	switch {
+	case rep.DryRun:
+		verb = "dry run, nothing written"
+	case !rep.Applied:
+		verb = "strict, nothing written"
+	}
+	fmt.Fprintf(stdout, "%d rows: %d created, %d updated, %d unchanged, %d failed (%s)\n",
+		rep.Rows, rep.Created, rep.Updated, rep.Unchanged, rep.Failed, verb)
+	if rep.Failed > 0 && !rep.DryRun {
+		return fmt.Errorf("%d of %d rows could not be imported", rep.Failed, rep.Rows)
+	}
 	return nil
 }
 

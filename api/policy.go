@@ -79,10 +79,44 @@ var policies = map[string]Policy{
 	"GET /api/v1/opportunities/migrations":     public,
 	"GET /api/v1/opportunities/collaborations": public,
 
+	// Web pages (package web): all public reads.
+	"GET /":                          public,
+	"GET /components":                public,
+	"GET /components/:slug":          public,
+	"GET /councils":                  public,
+	"GET /councils/:code":            public,
+	"GET /capabilities":              public,
+	"GET /capabilities/:slug":        public,
+	"GET /dashboards":                public,
+	"GET /dashboards/coverage":       public,
+	"GET /dashboards/consolidation":  public,
+	"GET /dashboards/migrations":     public,
+	"GET /dashboards/collaborations": public,
+	"GET /assets/*filepath":          public,
+
 	"GET /api/v1/keys":            adminOnly,
 	"POST /api/v1/keys":           adminOnly,
 	"DELETE /api/v1/keys/:prefix": adminOnly,
 	"GET /api/v1/audit":           adminOnly,
+
+	"POST /api/v1/components/import": {Roles: []string{models.RoleAdmin, models.RoleVendor},
+		Owner: "a vendor imports only components listed under its own vendor, and creates them only there"},
+	"GET /api/v1/components/:slug/publiccode.yml": public,
+	"POST /api/v1/adoptions/import":               adminOnly,
+	"GET /api/v1/export":                          public,
+	"GET /api/v1/changes":                         public,
+	"GET /api/v1/changes.atom":                    public,
+	"GET /api/v1/webhooks":                        adminOnly,
+	"POST /api/v1/webhooks":                       adminOnly,
+	"DELETE /api/v1/webhooks/:id":                 adminOnly,
+
+	"GET /api/v1/reorganisations":                   public,
+	"GET /api/v1/reorganisations/:id":               public,
+	"GET /api/v1/reorganisations/:id/harmonisation": public,
+	"POST /api/v1/reorganisations":                  adminOnly,
+	"PATCH /api/v1/reorganisations/:id":             adminOnly,
+	"POST /api/v1/reorganisations/:id/withdraw":     adminOnly,
+	"POST /api/v1/reorganisations/:id/vest":         adminOnly,
 }
 
 // authorize applies the route's policy. Unknown paths and methods pass

@@ -14,6 +14,7 @@ import (
 
 	"github.com/council-components/registry/handlers"
 	"github.com/council-components/registry/store"
+	"github.com/council-components/registry/web"
 )
 
 // Config is what the router needs beyond the store.
@@ -57,8 +58,20 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 		r.Use(newRateLimiter(cfg.RateLimit).middleware)
 	}
 	r.Use(authorize(log))
-	r.NoRoute(handlers.NotFound)
+	// Anonymous GETs under /api/v1 are answered from memory while the catalogue
+	// version (the audit log's newest id, shared by every replica) stands: api/cache.go.
+	r.Use(newResponseCache(st).middleware)
 	r.NoMethod(handlers.MethodNotAllowed)
+
+	// Web pages for people (package web): GOV.UK-styled HTML over the same store
+	// and engine. Unknown paths outside /api/ and the operational endpoints get
+	// its HTML 404 page; everything else keeps the API's problem+json.
+	site, err := web.New(st, log)
+	if err != nil {
+		return nil, err
+	}
+	site.Register(r.Group("", site.Recover))
+	r.NoRoute(site.NotFound(handlers.NotFound))
 
 	ops := &handlers.Ops{DB: st, OpenAPI: openapi, Prom: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 		SwaggerUI: ginSwagger.WrapHandler(swaggerFiles.Handler, ginSwagger.URL("/openapi.json"))}
@@ -123,5 +136,28 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	v1.POST("/keys", admin.CreateKey)
 	v1.DELETE("/keys/:prefix", admin.RevokeKey)
 	v1.GET("/audit", admin.ListAudit)
+
+	// Interoperability: publiccode.yml in and out, spreadsheets, full exports, the change feed.
+	interop := &handlers.Interop{Store: st}
+	v1.POST("/components/import", interop.ImportPubliccode)
+	v1.GET("/components/:slug/publiccode.yml", interop.ExportPubliccode)
+	v1.POST("/adoptions/import", interop.ImportAdoptions)
+	v1.GET("/export", interop.Export)
+	v1.GET("/changes", interop.ListChanges)
+	v1.GET("/changes.atom", interop.ChangesAtom)
+	hooks := &handlers.Webhooks{Store: st}
+	v1.GET("/webhooks", hooks.ListWebhooks)
+	v1.POST("/webhooks", hooks.CreateWebhook)
+	v1.DELETE("/webhooks/:id", hooks.DeleteWebhook)
+
+	// Reorganisation: councils merging or splitting, and what merging councils must harmonise.
+	reorg := &handlers.Reorganisations{Store: st}
+	v1.GET("/reorganisations", reorg.ListReorganisations)
+	v1.POST("/reorganisations", reorg.CreateReorganisation)
+	v1.GET("/reorganisations/:id", reorg.GetReorganisation)
+	v1.PATCH("/reorganisations/:id", reorg.UpdateReorganisation)
+	v1.POST("/reorganisations/:id/withdraw", reorg.WithdrawReorganisation)
+	v1.POST("/reorganisations/:id/vest", reorg.VestReorganisation)
+	v1.GET("/reorganisations/:id/harmonisation", reorg.Harmonisation)
 	return r, nil
 }

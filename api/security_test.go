@@ -32,6 +32,7 @@ type matrixWorld struct {
 	keys                 map[string]string
 	claim, own, need     int
 	spareKey, emptyVenID string
+	webhook              int
 }
 
 func newMatrixWorld(t *testing.T) *matrixWorld {
@@ -51,7 +52,19 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 		t.Fatal(err)
 	}
 	w.spareKey = k.Prefix
+	w.webhook = idOf(t, e.do("POST", "/api/v1/webhooks", map[string]any{"url": "https://hooks.example.gov.uk/matrix"}, e.admin).wantStatus(201).json())
 	return w
+}
+
+// csvBody is a matrix request body sent as text/csv rather than JSON.
+type csvBody string
+
+// matrixRequest turns a matrix row's body into what e.do sends, with its Content-Type.
+func matrixRequest(body any) (any, []string) {
+	if b, ok := body.(csvBody); ok {
+		return []byte(b), []string{"Content-Type", "text/csv"}
+	}
+	return body, nil
 }
 
 // guarded captures everything a refused request must leave alone.
@@ -72,6 +85,7 @@ func TestAccessMatrix(t *testing.T) {
 	ok6 := [6]int{200, 200, 200, 200, 200, 200}
 	adminOnly := func(success int) [6]int { return [6]int{401, 403, 403, 403, 403, success} }
 	probe := newMatrixWorld(t) // for ids, which are the same in every copy
+	historic := probe.count("SELECT min(id) FROM reorganisations WHERE status = 'historic'")
 	rows := []row{
 		{"GET", "/healthz", nil, ok6},
 		{"GET", "/readyz", nil, ok6},
@@ -117,10 +131,44 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/api/v1/opportunities/consolidation", nil, ok6},
 		{"GET", "/api/v1/opportunities/migrations", nil, ok6},
 		{"GET", "/api/v1/opportunities/collaborations", nil, ok6},
+		// Web pages (package web).
+		{"GET", "/", nil, ok6},
+		{"GET", "/components", nil, ok6},
+		{"GET", "/components/govuk-pay", nil, ok6},
+		{"GET", "/councils", nil, ok6},
+		{"GET", "/councils/" + lambeth, nil, ok6},
+		{"GET", "/capabilities", nil, ok6},
+		{"GET", "/capabilities/online-card-payments", nil, ok6},
+		{"GET", "/dashboards", nil, ok6},
+		{"GET", "/dashboards/coverage", nil, ok6},
+		{"GET", "/dashboards/consolidation", nil, ok6},
+		{"GET", "/dashboards/migrations", nil, ok6},
+		{"GET", "/dashboards/collaborations", nil, ok6},
+		{"GET", "/assets/app.css", nil, ok6},
 		{"GET", "/api/v1/keys", nil, adminOnly(200)},
 		{"POST", "/api/v1/keys", map[string]any{"role": "admin", "name": "another"}, adminOnly(201)},
 		{"DELETE", "/api/v1/keys/{spare}", nil, adminOnly(204)}, // keys are random: each world has its own
 		{"GET", "/api/v1/audit", nil, adminOnly(200)},
+		{"POST", "/api/v1/components/import?vendor=" + gds, map[string]any{"publiccodeYmlVersion": "0.4", "name": "GDS Import Test",
+			"url": "https://github.com/alphagov/import-test", "platforms": []string{"web"}, "categories": []string{"payment-gateway"},
+			"developmentStatus": "beta", "softwareType": "standalone/web", "description": map[string]any{"en": map[string]any{"shortDescription": "Imported."}},
+			"legal": map[string]any{"license": "MIT"}}, [6]int{401, 201, 400, 403, 403, 201}},
+		{"GET", "/api/v1/components/govuk-pay/publiccode.yml", nil, ok6},
+		{"POST", "/api/v1/adoptions/import", csvBody("council,component,capability,status\n" + southwark + ",govuk-pay,online-card-payments,live\n"), adminOnly(200)},
+		{"GET", "/api/v1/export", nil, ok6},
+		{"GET", "/api/v1/changes", nil, ok6},
+		{"GET", "/api/v1/changes.atom", nil, ok6},
+		{"GET", "/api/v1/webhooks", nil, adminOnly(200)},
+		{"POST", "/api/v1/webhooks", map[string]any{"url": "https://hooks.example.gov.uk/another"}, adminOnly(201)},
+		{"DELETE", fmt.Sprintf("/api/v1/webhooks/%d", probe.webhook), nil, adminOnly(204)},
+		{"GET", "/api/v1/reorganisations", nil, ok6},
+		{"GET", fmt.Sprintf("/api/v1/reorganisations/%d", historic), nil, ok6},
+		{"GET", fmt.Sprintf("/api/v1/reorganisations/%d/harmonisation", historic), nil, ok6},
+		{"POST", "/api/v1/reorganisations", map[string]any{"predecessors": []string{lambeth, southwark}, "successor": map[string]any{"code": "E06009901", "name": "Example merged council"}, "vesting_date": "2028-04-01"}, adminOnly(201)},
+		// A historic reorganisation is history: the admin gets past the policy and is refused by the store.
+		{"PATCH", fmt.Sprintf("/api/v1/reorganisations/%d", historic), map[string]any{"notes": "changed"}, adminOnly(409)},
+		{"POST", fmt.Sprintf("/api/v1/reorganisations/%d/withdraw", historic), nil, adminOnly(409)},
+		{"POST", fmt.Sprintf("/api/v1/reorganisations/%d/vest", historic), nil, adminOnly(409)},
 	}
 
 	// Every route must be in the matrix.
@@ -153,7 +201,8 @@ func TestAccessMatrix(t *testing.T) {
 				}
 				e := w.env.in(t)
 				before := e.guarded()
-				resp := e.do(r.method, strings.Replace(r.path, "{spare}", w.spareKey, 1), r.body, w.keys[who])
+				body, headers := matrixRequest(r.body)
+				resp := e.do(r.method, strings.Replace(r.path, "{spare}", w.spareKey, 1), body, w.keys[who], headers...)
 				if resp.Code != r.want[i] {
 					t.Fatalf("status %d, want %d: %s", resp.Code, r.want[i], resp.Body.String())
 				}

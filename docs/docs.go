@@ -18,6 +18,22 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/": {
+            "get": {
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "web"
+                ],
+                "summary": "Home page: search, headline numbers and the most-adopted components by capability",
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    }
+                }
+            }
+        },
         "/api/v1/adoptions": {
             "get": {
                 "description": "Adoptions in id order. Rejected vendor claims are left out unless verification=rejected.",
@@ -166,6 +182,93 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/adoptions/import": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A CSV file with a header row naming its columns (any order and case): council (GSS code or name), component (slug or name), capability (needed only when the component provides several), status, started_on, ended_on, contract_end_on (YYYY-MM-DD), evidence_url and notes. Each row creates an adoption, or updates the council's current adoption of that component (empty cells leave fields as they are), under the same rules as POST and PATCH /api/v1/adoptions, with the same history and audit entries. Every row's problems are reported with its row number (the header is row 1). Without strict every valid row is applied; with strict=true nothing is applied when any row fails (422). dry_run=true reports what would happen and writes nothing.",
+                "consumes": [
+                    "text/csv"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "adoptions"
+                ],
+                "summary": "Import adoptions from a spreadsheet (admins)",
+                "parameters": [
+                    {
+                        "description": "the spreadsheet as CSV",
+                        "name": "file",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "report what would change; write nothing",
+                        "name": "dry_run",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "apply nothing if any row has a problem",
+                        "name": "strict",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.AdoptionImportReport"
+                        }
+                    },
+                    "400": {
+                        "description": "the file is not a usable spreadsheet (header, quoting)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "strict: rows failed, so nothing was applied; errors name rows[N].column",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -768,6 +871,117 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/changes": {
+            "get": {
+                "description": "Every write to the registry's public data (vendors, capabilities, components, adoptions, needs, reorganisations, reference data): what, when, and the role and organisation of who made it (never their key). fields names what an update changed. The same feed is served as Atom at /api/v1/changes.atom, and admins can have it pushed to them with webhooks. Send Accept: text/csv for CSV.",
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "changes"
+                ],
+                "summary": "What changed, newest first",
+                "parameters": [
+                    {
+                        "enum": [
+                            "vendor",
+                            "capability",
+                            "component",
+                            "adoption",
+                            "need",
+                            "reorganisation",
+                            "reference_data"
+                        ],
+                        "type": "string",
+                        "description": "only changes to this kind of record",
+                        "name": "entity",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor from a previous page's next link",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-models_ChangeEntry"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/changes.atom": {
+            "get": {
+                "description": "The change feed of /api/v1/changes as Atom (RFC 4287), newest first, paged with rel=\"next\" links (RFC 5005).",
+                "produces": [
+                    "application/atom+xml"
+                ],
+                "tags": [
+                    "changes"
+                ],
+                "summary": "What changed, as an Atom feed",
+                "parameters": [
+                    {
+                        "enum": [
+                            "vendor",
+                            "capability",
+                            "component",
+                            "adoption",
+                            "need",
+                            "reorganisation",
+                            "reference_data"
+                        ],
+                        "type": "string",
+                        "description": "only changes to this kind of record",
+                        "name": "entity",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "entries per page, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor from a previous page's next link",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the Atom feed",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/components": {
             "get": {
                 "description": "Without q, components in slug order. With q, a full-text search over name, summary, description, capability and vendor names, best match first (an exact name match ranks first).",
@@ -923,6 +1137,111 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/components/import": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Reads a publiccode.yml file (https://yml.publiccode.tools, versions 0 to 0.x) sent as application/yaml. The component is the one named by ?slug, else the one whose repository_url is the file's url, else a new one whose slug is made from its name. The file gives name, summary and description (description.en, else en-GB or another en-*, else its first language), repository_url (url), url (landingURL), docs_url (documentation), licence (legal.license; NOASSERTION and NONE mean none), lifecycle (developmentStatus: concept and development are alpha, beta beta, stable live, obsolete deprecated), capabilities (categories, through the table in the README), and depends_on (the dependsOn entries that name registry components). A new component's vendor is ?vendor, else the caller's own vendor, else the vendor whose name or website matches organisation.name, legal.repoOwner, legal.mainCopyrightOwner or organisation.uri. The whole file is kept, so the export gives back its platforms, softwareType, maintenance contacts, logo and everything else. Every problem in the file is reported at once with its YAML path, and nothing is written unless all is well. Importing a file that changes nothing writes nothing.",
+                "consumes": [
+                    "application/yaml"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "components"
+                ],
+                "summary": "Create or update a component from a publiccode.yml file",
+                "parameters": [
+                    {
+                        "description": "the publiccode.yml file",
+                        "name": "file",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    {
+                        "type": "string",
+                        "description": "the component to create or update",
+                        "name": "slug",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "the vendor slug to list a new component under (admins may also move a component)",
+                        "name": "vendor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "comma-separated capability slugs to add to those the categories map to",
+                        "name": "capabilities",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "an existing component, updated or unchanged",
+                        "schema": {
+                            "$ref": "#/definitions/models.PubliccodeImport"
+                        }
+                    },
+                    "201": {
+                        "description": "a new component",
+                        "schema": {
+                            "$ref": "#/definitions/models.PubliccodeImport"
+                        }
+                    },
+                    "400": {
+                        "description": "the file has problems; each is named by its YAML path",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "the slug belongs to a component with another repository",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "the vendor, capabilities or categories name nothing in the registry",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1143,6 +1462,47 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/components/{slug}/publiccode.yml": {
+            "get": {
+                "description": "A component imported from a publiccode.yml gets its file back with the registry's fields brought up to date; any other component gets a new file. Importing the result again changes nothing. A component without a repository_url cannot be described (409): publiccode.yml identifies software by its source repository.",
+                "produces": [
+                    "application/yaml"
+                ],
+                "tags": [
+                    "components"
+                ],
+                "summary": "A component as a publiccode.yml file",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "component slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the publiccode.yml file",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1422,6 +1782,32 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/export": {
+            "get": {
+                "description": "councils.csv, vendors.csv, capabilities.csv, components.csv and adoptions.csv (every record, from one consistent snapshot, with the same columns as the lists' CSV) and a README.md that explains every column and the data's licences. Lists inside a cell are separated by semicolons.",
+                "produces": [
+                    "application/zip"
+                ],
+                "tags": [
+                    "export"
+                ],
+                "summary": "Everything, as a ZIP of CSV files",
+                "responses": {
+                    "200": {
+                        "description": "the ZIP archive",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "500": {
+                        "description": "Internal Server Error",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1933,6 +2319,402 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/reorganisations": {
+            "get": {
+                "description": "Historic reorganisations derived from mySociety's register (grouped by vesting date and successor; a county split between two successors is one reorganisation), and planned ones registered by admins (source \"admin\": a plan, not a fact from the register). In id order.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reorganisations"
+                ],
+                "summary": "List reorganisations",
+                "parameters": [
+                    {
+                        "enum": [
+                            "historic",
+                            "planned",
+                            "vested",
+                            "withdrawn"
+                        ],
+                        "type": "string",
+                        "description": "status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "only those with this council (GSS code) as a predecessor or successor",
+                        "name": "council",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-models_Reorganisation"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The predecessors must be current councils. The successor is an existing current council, or a new one created on vesting with the code and name given (code may be null until it is known; type defaults to the type all predecessors share, else unitary). The record is labelled source \"admin\".",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reorganisations"
+                ],
+                "summary": "Register a planned reorganisation (admins)",
+                "parameters": [
+                    {
+                        "description": "predecessors, successor.name and vesting_date are required",
+                        "name": "reorganisation",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.ReorganisationInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/models.Reorganisation"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reorganisations/{id}": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reorganisations"
+                ],
+                "summary": "A reorganisation",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "reorganisation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.Reorganisation"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Only while it is planned: once vested or withdrawn it is history (409).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reorganisations"
+                ],
+                "summary": "Change a planned reorganisation (admins)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "reorganisation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from a previous GET; a stale one gets 412",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "reorganisation",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.ReorganisationInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.Reorganisation"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reorganisations/{id}/harmonisation": {
+            "get": {
+                "description": "Per capability any of them has in use: what each uses (component, status, contract end), whether they agree (all use the same one), and otherwise a suggested component to converge on, with reasons: the one most of them run live, then most used by their closest peers, then national take-up; never a deprecated or retired one. switch_on is the latest contract end among what is replaced, else the vesting date. Before vesting, the councils are the predecessors (and an existing successor); after, the adoptions carried over from the predecessors. Send Accept: text/csv for CSV, one row per use.",
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "reorganisations"
+                ],
+                "summary": "What the merging councils must harmonise",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "reorganisation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.HarmonisationBody"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reorganisations/{id}/vest": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "On or after its vesting date, and once the successor has a code: creates the successor council if it is new, makes the predecessors former councils linked to it, and carries their adoptions in use over to it as new adoptions (source kept, one per component: duplicates are merged), each with a carried_over history event naming where it came from. The predecessors' records are retired with ended_on the day before vesting and stay as history. One transaction.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reorganisations"
+                ],
+                "summary": "Vest a planned reorganisation (admins)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "reorganisation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.Reorganisation"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reorganisations/{id}/withdraw": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reorganisations"
+                ],
+                "summary": "Withdraw a planned reorganisation (admins); it stays on record as withdrawn",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "reorganisation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.Reorganisation"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/stats/adoptions": {
             "get": {
                 "description": "For each month from the first adoption to now, how many adoptions were live during it. Send Accept: text/csv for CSV.",
@@ -2281,6 +3063,479 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/webhooks": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "List webhooks (admins); never their secrets",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-models_Webhook"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "From now on, each change in the feed (/api/v1/changes), or each change to the kinds of record in entities, is POSTed to the https URL as the feed's JSON entry, with headers X-Registry-Event (e.g. component.updated), X-Registry-Delivery (an id) and X-Registry-Signature: sha256=HEX, the HMAC-SHA256 of the body under the webhook's secret. The secret is in this response once and never again. A delivery that does not get a 2xx answer is retried with exponential backoff (30 seconds, doubling, up to 4 hours between tries, 10 tries). Deliveries go only to public addresses and follow no redirects.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Register a webhook (admins)",
+                "parameters": [
+                    {
+                        "description": "url (https) is required",
+                        "name": "webhook",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.WebhookInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/models.CreatedWebhook"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/webhooks/{id}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Remove a webhook and its undelivered changes (admins)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/assets/{file}": {
+            "get": {
+                "produces": [
+                    "text/css",
+                    "text/javascript",
+                    "image/svg+xml"
+                ],
+                "tags": [
+                    "web"
+                ],
+                "summary": "Static files for the web pages: CSS, JavaScript and the icon",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "file name, e.g. app.css",
+                        "name": "file",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    },
+                    "404": {
+                        "description": "Not Found"
+                    }
+                }
+            }
+        },
+        "/capabilities": {
+            "get": {
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "web"
+                ],
+                "summary": "Capabilities page: every capability by category, with how many councils have it live",
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    }
+                }
+            }
+        },
+        "/capabilities/{slug}": {
+            "get": {
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "web"
+                ],
+                "summary": "A capability's page: components ranked by live adoption, and coverage by nation and region",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "capability slug, e.g. online-card-payments",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    },
+                    "404": {
+                        "description": "Not Found"
+                    }
+                }
+            }
+        },
+        "/components": {
+            "get": {
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "web"
+                ],
+                "summary": "Components page: search and filter, with the API's ranking and pagination",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "words to search for",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "capability slug",
+                        "name": "capability",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "alpha",
+                            "beta",
+                            "live",
+                            "deprecated",
+                            "retired"
+                        ],
+                        "type": "string",
+                        "description": "lifecycle",
+                        "name": "lifecycle",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "true",
+                            "false"
+                        ],
+                        "type": "string",
+                        "description": "open source only, or not",
+                        "name": "open_source",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "saas",
+                            "self-hosted",
+                            "hybrid",
+                            "unknown"
+                        ],
+                        "type": "string",
+                        "description": "hosting",
+                        "name": "hosting",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a standard the component follows",
+                        "name": "standard",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor from the next-page link",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    },
+                    "400": {
+                        "description": "Bad Request"
+                    }
+                }
+            }
+        },
+        "/components/{slug}": {
+            "get": {
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "web"
+                ],
+                "summary": "A component's page: summary, vendor, licence, capabilities, standards, links, adopters by status, live adoptions over time and a map of the councils using it",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "component slug, e.g. govuk-pay",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    },
+                    "404": {
+                        "description": "Not Found"
+                    }
+                }
+            }
+        },
+        "/councils": {
+            "get": {
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "web"
+                ],
+                "summary": "Councils page: find a council by name or code",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "part of the council's name, or its code",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor from the next-page link",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    },
+                    "400": {
+                        "description": "Bad Request"
+                    }
+                }
+            }
+        },
+        "/councils/{code}": {
+            "get": {
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "web"
+                ],
+                "summary": "A council's page: the components it uses, its needs, its closest peers and its reuse opportunities with their reasons",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "ONS GSS code, e.g. E09000022",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    },
+                    "404": {
+                        "description": "Not Found"
+                    }
+                }
+            }
+        },
+        "/dashboards": {
+            "get": {
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "web"
+                ],
+                "summary": "Dashboards for central teams: coverage, consolidation, migrations and collaborations",
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    }
+                }
+            }
+        },
+        "/dashboards/collaborations": {
+            "get": {
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "web"
+                ],
+                "summary": "Collaborations: councils that need the same capability at about the same time and could procure or build together",
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    }
+                }
+            }
+        },
+        "/dashboards/consolidation": {
+            "get": {
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "web"
+                ],
+                "summary": "Consolidation: capabilities where councils run the most different components, most fragmented first",
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    }
+                }
+            }
+        },
+        "/dashboards/coverage": {
+            "get": {
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "web"
+                ],
+                "summary": "Coverage heat map: for each capability and region, the share of councils running it live",
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    }
+                }
+            }
+        },
+        "/dashboards/migrations": {
+            "get": {
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "web"
+                ],
+                "summary": "Migrations: deprecated or retired components that councils still run, and which councils",
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    }
+                }
+            }
+        },
         "/healthz": {
             "get": {
                 "produces": [
@@ -2398,6 +3653,15 @@ const docTemplate = `{
                         "type": "string"
                     }
                 },
+                "reasons": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/engine.Reason"
+                    }
+                },
+                "reorganisation": {
+                    "$ref": "#/definitions/engine.ReorganisationRef"
+                },
                 "window": {
                     "$ref": "#/definitions/engine.Window"
                 }
@@ -2446,6 +3710,47 @@ const docTemplate = `{
                 },
                 "name": {
                     "type": "string"
+                }
+            }
+        },
+        "engine.HarmonisationItem": {
+            "type": "object",
+            "properties": {
+                "agree": {
+                    "type": "boolean"
+                },
+                "capability": {
+                    "$ref": "#/definitions/engine.CapabilityRef"
+                },
+                "suggestion": {
+                    "$ref": "#/definitions/engine.Suggestion"
+                },
+                "uses": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/engine.HarmonisationUse"
+                    }
+                }
+            }
+        },
+        "engine.HarmonisationUse": {
+            "type": "object",
+            "properties": {
+                "component": {
+                    "type": "string",
+                    "example": "govuk-pay"
+                },
+                "contract_end_on": {
+                    "type": "string",
+                    "example": "2027-03-31"
+                },
+                "council": {
+                    "type": "string",
+                    "example": "E07000163"
+                },
+                "status": {
+                    "type": "string",
+                    "example": "live"
                 }
             }
         },
@@ -2520,6 +3825,42 @@ const docTemplate = `{
                 },
                 "kind": {
                     "type": "string"
+                }
+            }
+        },
+        "engine.ReorganisationRef": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "integer",
+                    "example": 4
+                },
+                "successor": {
+                    "type": "string",
+                    "example": "North Example Council"
+                },
+                "vesting_date": {
+                    "type": "string",
+                    "example": "2027-04-01"
+                }
+            }
+        },
+        "engine.Suggestion": {
+            "type": "object",
+            "properties": {
+                "component": {
+                    "type": "string",
+                    "example": "govuk-pay"
+                },
+                "reasons": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/engine.Reason"
+                    }
+                },
+                "switch_on": {
+                    "type": "string",
+                    "example": "2028-06-30"
                 }
             }
         },
@@ -2599,6 +3940,20 @@ const docTemplate = `{
                 "role": {
                     "type": "string",
                     "example": "vendor"
+                }
+            }
+        },
+        "handlers.HarmonisationBody": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/engine.HarmonisationItem"
+                    }
+                },
+                "reorganisation": {
+                    "$ref": "#/definitions/models.Reorganisation"
                 }
             }
         },
@@ -2813,6 +4168,25 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.ListBody-models_ChangeEntry": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.ChangeEntry"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
         "handlers.ListBody-models_Component": {
             "type": "object",
             "properties": {
@@ -2870,6 +4244,25 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.ListBody-models_Reorganisation": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Reorganisation"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
         "handlers.ListBody-models_Vendor": {
             "type": "object",
             "properties": {
@@ -2877,6 +4270,25 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Vendor"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
+        "handlers.ListBody-models_Webhook": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Webhook"
                     }
                 },
                 "next": {
@@ -3066,6 +4478,85 @@ const docTemplate = `{
                 }
             }
         },
+        "models.AdoptionImportReport": {
+            "type": "object",
+            "properties": {
+                "applied": {
+                    "description": "whether the valid rows were written",
+                    "type": "boolean"
+                },
+                "created": {
+                    "type": "integer",
+                    "example": 80
+                },
+                "dry_run": {
+                    "type": "boolean"
+                },
+                "failed": {
+                    "type": "integer",
+                    "example": 2
+                },
+                "results": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.AdoptionImportResult"
+                    }
+                },
+                "rows": {
+                    "type": "integer",
+                    "example": 120
+                },
+                "strict": {
+                    "type": "boolean"
+                },
+                "unchanged": {
+                    "type": "integer",
+                    "example": 8
+                },
+                "updated": {
+                    "type": "integer",
+                    "example": 30
+                }
+            }
+        },
+        "models.AdoptionImportResult": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "description": "created, updated, unchanged or failed",
+                    "type": "string",
+                    "example": "updated"
+                },
+                "adoption": {
+                    "description": "the record created or updated; null in a dry run's creations and for failures",
+                    "type": "integer"
+                },
+                "changes": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/models.Change"
+                    }
+                },
+                "component": {
+                    "type": "string",
+                    "example": "localgov-drupal"
+                },
+                "council": {
+                    "type": "string",
+                    "example": "E09000022"
+                },
+                "errors": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.FieldError"
+                    }
+                },
+                "row": {
+                    "type": "integer",
+                    "example": 7
+                }
+            }
+        },
         "models.AdoptionInput": {
             "type": "object",
             "properties": {
@@ -3191,11 +4682,75 @@ const docTemplate = `{
                 }
             }
         },
+        "models.CategoryMapping": {
+            "type": "object",
+            "properties": {
+                "capability": {
+                    "type": "string",
+                    "example": "online-card-payments"
+                },
+                "category": {
+                    "type": "string",
+                    "example": "payment-gateway"
+                }
+            }
+        },
         "models.Change": {
             "type": "object",
             "properties": {
                 "from": {},
                 "to": {}
+            }
+        },
+        "models.ChangeActor": {
+            "type": "object",
+            "properties": {
+                "org": {
+                    "type": "string",
+                    "example": "government-digital-service"
+                },
+                "role": {
+                    "type": "string",
+                    "example": "vendor"
+                }
+            }
+        },
+        "models.ChangeEntry": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "example": "updated"
+                },
+                "actor": {
+                    "$ref": "#/definitions/models.ChangeActor"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "entity": {
+                    "type": "string",
+                    "example": "component"
+                },
+                "fields": {
+                    "description": "the top-level fields an update changed; empty for creations and deletions",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "id": {
+                    "type": "integer",
+                    "example": 1042
+                },
+                "key": {
+                    "type": "string",
+                    "example": "govuk-pay"
+                },
+                "resource": {
+                    "description": "the record's API path, when it has one",
+                    "type": "string"
+                }
             }
         },
         "models.Component": {
@@ -3495,6 +5050,47 @@ const docTemplate = `{
                 }
             }
         },
+        "models.CreatedWebhook": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "entities": {
+                    "description": "the kinds of record it hears about; empty means all",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "failed": {
+                    "description": "deliveries given up after every retry",
+                    "type": "integer"
+                },
+                "id": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "last_delivered_at": {
+                    "type": "string"
+                },
+                "pending": {
+                    "description": "deliveries waiting or being retried",
+                    "type": "integer"
+                },
+                "secret": {
+                    "type": "string",
+                    "example": "whsec_3f9a…"
+                },
+                "url": {
+                    "type": "string",
+                    "example": "https://hooks.example.gov.uk/registry"
+                }
+            }
+        },
         "models.FieldError": {
             "type": "object",
             "properties": {
@@ -3577,6 +5173,144 @@ const docTemplate = `{
                 }
             }
         },
+        "models.PubliccodeContact": {
+            "type": "object",
+            "properties": {
+                "affiliation": {
+                    "type": "string"
+                },
+                "email": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "phone": {
+                    "type": "string"
+                }
+            }
+        },
+        "models.PubliccodeContractor": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "until": {
+                    "type": "string"
+                },
+                "website": {
+                    "type": "string"
+                }
+            }
+        },
+        "models.PubliccodeDependency": {
+            "type": "object",
+            "properties": {
+                "component": {
+                    "type": "string"
+                },
+                "kind": {
+                    "description": "open, proprietary or hardware",
+                    "type": "string",
+                    "example": "open"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "PostgreSQL"
+                }
+            }
+        },
+        "models.PubliccodeExtras": {
+            "type": "object",
+            "properties": {
+                "categories": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.CategoryMapping"
+                    }
+                },
+                "dependencies": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.PubliccodeDependency"
+                    }
+                },
+                "language": {
+                    "description": "the description language the summary came from",
+                    "type": "string",
+                    "example": "en"
+                },
+                "logo": {
+                    "type": "string"
+                },
+                "maintenance": {
+                    "$ref": "#/definitions/models.PubliccodeMaintenance"
+                },
+                "platforms": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "publiccode_yml_version": {
+                    "type": "string",
+                    "example": "0.4"
+                },
+                "software_type": {
+                    "type": "string",
+                    "example": "standalone/web"
+                }
+            }
+        },
+        "models.PubliccodeImport": {
+            "type": "object",
+            "properties": {
+                "changed": {
+                    "description": "the component's fields changed (always true when created)",
+                    "type": "boolean"
+                },
+                "component": {
+                    "$ref": "#/definitions/models.Component"
+                },
+                "created": {
+                    "description": "the component is new",
+                    "type": "boolean"
+                },
+                "document_changed": {
+                    "description": "the stored publiccode.yml changed in what an export would show",
+                    "type": "boolean"
+                },
+                "publiccode": {
+                    "$ref": "#/definitions/models.PubliccodeExtras"
+                }
+            }
+        },
+        "models.PubliccodeMaintenance": {
+            "type": "object",
+            "properties": {
+                "contacts": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.PubliccodeContact"
+                    }
+                },
+                "contractors": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.PubliccodeContractor"
+                    }
+                },
+                "type": {
+                    "description": "internal, contract, community, none",
+                    "type": "string",
+                    "example": "community"
+                }
+            }
+        },
         "models.Ref": {
             "type": "object",
             "properties": {
@@ -3584,6 +5318,131 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "slug": {
+                    "type": "string"
+                }
+            }
+        },
+        "models.Reorganisation": {
+            "type": "object",
+            "properties": {
+                "carried_over": {
+                    "description": "predecessor adoptions carried to a successor",
+                    "type": "integer"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer",
+                    "example": 11
+                },
+                "names": {
+                    "description": "code → name of every council named above",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "notes": {
+                    "type": "string"
+                },
+                "predecessors": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "E07000163",
+                        "E07000164"
+                    ]
+                },
+                "source": {
+                    "description": "\"reference\" (mySociety's register) or \"admin\" (a plan an admin entered, not a fact from the register)",
+                    "type": "string",
+                    "example": "admin"
+                },
+                "status": {
+                    "description": "historic, planned, vested or withdrawn",
+                    "type": "string",
+                    "example": "planned"
+                },
+                "successor": {
+                    "description": "as the admin gave it; null for historic ones",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.ReorganisationSuccessor"
+                        }
+                    ]
+                },
+                "successors": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "E06000065"
+                    ]
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "vested_at": {
+                    "type": "string"
+                },
+                "vesting_date": {
+                    "type": "string",
+                    "example": "2027-04-01"
+                }
+            }
+        },
+        "models.ReorganisationInput": {
+            "type": "object",
+            "properties": {
+                "notes": {
+                    "type": "string"
+                },
+                "predecessors": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "successor": {
+                    "$ref": "#/definitions/models.SuccessorInput"
+                },
+                "vesting_date": {
+                    "type": "string",
+                    "example": "2027-04-01"
+                }
+            }
+        },
+        "models.ReorganisationSuccessor": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "E06000099"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "North Example Council"
+                },
+                "type": {
+                    "type": "string",
+                    "example": "unitary"
+                }
+            }
+        },
+        "models.SuccessorInput": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "type": {
                     "type": "string"
                 }
             }
@@ -3635,6 +5494,61 @@ const docTemplate = `{
                 },
                 "website": {
                     "type": "string"
+                }
+            }
+        },
+        "models.Webhook": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "entities": {
+                    "description": "the kinds of record it hears about; empty means all",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "failed": {
+                    "description": "deliveries given up after every retry",
+                    "type": "integer"
+                },
+                "id": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "last_delivered_at": {
+                    "type": "string"
+                },
+                "pending": {
+                    "description": "deliveries waiting or being retried",
+                    "type": "integer"
+                },
+                "url": {
+                    "type": "string",
+                    "example": "https://hooks.example.gov.uk/registry"
+                }
+            }
+        },
+        "models.WebhookInput": {
+            "type": "object",
+            "properties": {
+                "description": {
+                    "type": "string"
+                },
+                "entities": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "url": {
+                    "type": "string",
+                    "example": "https://hooks.example.gov.uk/registry"
                 }
             }
         }
