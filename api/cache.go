@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -20,11 +21,12 @@ import (
 // transaction, so the log's highest id (Store.Version) is a version of the
 // whole catalogue that every replica reads from the database. Each anonymous
 // GET under /api/v1 reads that version first (one indexed max() query, shared
-// by concurrent requests through versionGate) and is answered from memory when
-// this replica already holds the answer for the same request at that version. The version is read before the handler runs, so a
-// stored answer is never older than the version it is filed under; a write
-// anywhere moves the version, and the very next read misses and recomputes.
-// Nothing here trusts time: there is no TTL and so no staleness window.
+// by concurrent requests through versionGate) and is answered from memory
+// when this replica already holds the answer for the same request at that
+// version. The version is read before the handler runs, so a stored answer is
+// never older than the version it is filed under; a write anywhere moves the
+// version, and the very next read misses and recomputes. Nothing here trusts
+// time: there is no TTL and so no staleness window.
 //
 // Requests with an Authorization header are never served from or stored in
 // the cache (their answers carry Cache-Control: no-store). Answers are keyed
@@ -52,6 +54,7 @@ type responseCache struct {
 	entries  map[string]*cachedResponse
 	bytes    int
 	flights  map[flightKey]chan struct{} // requests being computed, closed when answered
+	slots    chan struct{}               // one per answer being computed
 }
 
 type flightKey struct {
@@ -67,7 +70,7 @@ type cachedResponse struct {
 
 func newResponseCache(st CacheStore) *responseCache {
 	return &responseCache{st: st, versions: &versionGate{read: st.Version}, entries: map[string]*cachedResponse{},
-		flights: map[flightKey]chan struct{}{}}
+		flights: map[flightKey]chan struct{}{}, slots: make(chan struct{}, max(8, 4*runtime.GOMAXPROCS(0)))}
 }
 
 // versionGate shares version reads between concurrent requests without ever
@@ -184,6 +187,15 @@ func (rc *responseCache) middleware(c *gin.Context) {
 		}
 	} else {
 		defer rc.leave(version, key)
+	}
+	// A handful of answers are computed at once; the rest queue here, so a
+	// burst of misses after a write (broad searches at national scale allocate
+	// tens of megabytes each) neither multiplies memory nor slows hits by
+	// fighting over two cores. Hits never wait for a slot.
+	select {
+	case rc.slots <- struct{}{}:
+		defer func() { <-rc.slots }()
+	case <-c.Request.Context().Done(): // the caller has gone; the handler will find out
 	}
 	before := c.Writer.Header().Clone() // what earlier middleware set is this request's, not the answer's
 	w := &captureWriter{ResponseWriter: c.Writer, status: http.StatusOK}

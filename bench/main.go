@@ -209,6 +209,8 @@ func runBench(o options) (*report, error) {
 	for _, p := range phases {
 		logf("registry: %s for %s with %d connections", p.name, o.duration, o.conns)
 		registry[p.name] = run(base, key, p.eps, p.pick, o.conns, o.duration, o.maxRequests, capture)
+		peak, _ := procMemory(srv.cmd.Process.Pid)
+		rep.PeakAfter = append(rep.PeakAfter, phasePeak{p.name, peak})
 	}
 	rep.ServerPeakRSSMiB, rep.ServerRSSMiB = procMemory(srv.cmd.Process.Pid)
 	srv.stop()

@@ -15,20 +15,26 @@ import (
 
 // report is what one run measured, printed and written as JSON.
 type report struct {
-	Scale             scale     `json:"scale"`
-	Database          string    `json:"database"`
-	Command           string    `json:"command"`
-	When              time.Time `json:"when"`
-	Machine           machine   `json:"machine"`
-	Connections       int       `json:"connections"`
-	PhaseSeconds      float64   `json:"phase_seconds"`
-	SetupSeconds      float64   `json:"database_setup_seconds"`
-	EngineLoadSeconds float64   `json:"engine_load_seconds"`
-	ServerPeakRSSMiB  float64   `json:"server_peak_rss_mib"` // VmHWM of the registry process
-	ServerRSSMiB      float64   `json:"server_rss_mib_at_end"`
-	Endpoints         []result  `json:"endpoints"`
-	Targets           []target  `json:"targets"`
-	FirstError        string    `json:"first_error,omitempty"`
+	Scale             scale       `json:"scale"`
+	Database          string      `json:"database"`
+	Command           string      `json:"command"`
+	When              time.Time   `json:"when"`
+	Machine           machine     `json:"machine"`
+	Connections       int         `json:"connections"`
+	PhaseSeconds      float64     `json:"phase_seconds"`
+	SetupSeconds      float64     `json:"database_setup_seconds"`
+	EngineLoadSeconds float64     `json:"engine_load_seconds"`
+	ServerPeakRSSMiB  float64     `json:"server_peak_rss_mib"` // VmHWM of the registry process
+	ServerRSSMiB      float64     `json:"server_rss_mib_at_end"`
+	PeakAfter         []phasePeak `json:"server_peak_rss_mib_after_phase"` // where the peak was reached
+	Endpoints         []result    `json:"endpoints"`
+	Targets           []target    `json:"targets"`
+	FirstError        string      `json:"first_error,omitempty"`
+}
+
+type phasePeak struct {
+	Phase string  `json:"phase"`
+	MiB   float64 `json:"mib"`
 }
 
 type machine struct {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"sync"
@@ -49,10 +50,15 @@ func (s *Store) Engine(ctx context.Context) (*engine.Engine, error) {
 			return s.reuse.eng, nil
 		}
 	}
+	s.reuse.eng = nil // let the old engine go as soon as in-flight requests are done with it
 	eng, err := loadEngine(ctx, db)
 	if err != nil {
 		return nil, err
 	}
+	// The rows it was built from (at national scale, more than the engine itself)
+	// are garbage now: collect them and return the memory, or the collector would
+	// let the heap grow to twice the size it had while loading.
+	debug.FreeOSMemory()
 	s.reuse.eng, s.reuse.seen = eng, latest
 	return eng, nil
 }
@@ -88,7 +94,9 @@ func (s *Store) applyChanges(ctx context.Context, db *gorm.DB, eng *engine.Engin
 		changes = append(changes, c)
 	}
 	rows.Close()
-	if len(changes) > 10000 {
+	// Applied in batches, even a large import is cheaper than a rebuild, which at
+	// national scale takes seconds and, while it runs, memory for a second engine.
+	if len(changes) > 100_000 {
 		return true, nil
 	}
 	// Adoptions and needs are read in batches after the other changes: after a

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"encoding/binary"
 	"math"
 	"sort"
@@ -49,8 +50,7 @@ func isPostgres(db *gorm.DB) bool { return db.Dialector.Name() == "postgres" }
 type searchHit struct {
 	ID       int64
 	Name     string
-	Info     []byte  // SQLite: FTS4 matchinfo
-	Rank     float64 // PostgreSQL: ts_rank
+	Rank     float64 // text relevance: from FTS4 matchinfo (SQLite) or ts_rank (PostgreSQL)
 	Adopters int
 }
 
@@ -79,14 +79,15 @@ func searchHits(db *gorm.DB, f models.ComponentFilter, match string) ([]searchHi
 	}
 	defer rows.Close()
 	var hits []searchHit
+	var info sql.RawBytes // read in place: a broad query's matchinfo would be megabytes of copies
 	for rows.Next() {
 		var h searchHit
 		var err error
 		if isPostgres(db) {
 			err = rows.Scan(&h.ID, &h.Name, &h.Rank, &h.Adopters)
 		} else {
-			err = rows.Scan(&h.ID, &h.Name, &h.Info, &h.Adopters)
-			h.Rank = matchScore(h.Info)
+			err = rows.Scan(&h.ID, &h.Name, &info, &h.Adopters)
+			h.Rank = matchScore(info)
 		}
 		if err != nil {
 			return nil, err
