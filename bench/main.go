@@ -2,9 +2,9 @@
 // the real binary, creates a database (the real reference data and demo world
 // for S, `registry synth` for M and L), starts `registry serve` on it, and
 // drives it over loopback with a closed-loop load generator through each
-// endpoint in turn and then through a mix. It then serves the very same
-// response bytes from a minimal net/http server and loads that the same way:
-// the ceiling for those payloads on this machine. It prints, per endpoint,
+// endpoint in turn and then through a mix, each phase followed at once by the
+// same phase against a minimal net/http server holding the very same response
+// bytes: the ceiling for those payloads on this machine. It prints, per endpoint,
 // requests/s, p50, p99, the ratio to the ceiling and the server's peak memory,
 // and writes the same as JSON.
 //
@@ -175,7 +175,7 @@ func runBench(o options) (*report, error) {
 	rep.EngineLoadSeconds = round(time.Since(t0).Seconds(), 2)
 	logf("reuse engine loaded in %.2f s", rep.EngineLoadSeconds)
 
-	eps, mix, err := buildEndpoints(base, key, o)
+	eps, mix, probe, err := buildEndpoints(base, key, o)
 	if err != nil {
 		return nil, err
 	}
@@ -191,6 +191,14 @@ func runBench(o options) (*report, error) {
 	}
 	phases = append(phases, phase{"mix", mix, mixPicker(mix)})
 
+	// One write first (it moves the version, so before anything is cached), so that
+	// the ceiling holds a write's answer before the first phase.
+	writeProbe := &endpoint{Name: "write probe", Method: http.MethodPost, Paths: []string{"/api/v1/adoptions"},
+		Bodies: [][]byte{probe}, Want: http.StatusCreated}
+	if res := run(base, key, []*endpoint{writeProbe}, func(int, int) int { return 0 }, 1, time.Minute, 1, capture); res.FirstErr != "" {
+		return nil, errors.New(res.FirstErr)
+	}
+
 	// Cold: each GET endpoint's requests once, one at a time, before anything is
 	// cached (bounded in time; what is left is met cold in the loaded phase).
 	cold := map[string]stats{}
@@ -204,16 +212,6 @@ func runBench(o options) (*report, error) {
 			cold[e.Name] = summarise(res, 0)
 		}
 	}
-
-	registry := map[string]phaseResult{}
-	for _, p := range phases {
-		logf("registry: %s for %s with %d connections", p.name, o.duration, o.conns)
-		registry[p.name] = run(base, key, p.eps, p.pick, o.conns, o.duration, o.maxRequests, capture)
-		peak, _ := procMemory(srv.cmd.Process.Pid)
-		rep.PeakAfter = append(rep.PeakAfter, phasePeak{p.name, peak})
-	}
-	rep.ServerPeakRSSMiB, rep.ServerRSSMiB = procMemory(srv.cmd.Process.Pid)
-	srv.stop()
 
 	capFile := filepath.Join(o.workdir, "captured.json")
 	raw, _ := json.Marshal(capture.bodies)
@@ -230,16 +228,29 @@ func runBench(o options) (*report, error) {
 	}
 	defer ceil.stop()
 	ceilBase := "http://" + ceil.addr
-	ceiling := map[string]phaseResult{}
+
+	// Each phase runs against the registry and then at once against the
+	// ceiling, so both meet the same conditions on a shared machine.
+	registry, ceiling := map[string]phaseResult{}, map[string]phaseResult{}
 	for _, p := range phases {
-		for _, e := range p.eps { // only what the registry answered can be served again
-			if e.Method == http.MethodGet {
-				e.Paths = slices.DeleteFunc(slices.Clone(e.Paths), func(path string) bool { return !capture.has("GET " + path) })
+		logf("registry: %s for %s with %d connections", p.name, o.duration, o.conns)
+		registry[p.name] = run(base, key, p.eps, p.pick, o.conns, o.duration, o.maxRequests, capture)
+		peak, _ := procMemory(srv.cmd.Process.Pid)
+		rep.PeakAfter = append(rep.PeakAfter, phasePeak{p.name, peak})
+
+		ceps := make([]*endpoint, len(p.eps))
+		for i, e := range p.eps {
+			c := *e
+			if c.Method == http.MethodGet { // only what the registry answered can be served again
+				c.Paths = slices.DeleteFunc(slices.Clone(c.Paths), func(path string) bool { return !capture.has("GET " + path) })
 			}
+			ceps[i] = &c
 		}
 		logf("ceiling: %s for %s with %d connections", p.name, o.duration, o.conns)
-		ceiling[p.name] = run(ceilBase, key, p.eps, p.pick, o.conns, o.duration, o.maxRequests, nil)
+		ceiling[p.name] = run(ceilBase, key, ceps, p.pick, o.conns, o.duration, o.maxRequests, nil)
 	}
+	rep.ServerPeakRSSMiB, rep.ServerRSSMiB = procMemory(srv.cmd.Process.Pid)
+	srv.stop()
 	ceil.stop()
 
 	for _, p := range phases {
@@ -304,26 +315,26 @@ func mixPicker(eps []*endpoint) func(w, n int) int {
 
 // buildEndpoints reads the catalogue through the API to make each endpoint's
 // pool of requests, and creates the components the write phases adopt.
-func buildEndpoints(base, key string, o options) (eps, mix []*endpoint, err error) {
+func buildEndpoints(base, key string, o options) (eps, mix []*endpoint, probe []byte, err error) {
 	codes, err := collect(base+"/api/v1/councils?limit=100", "code", 2000)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	slugs, err := collect(base+"/api/v1/components?limit=100", "slug", 1000)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	caps, err := collect(base+"/api/v1/capabilities?limit=100", "slug", 1000)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	names, err := collect(base+"/api/v1/capabilities?limit=100", "name", 1000)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	vendors, err := collect(base+"/api/v1/vendors?limit=10", "slug", 10)
 	if err != nil || len(codes) == 0 || len(slugs) == 0 || len(caps) == 0 || len(vendors) == 0 {
-		return nil, nil, fmt.Errorf("the catalogue is empty or unreadable (%v)", err)
+		return nil, nil, nil, fmt.Errorf("the catalogue is empty or unreadable (%v)", err)
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	shuffle := func(s []string) {
@@ -379,12 +390,12 @@ func buildEndpoints(base, key string, o options) (eps, mix []*endpoint, err erro
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := client.Do(req)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		msg, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusCreated {
-			return nil, nil, fmt.Errorf("creating %s: %d %s", slug, resp.StatusCode, msg)
+			return nil, nil, nil, fmt.Errorf("creating %s: %d %s", slug, resp.StatusCode, msg)
 		}
 		for i, c := range codes {
 			b, _ := json.Marshal(map[string]any{"council": c, "component": slug, "status": "live",
@@ -393,6 +404,7 @@ func buildEndpoints(base, key string, o options) (eps, mix []*endpoint, err erro
 		}
 	}
 	r.Shuffle(len(bodies), func(i, j int) { bodies[i], bodies[j] = bodies[j], bodies[i] })
+	probe, bodies = bodies[len(bodies)-1], bodies[:len(bodies)-1]
 	half := len(bodies) / 2
 
 	mk := func(name string, paths []string, weight int) *endpoint {
@@ -415,7 +427,7 @@ func buildEndpoints(base, key string, o options) (eps, mix []*endpoint, err erro
 		}
 		mix = append(mix, &m)
 	}
-	return eps, mix, nil
+	return eps, mix, probe, nil
 }
 
 // collect pages through a list, gathering one field of its items.
