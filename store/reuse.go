@@ -325,15 +325,6 @@ func scanEngineAdoptionsInto(out []engine.Adoption, rows *sql.Rows, err error) (
 	return out, rows.Err()
 }
 
-// loadEngineAdoption reads one adoption; a rejected claim counts as gone.
-func loadEngineAdoption(ctx context.Context, db *gorm.DB, id int64) (engine.Adoption, bool, error) {
-	as, err := scanEngineAdoptions(db.Raw(engineAdoptionSQL+" WHERE a.id = ? AND a.rejected_at IS NULL", id).Rows())
-	if err != nil || len(as) == 0 {
-		return engine.Adoption{}, false, err
-	}
-	return as[0], true, nil
-}
-
 const engineNeedSQL = `SELECT n.id, co.code, cap.slug, n.needed_by, n.status FROM needs n
 	JOIN councils co ON co.id = n.council_id JOIN capabilities cap ON cap.id = n.capability_id`
 
@@ -353,14 +344,6 @@ func scanEngineNeeds(rows *sql.Rows, err error) ([]engine.Need, error) {
 		out = append(out, n)
 	}
 	return out, rows.Err()
-}
-
-func loadEngineNeed(ctx context.Context, db *gorm.DB, id int64) (engine.Need, bool, error) {
-	ns, err := scanEngineNeeds(db.Raw(engineNeedSQL+" WHERE n.id = ?", id).Rows())
-	if err != nil || len(ns) == 0 {
-		return engine.Need{}, false, err
-	}
-	return ns[0], true, nil
 }
 
 func parseDay(s string) time.Time {
