@@ -8,8 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/council-components/registry/engine"
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/reuse"
 )
 
 // ReorganisationStore is what the reorganisation handlers need from storage.
@@ -20,7 +20,7 @@ type ReorganisationStore interface {
 	UpdateReorganisation(ctx context.Context, actor models.Actor, id int64, in models.ReorganisationInput, ifVersion *int) (models.Reorganisation, error)
 	WithdrawReorganisation(ctx context.Context, actor models.Actor, id int64) (models.Reorganisation, error)
 	VestReorganisation(ctx context.Context, actor models.Actor, id int64) (models.Reorganisation, error)
-	Harmonisation(ctx context.Context, id int64) (models.Reorganisation, []engine.HarmonisationItem, error)
+	Harmonisation(ctx context.Context, id int64) (models.Reorganisation, []reuse.HarmonisationItem, error)
 }
 
 // Reorganisations serves councils merging and splitting: historic ones from the register,
@@ -206,8 +206,8 @@ func (h *Reorganisations) act(c *gin.Context, do func(context.Context, models.Ac
 
 // HarmonisationBody is the harmonisation report of one reorganisation.
 type HarmonisationBody struct {
-	Reorganisation models.Reorganisation      `json:"reorganisation"`
-	Items          []engine.HarmonisationItem `json:"items"`
+	Reorganisation models.Reorganisation     `json:"reorganisation"`
+	Items          []reuse.HarmonisationItem `json:"items"`
 }
 
 // Harmonisation godoc
@@ -257,7 +257,7 @@ func (h *Reorganisations) Harmonisation(c *gin.Context) {
 		return
 	}
 	if items == nil {
-		items = []engine.HarmonisationItem{}
+		items = []reuse.HarmonisationItem{}
 	}
 	c.JSON(http.StatusOK, HarmonisationBody{Reorganisation: r, Items: items})
 }

@@ -8,13 +8,13 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/council-components/registry/engine"
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/reuse"
 )
 
 // ReuseStore gives the reuse engine, current with the database, and the date it runs on.
 type ReuseStore interface {
-	Engine(ctx context.Context) (*engine.Engine, error)
+	Engine(ctx context.Context) (*reuse.Engine, error)
 	GetCouncil(ctx context.Context, code string) (models.Council, error)
 	Today() time.Time
 }
@@ -25,7 +25,7 @@ type Reuse struct {
 }
 
 // engineFor returns the engine, or writes the error and returns nil.
-func (h *Reuse) engineFor(c *gin.Context) *engine.Engine {
+func (h *Reuse) engineFor(c *gin.Context) *reuse.Engine {
 	eng, err := h.Store.Engine(c.Request.Context())
 	if err != nil {
 		WriteError(c, err)
@@ -35,7 +35,7 @@ func (h *Reuse) engineFor(c *gin.Context) *engine.Engine {
 }
 
 func engineError(code string, err error) error {
-	if errors.Is(err, engine.ErrUnknownCouncil) {
+	if errors.Is(err, reuse.ErrUnknownCouncil) {
 		return models.NotFound("council", code)
 	}
 	return err
@@ -49,7 +49,7 @@ func engineError(code string, err error) error {
 //	@Produce		json
 //	@Param			code	path		string	true	"council GSS code"
 //	@Param			limit	query		int		false	"how many, 1 to 100 (default 10)"
-//	@Success		200		{object}	ListBody[engine.Peer]
+//	@Success		200		{object}	ListBody[reuse.Peer]
 //	@Failure		404		{object}	Problem
 //	@Router			/api/v1/councils/{code}/peers [get]
 func (h *Reuse) Peers(c *gin.Context) {
@@ -69,7 +69,7 @@ func (h *Reuse) Peers(c *gin.Context) {
 		WriteError(c, engineError(code, err))
 		return
 	}
-	writeList(c, models.List[engine.Peer]{Items: peers, Total: len(peers)})
+	writeList(c, models.List[reuse.Peer]{Items: peers, Total: len(peers)})
 }
 
 // Opportunities godoc
@@ -81,7 +81,7 @@ func (h *Reuse) Peers(c *gin.Context) {
 //	@Param			code			path		string	true	"council GSS code"
 //	@Param			horizon_months	query		int		false	"how far ahead to look for ending contracts, 1 to 120 (default 12)"
 //	@Param			limit			query		int		false	"how many, 1 to 100 (default 20)"
-//	@Success		200				{object}	ListBody[engine.Opportunity]
+//	@Success		200				{object}	ListBody[reuse.Opportunity]
 //	@Failure		400				{object}	Problem
 //	@Failure		404				{object}	Problem
 //	@Router			/api/v1/councils/{code}/opportunities [get]
@@ -103,7 +103,7 @@ func (h *Reuse) Opportunities(c *gin.Context) {
 		WriteError(c, engineError(code, err))
 		return
 	}
-	writeList(c, models.List[engine.Opportunity]{Items: ops, Total: len(ops)})
+	writeList(c, models.List[reuse.Opportunity]{Items: ops, Total: len(ops)})
 }
 
 // Consolidation godoc
@@ -114,7 +114,7 @@ func (h *Reuse) Opportunities(c *gin.Context) {
 //	@Produce		json
 //	@Param			limit	query		int		false	"page size, 1 to 100 (default 20)"
 //	@Param			cursor	query		string	false	"opaque cursor"
-//	@Success		200		{object}	ListBody[engine.ConsolidationItem]
+//	@Success		200		{object}	ListBody[reuse.ConsolidationItem]
 //	@Router			/api/v1/opportunities/consolidation [get]
 func (h *Reuse) Consolidation(c *gin.Context) {
 	if eng := h.engineFor(c); eng != nil {
@@ -129,7 +129,7 @@ func (h *Reuse) Consolidation(c *gin.Context) {
 //	@Produce	json
 //	@Param		limit	query		int		false	"page size, 1 to 100 (default 20)"
 //	@Param		cursor	query		string	false	"opaque cursor"
-//	@Success	200		{object}	ListBody[engine.Migration]
+//	@Success	200		{object}	ListBody[reuse.Migration]
 //	@Router		/api/v1/opportunities/migrations [get]
 func (h *Reuse) Migrations(c *gin.Context) {
 	if eng := h.engineFor(c); eng != nil {
@@ -146,7 +146,7 @@ func (h *Reuse) Migrations(c *gin.Context) {
 //	@Param			window_months	query		int		false	"how close the dates must be, 1 to 24 (default 6)"
 //	@Param			limit			query		int		false	"page size, 1 to 100 (default 20)"
 //	@Param			cursor			query		string	false	"opaque cursor"
-//	@Success		200				{object}	ListBody[engine.Collaboration]
+//	@Success		200				{object}	ListBody[reuse.Collaboration]
 //	@Failure		400				{object}	Problem
 //	@Router			/api/v1/opportunities/collaborations [get]
 func (h *Reuse) Collaborations(c *gin.Context) {
@@ -159,7 +159,7 @@ func (h *Reuse) Collaborations(c *gin.Context) {
 	if eng := h.engineFor(c); eng != nil {
 		window := time.Duration(months) * 30 * 24 * time.Hour
 		if months == 6 {
-			window = engine.DefaultCollaborationWindow
+			window = reuse.DefaultCollaborationWindow
 		}
 		writePage(c, eng.Collaborations(window, h.Store.Today()))
 	}

@@ -11,8 +11,8 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/council-components/registry/engine"
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/reuse"
 )
 
 // Reorganisations: historic ones are derived from mySociety's register on every seed
@@ -357,7 +357,7 @@ func (s *Store) VestReorganisation(ctx context.Context, actor models.Actor, id i
 // converge. Before vesting, the councils are the predecessors (and the successor when it is an
 // existing council) with their adoptions in use now; after, the predecessors with the adoptions
 // carried over from them, as they stood when carried, and any still in use.
-func (s *Store) Harmonisation(ctx context.Context, id int64) (models.Reorganisation, []engine.HarmonisationItem, error) {
+func (s *Store) Harmonisation(ctx context.Context, id int64) (models.Reorganisation, []reuse.HarmonisationItem, error) {
 	db := s.r.WithContext(ctx)
 	r, err := getReorganisation(db, id)
 	if err != nil {
@@ -388,14 +388,14 @@ func (s *Store) Harmonisation(ctx context.Context, id int64) (models.Reorganisat
 	if err := db.Raw(q, parties, inUseStatuses, id).Scan(&rows).Error; err != nil {
 		return r, nil, translate(err)
 	}
-	uses := make([]engine.MergingUse, 0, len(rows))
+	uses := make([]reuse.MergingUse, 0, len(rows))
 	seen := map[int64]bool{}
 	for _, u := range rows {
 		if seen[u.ID] {
 			continue
 		}
 		seen[u.ID] = true
-		mu := engine.MergingUse{Council: u.Council, Component: u.Component, Capability: u.Capability, Status: u.Status}
+		mu := reuse.MergingUse{Council: u.Council, Component: u.Component, Capability: u.Capability, Status: u.Status}
 		if u.ContractEndOn != nil {
 			mu.ContractEndOn = parseDay(*u.ContractEndOn)
 		}
@@ -410,11 +410,11 @@ func (s *Store) Harmonisation(ctx context.Context, id int64) (models.Reorganisat
 
 // PlannedReorganisations lists the planned reorganisations in the reuse engine's terms, for
 // Engine.SetReorganisations.
-func (s *Store) PlannedReorganisations(ctx context.Context) ([]engine.PlannedReorganisation, error) {
+func (s *Store) PlannedReorganisations(ctx context.Context) ([]reuse.PlannedReorganisation, error) {
 	return loadEnginePlanned(ctx, s.r.WithContext(ctx))
 }
 
-func loadEnginePlanned(ctx context.Context, db *gorm.DB) ([]engine.PlannedReorganisation, error) {
+func loadEnginePlanned(ctx context.Context, db *gorm.DB) ([]reuse.PlannedReorganisation, error) {
 	var rows []reorganisationRow
 	if err := db.Where("status = 'planned'").Order("id").Find(&rows).Error; err != nil {
 		return nil, translate(err)
@@ -423,13 +423,13 @@ func loadEnginePlanned(ctx context.Context, db *gorm.DB) ([]engine.PlannedReorga
 	if err != nil {
 		return nil, err
 	}
-	out := make([]engine.PlannedReorganisation, len(rs))
+	out := make([]reuse.PlannedReorganisation, len(rs))
 	for i, r := range rs {
 		councils := slices.Clone(r.Predecessors)
 		if code := r.Successor.Code; code != nil {
 			councils = append(councils, *code) // the engine ignores codes it does not know as current councils
 		}
-		out[i] = engine.PlannedReorganisation{ID: r.ID, Successor: r.Successor.Name, Councils: councils, VestingDate: parseDay(r.VestingDate)}
+		out[i] = reuse.PlannedReorganisation{ID: r.ID, Successor: r.Successor.Name, Councils: councils, VestingDate: parseDay(r.VestingDate)}
 	}
 	return out, nil
 }

@@ -11,7 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/council-components/registry/engine"
+	"github.com/council-components/registry/reuse"
 )
 
 // reuseState is the in-memory reuse engine and the last audit entry it has
@@ -20,13 +20,13 @@ import (
 // seen it is current, and one that has not catches up on the next read.
 type reuseState struct {
 	mu   sync.Mutex
-	eng  *engine.Engine
+	eng  *reuse.Engine
 	seen int64
 }
 
 // Engine returns the reuse engine, first applying any writes (from this
 // replica or another) that it has not seen.
-func (s *Store) Engine(ctx context.Context) (*engine.Engine, error) {
+func (s *Store) Engine(ctx context.Context) (*reuse.Engine, error) {
 	// The version is read before taking the lock, so concurrent readers do not
 	// queue behind one another's queries; an engine that has seen this version
 	// or a later one is current for this caller.
@@ -78,7 +78,7 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 
 // applyChanges brings eng up to date with the writes logged after since; it
 // reports rebuild when a change (such as a reseed) is too broad to apply piecemeal.
-func (s *Store) applyChanges(ctx context.Context, db *gorm.DB, eng *engine.Engine, since, until int64) (rebuild bool, err error) {
+func (s *Store) applyChanges(ctx context.Context, db *gorm.DB, eng *reuse.Engine, since, until int64) (rebuild bool, err error) {
 	rows, err := db.Raw("SELECT entity, entity_key FROM audit_log WHERE id > ? AND id <= ? ORDER BY id", since, until).Rows()
 	if err != nil {
 		return false, translate(err)
@@ -116,7 +116,7 @@ func (s *Store) applyChanges(ctx context.Context, db *gorm.DB, eng *engine.Engin
 				return false, err
 			}
 			if len(comps) == 0 { // deleted: nobody can have adopted it, so it is simply never offered again
-				comps = []engine.Component{{Slug: c.key, Name: c.key, Lifecycle: "retired"}}
+				comps = []reuse.Component{{Slug: c.key, Name: c.key, Lifecycle: "retired"}}
 			}
 			eng.PutComponent(comps[0])
 		case "vendor": // a vendor's kind decides whether its components are in-house builds
@@ -131,7 +131,7 @@ func (s *Store) applyChanges(ctx context.Context, db *gorm.DB, eng *engine.Engin
 			var name string
 			err := db.Raw("SELECT name FROM capabilities WHERE slug = ?", c.key).Row().Scan(&name)
 			if err == nil {
-				eng.PutCapability(engine.Capability{Slug: c.key, Name: name})
+				eng.PutCapability(reuse.Capability{Slug: c.key, Name: name})
 			} else if err != sql.ErrNoRows {
 				return false, err
 			}
@@ -145,7 +145,7 @@ func (s *Store) applyChanges(ctx context.Context, db *gorm.DB, eng *engine.Engin
 
 // applyRecords puts the current state of the given adoptions and needs into
 // eng, and deletes those that are gone (or, for adoptions, rejected).
-func applyRecords(ctx context.Context, db *gorm.DB, eng *engine.Engine, adoptionIDs, needIDs []int64) error {
+func applyRecords(ctx context.Context, db *gorm.DB, eng *reuse.Engine, adoptionIDs, needIDs []int64) error {
 	slices.Sort(adoptionIDs)
 	adoptionIDs = slices.Compact(adoptionIDs)
 	slices.Sort(needIDs)
@@ -187,15 +187,15 @@ func applyRecords(ctx context.Context, db *gorm.DB, eng *engine.Engine, adoption
 
 // loadEngine reads everything the engine needs, with plain SQL: at national
 // scale these are millions of rows.
-func loadEngine(ctx context.Context, db *gorm.DB) (*engine.Engine, error) {
-	var councils []engine.Council
+func loadEngine(ctx context.Context, db *gorm.DB) (*reuse.Engine, error) {
+	var councils []reuse.Council
 	rows, err := db.Raw(`SELECT code, short_name, type, region, nation, coalesce(population, 0),
 		status = 'current', delivers_services FROM councils`).Rows()
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
-		var c engine.Council
+		var c reuse.Council
 		if err := rows.Scan(&c.Code, &c.Name, &c.Type, &c.Region, &c.Nation, &c.Population, &c.Current, &c.DeliversServices); err != nil {
 			rows.Close()
 			return nil, err
@@ -203,13 +203,13 @@ func loadEngine(ctx context.Context, db *gorm.DB) (*engine.Engine, error) {
 		councils = append(councils, c)
 	}
 	rows.Close()
-	var caps []engine.Capability
+	var caps []reuse.Capability
 	rows, err = db.Raw("SELECT slug, name FROM capabilities").Rows()
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
-		var c engine.Capability
+		var c reuse.Capability
 		if err := rows.Scan(&c.Slug, &c.Name); err != nil {
 			rows.Close()
 			return nil, err
@@ -226,7 +226,7 @@ func loadEngine(ctx context.Context, db *gorm.DB) (*engine.Engine, error) {
 		return nil, err
 	}
 	rows, err = db.Raw(engineAdoptionSQL + " WHERE a.rejected_at IS NULL").Rows()
-	adoptions, err := scanEngineAdoptionsInto(make([]engine.Adoption, 0, n), rows, err)
+	adoptions, err := scanEngineAdoptionsInto(make([]reuse.Adoption, 0, n), rows, err)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +234,7 @@ func loadEngine(ctx context.Context, db *gorm.DB) (*engine.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	eng := engine.New(councils, caps, comps, adoptions, needs)
+	eng := reuse.New(councils, caps, comps, adoptions, needs)
 	planned, err := loadEnginePlanned(ctx, db)
 	if err != nil {
 		return nil, err
@@ -243,17 +243,17 @@ func loadEngine(ctx context.Context, db *gorm.DB) (*engine.Engine, error) {
 	return eng, nil
 }
 
-func loadEngineComponents(ctx context.Context, db *gorm.DB, where string, args ...any) ([]engine.Component, error) {
+func loadEngineComponents(ctx context.Context, db *gorm.DB, where string, args ...any) ([]reuse.Component, error) {
 	rows, err := db.Raw(`SELECT c.id, c.slug, c.name, c.lifecycle, v.kind = 'in-house'
 		FROM components c JOIN vendors v ON v.id = c.vendor_id `+where+` ORDER BY c.id`, args...).Rows()
 	if err != nil {
 		return nil, err
 	}
-	var comps []engine.Component
+	var comps []reuse.Component
 	index := map[int64]int{}
 	for rows.Next() {
 		var id int64
-		var c engine.Component
+		var c reuse.Component
 		if err := rows.Scan(&id, &c.Slug, &c.Name, &c.Lifecycle, &c.InHouse); err != nil {
 			rows.Close()
 			return nil, err
@@ -291,14 +291,14 @@ const engineAdoptionSQL = `SELECT a.id, co.code, p.slug, cap.slug, a.status, a.v
 	FROM adoptions a JOIN councils co ON co.id = a.council_id JOIN components p ON p.id = a.component_id
 	JOIN capabilities cap ON cap.id = a.capability_id`
 
-func scanEngineAdoptions(rows *sql.Rows, err error) ([]engine.Adoption, error) {
+func scanEngineAdoptions(rows *sql.Rows, err error) ([]reuse.Adoption, error) {
 	return scanEngineAdoptionsInto(nil, rows, err)
 }
 
 // scanEngineAdoptionsInto appends to out. Codes, slugs and statuses repeat
 // across millions of rows, so each distinct one is kept once (at national
 // scale that is hundreds of megabytes less while the engine loads).
-func scanEngineAdoptionsInto(out []engine.Adoption, rows *sql.Rows, err error) ([]engine.Adoption, error) {
+func scanEngineAdoptionsInto(out []reuse.Adoption, rows *sql.Rows, err error) ([]reuse.Adoption, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +314,7 @@ func scanEngineAdoptionsInto(out []engine.Adoption, rows *sql.Rows, err error) (
 	}
 	var council, component, capability, status, contractEnd sql.RawBytes
 	for rows.Next() {
-		var a engine.Adoption
+		var a reuse.Adoption
 		if err := rows.Scan(&a.ID, &council, &component, &capability, &status, &a.Verified, &contractEnd); err != nil {
 			return nil, err
 		}
@@ -328,14 +328,14 @@ func scanEngineAdoptionsInto(out []engine.Adoption, rows *sql.Rows, err error) (
 const engineNeedSQL = `SELECT n.id, co.code, cap.slug, n.needed_by, n.status FROM needs n
 	JOIN councils co ON co.id = n.council_id JOIN capabilities cap ON cap.id = n.capability_id`
 
-func scanEngineNeeds(rows *sql.Rows, err error) ([]engine.Need, error) {
+func scanEngineNeeds(rows *sql.Rows, err error) ([]reuse.Need, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []engine.Need
+	var out []reuse.Need
 	for rows.Next() {
-		var n engine.Need
+		var n reuse.Need
 		var by string
 		if err := rows.Scan(&n.ID, &n.Council, &n.Capability, &by, &n.Status); err != nil {
 			return nil, err

@@ -6,8 +6,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/council-components/registry/engine"
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/reuse"
 )
 
 // Dashboards godoc
@@ -123,7 +123,7 @@ func (s *Site) ConsolidationDashboard(c *gin.Context) {
 		if err != nil {
 			return meta{}, nil, err
 		}
-		var items []engine.ConsolidationItem
+		var items []reuse.ConsolidationItem
 		for _, it := range eng.Consolidation() {
 			if it.Councils > 0 { // nobody runs anything live: nothing to consolidate
 				items = append(items, it)
@@ -143,7 +143,7 @@ func (s *Site) ConsolidationDashboard(c *gin.Context) {
 func (s *Site) MigrationsDashboard(c *gin.Context) { s.serve(c, "migrations", s.migrations) }
 
 type migrationRow struct {
-	M        engine.Migration
+	M        reuse.Migration
 	Councils []models.Ref
 }
 
@@ -181,7 +181,7 @@ func (s *Site) CollaborationsDashboard(c *gin.Context) {
 }
 
 type collaborationRow struct {
-	C        engine.Collaboration
+	C        reuse.Collaboration
 	Councils []models.Ref
 }
 
@@ -191,7 +191,7 @@ func (s *Site) collaborations(c *gin.Context) (meta, any, error) {
 	if err != nil {
 		return meta{}, nil, err
 	}
-	cs := eng.Collaborations(engine.DefaultCollaborationWindow, s.store.Today())
+	cs := eng.Collaborations(reuse.DefaultCollaborationWindow, s.store.Today())
 	var codes []string
 	for _, co := range cs {
 		codes = append(codes, co.Councils...)

@@ -10,8 +10,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/council-components/registry/engine"
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/reuse"
 	"github.com/council-components/registry/store"
 )
 
@@ -347,12 +347,12 @@ type councilNeed struct {
 }
 
 type councilPeer struct {
-	Peer   engine.Peer
+	Peer   reuse.Peer
 	Shared []models.Ref
 }
 
 type councilOpportunity struct {
-	O          engine.Opportunity
+	O          reuse.Opportunity
 	PeersUsing []models.Ref
 }
 
@@ -389,11 +389,11 @@ func (s *Site) council(c *gin.Context) (meta, any, error) {
 		return meta{}, nil, err
 	}
 	peers, err := eng.Peers(council.Code, councilPeers)
-	if err != nil && !errors.Is(err, engine.ErrUnknownCouncil) {
+	if err != nil && !errors.Is(err, reuse.ErrUnknownCouncil) {
 		return meta{}, nil, err
 	}
 	ops, err := eng.Opportunities(council.Code, opportunityHorizon, s.store.Today(), councilOpportunities)
-	if err != nil && !errors.Is(err, engine.ErrUnknownCouncil) {
+	if err != nil && !errors.Is(err, reuse.ErrUnknownCouncil) {
 		return meta{}, nil, err
 	}
 	// One lookup each for every component and council the page names.

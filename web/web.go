@@ -23,8 +23,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/council-components/registry/engine"
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/reuse"
 	"github.com/council-components/registry/store"
 )
 
@@ -51,7 +51,7 @@ type Store interface {
 	LiveUse(ctx context.Context, capability string) ([]store.ComponentUse, error)
 	Coverage(ctx context.Context, by, capability string) ([]models.CoverageItem, error)
 	AdoptionsOverTime(ctx context.Context, component, capability string) ([]models.MonthCount, error)
-	Engine(ctx context.Context) (*engine.Engine, error)
+	Engine(ctx context.Context) (*reuse.Engine, error)
 	Version(ctx context.Context) (int64, error)
 	Today() time.Time
 }

@@ -1,4 +1,4 @@
-// Package engine finds reuse opportunities in adoption data: councils like a given one, what they
+// Package reuse finds reuse opportunities in adoption data: councils like a given one, what they
 // run that it does not, where the country is fragmented, who still runs retired components and
 // who could procure together. It works on plain data in memory and knows nothing of HTTP or SQL.
 //
@@ -6,7 +6,7 @@
 // Every write costs at most O(councils running the component it touches); queries read indexes
 // kept current by those writes (component → adopters, per-council adoptions, per-capability
 // providers and live counts), so none of them compares all pairs of councils.
-package engine
+package reuse
 
 import (
 	"math"

@@ -1,4 +1,4 @@
-package engine
+package reuse
 
 import (
 	"fmt"
@@ -208,11 +208,11 @@ var benchCache struct {
 }
 
 // benchWorld builds (once per scale, outside any timer) the world and its engine. L takes
-// gigabytes and a minute to build, so it runs only with ENGINE_BENCH_L=1.
+// gigabytes and a minute to build, so it runs only with REUSE_BENCH_L=1.
 func benchWorld(b *testing.B, s benchScale) *benchEnv {
 	b.Helper()
-	if s.name == "L" && os.Getenv("ENGINE_BENCH_L") != "1" {
-		b.Skip("L scale needs ENGINE_BENCH_L=1 (several GB of memory)")
+	if s.name == "L" && os.Getenv("REUSE_BENCH_L") != "1" {
+		b.Skip("L scale needs REUSE_BENCH_L=1 (several GB of memory)")
 	}
 	benchCache.Lock()
 	defer benchCache.Unlock()
