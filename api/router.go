@@ -66,7 +66,8 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	// Web pages for people (package web): GOV.UK-styled HTML over the same store
 	// and engine. Unknown paths outside /api/ and the operational endpoints get
 	// its HTML 404 page; everything else keeps the API's problem+json.
-	site, err := web.New(st, log)
+	sr := withReuse(st) // one reuse engine for the API and the pages
+	site, err := web.New(sr, log)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +125,7 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	v1.GET("/stats/coverage", stats.Coverage)
 	v1.GET("/stats/adoptions", stats.AdoptionsOverTime)
 
-	reuse := &handlers.Reuse{Store: st}
+	reuse := &handlers.Reuse{Store: sr}
 	v1.GET("/councils/:code/peers", reuse.Peers)
 	v1.GET("/councils/:code/opportunities", reuse.Opportunities)
 	v1.GET("/opportunities/consolidation", reuse.Consolidation)
@@ -151,7 +152,7 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	v1.DELETE("/webhooks/:id", hooks.DeleteWebhook)
 
 	// Reorganisation: councils merging or splitting, and what merging councils must harmonise.
-	reorg := &handlers.Reorganisations{Store: st}
+	reorg := &handlers.Reorganisations{Store: sr}
 	v1.GET("/reorganisations", reorg.ListReorganisations)
 	v1.POST("/reorganisations", reorg.CreateReorganisation)
 	v1.GET("/reorganisations/:id", reorg.GetReorganisation)

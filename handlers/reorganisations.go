@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -20,7 +21,8 @@ type ReorganisationStore interface {
 	UpdateReorganisation(ctx context.Context, actor models.Actor, id int64, in models.ReorganisationInput, ifVersion *int) (models.Reorganisation, error)
 	WithdrawReorganisation(ctx context.Context, actor models.Actor, id int64) (models.Reorganisation, error)
 	VestReorganisation(ctx context.Context, actor models.Actor, id int64) (models.Reorganisation, error)
-	Harmonisation(ctx context.Context, id int64) (models.Reorganisation, []reuse.HarmonisationItem, error)
+	MergingUses(ctx context.Context, id int64) (models.Reorganisation, []string, []models.MergingUse, error)
+	Engine(ctx context.Context) (*reuse.Engine, error)
 }
 
 // Reorganisations serves councils merging and splitting: historic ones from the register,
@@ -226,7 +228,7 @@ func (h *Reorganisations) Harmonisation(c *gin.Context) {
 	if !ok {
 		return
 	}
-	r, items, err := h.Store.Harmonisation(c.Request.Context(), id)
+	r, items, err := h.harmonisation(c.Request.Context(), id)
 	if err != nil {
 		WriteError(c, err)
 		return
@@ -260,4 +262,18 @@ func (h *Reorganisations) Harmonisation(c *gin.Context) {
 		items = []reuse.HarmonisationItem{}
 	}
 	c.JSON(http.StatusOK, HarmonisationBody{Reorganisation: r, Items: items})
+}
+
+// harmonisation asks the reuse engine to compare what the merging councils use.
+func (h *Reorganisations) harmonisation(ctx context.Context, id int64) (models.Reorganisation, []reuse.HarmonisationItem, error) {
+	r, parties, uses, err := h.Store.MergingUses(ctx, id)
+	if err != nil {
+		return r, nil, err
+	}
+	eng, err := h.Store.Engine(ctx)
+	if err != nil {
+		return r, nil, err
+	}
+	vesting, _ := time.Parse(time.DateOnly, r.VestingDate) // validated when stored
+	return r, eng.Harmonisation(parties, uses, vesting), nil
 }

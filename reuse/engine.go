@@ -13,6 +13,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/council-components/registry/models"
 )
 
 // Adoption statuses, compactly.
@@ -239,52 +241,56 @@ func New(councils []Council, caps []Capability, comps []Component, adoptions []A
 }
 
 // PutCouncil inserts or replaces a council by code.
-func (e *Engine) PutCouncil(c Council) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.putCouncil(c)
-}
+func (e *Engine) PutCouncil(c Council) { locked(e, e.putCouncil, c) }
 
 // PutCapability inserts or replaces a capability by slug.
-func (e *Engine) PutCapability(c Capability) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.putCapability(c)
-}
+func (e *Engine) PutCapability(c Capability) { locked(e, e.putCapability, c) }
 
 // PutComponent inserts or replaces a component by slug.
-func (e *Engine) PutComponent(c Component) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.putComponent(c)
-}
+func (e *Engine) PutComponent(c Component) { locked(e, e.putComponent, c) }
 
 // PutAdoption inserts or replaces an adoption by ID.
-func (e *Engine) PutAdoption(a Adoption) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.putAdoption(a)
-}
+func (e *Engine) PutAdoption(a Adoption) { locked(e, e.putAdoption, a) }
 
 // DeleteAdoption removes an adoption; an unknown ID is ignored.
-func (e *Engine) DeleteAdoption(id int64) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.deleteAdoption(id)
-}
+func (e *Engine) DeleteAdoption(id int64) { locked(e, e.deleteAdoption, id) }
 
 // PutNeed inserts or replaces a need by ID.
-func (e *Engine) PutNeed(n Need) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.putNeed(n)
-}
+func (e *Engine) PutNeed(n Need) { locked(e, e.putNeed, n) }
 
 // DeleteNeed removes a need; an unknown ID is ignored.
-func (e *Engine) DeleteNeed(id int64) {
+func (e *Engine) DeleteNeed(id int64) { locked(e, e.deleteNeed, id) }
+
+// locked runs one change under the engine's write lock.
+func locked[T any](e *Engine, change func(T), v T) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.deleteNeed(id)
+	change(v)
+}
+
+// Apply makes a batch of changes read from the database, under one lock:
+// capabilities and components first, as adoptions and needs refer to them.
+func (e *Engine) Apply(ch models.WorldChanges) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, c := range ch.Capabilities {
+		e.putCapability(c)
+	}
+	for _, c := range ch.Components {
+		e.putComponent(c)
+	}
+	for _, a := range ch.Adoptions {
+		e.putAdoption(a)
+	}
+	for _, id := range ch.DeletedAdoptions {
+		e.deleteAdoption(id)
+	}
+	for _, n := range ch.Needs {
+		e.putNeed(n)
+	}
+	for _, id := range ch.DeletedNeeds {
+		e.deleteNeed(id)
+	}
 }
 
 // councilFor returns the index of a council, making a placeholder when data names it first.
@@ -655,4 +661,14 @@ func removeValue(xs []int32, v int32) []int32 {
 		}
 	}
 	return xs
+}
+
+// Size counts what the engine holds (for checking it against the database).
+type Size struct{ Councils, Components, Adoptions, Needs int }
+
+// Size reports how many councils, components, adoptions and needs the engine holds.
+func (e *Engine) Size() Size {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return Size{Councils: len(e.councilIdx), Components: len(e.compIdx), Adoptions: len(e.adoptionSlot), Needs: len(e.needSlot)}
 }

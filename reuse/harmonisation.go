@@ -1,6 +1,8 @@
 package reuse
 
 import (
+	"github.com/council-components/registry/models"
+
 	"cmp"
 	"fmt"
 	"slices"
@@ -16,10 +18,7 @@ const (
 )
 
 // MergingUse is one adoption of a council in a reorganisation, as input to Harmonisation.
-type MergingUse struct {
-	Council, Component, Capability, Status string
-	ContractEndOn                          time.Time // zero = none
-}
+type MergingUse = models.MergingUse
 
 // HarmonisationUse is what one merging council uses for a capability.
 type HarmonisationUse struct {

@@ -1,18 +1,14 @@
 package reuse
 
 import (
+	"github.com/council-components/registry/models"
+
 	"fmt"
 	"slices"
-	"time"
 )
 
 // PlannedReorganisation is a reorganisation admins have registered that has not vested yet.
-type PlannedReorganisation struct {
-	ID          int64
-	Successor   string   // the successor's name
-	Councils    []string // the merging councils: the predecessors, and the successor if it exists already
-	VestingDate time.Time
-}
+type PlannedReorganisation = models.WorldReorganisation
 
 // ReorganisationRef names the planned reorganisation behind a collaboration.
 type ReorganisationRef struct {

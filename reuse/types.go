@@ -2,57 +2,22 @@ package reuse
 
 import (
 	"errors"
-	"time"
+
+	"github.com/council-components/registry/models"
 )
 
 // ErrUnknownCouncil is returned (wrapped with the code) when a query names a council the engine
 // does not know.
 var ErrUnknownCouncil = errors.New("unknown council")
 
-// Council is what the engine needs to know about a council.
-type Council struct {
-	Code       string // GSS code, unique
-	Name       string
-	Type       string // e.g. "london-borough", "county", "unitary"
-	Region     string // e.g. "London", "North West", "Scotland"
-	Nation     string
-	Population int  // 0 = unknown
-	Current    bool // false for former councils: never a peer, never given opportunities
-	// DeliversServices is false for combined authorities and the GLA, which are not councils in
-	// the usual sense and so are never offered as peers.
-	DeliversServices bool
-}
-
-// Capability is one thing a council needs done (payments, booking, ...).
-type Capability struct{ Slug, Name string }
-
-// Component is a product or build that provides capabilities.
-type Component struct {
-	Slug, Name   string
-	Lifecycle    string   // alpha, beta, live, deprecated, retired
-	InHouse      bool     // a council's own build (vendor kind "in-house")
-	Capabilities []string // slugs it provides
-}
-
-// Adoption records that a council uses (or tries) a component for a capability.
-type Adoption struct {
-	ID            int64
-	Council       string // code
-	Component     string // slug
-	Capability    string // slug
-	Status        string // exploring, piloting, live, retiring, retired
-	Verified      bool
-	ContractEndOn time.Time // zero = none
-}
-
-// Need is a council's stated need for a capability by a date.
-type Need struct {
-	ID         int64
-	Council    string
-	Capability string
-	NeededBy   time.Time
-	Status     string // open, met, withdrawn
-}
+// The engine is built from the plain facts the store reads (models.World*).
+type (
+	Council    = models.WorldCouncil
+	Capability = models.WorldCapability
+	Component  = models.WorldComponent
+	Adoption   = models.WorldAdoption
+	Need       = models.WorldNeed
+)
 
 // CouncilRef names a council in results.
 type CouncilRef struct {

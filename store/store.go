@@ -36,7 +36,6 @@ type Store struct {
 	r        *gorm.DB // SQLite: the read pool; PostgreSQL: the same pool
 	postgres bool
 	Now      func() time.Time
-	reuse    reuseState
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database rather than a SQLite file.

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"github.com/council-components/registry/reuse"
 	"strings"
 	"testing"
 
@@ -130,7 +131,7 @@ func TestSynthWritesAFlaggedDeterministicWorld(t *testing.T) {
 	if err != nil || hits.Total == 0 {
 		t.Fatalf("search for %q: %v, %d hits", o.Capabilities[0].Name, err, hits.Total)
 	}
-	eng, err := st.Engine(ctx)
+	eng, err := reuse.NewKeeper(st).Engine(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/council-components/registry/reuse"
 	"github.com/council-components/registry/web"
 )
 
@@ -522,7 +523,7 @@ func TestErrorPages(t *testing.T) {
 
 func TestPanicGivesHTMLErrorPage(t *testing.T) {
 	e := newEnv(t)
-	site, err := web.New(e.st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	site, err := web.New(withReuse{e.st, reuse.NewKeeper(e.st)}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
