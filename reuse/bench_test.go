@@ -1,14 +1,16 @@
 package reuse
 
 import (
-	"fmt"
-	"math"
+	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"runtime"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/synth"
 )
 
 // world is a full snapshot of engine input.
@@ -22,165 +24,66 @@ type world struct {
 
 func (w *world) engine() *Engine { return New(w.councils, w.caps, w.comps, w.adoptions, w.needs) }
 
-// synthToday is the "today" the synthetic world's dates are spread around.
-var synthToday = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+// synthToday is the "today" the synthetic world's dates are spread around: the one registry synth uses.
+var synthToday = synth.Epoch
 
-type synthRegion struct {
-	region, nation string
-	weight         int
-}
-
-// Regions weighted roughly by how many councils each has.
-var synthRegions = []synthRegion{
-	{"London", "England", 33}, {"South East", "England", 70}, {"East of England", "England", 50},
-	{"South West", "England", 30}, {"West Midlands", "England", 33}, {"East Midlands", "England", 40},
-	{"Yorkshire and The Humber", "England", 22}, {"North West", "England", 40}, {"North East", "England", 12},
-	{"Scotland", "Scotland", 32}, {"Wales", "Wales", 22}, {"Northern Ireland", "Northern Ireland", 11},
-}
-
-var englishTypes = []string{
-	"non-metropolitan-district", "non-metropolitan-district", "non-metropolitan-district",
-	"non-metropolitan-district", "unitary", "unitary", "metropolitan-district", "county",
-}
-
-func pickWeighted(r *rand.Rand, regions []synthRegion) synthRegion {
-	total := 0
-	for _, x := range regions {
-		total += x.weight
+// taxonomy is the capability taxonomy registry synth builds on, read from the seed data
+// (package seed cannot be imported here: it imports the store, which imports reuse).
+var taxonomy = sync.OnceValue(func() []models.Capability {
+	b, err := os.ReadFile("../seed/data/capabilities.json")
+	if err != nil {
+		panic(err)
 	}
-	n := r.IntN(total)
-	for _, x := range regions {
-		if n < x.weight {
-			return x
-		}
-		n -= x.weight
+	var doc struct {
+		Capabilities []models.Capability `json:"capabilities"`
 	}
-	return regions[len(regions)-1]
-}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		panic(err)
+	}
+	return doc.Capabilities
+})
 
-// synthWorld makes a deterministic world shaped like the real one: about 60 capabilities, each
-// component providing 1–3 of them, Zipf-like popularity (a few components used almost everywhere,
-// most by a handful), some deprecated or retired, some in-house, varied regions, types and
-// populations, and contract ends and needs spread over three years around synthToday.
+// synthWorld is the world `registry synth` writes for these sizes and seed (package synth), as
+// engine input: shaped like the real one, with components providing 1–3 capabilities, Zipf-like
+// popularity, some deprecated or retired, some in-house, varied regions, types and populations,
+// and contract ends and needs spread over three years around synthToday.
 func synthWorld(nCouncils, nComponents, nAdoptions int, seed uint64) *world {
-	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	const nCaps = 60
-	w := &world{}
-	for i := range nCaps {
-		w.caps = append(w.caps, Capability{Slug: fmt.Sprintf("cap-%02d", i), Name: fmt.Sprintf("Capability %d", i)})
+	sw, err := synth.New(synth.Options{Councils: nCouncils, Components: nComponents, Adoptions: nAdoptions,
+		Seed: seed, Capabilities: taxonomy(), Today: synthToday})
+	if err != nil {
+		panic(err)
 	}
+	return fromSynth(sw)
+}
 
-	for i := range nCouncils {
-		reg := pickWeighted(r, synthRegions)
-		c := Council{
-			Code:             fmt.Sprintf("X%08d", i),
-			Name:             fmt.Sprintf("Council %d", i),
-			Region:           reg.region,
-			Nation:           reg.nation,
-			Current:          r.IntN(100) >= 3,
-			DeliversServices: true,
-		}
-		switch {
-		case r.IntN(100) < 2:
-			c.Type, c.DeliversServices = "combined-authority", false
-		case reg.nation == "Scotland":
-			c.Type = "scottish-unitary"
-		case reg.nation == "Wales":
-			c.Type = "welsh-unitary"
-		case reg.nation == "Northern Ireland":
-			c.Type = "ni-district"
-		case reg.region == "London":
-			c.Type = "london-borough"
-		default:
-			c.Type = englishTypes[r.IntN(len(englishTypes))]
-		}
-		if r.IntN(100) >= 2 { // log-uniform 2,000 to 1,500,000; a few unknown
-			c.Population = int(math.Exp(math.Log(2000) + r.Float64()*math.Log(1500000.0/2000)))
-		}
-		w.councils = append(w.councils, c)
+// fromSynth reads a synthetic world as the store's engine loader reads it once written: a
+// council is named by its short name, in-house is its vendor's kind, and ids count from 1.
+func fromSynth(sw *synth.World) *world {
+	w := &world{caps: make([]Capability, len(sw.Capabilities)), councils: make([]Council, len(sw.Councils)),
+		comps: make([]Component, len(sw.Components)), adoptions: make([]Adoption, len(sw.Adoptions)), needs: make([]Need, len(sw.Needs))}
+	for i, c := range sw.Capabilities {
+		w.caps[i] = Capability{Slug: c.Slug, Name: c.Name}
 	}
-
-	for i := range nComponents {
-		c := Component{Slug: fmt.Sprintf("comp-%05d", i), Name: fmt.Sprintf("Component %d", i), InHouse: r.IntN(100) < 12}
-		switch n := r.IntN(100); {
-		case n < 5:
-			c.Lifecycle = "alpha"
-		case n < 15:
-			c.Lifecycle = "beta"
-		case n < 85:
-			c.Lifecycle = "live"
-		case n < 95:
-			c.Lifecycle = "deprecated"
-		default:
-			c.Lifecycle = "retired"
-		}
-		for k := 1 + r.IntN(3); len(c.Capabilities) < k; {
-			// Skewed so some capabilities have many more products than others.
-			slug := w.caps[int(float64(nCaps)*math.Pow(r.Float64(), 1.5))].Slug
-			dup := false
-			for _, s := range c.Capabilities {
-				dup = dup || s == slug
-			}
-			if !dup {
-				c.Capabilities = append(c.Capabilities, slug)
-			}
-		}
-		w.comps = append(w.comps, c)
+	for i, c := range sw.Councils {
+		w.councils[i] = Council{Code: c.Code, Name: c.ShortName, Type: c.Type, Region: c.Region, Nation: c.Nation,
+			Population: c.Population, Current: c.Current, DeliversServices: c.DeliversServices}
 	}
-
-	rank := r.Perm(nComponents) // popularity rank → component, so popularity is not index order
-	zipf := rand.NewZipf(r, 1.1, 2, uint64(nComponents-1))
-	seen := make(map[uint64]struct{}, nAdoptions)
-	start := synthToday.AddDate(0, -6, 0)
-	for id, tries := int64(1), 0; len(w.adoptions) < nAdoptions && tries < 5*nAdoptions; tries++ {
-		ci, k := r.IntN(nCouncils), rank[zipf.Uint64()]
-		key := uint64(ci)<<32 | uint64(k)
-		if _, dup := seen[key]; dup {
-			continue
+	for i, c := range sw.Components {
+		w.comps[i] = Component{Slug: c.Slug, Name: c.Name, Lifecycle: c.Lifecycle, InHouse: c.InHouse}
+		for _, ci := range c.Capabilities {
+			w.comps[i].Capabilities = append(w.comps[i].Capabilities, w.caps[ci].Slug)
 		}
-		seen[key] = struct{}{}
-		comp := &w.comps[k]
-		a := Adoption{
-			ID:         id,
-			Council:    w.councils[ci].Code,
-			Component:  comp.Slug,
-			Capability: comp.Capabilities[r.IntN(len(comp.Capabilities))],
-			Verified:   r.IntN(100) < 75,
-		}
-		switch n := r.IntN(100); {
-		case !w.councils[ci].Current || n < 16:
-			a.Status = "retired"
-		case n < 22:
-			a.Status = "exploring"
-		case n < 30:
-			a.Status = "piloting"
-		case n < 38:
-			a.Status = "retiring"
-		default:
-			a.Status = "live"
-		}
-		if r.IntN(100) < 65 {
-			a.ContractEndOn = start.AddDate(0, 0, r.IntN(3*365))
-		}
-		w.adoptions = append(w.adoptions, a)
-		id++
 	}
-
-	for i := range nCouncils {
-		n := Need{
-			ID:         int64(i + 1),
-			Council:    w.councils[r.IntN(nCouncils)].Code,
-			Capability: w.caps[r.IntN(nCaps)].Slug,
-			NeededBy:   start.AddDate(0, 0, r.IntN(3*365)),
-			Status:     "open",
+	for i, a := range sw.Adoptions {
+		w.adoptions[i] = Adoption{ID: int64(i + 1), Council: w.councils[a.Council].Code, Component: w.comps[a.Component].Slug,
+			Capability: w.caps[a.Capability].Slug, Status: a.Status, Verified: a.Verified}
+		if a.HasContract {
+			w.adoptions[i].ContractEndOn = sw.Date(a.ContractEnd)
 		}
-		switch x := r.IntN(10); {
-		case x < 2:
-			n.Status = "met"
-		case x < 3:
-			n.Status = "withdrawn"
-		}
-		w.needs = append(w.needs, n)
+	}
+	for i, n := range sw.Needs {
+		w.needs[i] = Need{ID: int64(i + 1), Council: w.councils[n.Council].Code, Capability: w.caps[n.Capability].Slug,
+			NeededBy: sw.Date(n.NeededBy), Status: n.Status}
 	}
 	return w
 }
