@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/publiccode"
 )
 
 // InteropStore is what the import, export and change-feed handlers need from storage.
@@ -101,7 +102,7 @@ func (h *Interop) ImportPubliccode(c *gin.Context) {
 		WriteError(c, err)
 		return
 	}
-	pc, err := models.ParsePubliccode(body)
+	pc, err := publiccode.Parse(body)
 	if err != nil {
 		WriteError(c, err)
 		return
@@ -136,7 +137,7 @@ func (h *Interop) ExportPubliccode(c *gin.Context) {
 		WriteError(c, err)
 		return
 	}
-	body, err := models.RenderPubliccode(src)
+	body, err := publiccode.Render(src)
 	if err != nil {
 		WriteError(c, err)
 		return
