@@ -16,6 +16,7 @@ import (
 
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/publiccode"
+	"github.com/council-components/registry/spreadsheet"
 )
 
 // InteropStore is what the import, export and change-feed handlers need from storage.
@@ -184,7 +185,7 @@ func (h *Interop) ImportAdoptions(c *gin.Context) {
 		WriteError(c, err)
 		return
 	}
-	rows, err := models.ParseAdoptionCSV(bytes.NewReader(body))
+	rows, err := spreadsheet.ReadAdoptions(bytes.NewReader(body))
 	if err != nil {
 		WriteError(c, err)
 		return
