@@ -34,6 +34,7 @@ import (
 	"github.com/council-components/registry/api"
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/seed"
+	"github.com/council-components/registry/spreadsheet"
 	"github.com/council-components/registry/store"
 	"github.com/council-components/registry/webhooks"
 )
@@ -406,7 +407,7 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer f.Close()
-	rows, err := models.ParseAdoptionCSV(f)
+	rows, err := spreadsheet.ReadAdoptions(f)
 	if err != nil {
 		var e *models.Error
 		if errors.As(err, &e) {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/publiccode"
 )
 
 func testdata(t testing.TB, parts ...string) []byte {
@@ -202,7 +203,7 @@ func TestPubliccodeRoundTrip(t *testing.T) {
 				t.Errorf("the export lost %q:\n%s", want, out)
 			}
 		}
-		if _, err := models.ParsePubliccode(out); err != nil {
+		if _, err := publiccode.Parse(out); err != nil {
 			t.Fatalf("the export is not a valid publiccode.yml: %v", err)
 		}
 		e.reimportUnchanged("medusa", out, false)
@@ -236,7 +237,7 @@ func TestPubliccodeRoundTrip(t *testing.T) {
 				continue
 			}
 			out := e.exportPubliccode(slug)
-			if _, err := models.ParsePubliccode(out); err != nil {
+			if _, err := publiccode.Parse(out); err != nil {
 				t.Fatalf("%s: the export is not a valid publiccode.yml: %v\n%s", slug, err, out)
 			}
 			e.reimportUnchanged(slug, out, true)

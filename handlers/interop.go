@@ -15,6 +15,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/publiccode"
+	"github.com/council-components/registry/spreadsheet"
 )
 
 // InteropStore is what the import, export and change-feed handlers need from storage.
@@ -101,7 +103,7 @@ func (h *Interop) ImportPubliccode(c *gin.Context) {
 		WriteError(c, err)
 		return
 	}
-	pc, err := models.ParsePubliccode(body)
+	pc, err := publiccode.Parse(body)
 	if err != nil {
 		WriteError(c, err)
 		return
@@ -136,7 +138,7 @@ func (h *Interop) ExportPubliccode(c *gin.Context) {
 		WriteError(c, err)
 		return
 	}
-	body, err := models.RenderPubliccode(src)
+	body, err := publiccode.Render(src)
 	if err != nil {
 		WriteError(c, err)
 		return
@@ -183,7 +185,7 @@ func (h *Interop) ImportAdoptions(c *gin.Context) {
 		WriteError(c, err)
 		return
 	}
-	rows, err := models.ParseAdoptionCSV(bytes.NewReader(body))
+	rows, err := spreadsheet.ReadAdoptions(bytes.NewReader(body))
 	if err != nil {
 		WriteError(c, err)
 		return

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/publiccode"
 )
 
 // publiccodeRow is the publiccode.yml a component was last imported from.
@@ -67,27 +67,27 @@ func (s *Store) ImportPubliccode(ctx context.Context, actor models.Actor, pc *mo
 			current = existing.Lifecycle
 		}
 		want := models.Component{Slug: slug, Name: pc.Name, Summary: pc.ShortDescription, Description: pc.LongDescription,
-			Vendor: vendor, Capabilities: caps, Licence: models.LicenceOf(pc.License),
-			Lifecycle: models.LifecycleForStatus(pc.DevelopmentStatus, current), URL: pc.LandingURL,
+			Vendor: vendor, Capabilities: caps, Licence: publiccode.LicenceOf(pc.License),
+			Lifecycle: publiccode.LifecycleForStatus(pc.DevelopmentStatus, current), URL: pc.LandingURL,
 			RepositoryURL: &pc.URL, DocsURL: pc.Documentation, DependsOn: deps}
 		var c models.Component
 		if existing == nil {
 			in := componentInputFrom(want)
-			openSource := models.NamesALicence(pc.License)
+			openSource := publiccode.NamesALicence(pc.License)
 			in.OpenSource = &openSource
 			if err := in.Validate(true); err != nil {
-				return publiccodeFields(err, pc.Language)
+				return publiccode.FieldPaths(err, pc.Language)
 			}
 			if c, err = ts.CreateComponent(ctx, actor, in); err != nil {
-				return publiccodeFields(err, pc.Language)
+				return publiccode.FieldPaths(err, pc.Language)
 			}
 			out.Created, out.Changed = true, true
 		} else if in, changed := componentChanges(*existing, want); changed {
 			if err := in.Validate(false); err != nil {
-				return publiccodeFields(err, pc.Language)
+				return publiccode.FieldPaths(err, pc.Language)
 			}
 			if c, err = ts.UpdateComponent(ctx, actor, slug, in, nil); err != nil {
-				return publiccodeFields(err, pc.Language)
+				return publiccode.FieldPaths(err, pc.Language)
 			}
 			out.Changed = true
 		} else {
@@ -97,7 +97,7 @@ func (s *Store) ImportPubliccode(ctx context.Context, actor models.Actor, pc *mo
 			return err
 		}
 		out.Component = c
-		out.Publiccode = pc.Extras()
+		out.Publiccode = publiccode.Extras(pc)
 		return nil
 	})
 	return out, err
@@ -119,25 +119,25 @@ func storePubliccode(tx *gorm.DB, actor models.Actor, now time.Time, c models.Co
 	if err != nil {
 		return false, err
 	}
-	next, err := models.RenderPubliccode(src)
+	next, err := publiccode.Render(src)
 	if err != nil {
 		return false, err
 	}
 	var before any
 	if res.RowsAffected > 0 {
 		src.Document = []byte(row.Document)
-		if src.Matches, err = matchComponentNames(tx, models.PubliccodeDependencyNames(src.Document)); err != nil {
+		if src.Matches, err = matchComponentNames(tx, publiccode.DependencyNames(src.Document)); err != nil {
 			return false, err
 		}
-		prev, err := models.RenderPubliccode(src)
+		prev, err := publiccode.Render(src)
 		if err != nil {
 			return false, err
 		}
 		if bytes.Equal(prev, next) {
 			return false, nil
 		}
-		if old, err := models.ParsePubliccode(src.Document); err == nil {
-			before = old.Extras()
+		if old, err := publiccode.Parse(src.Document); err == nil {
+			before = publiccode.Extras(old)
 		}
 		err = tx.Model(&publiccodeRow{}).Where("component_id = ?", id).
 			Updates(map[string]any{"document": string(pc.Document), "imported_at": now}).Error
@@ -147,7 +147,7 @@ func storePubliccode(tx *gorm.DB, actor models.Actor, now time.Time, c models.Co
 	} else if err := tx.Create(&publiccodeRow{ComponentID: id, Document: string(pc.Document), ImportedAt: now}).Error; err != nil {
 		return false, err
 	}
-	return true, audit(tx, actor, now, "component", c.Slug, "publiccode_imported", before, pc.Extras())
+	return true, audit(tx, actor, now, "component", c.Slug, "publiccode_imported", before, publiccode.Extras(pc))
 }
 
 // PubliccodeSource gathers what an export of the component needs.
@@ -210,7 +210,7 @@ func publiccodeSource(db *gorm.DB, c models.Component, document []byte) (models.
 		}
 	}
 	var err error
-	src.Matches, err = matchComponentNames(db, models.PubliccodeDependencyNames(document))
+	src.Matches, err = matchComponentNames(db, publiccode.DependencyNames(document))
 	return src, err
 }
 
@@ -360,7 +360,7 @@ func quoteAll(ss []string) []string {
 func publiccodeCapabilities(tx *gorm.DB, pc *models.Publiccode, opt models.PubliccodeOptions, existing *models.Component) ([]string, error) {
 	var mapped []string
 	for _, cat := range pc.Categories {
-		if capability := models.CapabilityForCategory(cat); capability != "" && !slices.Contains(mapped, capability) {
+		if capability := publiccode.CapabilityForCategory(cat); capability != "" && !slices.Contains(mapped, capability) {
 			mapped = append(mapped, capability)
 		}
 	}
@@ -376,7 +376,7 @@ func publiccodeCapabilities(tx *gorm.DB, pc *models.Publiccode, opt models.Publi
 	}
 	if existing != nil {
 		for _, capability := range existing.Capabilities {
-			if models.CategoryForCapability(capability) == "" {
+			if publiccode.CategoryForCapability(capability) == "" {
 				out = append(out, capability)
 			}
 		}
@@ -467,26 +467,4 @@ func componentChanges(cur, want models.Component) (models.ComponentInput, bool) 
 	list(&in.Capabilities, cur.Capabilities, want.Capabilities)
 	list(&in.DependsOn, cur.DependsOn, want.DependsOn)
 	return in, changed
-}
-
-// publiccodeFields renames a component error's fields to the YAML paths they came from.
-func publiccodeFields(err error, lang string) error {
-	var e *models.Error
-	if !errors.As(err, &e) || len(e.Fields) == 0 {
-		return err
-	}
-	paths := map[string]string{
-		"name": "name", "summary": "description." + lang + ".shortDescription",
-		"description": "description." + lang + ".longDescription", "licence": "legal.license",
-		"lifecycle": "developmentStatus", "url": "landingURL", "repository_url": "url",
-		"docs_url": "description." + lang + ".documentation", "depends_on": "dependsOn",
-	}
-	out := &models.Error{Code: e.Code, Message: e.Message}
-	for _, f := range e.Fields {
-		if p, ok := paths[f.Field]; ok {
-			f.Field = p
-		}
-		out.Fields = append(out.Fields, f)
-	}
-	return out
 }

@@ -1,4 +1,4 @@
-package models
+package publiccode
 
 import (
 	"bytes"
@@ -6,45 +6,27 @@ import (
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/council-components/registry/models"
 )
 
-// PubliccodeSource is everything an export needs: the component, its vendor,
-// what its dependencies are called, and the file it was last imported from.
-type PubliccodeSource struct {
-	Component     Component
-	VendorName    string
-	VendorWebsite string
-	// Dependencies describes every component in Component.DependsOn, by slug.
-	Dependencies map[string]PubliccodeDependencyRef
-	// Matches gives, for each open or proprietary dependency named in Document,
-	// the slug of the component that name stands for ("" for none).
-	Matches  map[string]string
-	Document []byte // nil for a component never imported
-}
+// Version is the version of the standard a fresh export follows.
+const Version = "0.5"
 
-// PubliccodeDependencyRef is how an export names a registry component in dependsOn.
-type PubliccodeDependencyRef struct {
-	Name       string // the component's name, or its slug when another component has the same name
-	OpenSource bool
-}
-
-// PubliccodeVersion is the version of the standard a fresh export follows.
-const PubliccodeVersion = "0.5"
-
-// RenderPubliccode writes a component as publiccode.yml. A component imported
+// Render writes a component as publiccode.yml. A component imported
 // from a file gets that file back with the registry's fields brought up to date,
 // so what the registry does not model (features, screenshots, contacts,
 // country sections, comments) survives; importing the result changes nothing.
-func RenderPubliccode(src PubliccodeSource) ([]byte, error) {
+func Render(src models.PubliccodeSource) ([]byte, error) {
 	c := src.Component
 	if c.RepositoryURL == nil {
-		return nil, Errorf(ECONFLICT, "component %q has no repository_url: publiccode.yml identifies software by its source repository, so set repository_url first", c.Slug)
+		return nil, models.Errorf(models.ECONFLICT, "component %q has no repository_url: publiccode.yml identifies software by its source repository, so set repository_url first", c.Slug)
 	}
 	doc := &yaml.Node{Kind: yaml.DocumentNode}
 	fresh := src.Document == nil
 	if !fresh {
 		if err := yaml.Unmarshal(src.Document, doc); err != nil || len(doc.Content) != 1 || resolve(doc.Content[0]).Kind != yaml.MappingNode {
-			return nil, Errorf(EINTERNAL, "the stored publiccode.yml of %q cannot be read", c.Slug)
+			return nil, models.Errorf(models.EINTERNAL, "the stored publiccode.yml of %q cannot be read", c.Slug)
 		}
 	} else {
 		doc.Content = []*yaml.Node{{Kind: yaml.MappingNode, Tag: "!!map"}}
@@ -52,7 +34,7 @@ func RenderPubliccode(src PubliccodeSource) ([]byte, error) {
 	root := resolve(doc.Content[0])
 
 	if fresh {
-		setKey(root, "publiccodeYmlVersion", str(PubliccodeVersion))
+		setKey(root, "publiccodeYmlVersion", str(Version))
 	}
 	setKey(root, "name", str(c.Name))
 	setKey(root, "url", str(*c.RepositoryURL))
@@ -103,7 +85,11 @@ func RenderPubliccode(src PubliccodeSource) ([]byte, error) {
 		}
 	}
 	exportDependencies(root, c.DependsOn, src)
+	return encode(doc)
+}
 
+// encode writes a YAML document with two-space indents.
+func encode(doc *yaml.Node) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
@@ -140,7 +126,7 @@ func exportCategories(stored, capabilities []string) []string {
 
 // exportDependencies keeps the file's dependencies that name no registry
 // component or one the component still depends on, and adds the others.
-func exportDependencies(root *yaml.Node, dependsOn []string, src PubliccodeSource) {
+func exportDependencies(root *yaml.Node, dependsOn []string, src models.PubliccodeSource) {
 	covered := map[string]bool{}
 	deps := lookup(root, "dependsOn")
 	if deps != nil && deps.Kind == yaml.MappingNode {
@@ -169,7 +155,7 @@ func exportDependencies(root *yaml.Node, dependsOn []string, src PubliccodeSourc
 		}
 		ref, ok := src.Dependencies[slug]
 		if !ok {
-			ref = PubliccodeDependencyRef{Name: slug}
+			ref = models.PubliccodeDependencyRef{Name: slug}
 		}
 		kind := "proprietary"
 		if ref.OpenSource {
@@ -281,9 +267,9 @@ func ensureMapping(m *yaml.Node, key string) *yaml.Node {
 	return n
 }
 
-// PubliccodeDependencyNames lists the open and proprietary dependencies a
+// DependencyNames lists the open and proprietary dependencies a
 // stored publiccode.yml names, for matching to registry components.
-func PubliccodeDependencyNames(document []byte) []string {
+func DependencyNames(document []byte) []string {
 	var doc yaml.Node
 	if yaml.Unmarshal(document, &doc) != nil || len(doc.Content) != 1 {
 		return nil
