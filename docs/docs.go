@@ -1730,7 +1730,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/handlers.ListBody-engine_Opportunity"
+                            "$ref": "#/definitions/handlers.ListBody-reuse_Opportunity"
                         }
                     },
                     "400": {
@@ -1777,7 +1777,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/handlers.ListBody-engine_Peer"
+                            "$ref": "#/definitions/handlers.ListBody-reuse_Peer"
                         }
                     },
                     "404": {
@@ -2240,7 +2240,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/handlers.ListBody-engine_Collaboration"
+                            "$ref": "#/definitions/handlers.ListBody-reuse_Collaboration"
                         }
                     },
                     "400": {
@@ -2280,7 +2280,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/handlers.ListBody-engine_ConsolidationItem"
+                            "$ref": "#/definitions/handlers.ListBody-reuse_ConsolidationItem"
                         }
                     }
                 }
@@ -2313,7 +2313,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/handlers.ListBody-engine_Migration"
+                            "$ref": "#/definitions/handlers.ListBody-reuse_Migration"
                         }
                     }
                 }
@@ -3630,251 +3630,6 @@ const docTemplate = `{
         }
     },
     "definitions": {
-        "engine.CapabilityRef": {
-            "type": "object",
-            "properties": {
-                "name": {
-                    "type": "string"
-                },
-                "slug": {
-                    "type": "string"
-                }
-            }
-        },
-        "engine.Collaboration": {
-            "type": "object",
-            "properties": {
-                "capability": {
-                    "$ref": "#/definitions/engine.CapabilityRef"
-                },
-                "councils": {
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                },
-                "reasons": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/engine.Reason"
-                    }
-                },
-                "reorganisation": {
-                    "$ref": "#/definitions/engine.ReorganisationRef"
-                },
-                "window": {
-                    "$ref": "#/definitions/engine.Window"
-                }
-            }
-        },
-        "engine.ComponentRef": {
-            "type": "object",
-            "properties": {
-                "name": {
-                    "type": "string"
-                },
-                "slug": {
-                    "type": "string"
-                }
-            }
-        },
-        "engine.ConsolidationItem": {
-            "type": "object",
-            "properties": {
-                "capability": {
-                    "$ref": "#/definitions/engine.CapabilityRef"
-                },
-                "concentration": {
-                    "description": "Herfindahl-Hirschman index, 0..1",
-                    "type": "number"
-                },
-                "councils": {
-                    "description": "councils with a live adoption for it",
-                    "type": "integer"
-                },
-                "distinct_components": {
-                    "description": "components in live use for it",
-                    "type": "integer"
-                },
-                "in_house_share": {
-                    "description": "share of live adoptions that are in-house builds",
-                    "type": "number"
-                }
-            }
-        },
-        "engine.CouncilRef": {
-            "type": "object",
-            "properties": {
-                "code": {
-                    "type": "string"
-                },
-                "name": {
-                    "type": "string"
-                }
-            }
-        },
-        "engine.HarmonisationItem": {
-            "type": "object",
-            "properties": {
-                "agree": {
-                    "type": "boolean"
-                },
-                "capability": {
-                    "$ref": "#/definitions/engine.CapabilityRef"
-                },
-                "suggestion": {
-                    "$ref": "#/definitions/engine.Suggestion"
-                },
-                "uses": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/engine.HarmonisationUse"
-                    }
-                }
-            }
-        },
-        "engine.HarmonisationUse": {
-            "type": "object",
-            "properties": {
-                "component": {
-                    "type": "string",
-                    "example": "govuk-pay"
-                },
-                "contract_end_on": {
-                    "type": "string",
-                    "example": "2027-03-31"
-                },
-                "council": {
-                    "type": "string",
-                    "example": "E07000163"
-                },
-                "status": {
-                    "type": "string",
-                    "example": "live"
-                }
-            }
-        },
-        "engine.Migration": {
-            "type": "object",
-            "properties": {
-                "component": {
-                    "$ref": "#/definitions/engine.ComponentRef"
-                },
-                "councils": {
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                },
-                "lifecycle": {
-                    "type": "string"
-                }
-            }
-        },
-        "engine.Opportunity": {
-            "type": "object",
-            "properties": {
-                "capability": {
-                    "$ref": "#/definitions/engine.CapabilityRef"
-                },
-                "component": {
-                    "$ref": "#/definitions/engine.ComponentRef"
-                },
-                "peers_using": {
-                    "description": "codes of close peers running it live and verified",
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                },
-                "reasons": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/engine.Reason"
-                    }
-                },
-                "score": {
-                    "type": "number"
-                }
-            }
-        },
-        "engine.Peer": {
-            "type": "object",
-            "properties": {
-                "council": {
-                    "$ref": "#/definitions/engine.CouncilRef"
-                },
-                "shared_components": {
-                    "description": "in-use by both, rarest first",
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                },
-                "similarity": {
-                    "description": "0..1",
-                    "type": "number"
-                }
-            }
-        },
-        "engine.Reason": {
-            "type": "object",
-            "properties": {
-                "detail": {
-                    "type": "string"
-                },
-                "kind": {
-                    "type": "string"
-                }
-            }
-        },
-        "engine.ReorganisationRef": {
-            "type": "object",
-            "properties": {
-                "id": {
-                    "type": "integer",
-                    "example": 4
-                },
-                "successor": {
-                    "type": "string",
-                    "example": "North Example Council"
-                },
-                "vesting_date": {
-                    "type": "string",
-                    "example": "2027-04-01"
-                }
-            }
-        },
-        "engine.Suggestion": {
-            "type": "object",
-            "properties": {
-                "component": {
-                    "type": "string",
-                    "example": "govuk-pay"
-                },
-                "reasons": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/engine.Reason"
-                    }
-                },
-                "switch_on": {
-                    "type": "string",
-                    "example": "2028-06-30"
-                }
-            }
-        },
-        "engine.Window": {
-            "type": "object",
-            "properties": {
-                "from": {
-                    "type": "string"
-                },
-                "to": {
-                    "type": "string"
-                }
-            }
-        },
         "handlers.AdoptionsOverTimeBody": {
             "type": "object",
             "properties": {
@@ -3949,7 +3704,7 @@ const docTemplate = `{
                 "items": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/engine.HarmonisationItem"
+                        "$ref": "#/definitions/reuse.HarmonisationItem"
                     }
                 },
                 "reorganisation": {
@@ -3975,101 +3730,6 @@ const docTemplate = `{
                 "role": {
                     "type": "string",
                     "example": "vendor"
-                }
-            }
-        },
-        "handlers.ListBody-engine_Collaboration": {
-            "type": "object",
-            "properties": {
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/engine.Collaboration"
-                    }
-                },
-                "next": {
-                    "type": "string",
-                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
-                },
-                "total": {
-                    "type": "integer",
-                    "example": 397
-                }
-            }
-        },
-        "handlers.ListBody-engine_ConsolidationItem": {
-            "type": "object",
-            "properties": {
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/engine.ConsolidationItem"
-                    }
-                },
-                "next": {
-                    "type": "string",
-                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
-                },
-                "total": {
-                    "type": "integer",
-                    "example": 397
-                }
-            }
-        },
-        "handlers.ListBody-engine_Migration": {
-            "type": "object",
-            "properties": {
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/engine.Migration"
-                    }
-                },
-                "next": {
-                    "type": "string",
-                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
-                },
-                "total": {
-                    "type": "integer",
-                    "example": 397
-                }
-            }
-        },
-        "handlers.ListBody-engine_Opportunity": {
-            "type": "object",
-            "properties": {
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/engine.Opportunity"
-                    }
-                },
-                "next": {
-                    "type": "string",
-                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
-                },
-                "total": {
-                    "type": "integer",
-                    "example": 397
-                }
-            }
-        },
-        "handlers.ListBody-engine_Peer": {
-            "type": "object",
-            "properties": {
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/engine.Peer"
-                    }
-                },
-                "next": {
-                    "type": "string",
-                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
-                },
-                "total": {
-                    "type": "integer",
-                    "example": 397
                 }
             }
         },
@@ -4289,6 +3949,101 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Webhook"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
+        "handlers.ListBody-reuse_Collaboration": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.Collaboration"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
+        "handlers.ListBody-reuse_ConsolidationItem": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.ConsolidationItem"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
+        "handlers.ListBody-reuse_Migration": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.Migration"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
+        "handlers.ListBody-reuse_Opportunity": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.Opportunity"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
+        "handlers.ListBody-reuse_Peer": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.Peer"
                     }
                 },
                 "next": {
@@ -5549,6 +5304,251 @@ const docTemplate = `{
                 "url": {
                     "type": "string",
                     "example": "https://hooks.example.gov.uk/registry"
+                }
+            }
+        },
+        "reuse.CapabilityRef": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string"
+                },
+                "slug": {
+                    "type": "string"
+                }
+            }
+        },
+        "reuse.Collaboration": {
+            "type": "object",
+            "properties": {
+                "capability": {
+                    "$ref": "#/definitions/reuse.CapabilityRef"
+                },
+                "councils": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "reasons": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.Reason"
+                    }
+                },
+                "reorganisation": {
+                    "$ref": "#/definitions/reuse.ReorganisationRef"
+                },
+                "window": {
+                    "$ref": "#/definitions/reuse.Window"
+                }
+            }
+        },
+        "reuse.ComponentRef": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string"
+                },
+                "slug": {
+                    "type": "string"
+                }
+            }
+        },
+        "reuse.ConsolidationItem": {
+            "type": "object",
+            "properties": {
+                "capability": {
+                    "$ref": "#/definitions/reuse.CapabilityRef"
+                },
+                "concentration": {
+                    "description": "Herfindahl-Hirschman index, 0..1",
+                    "type": "number"
+                },
+                "councils": {
+                    "description": "councils with a live adoption for it",
+                    "type": "integer"
+                },
+                "distinct_components": {
+                    "description": "components in live use for it",
+                    "type": "integer"
+                },
+                "in_house_share": {
+                    "description": "share of live adoptions that are in-house builds",
+                    "type": "number"
+                }
+            }
+        },
+        "reuse.CouncilRef": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                }
+            }
+        },
+        "reuse.HarmonisationItem": {
+            "type": "object",
+            "properties": {
+                "agree": {
+                    "type": "boolean"
+                },
+                "capability": {
+                    "$ref": "#/definitions/reuse.CapabilityRef"
+                },
+                "suggestion": {
+                    "$ref": "#/definitions/reuse.Suggestion"
+                },
+                "uses": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.HarmonisationUse"
+                    }
+                }
+            }
+        },
+        "reuse.HarmonisationUse": {
+            "type": "object",
+            "properties": {
+                "component": {
+                    "type": "string",
+                    "example": "govuk-pay"
+                },
+                "contract_end_on": {
+                    "type": "string",
+                    "example": "2027-03-31"
+                },
+                "council": {
+                    "type": "string",
+                    "example": "E07000163"
+                },
+                "status": {
+                    "type": "string",
+                    "example": "live"
+                }
+            }
+        },
+        "reuse.Migration": {
+            "type": "object",
+            "properties": {
+                "component": {
+                    "$ref": "#/definitions/reuse.ComponentRef"
+                },
+                "councils": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "lifecycle": {
+                    "type": "string"
+                }
+            }
+        },
+        "reuse.Opportunity": {
+            "type": "object",
+            "properties": {
+                "capability": {
+                    "$ref": "#/definitions/reuse.CapabilityRef"
+                },
+                "component": {
+                    "$ref": "#/definitions/reuse.ComponentRef"
+                },
+                "peers_using": {
+                    "description": "codes of close peers running it live and verified",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "reasons": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.Reason"
+                    }
+                },
+                "score": {
+                    "type": "number"
+                }
+            }
+        },
+        "reuse.Peer": {
+            "type": "object",
+            "properties": {
+                "council": {
+                    "$ref": "#/definitions/reuse.CouncilRef"
+                },
+                "shared_components": {
+                    "description": "in-use by both, rarest first",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "similarity": {
+                    "description": "0..1",
+                    "type": "number"
+                }
+            }
+        },
+        "reuse.Reason": {
+            "type": "object",
+            "properties": {
+                "detail": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string"
+                }
+            }
+        },
+        "reuse.ReorganisationRef": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "integer",
+                    "example": 4
+                },
+                "successor": {
+                    "type": "string",
+                    "example": "North Example Council"
+                },
+                "vesting_date": {
+                    "type": "string",
+                    "example": "2027-04-01"
+                }
+            }
+        },
+        "reuse.Suggestion": {
+            "type": "object",
+            "properties": {
+                "component": {
+                    "type": "string",
+                    "example": "govuk-pay"
+                },
+                "reasons": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.Reason"
+                    }
+                },
+                "switch_on": {
+                    "type": "string",
+                    "example": "2028-06-30"
+                }
+            }
+        },
+        "reuse.Window": {
+            "type": "object",
+            "properties": {
+                "from": {
+                    "type": "string"
+                },
+                "to": {
+                    "type": "string"
                 }
             }
         }
