@@ -1,0 +1,118 @@
+package models
+
+import (
+	"slices"
+	"time"
+)
+
+// EvidenceItem is one piece of public evidence that a council uses a
+// component: where it was seen, what it says and the source's own date.
+// Current is false once a later harvest of the same source no longer lists it.
+type EvidenceItem struct {
+	Source     string `json:"source" example:"govuk-pay-performance"`
+	URL        string `json:"url" example:"https://github.com/alphagov/pay-product-page/blob/a9c97e9/data/performance.json"`
+	Quote      string `json:"quote" example:"GOV.UK Pay lists 2 live services for Cornwall Council"`
+	ObservedOn string `json:"observed_on" example:"2026-08-03"`
+	Current    bool   `json:"current"`
+	// Status is what the item shows: live, piloting or exploring.
+	Status string `json:"-"`
+}
+
+// DefaultFreshMonths is how long a confirmation stays fresh unless
+// --fresh-months says otherwise.
+const DefaultFreshMonths = 24
+
+// evidenceRank orders the statuses evidence can support, weakest first.
+var evidenceRank = map[string]int{"exploring": 1, "piloting": 2, "live": 3}
+
+// EvidenceStatus is the strongest status the current items support, and
+// false when no item is current (the adoption keeps its status, flagged).
+func EvidenceStatus(items []EvidenceItem) (string, bool) {
+	best := ""
+	for _, it := range items {
+		if it.Current && evidenceRank[it.Status] > evidenceRank[best] {
+			best = it.Status
+		}
+	}
+	return best, best != ""
+}
+
+// ConfirmedOn is the newest of the council's own verification and the
+// current evidence's dates, or nil when there is neither.
+func ConfirmedOn(verifiedOn *string, items []EvidenceItem) *string {
+	var newest string
+	if verifiedOn != nil {
+		newest = *verifiedOn
+	}
+	for _, it := range items {
+		if it.Current && it.ObservedOn > newest {
+			newest = it.ObservedOn
+		}
+	}
+	if newest == "" {
+		return nil
+	}
+	return &newest
+}
+
+// FreshSince is the oldest confirmation date that is still fresh on today.
+func FreshSince(today time.Time, months int) string {
+	return today.AddDate(0, -months, 0).Format(time.DateOnly)
+}
+
+// IsFresh reports whether an adoption confirmed on confirmedOn is still fresh.
+func IsFresh(confirmedOn *string, today time.Time, months int) bool {
+	return confirmedOn != nil && *confirmedOn >= FreshSince(today, months)
+}
+
+// Counts reports whether an adoption counts in adoption_count, coverage,
+// statistics and the reuse engine: a vendor's claim that the council has not
+// verified, and a rejected claim, never do (they are claimed_count).
+func Counts(source string, verified, rejected bool) bool {
+	return !rejected && (verified || source != "vendor")
+}
+
+// Pending reports whether an adoption is a vendor's claim awaiting the council.
+func Pending(source string, verified, rejected bool) bool {
+	return !rejected && !verified && source == "vendor"
+}
+
+// Strength is how much the registry knows about an adoption, which the reuse
+// engine weighs: verified by the council > fresh evidence > stale evidence.
+type Strength uint8
+
+// Strengths, weakest first. StrengthRecorded is a record with neither a
+// council's verification nor evidence (an admin's entry, demo data).
+const (
+	StrengthRecorded Strength = iota
+	StrengthStaleEvidence
+	StrengthFreshEvidence
+	StrengthVerified
+)
+
+// AdoptionStrength grades an adoption by who vouches for it.
+func AdoptionStrength(verified bool, items []EvidenceItem, today time.Time, months int) Strength {
+	switch {
+	case verified:
+		return StrengthVerified
+	case slices.ContainsFunc(items, func(it EvidenceItem) bool { return it.Current && it.ObservedOn >= FreshSince(today, months) }):
+		return StrengthFreshEvidence
+	case len(items) > 0:
+		return StrengthStaleEvidence
+	}
+	return StrengthRecorded
+}
+
+// EvidenceSourceNames are the sources' names for people, by source id.
+var EvidenceSourceNames = map[string]string{
+	"govuk-pay-performance":             "GOV.UK Pay performance data",
+	"govuk-notify-domains":              "GOV.UK Notify organisation list (2019)",
+	"fixmystreet-cobrand":               "FixMyStreet council cobrands",
+	"planx-config":                      "PlanX production configuration",
+	"bops-config":                       "BOPS production configuration",
+	"digital-land-project-organisation": "planning.data.gov.uk project membership",
+	"digital-land-award":                "planning.data.gov.uk funding awards",
+	"localgov-drupal-docs":              "LocalGov Drupal documentation",
+	"open-referral-uk":                  "Open Referral UK case studies",
+	"web-page":                          "published web pages",
+}
