@@ -3,6 +3,7 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 
 	"github.com/gin-gonic/gin"
@@ -66,7 +67,7 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	// Web pages for people (package web): GOV.UK-styled HTML over the same store
 	// and engine. Unknown paths outside /api/ and the operational endpoints get
 	// its HTML 404 page; everything else keeps the API's problem+json.
-	site, err := web.New(st, log)
+	site, err := web.New(siteStore{st}, log)
 	if err != nil {
 		return nil, err
 	}
@@ -160,4 +161,17 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	v1.POST("/reorganisations/:id/vest", reorg.VestReorganisation)
 	v1.GET("/reorganisations/:id/harmonisation", reorg.Harmonisation)
 	return r, nil
+}
+
+// siteStore is the store as the pages read it: web names its own ComponentUse
+// so that it need not import the store.
+type siteStore struct{ *store.Store }
+
+func (s siteStore) LiveUse(ctx context.Context, capability string) ([]web.ComponentUse, error) {
+	uses, err := s.Store.LiveUse(ctx, capability)
+	out := make([]web.ComponentUse, len(uses))
+	for i, u := range uses {
+		out[i] = web.ComponentUse(u)
+	}
+	return out, err
 }
