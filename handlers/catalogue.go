@@ -369,10 +369,7 @@ func (h *Catalogue) ListComponents(c *gin.Context) {
 	f := models.ComponentFilter{
 		Capability: q.slug("capability"), Vendor: q.slug("vendor"), Standard: q.slug("standard"),
 		Lifecycle: q.enum("lifecycle", models.Lifecycles), Hosting: q.enum("hosting", models.HostingKinds),
-		OpenSource: q.boolean("open_source"), Q: q.str("q"),
-	}
-	if len(f.Q) > 200 {
-		q.p.Add("q", "must be at most 200 characters")
+		OpenSource: q.boolean("open_source"), Q: q.search("q"),
 	}
 	p := q.page()
 	if err := q.err(); err != nil {

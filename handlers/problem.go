@@ -24,10 +24,14 @@ type Problem struct {
 // problemBase prefixes each problem type; the path names the error code.
 const problemBase = "/problems/"
 
-var problemStatus = map[string]struct {
+// problemKind is what an error code becomes over HTTP.
+type problemKind struct {
 	status int
 	title  string
-}{
+}
+
+// problemStatus is the one mapping from error codes to HTTP statuses.
+var problemStatus = map[string]problemKind{
 	models.EINVALID:       {http.StatusBadRequest, "Invalid request"},
 	models.EUNPROCESSABLE: {http.StatusUnprocessableEntity, "Unknown reference"},
 	models.ENOTFOUND:      {http.StatusNotFound, "Not found"},
@@ -41,6 +45,23 @@ var problemStatus = map[string]struct {
 	"unsupported_media":   {http.StatusUnsupportedMediaType, "Unsupported media type"},
 	"rate_limited":        {http.StatusTooManyRequests, "Too many requests"},
 	"unavailable":         {http.StatusServiceUnavailable, "Service unavailable"},
+}
+
+// HTTPStatus is the HTTP status for err: its code's, or 500 for anything that is
+// not a *models.Error. The API's problems and the pages' error pages both use it.
+func HTTPStatus(err error) int {
+	var e *models.Error
+	if !errors.As(err, &e) {
+		return http.StatusInternalServerError
+	}
+	return statusOf(e.Code).status
+}
+
+func statusOf(code string) problemKind {
+	if ps, ok := problemStatus[code]; ok {
+		return ps
+	}
+	return problemStatus[models.EINTERNAL]
 }
 
 // WriteError sends err as problem+json. Only *models.Error messages reach the
@@ -57,10 +78,7 @@ func WriteError(c *gin.Context, err error) {
 
 // WriteProblem sends a problem document for one of the codes above and stops the chain.
 func WriteProblem(c *gin.Context, code, detail string, fields []models.FieldError) {
-	ps, ok := problemStatus[code]
-	if !ok {
-		ps = problemStatus[models.EINTERNAL]
-	}
+	ps := statusOf(code)
 	body := Problem{Type: problemBase + code, Title: ps.title, Status: ps.status, Detail: detail, Errors: fields}
 	c.Header("Content-Type", "application/problem+json")
 	c.Abort()

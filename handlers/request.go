@@ -162,7 +162,7 @@ func (q *query) size(name string, def int) int {
 
 // page reads limit (1..100; larger values are capped) and cursor.
 func (q *query) page() models.Page {
-	p := models.Page{Cursor: q.c.Query("cursor")}
+	var p models.Page
 	if v := q.c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
@@ -170,10 +170,52 @@ func (q *query) page() models.Page {
 		}
 		p.Limit = min(n, models.MaxPageSize)
 	}
-	if len(p.Cursor) > 1024 {
-		q.p.Add("cursor", "is too long to be a cursor this service issued")
-	}
+	p.Cursor = q.cursor()
 	return p
 }
 
+// cursor reads the opaque cursor of a next link; the store checks the rest.
+func (q *query) cursor() string {
+	v := q.c.Query("cursor")
+	if len(v) > 1024 {
+		q.p.Add("cursor", "is too long to be a cursor this service issued")
+	}
+	return v
+}
+
+// search reads words to search for, at most 200 characters of them.
+func (q *query) search(name string) string {
+	v := q.c.Query(name)
+	if len(v) > 200 {
+		q.p.Add(name, "must be at most 200 characters")
+	}
+	return v
+}
+
 func (q *query) err() error { return q.p.Err() }
+
+// Query reads optional query parameters exactly as the API's handlers do,
+// collecting every problem, so a web page given the same input gives the
+// same answer.
+type Query struct{ q query }
+
+// NewQuery reads c's query string.
+func NewQuery(c *gin.Context) *Query { return &Query{query{c: c}} }
+
+// Enum reads one of allowed, or nothing.
+func (q *Query) Enum(name string, allowed []string) string { return q.q.enum(name, allowed) }
+
+// Boolean reads true or false in any form strconv.ParseBool takes, or nil when absent.
+func (q *Query) Boolean(name string) *bool { return q.q.boolean(name) }
+
+// Slug reads a lowercase-hyphenated slug.
+func (q *Query) Slug(name string) string { return q.q.slug(name) }
+
+// Search reads words to search for.
+func (q *Query) Search(name string) string { return q.q.search(name) }
+
+// Cursor reads the cursor of a next link.
+func (q *Query) Cursor() string { return q.q.cursor() }
+
+// Err is every problem found, as one EINVALID error, or nil.
+func (q *Query) Err() error { return q.q.err() }

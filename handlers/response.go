@@ -96,13 +96,16 @@ func writeResource(c *gin.Context, status int, v any) {
 	c.Data(status, "application/json; charset=utf-8", body)
 }
 
-func etagOf(body []byte) string {
+// ETag is the strong validator of body: the API's resources, its response
+// cache and the web pages all tag their bytes with it.
+func ETag(body []byte) string {
 	sum := sha256.Sum256(body)
 	return `"` + hex.EncodeToString(sum[:16]) + `"`
 }
 
-// etagListed reports whether an If-Match/If-None-Match header names tag.
-func etagListed(header, tag string) bool {
+// ETagListed reports whether an If-Match/If-None-Match header names tag
+// (weakly, as RFC 9110 asks of If-None-Match), or is "*".
+func ETagListed(header, tag string) bool {
 	for _, t := range strings.Split(header, ",") {
 		t = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), "W/"))
 		if t == "*" || t == tag {
@@ -111,6 +114,11 @@ func etagListed(header, tag string) bool {
 	}
 	return false
 }
+
+// etagOf and etagListed are the names the handlers call.
+func etagOf(body []byte) string { return ETag(body) }
+
+func etagListed(header, tag string) bool { return ETagListed(header, tag) }
 
 // precondition checks If-Match against the resource as it is now and returns
 // the version the write must still find, or nil when the caller sent no If-Match.

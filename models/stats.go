@@ -32,3 +32,10 @@ type MonthCount struct {
 	Month string `json:"month" example:"2024-05"`
 	Live  int    `json:"live" example:"42"`
 }
+
+// ComponentUse is how many councils run a component live for a capability.
+type ComponentUse struct {
+	Capability   Ref
+	Component    Ref
+	LiveCouncils int
+}

@@ -9,17 +9,10 @@ import (
 // Queries the web pages need beyond the API's. Plain SQL that runs the same on
 // SQLite and PostgreSQL.
 
-// ComponentUse is how many councils run a component live for a capability.
-type ComponentUse struct {
-	Capability   models.Ref
-	Component    models.Ref
-	LiveCouncils int
-}
-
 // LiveUse counts, for each capability (or just one) and component, the
 // councils with a live adoption that has not been rejected: most councils
 // first, then by capability and component slug.
-func (s *Store) LiveUse(ctx context.Context, capability string) ([]ComponentUse, error) {
+func (s *Store) LiveUse(ctx context.Context, capability string) ([]models.ComponentUse, error) {
 	q := s.r.WithContext(ctx).Table("adoptions a").
 		Select(`cap.slug AS capability_slug, cap.name AS capability_name, p.slug AS component_slug,
 			p.name AS component_name, count(DISTINCT a.council_id) AS live_councils`).
@@ -38,9 +31,9 @@ func (s *Store) LiveUse(ctx context.Context, capability string) ([]ComponentUse,
 	if err != nil {
 		return nil, translate(err)
 	}
-	out := make([]ComponentUse, len(rows))
+	out := make([]models.ComponentUse, len(rows))
 	for i, r := range rows {
-		out[i] = ComponentUse{Capability: models.Ref{Slug: r.CapabilitySlug, Name: r.CapabilityName},
+		out[i] = models.ComponentUse{Capability: models.Ref{Slug: r.CapabilitySlug, Name: r.CapabilityName},
 			Component: models.Ref{Slug: r.ComponentSlug, Name: r.ComponentName}, LiveCouncils: r.LiveCouncils}
 	}
 	return out, nil

@@ -17,7 +17,6 @@ import (
 
 	"github.com/council-components/registry/api"
 	"github.com/council-components/registry/models"
-	"github.com/council-components/registry/reuse"
 	"github.com/council-components/registry/seed"
 	"github.com/council-components/registry/store"
 	"github.com/council-components/registry/store/storetest"
@@ -136,10 +135,4 @@ func linksUnder(html, prefix string) []string {
 		}
 	}
 	return out
-}
-
-// withReuse is the store with a reuse keeper beside it, as api.NewRouter wires them.
-type withReuse struct {
-	*store.Store
-	*reuse.Keeper
 }

@@ -6,13 +6,14 @@ import (
 	"errors"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/council-components/registry/handlers"
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/reuse"
-	"github.com/council-components/registry/store"
 )
 
 // listPageSize is the API's default page, so a page of results here is a page there.
@@ -35,7 +36,7 @@ type homeData struct {
 // capabilityLeaders are the components most councils run live for one capability.
 type capabilityLeaders struct {
 	Capability models.Ref
-	Components []store.ComponentUse
+	Components []models.ComponentUse
 }
 
 // homeLeaders is how many capabilities the home page lists, and how many components for each.
@@ -76,7 +77,7 @@ func (s *Site) home(c *gin.Context) (meta, any, error) {
 
 // leaders groups live use by capability, capabilities in the order of their
 // most-used component (uses come most councils first), keeping per of each.
-func leaders(uses []store.ComponentUse, n, per int) []capabilityLeaders {
+func leaders(uses []models.ComponentUse, n, per int) []capabilityLeaders {
 	var out []capabilityLeaders
 	index := map[string]int{}
 	for _, u := range uses {
@@ -131,31 +132,23 @@ type componentResult struct {
 
 func (s *Site) components(c *gin.Context) (meta, any, error) {
 	ctx := c.Request.Context()
-	d := componentsData{
-		Q: strings.TrimSpace(c.Query("q")), Capability: c.Query("capability"), Lifecycle: c.Query("lifecycle"),
-		OpenSource: c.Query("open_source"), Hosting: c.Query("hosting"), Standard: c.Query("standard"),
-		Lifecycles: models.Lifecycles, HostingKinds: models.HostingKinds,
+	// The API's parsing, so a filter the API refuses is refused here the same way.
+	q := handlers.NewQuery(c)
+	f := models.ComponentFilter{
+		Capability: q.Slug("capability"), Standard: q.Slug("standard"),
+		Lifecycle: q.Enum("lifecycle", models.Lifecycles), Hosting: q.Enum("hosting", models.HostingKinds),
+		OpenSource: q.Boolean("open_source"), Q: strings.TrimSpace(q.Search("q")),
 	}
-	var p models.Problems
-	if d.Lifecycle != "" && !slices.Contains(models.Lifecycles, d.Lifecycle) {
-		p.Add("lifecycle", "must be one of %s", strings.Join(models.Lifecycles, ", "))
-	}
-	if d.Hosting != "" && !slices.Contains(models.HostingKinds, d.Hosting) {
-		p.Add("hosting", "must be one of %s", strings.Join(models.HostingKinds, ", "))
-	}
-	if d.OpenSource != "" && d.OpenSource != "true" && d.OpenSource != "false" {
-		p.Add("open_source", "must be true or false")
-	}
-	if len(d.Q) > 200 {
-		p.Add("q", "must be at most 200 characters")
-	}
-	if err := p.Err(); err != nil {
+	cursor := q.Cursor()
+	if err := q.Err(); err != nil {
 		return meta{}, nil, err
 	}
-	f := models.ComponentFilter{Q: d.Q, Capability: d.Capability, Lifecycle: d.Lifecycle, Hosting: d.Hosting, Standard: d.Standard}
-	if d.OpenSource != "" {
-		v := d.OpenSource == "true"
-		f.OpenSource = &v
+	d := componentsData{
+		Q: f.Q, Capability: f.Capability, Lifecycle: f.Lifecycle, Hosting: f.Hosting, Standard: f.Standard,
+		Lifecycles: models.Lifecycles, HostingKinds: models.HostingKinds,
+	}
+	if f.OpenSource != nil {
+		d.OpenSource = strconv.FormatBool(*f.OpenSource)
 	}
 	d.Filtered = d.Q != "" || d.Capability != "" || d.Lifecycle != "" || d.OpenSource != "" || d.Hosting != "" || d.Standard != ""
 	caps, err := s.capabilities(ctx)
@@ -166,7 +159,6 @@ func (s *Site) components(c *gin.Context) (meta, any, error) {
 	if d.Standards, err = s.store.Standards(ctx); err != nil {
 		return meta{}, nil, err
 	}
-	cursor := c.Query("cursor")
 	list, err := s.store.ListComponents(ctx, f, models.Page{Limit: listPageSize, Cursor: cursor})
 	if err != nil {
 		return meta{}, nil, err
@@ -366,15 +358,8 @@ func (s *Site) council(c *gin.Context) (meta, any, error) {
 		return meta{}, nil, err
 	}
 	d := councilData{C: council, HorizonMonths: opportunityHorizon}
-	related, err := s.store.CouncilsByCode(ctx, append(slices.Clone(council.Successors), council.Predecessors...))
-	if err != nil {
+	if d.Successors, d.Predecessors, err = s.relatedCouncils(ctx, council); err != nil {
 		return meta{}, nil, err
-	}
-	for _, code := range council.Successors {
-		d.Successors = append(d.Successors, related[code])
-	}
-	for _, code := range council.Predecessors {
-		d.Predecessors = append(d.Predecessors, related[code])
 	}
 	caps, err := s.capabilities(ctx)
 	if err != nil {
@@ -384,19 +369,59 @@ func (s *Site) council(c *gin.Context) (meta, any, error) {
 	if err != nil {
 		return meta{}, nil, err
 	}
-	eng, err := s.store.Engine(ctx)
+	needs, err := s.allNeeds(ctx, council.Code)
 	if err != nil {
 		return meta{}, nil, err
 	}
-	peers, err := eng.Peers(council.Code, councilPeers)
-	if err != nil && !errors.Is(err, reuse.ErrUnknownCouncil) {
+	for _, n := range needs {
+		d.Needs = append(d.Needs, councilNeed{Need: n, Capability: caps.ref(n.Capability)})
+	}
+	peers, ops, err := s.councilReuse(ctx, council.Code)
+	if err != nil {
 		return meta{}, nil, err
 	}
-	ops, err := eng.Opportunities(council.Code, opportunityHorizon, s.store.Today(), councilOpportunities)
-	if err != nil && !errors.Is(err, reuse.ErrUnknownCouncil) {
+	if err := s.nameCouncilRows(ctx, &d, caps, adoptions, peers, ops); err != nil {
 		return meta{}, nil, err
 	}
-	// One lookup each for every component and council the page names.
+	return meta{Title: council.Name, Section: "councils"}, d, nil
+}
+
+// relatedCouncils are the councils that succeeded and preceded council, in its order.
+func (s *Site) relatedCouncils(ctx context.Context, council models.Council) (succ, pred []models.Council, err error) {
+	related, err := s.store.CouncilsByCode(ctx, append(slices.Clone(council.Successors), council.Predecessors...))
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, code := range council.Successors {
+		succ = append(succ, related[code])
+	}
+	for _, code := range council.Predecessors {
+		pred = append(pred, related[code])
+	}
+	return succ, pred, nil
+}
+
+// councilReuse is a council's closest peers and its opportunities; a council
+// the engine does not know (one that has gone) has neither.
+func (s *Site) councilReuse(ctx context.Context, code string) ([]reuse.Peer, []reuse.Opportunity, error) {
+	eng, err := s.store.Engine(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	peers, err := eng.Peers(code, councilPeers)
+	if err != nil && !errors.Is(err, reuse.ErrUnknownCouncil) {
+		return nil, nil, err
+	}
+	ops, err := eng.Opportunities(code, opportunityHorizon, s.store.Today(), councilOpportunities)
+	if err != nil && !errors.Is(err, reuse.ErrUnknownCouncil) {
+		return nil, nil, err
+	}
+	return peers, ops, nil
+}
+
+// nameCouncilRows fills a council page's uses, peers and opportunities, with
+// one lookup each for every component and council they name.
+func (s *Site) nameCouncilRows(ctx context.Context, d *councilData, caps capabilitySet, adoptions []models.Adoption, peers []reuse.Peer, ops []reuse.Opportunity) error {
 	var compSlugs, councilCodes []string
 	for _, a := range adoptions {
 		compSlugs = append(compSlugs, a.Component)
@@ -409,29 +434,16 @@ func (s *Site) council(c *gin.Context) (meta, any, error) {
 	}
 	comps, err := s.store.ComponentsBySlug(ctx, compSlugs)
 	if err != nil {
-		return meta{}, nil, err
+		return err
 	}
 	named, err := s.store.CouncilsByCode(ctx, councilCodes)
 	if err != nil {
-		return meta{}, nil, err
+		return err
 	}
 	componentRef := func(slug string) models.Ref { return models.Ref{Slug: slug, Name: cmp.Or(comps[slug].Name, slug)} }
-
-	statusOrder := func(st string) int { return slices.Index(models.AdoptionStatuses, st) }
-	slices.SortStableFunc(adoptions, func(x, y models.Adoption) int {
-		// In use first (live, piloting, retiring), then exploring, then retired.
-		return cmp.Or(cmp.Compare(useRank(x.Status), useRank(y.Status)), cmp.Compare(statusOrder(x.Status), statusOrder(y.Status)),
-			cmp.Compare(caps.name(x.Capability), caps.name(y.Capability)))
-	})
+	sortUses(adoptions, caps)
 	for _, a := range adoptions {
 		d.Uses = append(d.Uses, councilUse{Adoption: a, Component: componentRef(a.Component), Capability: caps.ref(a.Capability)})
-	}
-	needs, err := s.allNeeds(ctx, council.Code)
-	if err != nil {
-		return meta{}, nil, err
-	}
-	for _, n := range needs {
-		d.Needs = append(d.Needs, councilNeed{Need: n, Capability: caps.ref(n.Capability)})
 	}
 	for _, p := range peers {
 		cp := councilPeer{Peer: p}
@@ -447,7 +459,17 @@ func (s *Site) council(c *gin.Context) (meta, any, error) {
 		}
 		d.Opportunities = append(d.Opportunities, co)
 	}
-	return meta{Title: council.Name, Section: "councils"}, d, nil
+	return nil
+}
+
+// sortUses orders a council's adoptions: in use first (live, piloting,
+// retiring), then exploring, then retired; by status, then capability name.
+func sortUses(adoptions []models.Adoption, caps capabilitySet) {
+	statusOrder := func(st string) int { return slices.Index(models.AdoptionStatuses, st) }
+	slices.SortStableFunc(adoptions, func(x, y models.Adoption) int {
+		return cmp.Or(cmp.Compare(useRank(x.Status), useRank(y.Status)), cmp.Compare(statusOrder(x.Status), statusOrder(y.Status)),
+			cmp.Compare(caps.name(x.Capability), caps.name(y.Capability)))
+	})
 }
 
 func useRank(status string) int {
@@ -480,13 +502,12 @@ type councilsData struct {
 }
 
 func (s *Site) councils(c *gin.Context) (meta, any, error) {
-	d := councilsData{Q: strings.TrimSpace(c.Query("q"))}
-	if len(d.Q) > 200 {
-		var p models.Problems
-		p.Add("q", "must be at most 200 characters")
-		return meta{}, nil, p.Err()
+	q := handlers.NewQuery(c)
+	d := councilsData{Q: strings.TrimSpace(q.Search("q"))}
+	cursor := q.Cursor()
+	if err := q.Err(); err != nil {
+		return meta{}, nil, err
 	}
-	cursor := c.Query("cursor")
 	list, err := s.store.ListCouncils(c.Request.Context(), models.CouncilFilter{Q: d.Q}, models.Page{Limit: listPageSize, Cursor: cursor})
 	if err != nil {
 		return meta{}, nil, err
@@ -546,7 +567,7 @@ func (s *Site) Capability(c *gin.Context) { s.serve(c, "capability", s.capabilit
 
 type capabilityData struct {
 	Cap     models.Capability
-	Ranked  []store.ComponentUse
+	Ranked  []models.ComponentUse
 	Unused  []models.Component // provide it, but no council runs them live for it
 	Overall models.CoverageItem
 	Nations []models.CoverageGroup

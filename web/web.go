@@ -23,9 +23,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/council-components/registry/cache"
+	"github.com/council-components/registry/handlers"
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/reuse"
-	"github.com/council-components/registry/store"
 )
 
 //go:embed templates/*.html
@@ -34,7 +35,8 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// Store is what the pages read. *store.Store implements it; pages never build queries.
+// Store is what the pages read; pages never build queries. The store, with
+// the reuse keeper beside it (api/reuse.go), implements it.
 type Store interface {
 	ListComponents(ctx context.Context, f models.ComponentFilter, p models.Page) (models.List[models.Component], error)
 	GetComponent(ctx context.Context, slug string) (models.Component, error)
@@ -48,7 +50,7 @@ type Store interface {
 	GetCapability(ctx context.Context, slug string) (models.Capability, error)
 	ListAdoptions(ctx context.Context, f models.AdoptionFilter, p models.Page) (models.List[models.Adoption], error)
 	ListNeeds(ctx context.Context, f models.NeedFilter, p models.Page) (models.List[models.Need], error)
-	LiveUse(ctx context.Context, capability string) ([]store.ComponentUse, error)
+	LiveUse(ctx context.Context, capability string) ([]models.ComponentUse, error)
 	Coverage(ctx context.Context, by, capability string) ([]models.CoverageItem, error)
 	AdoptionsOverTime(ctx context.Context, component, capability string) ([]models.MonthCount, error)
 	Engine(ctx context.Context) (*reuse.Engine, error)
@@ -56,13 +58,17 @@ type Store interface {
 	Today() time.Time
 }
 
+// pageCacheBytes bounds the rendered pages kept.
+const pageCacheBytes = 32 << 20
+
 // Site serves the pages.
 type Site struct {
 	store  Store
 	log    *slog.Logger
 	pages  map[string]*template.Template
 	assets map[string]asset
-	cache  pageCache
+	// Rendered pages, for as long as the catalogue's version stands.
+	cache  *cache.Cache
 	points struct { // every current council's location, for maps
 		mu       sync.Mutex
 		version  int64
@@ -83,7 +89,8 @@ func New(st Store, log *slog.Logger) (*Site, error) {
 		log = slog.Default()
 	}
 	s := &Site{store: st, log: log, pages: map[string]*template.Template{}, assets: map[string]asset{}}
-	s.cache.max = 500
+	// A closure, not st.Version, so a Site without a store (for tests of the error pages) can be built.
+	s.cache = cache.New(func(ctx context.Context) (int64, error) { return s.store.Version(ctx) }, pageCacheBytes)
 	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -208,33 +215,34 @@ type view struct {
 // loader builds one page's data; a *models.Error decides the error page.
 type loader func(c *gin.Context) (meta, any, error)
 
-// serve answers a GET for a page from the cache when the database has not
-// changed since it was rendered, and renders it otherwise.
+// serve answers a GET for a page from the cache when the catalogue has not
+// changed since it was rendered (on the same day: opportunities depend on
+// the date), and renders it otherwise.
 func (s *Site) serve(c *gin.Context, page string, load loader) {
-	ctx := c.Request.Context()
-	version, err := s.store.Version(ctx)
+	key := s.store.Today().Format(time.DateOnly) + "\x00" + c.Request.URL.RequestURI()
+	p, _, err := s.cache.Get(c.Request.Context(), key, func() *cache.Entry { return s.renderPage(c, page, load) })
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	key := cacheKey{version: version, day: s.store.Today().Format(time.DateOnly), uri: c.Request.URL.RequestURI()}
-	if p, ok := s.cache.get(key); ok {
-		s.write(c, p)
-		return
+	if p != nil {
+		s.write(c, http.StatusOK, p.Body, p.ETag)
 	}
+}
+
+// renderPage loads and renders a page to keep, or sends the error page and returns nil.
+func (s *Site) renderPage(c *gin.Context, page string, load loader) *cache.Entry {
 	m, data, err := load(c)
 	if err != nil {
 		s.fail(c, err)
-		return
+		return nil
 	}
 	body, err := s.render(page, m, data)
 	if err != nil {
 		s.fail(c, err)
-		return
+		return nil
 	}
-	p := renderedPage{status: http.StatusOK, body: body, etag: etagOf(body)}
-	s.cache.put(key, p)
-	s.write(c, p)
+	return &cache.Entry{Body: body, ETag: handlers.ETag(body)}
 }
 
 func (s *Site) render(page string, m meta, data any) ([]byte, error) {
@@ -249,43 +257,40 @@ func (s *Site) render(page string, m meta, data any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// write sends a rendered page with the headers every page carries.
-func (s *Site) write(c *gin.Context, p renderedPage) {
+// write sends a rendered page with the headers every page carries; a page
+// with an ETag is answered 304 when the caller holds it.
+func (s *Site) write(c *gin.Context, status int, body []byte, etag string) {
 	h := c.Writer.Header()
 	// Everything a page loads comes from this server; nothing runs inline.
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
 		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
-	if p.etag != "" {
-		h.Set("ETag", p.etag)
+	if etag != "" {
+		h.Set("ETag", etag)
 		if h.Get("Cache-Control") == "" {
 			h.Set("Cache-Control", "no-cache") // revalidate: the ETag makes that cheap
 		}
-		if p.status == http.StatusOK && etagMatches(c.GetHeader("If-None-Match"), p.etag) {
+		if status == http.StatusOK && handlers.ETagListed(c.GetHeader("If-None-Match"), etag) {
 			c.Status(http.StatusNotModified)
 			c.Abort()
 			return
 		}
 	}
-	c.Data(p.status, "text/html; charset=utf-8", p.body)
+	c.Data(status, "text/html; charset=utf-8", body)
 	c.Abort()
 }
 
-// fail renders the GOV.UK-styled error page for err: 404, 400 or (logged) 500.
+// fail renders the GOV.UK-styled error page for err, with the status the API
+// would give it: 404, another 4xx with what is wrong, or (logged) 500.
 func (s *Site) fail(c *gin.Context, err error) {
-	status, title := http.StatusInternalServerError, "Sorry, there is a problem with the service"
-	var detail string
-	var me *models.Error
+	status := handlers.HTTPStatus(err)
+	title, detail := "Sorry, there is a problem with the service", ""
 	switch {
-	case errors.As(err, &me) && me.Code == models.ENOTFOUND:
-		status, title = http.StatusNotFound, "Page not found"
-	case errors.As(err, &me) && me.Code == models.EINVALID:
-		status, title = http.StatusBadRequest, "There is a problem with the web address"
-		detail = me.Message
-		for _, f := range me.Fields {
-			detail += "; " + f.Field + " " + f.Message
-		}
+	case status == http.StatusNotFound:
+		title = "Page not found"
+	case status < http.StatusInternalServerError:
+		title, detail = "There is a problem with the web address", problemDetail(err)
 	default:
 		s.log.ErrorContext(c.Request.Context(), "page failed", "method", c.Request.Method, "path", c.Request.URL.Path, "error", err)
 	}
@@ -295,7 +300,20 @@ func (s *Site) fail(c *gin.Context, err error) {
 		body = []byte("<!DOCTYPE html><title>Error</title><p>" + template.HTMLEscapeString(title))
 	}
 	c.Header("Cache-Control", "no-store")
-	s.write(c, renderedPage{status: status, body: body})
+	s.write(c, status, body, "")
+}
+
+// problemDetail is an error's message and each field's problem, for the page.
+func problemDetail(err error) string {
+	var me *models.Error
+	if !errors.As(err, &me) {
+		return ""
+	}
+	detail := me.Message
+	for _, f := range me.Fields {
+		detail += "; " + f.Field + " " + f.Message
+	}
+	return detail
 }
 
 type errorPage struct {
@@ -326,68 +344,9 @@ func (s *Site) Asset(c *gin.Context) {
 	} else {
 		c.Header("Cache-Control", "no-cache")
 	}
-	if etagMatches(c.GetHeader("If-None-Match"), etag) {
+	if handlers.ETagListed(c.GetHeader("If-None-Match"), etag) {
 		c.Status(http.StatusNotModified)
 		return
 	}
 	c.Data(http.StatusOK, a.contentType, a.body)
-}
-
-func etagOf(body []byte) string {
-	sum := sha256.Sum256(body)
-	return `"` + hex.EncodeToString(sum[:16]) + `"`
-}
-
-func etagMatches(header, tag string) bool {
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), "W/"))
-		if t == "*" || t == tag {
-			return true
-		}
-	}
-	return false
-}
-
-// pageCache keeps rendered pages for one database version (and day, since
-// opportunities depend on the date). A write moves the version, so the next
-// request renders afresh and a page never shows data older than the request.
-type pageCache struct {
-	mu    sync.Mutex
-	max   int
-	at    cacheKey // version and day of the pages held; uri unused
-	pages map[string]renderedPage
-}
-
-type cacheKey struct {
-	version int64
-	day     string
-	uri     string
-}
-
-type renderedPage struct {
-	status int
-	body   []byte
-	etag   string
-}
-
-func (pc *pageCache) get(k cacheKey) (renderedPage, bool) {
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	if pc.at.version != k.version || pc.at.day != k.day {
-		return renderedPage{}, false
-	}
-	p, ok := pc.pages[k.uri]
-	return p, ok
-}
-
-func (pc *pageCache) put(k cacheKey, p renderedPage) {
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	if pc.at.version != k.version || pc.at.day != k.day || len(pc.pages) >= pc.max {
-		// A new version makes every page stale; a full cache (many distinct
-		// query strings) starts again rather than growing without bound.
-		pc.pages = map[string]renderedPage{}
-		pc.at = cacheKey{version: k.version, day: k.day}
-	}
-	pc.pages[k.uri] = p
 }

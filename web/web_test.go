@@ -16,7 +16,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/council-components/registry/reuse"
 	"github.com/council-components/registry/web"
 )
 
@@ -150,6 +149,54 @@ func TestComponentsPageMatchesAPI(t *testing.T) {
 			body := e.get("/components?" + query).Body.String()
 			if want := fmt.Sprintf("%d component", int(total)); !strings.Contains(body, want) {
 				t.Errorf("page does not say %q", want)
+			}
+		})
+	}
+}
+
+// The pages read their query strings with the API's parsing, so a query the
+// API refuses is refused on the page (as a 400 page) with the same words, and
+// one it takes is taken.
+func TestPageQueriesParseAsTheAPIDoes(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct {
+		page, query string
+		status      int
+		want        string // in the 400 page and in the API's problem
+	}{
+		{"/components", "open_source=yes", 400, "open_source must be true or false"},
+		{"/components", "capability=Online_Payments", 400, "capability must be a lowercase-hyphenated slug"},
+		{"/components", "standard=WCAG%202.2", 400, "standard must be a lowercase-hyphenated slug"},
+		{"/components", "q=" + strings.Repeat("x", 201), 400, "q must be at most 200 characters"},
+		{"/components", "cursor=" + strings.Repeat("x", 1025), 400, "cursor is too long to be a cursor this service issued"},
+		{"/councils", "cursor=" + strings.Repeat("x", 1025), 400, "cursor is too long to be a cursor this service issued"},
+		{"/components", "open_source=1&capability=online-card-payments", 200, ""},
+	} {
+		t.Run(tc.page+"?"+tc.query[:min(len(tc.query), 40)], func(t *testing.T) {
+			e := &env{t: t, st: e.st, router: e.router}
+			page := e.get(tc.page+"?"+tc.query).want(tc.status, "text/html").Body.String()
+			wantType := "application/json"
+			if tc.status != 200 {
+				wantType = "application/problem+json"
+			}
+			api := e.get("/api/v1"+tc.page+"?"+tc.query).want(tc.status, wantType)
+			if tc.status != 200 {
+				if !strings.Contains(page, tc.want) {
+					t.Errorf("page does not say %q: %.300s", tc.want, page)
+				}
+				field, msg, _ := strings.Cut(tc.want, " ")
+				if !strings.Contains(api.Body.String(), `"field":"`+field+`","message":"`+msg+`"`) {
+					t.Errorf("API does not say %q: %.300s", tc.want, api.Body.String())
+				}
+				return
+			}
+			// open_source=1 is true to both, and the page's filter shows it so.
+			if !strings.Contains(page, `<option value="true" selected>`) {
+				t.Error("the open source filter does not show true")
+			}
+			total := int(api.json()["total"].(float64))
+			if got := len(resultSlugs(page)); total == 0 || got != min(total, 20) {
+				t.Errorf("%d results on the page, the API has %d", got, total)
 			}
 		})
 	}
@@ -522,8 +569,8 @@ func TestErrorPages(t *testing.T) {
 }
 
 func TestPanicGivesHTMLErrorPage(t *testing.T) {
-	e := newEnv(t)
-	site, err := web.New(withReuse{e.st, reuse.NewKeeper(e.st)}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// The error page needs no store.
+	site, err := web.New(nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
