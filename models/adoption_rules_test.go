@@ -90,22 +90,21 @@ func TestCheckUpdate(t *testing.T) {
 }
 
 func TestFinishDates(t *testing.T) {
-	const today = "2026-03-01"
 	for _, tc := range []struct {
 		name    string
 		a       Adoption
-		ended   *string
+		ended   *string // after FinishDates on 2026-03-01
 		invalid []string
 	}{
-		{"retired without an end ends today", Adoption{Status: "retired"}, refOf(today), nil},
+		{"retired without an end ends today", Adoption{Status: "retired"}, refOf("2026-03-01"), nil},
 		{"retired keeps its end", Adoption{Status: "retired", EndedOn: refOf("2025-01-01")}, refOf("2025-01-01"), nil},
 		{"live has no end", Adoption{Status: "live"}, nil, nil},
-		{"retired today but started later", Adoption{Status: "retired", StartedOn: refOf("2027-01-01")}, refOf(today), []string{"ended_on"}},
+		{"retired today but started later", Adoption{Status: "retired", StartedOn: refOf("2027-01-01")}, refOf("2026-03-01"), []string{"ended_on"}},
 		{"live with an end", Adoption{Status: "live", EndedOn: refOf("2025-01-01")}, refOf("2025-01-01"), []string{"ended_on"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := tc.a
-			err := a.FinishDates(today)
+			err := a.FinishDates("2026-03-01")
 			if tc.invalid != nil {
 				wantRuleErr(t, err, EINVALID, invalidFields, tc.invalid...)
 			} else {
