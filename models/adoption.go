@@ -13,34 +13,6 @@ var (
 	NeedStatuses     = []string{"open", "met", "withdrawn"}
 )
 
-// statusMoves lists where each adoption status may go next. Going back to
-// exploring (or anywhere from retired) means starting a new record.
-var statusMoves = map[string][]string{
-	"exploring": {"piloting", "live", "retired"},
-	"piloting":  {"live", "retiring", "retired"},
-	"live":      {"retiring", "retired"},
-	"retiring":  {"retired"},
-	"retired":   {},
-}
-
-// CanMove reports whether an adoption may go from one status to another.
-func CanMove(from, to string) bool {
-	if from == to {
-		return true
-	}
-	for _, s := range statusMoves[from] {
-		if s == to {
-			return true
-		}
-	}
-	return false
-}
-
-// InUse reports whether a status means the council runs the component.
-func InUse(status string) bool {
-	return status == "piloting" || status == "live" || status == "retiring"
-}
-
 // Adoption records that a council uses (or is trying) a component for a capability.
 type Adoption struct {
 	ID              int64     `json:"id" example:"42"`

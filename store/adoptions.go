@@ -126,40 +126,12 @@ func getAdoption(db *gorm.DB, id int64) (models.Adoption, error) {
 func (s *Store) CreateAdoption(ctx context.Context, actor models.Actor, in models.AdoptionInput) (models.Adoption, error) {
 	var id int64
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := adminOnlyFields(actor, in); err != nil {
-			return err
-		}
-		var a models.Adoption
-		in.Apply(&a)
-		refs, err := resolveAdoptionRefs(tx, a.Council, a.Component, a.Capability)
+		a, refs, err := adoptionToCreate(tx, actor, in)
 		if err != nil {
 			return err
 		}
-		if a.Capability == "" {
-			a.Capability = refs.defaultCapability
-		}
-		if err := mayWriteAdoption(actor, refs.councilCode, refs.vendorSlug, "", false); err != nil {
-			return err
-		}
-		switch actor.Role {
-		case models.RoleCouncil:
-			a.Source, a.Verified = "council", true
-		case models.RoleVendor:
-			a.Source, a.Verified = "vendor", false
-		default:
-			a.Source, a.Verified = "admin", true
-			if in.Source != nil {
-				a.Source = *in.Source
-			}
-			if in.Verified != nil {
-				a.Verified = *in.Verified
-			}
-		}
 		now := s.Now()
-		if a.Status == "retired" && a.EndedOn == nil {
-			a.EndedOn = dateOf(now)
-		}
-		if err := a.CheckDates(); err != nil {
+		if err := a.FinishDates(*dateOf(now)); err != nil {
 			return err
 		}
 		row := adoptionRow{CouncilID: refs.councilID, ComponentID: refs.componentID, CapabilityID: refs.capabilityID,
@@ -183,39 +155,37 @@ func (s *Store) CreateAdoption(ctx context.Context, actor models.Actor, in model
 	return getAdoption(s.w.WithContext(ctx), id)
 }
 
+// adoptionToCreate is the adoption actor asks to record, its references
+// resolved, its ownership checked and its provenance set from the key.
+func adoptionToCreate(tx *gorm.DB, actor models.Actor, in models.AdoptionInput) (models.Adoption, adoptionRefs, error) {
+	var a models.Adoption
+	if err := actor.CanSetProvenance(in); err != nil {
+		return a, adoptionRefs{}, err
+	}
+	in.Apply(&a)
+	refs, err := resolveAdoptionRefs(tx, a.Council, a.Component, a.Capability)
+	if err != nil {
+		return a, refs, err
+	}
+	if a.Capability == "" {
+		a.Capability = refs.defaultCapability
+	}
+	if err := actor.CanWriteAdoption(refs.councilCode, refs.vendorSlug, "", false); err != nil {
+		return a, refs, err
+	}
+	a.Source, a.Verified = actor.NewAdoptionProvenance(in)
+	return a, refs, nil
+}
+
 // UpdateAdoption changes an adoption's status, capability, dates or notes.
 func (s *Store) UpdateAdoption(ctx context.Context, actor models.Actor, id int64, in models.AdoptionInput, ifVersion *int) (models.Adoption, error) {
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := adminOnlyFields(actor, in); err != nil {
-			return err
-		}
-		cur, old, err := loadAdoptionForWrite(tx, id)
+		cur, old, next, err := adoptionToUpdate(tx, actor, id, in, ifVersion)
 		if err != nil {
 			return err
 		}
-		if err := checkVersion(old.Version, ifVersion); err != nil {
-			return err
-		}
-		if err := mayWriteAdoption(actor, cur.Council, cur.vendor, cur.Source, cur.Verified); err != nil {
-			return err
-		}
-		if old.RejectedAt != nil {
-			return models.Errorf(models.ECONFLICT, "adoption %d was rejected; record a new one instead", id)
-		}
-		next := cur.Adoption
-		in.Apply(&next)
-		var p models.Problems
-		if !models.CanMove(cur.Status, next.Status) {
-			p.Add("status", "cannot move from %s to %s; to start again, record a new adoption", cur.Status, next.Status)
-		}
-		if err := p.Err(); err != nil {
-			return err
-		}
 		now := s.Now()
-		if next.Status == "retired" && next.EndedOn == nil {
-			next.EndedOn = dateOf(now)
-		}
-		if err := next.CheckDates(); err != nil {
+		if err := next.FinishDates(*dateOf(now)); err != nil {
 			return err
 		}
 		row := old
@@ -228,14 +198,7 @@ func (s *Store) UpdateAdoption(ctx context.Context, actor models.Actor, id int64
 		}
 		row.Status, row.StartedOn, row.EndedOn, row.ContractEndOn = next.Status, next.StartedOn, next.EndedOn, next.ContractEndOn
 		row.Notes, row.EvidenceURL = next.Notes, next.EvidenceURL
-		if actor.Role == models.RoleAdmin {
-			if in.Source != nil {
-				row.Source = *in.Source
-			}
-			if in.Verified != nil {
-				row.Verified = *in.Verified
-			}
-		}
+		row.Source, row.Verified = actor.UpdatedProvenance(in, row.Source, row.Verified)
 		changes := diffAdoption(old, row)
 		if next.Capability != cur.Capability {
 			changes["capability"] = models.Change{From: cur.Capability, To: next.Capability}
@@ -262,6 +225,27 @@ func (s *Store) UpdateAdoption(ctx context.Context, actor models.Actor, id int64
 	return getAdoption(s.w.WithContext(ctx), id)
 }
 
+// adoptionToUpdate reads adoption id for actor's update, checks who may change
+// it and how, and returns it as stored (model and row) and with in applied.
+func adoptionToUpdate(tx *gorm.DB, actor models.Actor, id int64, in models.AdoptionInput, ifVersion *int) (adoptionForWrite, adoptionRow, models.Adoption, error) {
+	if err := actor.CanSetProvenance(in); err != nil {
+		return adoptionForWrite{}, adoptionRow{}, models.Adoption{}, err
+	}
+	cur, old, err := loadAdoptionForWrite(tx, id)
+	if err != nil {
+		return cur, old, models.Adoption{}, err
+	}
+	if err := checkVersion(old.Version, ifVersion); err != nil {
+		return cur, old, models.Adoption{}, err
+	}
+	if err := actor.CanWriteAdoption(cur.Council, cur.vendor, cur.Source, cur.Verified); err != nil {
+		return cur, old, models.Adoption{}, err
+	}
+	next := cur.Adoption
+	in.Apply(&next)
+	return cur, old, next, cur.CheckUpdate(next)
+}
+
 // VerifyAdoption confirms a claim: only the council it is about, or an admin.
 func (s *Store) VerifyAdoption(ctx context.Context, actor models.Actor, id int64) (models.Adoption, error) {
 	return s.settleClaim(ctx, actor, id, "verified", "")
@@ -278,17 +262,11 @@ func (s *Store) settleClaim(ctx context.Context, actor models.Actor, id int64, a
 		if err != nil {
 			return err
 		}
-		if actor.Role != models.RoleAdmin && !(actor.Role == models.RoleCouncil && actor.Org == cur.Council) {
-			return models.Errorf(models.EFORBIDDEN, "only council %s or an admin may %s this adoption", cur.Council, strings.TrimSuffix(action, "ed"))
+		if err := actor.CanSettleClaim(cur.Council, action); err != nil {
+			return err
 		}
-		if row.RejectedAt != nil {
-			return models.Errorf(models.ECONFLICT, "adoption %d was already rejected", id)
-		}
-		if row.Verified {
-			if action == "verified" {
-				return nil // verifying twice changes nothing
-			}
-			return models.Errorf(models.ECONFLICT, "adoption %d is verified; to end it, set its status to retired", id)
+		if changes, err := cur.CanSettle(action); err != nil || !changes {
+			return err // verifying twice changes nothing
 		}
 		now := s.Now()
 		changes := map[string]models.Change{"verification": {From: "pending", To: action}}
@@ -402,43 +380,6 @@ func diffAdoption(old, row adoptionRow) map[string]models.Change {
 
 func createdChanges(row adoptionRow) map[string]models.Change {
 	return diffAdoption(adoptionRow{}, row)
-}
-
-// adminOnlyFields refuses source and verified from anyone but an admin.
-func adminOnlyFields(actor models.Actor, in models.AdoptionInput) error {
-	if actor.Role == models.RoleAdmin {
-		return nil
-	}
-	var p models.Problems
-	if in.Source != nil {
-		p.Add("source", "is set by the registry from who records the adoption")
-	}
-	if in.Verified != nil {
-		p.Add("verified", "is set by verifying or rejecting the adoption, by its council or an admin")
-	}
-	return p.Err()
-}
-
-// mayWriteAdoption is the ownership rule for adoption writes.
-func mayWriteAdoption(actor models.Actor, council, vendor, source string, verified bool) error {
-	switch actor.Role {
-	case models.RoleAdmin:
-		return nil
-	case models.RoleCouncil:
-		if actor.Org == council {
-			return nil
-		}
-		return models.Errorf(models.EFORBIDDEN, "a council key records and edits only its own council's adoptions")
-	case models.RoleVendor:
-		if actor.Org != vendor {
-			return models.Errorf(models.EFORBIDDEN, "a vendor key may claim adoptions only of its own components")
-		}
-		if source != "" && (source != "vendor" || verified) {
-			return models.Errorf(models.EFORBIDDEN, "a vendor may edit only its own claims, and only until the council verifies them")
-		}
-		return nil
-	}
-	return models.Errorf(models.EFORBIDDEN, "this key may not write adoptions")
 }
 
 type adoptionRefs struct {

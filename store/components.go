@@ -68,8 +68,8 @@ func (s *Store) GetComponent(ctx context.Context, slug string) (models.Component
 func (s *Store) CreateComponent(ctx context.Context, actor models.Actor, in models.ComponentInput) (models.Component, error) {
 	var c models.Component
 	in.Apply(&c)
-	if actor.Role == models.RoleVendor && c.Vendor != actor.Org {
-		return c, vendorFieldError()
+	if err := actor.CanCreateComponent(c.Vendor); err != nil {
+		return c, err
 	}
 	var id int64
 	err := s.write(ctx, func(tx *gorm.DB) error {
@@ -117,7 +117,7 @@ func (s *Store) UpdateComponent(ctx context.Context, actor models.Actor, slug st
 		if err != nil {
 			return err
 		}
-		if err := mayWriteComponent(actor, current[0].Vendor, in.Vendor); err != nil {
+		if err := actor.CanWriteComponent(current[0].Vendor, in.Vendor); err != nil {
 			return err
 		}
 		c := current[0]
@@ -148,25 +148,9 @@ func (s *Store) UpdateComponent(ctx context.Context, actor models.Actor, slug st
 	return s.getComponentByID(ctx, id)
 }
 
-// mayWriteComponent lets a vendor key change only its own components, and
-// never hand one to another vendor.
+// mayWriteComponent is models.Actor.CanWriteComponent, under the name store/publiccode.go calls.
 func mayWriteComponent(actor models.Actor, owner string, newVendor *string) error {
-	if actor.Role != models.RoleVendor {
-		return nil
-	}
-	if owner != actor.Org {
-		return models.Errorf(models.EFORBIDDEN, "a vendor key edits only its own components")
-	}
-	if newVendor != nil && *newVendor != actor.Org {
-		return vendorFieldError()
-	}
-	return nil
-}
-
-func vendorFieldError() error {
-	var p models.Problems
-	p.Add("vendor", "a vendor key lists components only under its own vendor")
-	return p.Err()
+	return actor.CanWriteComponent(owner, newVendor)
 }
 
 // DeleteComponent removes a component nobody has adopted or depends on.
@@ -180,7 +164,7 @@ func (s *Store) DeleteComponent(ctx context.Context, actor models.Actor, slug st
 		if err != nil {
 			return err
 		}
-		if err := mayWriteComponent(actor, before[0].Vendor, nil); err != nil {
+		if err := actor.CanWriteComponent(before[0].Vendor, nil); err != nil {
 			return err
 		}
 		var adoptions, dependents int64

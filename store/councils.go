@@ -98,8 +98,8 @@ func (s *Store) councilModels(db *gorm.DB, rows []councilRow) ([]models.Council,
 	return out, nil
 }
 
-// inUseStatuses are the adoption statuses that count as "using" a component.
-var inUseStatuses = []string{"piloting", "live", "retiring"}
+// inUseStatuses is models.InUseStatuses, for the SQL "status IN ?" lists.
+var inUseStatuses = models.InUseStatuses
 
 // countAdoptions counts in-use adoptions grouped by col (council_id or component_id).
 func countAdoptions(db *gorm.DB, col string, ids []int64) (map[int64]int, error) {

@@ -90,7 +90,7 @@ func getNeed(db *gorm.DB, id int64) (models.Need, error) {
 func (s *Store) CreateNeed(ctx context.Context, actor models.Actor, in models.NeedInput) (models.Need, error) {
 	var n models.Need
 	in.Apply(&n)
-	if err := mayWriteNeed(actor, n.Council); err != nil {
+	if err := actor.CanWriteNeed(n.Council); err != nil {
 		return n, err
 	}
 	var id int64
@@ -111,12 +111,8 @@ func (s *Store) CreateNeed(ctx context.Context, actor models.Actor, in models.Ne
 			return err
 		}
 		now := s.Now()
-		source := "council"
-		if actor.Role == models.RoleAdmin {
-			source = "admin"
-		}
 		row := needRow{CouncilID: ids.Council, CapabilityID: ids.Capability, NeededBy: n.NeededBy, Status: n.Status,
-			Notes: n.Notes, Source: source, Version: 1, CreatedAt: now, UpdatedAt: now}
+			Notes: n.Notes, Source: actor.NeedSource(), Version: 1, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
@@ -144,7 +140,7 @@ func (s *Store) UpdateNeed(ctx context.Context, actor models.Actor, id int64, in
 		if err != nil {
 			return err
 		}
-		if err := mayWriteNeed(actor, cur.Council); err != nil {
+		if err := actor.CanWriteNeed(cur.Council); err != nil {
 			return err
 		}
 		if err := checkVersion(cur.Version, ifVersion); err != nil {
@@ -171,16 +167,4 @@ func (s *Store) UpdateNeed(ctx context.Context, actor models.Actor, id int64, in
 		return models.Need{}, err
 	}
 	return getNeed(s.w.WithContext(ctx), id)
-}
-
-func mayWriteNeed(actor models.Actor, council string) error {
-	switch {
-	case actor.Role == models.RoleAdmin:
-		return nil
-	case actor.Role == models.RoleCouncil && actor.Org == council:
-		return nil
-	case actor.Role == models.RoleCouncil:
-		return models.Errorf(models.EFORBIDDEN, "a council key states and edits only its own council's needs")
-	}
-	return models.Errorf(models.EFORBIDDEN, "only councils (and admins) state needs")
 }

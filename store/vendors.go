@@ -54,8 +54,8 @@ func (s *Store) UpdateVendor(ctx context.Context, actor models.Actor, slug strin
 		if err := forUpdate(tx).Where("slug = ?", slug).Take(&row).Error; err != nil {
 			return notFoundAs(err, "vendor", slug)
 		}
-		if actor.Role == models.RoleVendor && actor.Org != slug {
-			return models.Errorf(models.EFORBIDDEN, "a vendor key edits only its own vendor record")
+		if err := actor.CanWriteVendor(slug); err != nil {
+			return err
 		}
 		if err := checkVersion(row.Version, ifVersion); err != nil {
 			return err

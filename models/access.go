@@ -1,0 +1,149 @@
+package models
+
+import "strings"
+
+// Who may write what. api/policy.go admits or refuses a route by role before
+// the store is reached; these are the object-level rules the store applies
+// inside the write's transaction, once it has the record.
+
+// CanWriteAdoption is the ownership rule for adoption writes. council and
+// vendor are the adoption's council and its component's vendor; source and
+// verified are the stored record's ("" and false for a new adoption).
+func (a Actor) CanWriteAdoption(council, vendor, source string, verified bool) error {
+	switch a.Role {
+	case RoleAdmin:
+		return nil
+	case RoleCouncil:
+		if a.Org == council {
+			return nil
+		}
+		return Errorf(EFORBIDDEN, "a council key records and edits only its own council's adoptions")
+	case RoleVendor:
+		if a.Org != vendor {
+			return Errorf(EFORBIDDEN, "a vendor key may claim adoptions only of its own components")
+		}
+		if source != "" && (source != "vendor" || verified) {
+			return Errorf(EFORBIDDEN, "a vendor may edit only its own claims, and only until the council verifies them")
+		}
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "this key may not write adoptions")
+}
+
+// CanSettleClaim is who may verify or reject an adoption about council: that
+// council or an admin. action is "verified" or "rejected".
+func (a Actor) CanSettleClaim(council, action string) error {
+	if a.Role == RoleAdmin || (a.Role == RoleCouncil && a.Org == council) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "only council %s or an admin may %s this adoption", council, strings.TrimSuffix(action, "ed"))
+}
+
+// CanWriteNeed is who may state or edit a need of council: that council or an admin.
+func (a Actor) CanWriteNeed(council string) error {
+	switch {
+	case a.Role == RoleAdmin:
+		return nil
+	case a.Role == RoleCouncil && a.Org == council:
+		return nil
+	case a.Role == RoleCouncil:
+		return Errorf(EFORBIDDEN, "a council key states and edits only its own council's needs")
+	}
+	return Errorf(EFORBIDDEN, "only councils (and admins) state needs")
+}
+
+// CanCreateComponent lets a vendor key list a new component only under its own vendor.
+func (a Actor) CanCreateComponent(vendor string) error {
+	if a.Role == RoleVendor && vendor != a.Org {
+		return vendorFieldError()
+	}
+	return nil
+}
+
+// CanWriteComponent lets a vendor key change only its own components (owner is
+// the component's vendor), and never hand one to another vendor (newVendor, when sent).
+func (a Actor) CanWriteComponent(owner string, newVendor *string) error {
+	if a.Role != RoleVendor {
+		return nil
+	}
+	if owner != a.Org {
+		return Errorf(EFORBIDDEN, "a vendor key edits only its own components")
+	}
+	if newVendor != nil && *newVendor != a.Org {
+		return vendorFieldError()
+	}
+	return nil
+}
+
+func vendorFieldError() error {
+	var p Problems
+	p.Add("vendor", "a vendor key lists components only under its own vendor")
+	return p.Err()
+}
+
+// CanWriteVendor lets a vendor key edit only its own vendor record.
+func (a Actor) CanWriteVendor(slug string) error {
+	if a.Role == RoleVendor && a.Org != slug {
+		return Errorf(EFORBIDDEN, "a vendor key edits only its own vendor record")
+	}
+	return nil
+}
+
+// Provenance: who recorded a fact, and whether it is confirmed, is set by the
+// registry from the key; only an admin may state it.
+
+// CanSetProvenance refuses source and verified in an adoption body from anyone but an admin.
+func (a Actor) CanSetProvenance(in AdoptionInput) error {
+	if a.Role == RoleAdmin {
+		return nil
+	}
+	var p Problems
+	if in.Source != nil {
+		p.Add("source", "is set by the registry from who records the adoption")
+	}
+	if in.Verified != nil {
+		p.Add("verified", "is set by verifying or rejecting the adoption, by its council or an admin")
+	}
+	return p.Err()
+}
+
+// NewAdoptionProvenance is the source and verified flag of an adoption a
+// records: a council's own is verified at once, a vendor's claim waits for the
+// council, and an admin's is verified unless the body says otherwise.
+func (a Actor) NewAdoptionProvenance(in AdoptionInput) (source string, verified bool) {
+	switch a.Role {
+	case RoleCouncil:
+		return "council", true
+	case RoleVendor:
+		return "vendor", false
+	}
+	return in.provenanceOver("admin", true)
+}
+
+// UpdatedProvenance is an adoption's source and verified flag after a writes
+// in: an admin may change them, nobody else can.
+func (a Actor) UpdatedProvenance(in AdoptionInput, source string, verified bool) (string, bool) {
+	if a.Role != RoleAdmin {
+		return source, verified
+	}
+	return in.provenanceOver(source, verified)
+}
+
+// provenanceOver is source and verified with whatever of them in sends.
+func (in AdoptionInput) provenanceOver(source string, verified bool) (string, bool) {
+	if in.Source != nil {
+		source = *in.Source
+	}
+	if in.Verified != nil {
+		verified = *in.Verified
+	}
+	return source, verified
+}
+
+// NeedSource is the source of a need a states: "admin" for an admin, else "council".
+func (a Actor) NeedSource() string {
+	if a.Role == RoleAdmin {
+		return "admin"
+	}
+	return "council"
+}

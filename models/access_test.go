@@ -1,0 +1,236 @@
+package models
+
+import (
+	"errors"
+	"slices"
+	"testing"
+)
+
+// Keys the access tables use: an admin, a council and a vendor with records of
+// their own (E1, acme), others of the same roles, and no key at all.
+var (
+	keyAdmin       = Actor{Key: "ccr_admin", Role: RoleAdmin}
+	keyCouncilE1   = Actor{Key: "ccr_e1", Role: RoleCouncil, Org: "E1"}
+	keyCouncilE2   = Actor{Key: "ccr_e2", Role: RoleCouncil, Org: "E2"}
+	keyVendorAcme  = Actor{Key: "ccr_acme", Role: RoleVendor, Org: "acme"}
+	keyVendorOther = Actor{Key: "ccr_other", Role: RoleVendor, Org: "other"}
+	keyNone        = Actor{}
+)
+
+// wantRuleErr fails unless err has code and message (code "" means no error)
+// and, when fields are given, names exactly those fields.
+func wantRuleErr(t *testing.T, err error, code, msg string, fields ...string) {
+	t.Helper()
+	if code == "" {
+		if err != nil {
+			t.Fatalf("got error %v, want none", err)
+		}
+		return
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("got %v, want a *models.Error %s: %s", err, code, msg)
+	}
+	if e.Code != code || e.Message != msg {
+		t.Errorf("got %s: %q, want %s: %q", e.Code, e.Message, code, msg)
+	}
+	var got []string
+	for _, f := range e.Fields {
+		got = append(got, f.Field)
+	}
+	if len(fields) > 0 && !slices.Equal(got, fields) {
+		t.Errorf("fields %v, want %v", got, fields)
+	}
+}
+
+const invalidFields = "the request has invalid fields"
+
+func TestCanWriteAdoption(t *testing.T) {
+	const (
+		councilOnly = "a council key records and edits only its own council's adoptions"
+		vendorOnly  = "a vendor key may claim adoptions only of its own components"
+		claimsOnly  = "a vendor may edit only its own claims, and only until the council verifies them"
+		noKey       = "this key may not write adoptions"
+	)
+	for _, tc := range []struct {
+		name     string
+		actor    Actor
+		source   string // the stored record's; "" for a new adoption
+		verified bool
+		code     string
+		msg      string
+	}{
+		{"admin records any", keyAdmin, "", false, "", ""},
+		{"admin edits a verified council record", keyAdmin, "council", true, "", ""},
+		{"council records its own", keyCouncilE1, "", false, "", ""},
+		{"council edits its own", keyCouncilE1, "vendor", false, "", ""},
+		{"council records another's", keyCouncilE2, "", false, EFORBIDDEN, councilOnly},
+		{"council edits another's", keyCouncilE2, "council", true, EFORBIDDEN, councilOnly},
+		{"vendor claims its own component", keyVendorAcme, "", false, "", ""},
+		{"vendor edits its pending claim", keyVendorAcme, "vendor", false, "", ""},
+		{"vendor edits its verified claim", keyVendorAcme, "vendor", true, EFORBIDDEN, claimsOnly},
+		{"vendor edits the council's record", keyVendorAcme, "council", false, EFORBIDDEN, claimsOnly},
+		{"vendor edits an admin's record", keyVendorAcme, "admin", true, EFORBIDDEN, claimsOnly},
+		{"vendor claims another's component", keyVendorOther, "", false, EFORBIDDEN, vendorOnly},
+		{"vendor edits a claim on another's component", keyVendorOther, "vendor", false, EFORBIDDEN, vendorOnly},
+		{"no key", keyNone, "", false, EFORBIDDEN, noKey},
+		{"unknown role", Actor{Role: "seed"}, "", false, EFORBIDDEN, noKey},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.actor.CanWriteAdoption("E1", "acme", tc.source, tc.verified)
+			wantRuleErr(t, err, tc.code, tc.msg)
+		})
+	}
+}
+
+// "verifi" is the message as it stands (the action minus "ed"): the rule moved here unchanged.
+func TestCanSettleClaim(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		actor     Actor
+		action    string
+		code, msg string
+	}{
+		{"admin verifies", keyAdmin, "verified", "", ""},
+		{"admin rejects", keyAdmin, "rejected", "", ""},
+		{"its council verifies", keyCouncilE1, "verified", "", ""},
+		{"its council rejects", keyCouncilE1, "rejected", "", ""},
+		{"another council verifies", keyCouncilE2, "verified", EFORBIDDEN, "only council E1 or an admin may verifi this adoption"},
+		{"another council rejects", keyCouncilE2, "rejected", EFORBIDDEN, "only council E1 or an admin may reject this adoption"},
+		{"the claiming vendor verifies", keyVendorAcme, "verified", EFORBIDDEN, "only council E1 or an admin may verifi this adoption"},
+		{"a vendor keyed as the council's code", Actor{Role: RoleVendor, Org: "E1"}, "verified", EFORBIDDEN, "only council E1 or an admin may verifi this adoption"},
+		{"no key rejects", keyNone, "rejected", EFORBIDDEN, "only council E1 or an admin may reject this adoption"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantRuleErr(t, tc.actor.CanSettleClaim("E1", tc.action), tc.code, tc.msg)
+		})
+	}
+}
+
+func TestCanWriteNeed(t *testing.T) {
+	for _, tc := range []struct {
+		name, source string
+		actor        Actor
+		code, msg    string
+	}{
+		{"admin", "admin", keyAdmin, "", ""},
+		{"its council", "council", keyCouncilE1, "", ""},
+		{"another council", "council", keyCouncilE2, EFORBIDDEN, "a council key states and edits only its own council's needs"},
+		{"vendor", "council", keyVendorAcme, EFORBIDDEN, "only councils (and admins) state needs"},
+		{"vendor keyed as the council's code", "council", Actor{Role: RoleVendor, Org: "E1"}, EFORBIDDEN, "only councils (and admins) state needs"},
+		{"no key", "council", keyNone, EFORBIDDEN, "only councils (and admins) state needs"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantRuleErr(t, tc.actor.CanWriteNeed("E1"), tc.code, tc.msg)
+			if got := tc.actor.NeedSource(); got != tc.source {
+				t.Errorf("NeedSource() = %q, want %q", got, tc.source)
+			}
+		})
+	}
+}
+
+// The component and vendor rules decide ownership only: api/policy.go refuses
+// councils and callers without a key before the store asks.
+func TestCanWriteComponent(t *testing.T) {
+	const ownOnly = "a vendor key edits only its own components"
+	for _, tc := range []struct {
+		name      string
+		actor     Actor
+		newVendor *string
+		code, msg string
+		fields    []string
+	}{
+		{"admin", keyAdmin, nil, "", "", nil},
+		{"admin moves it to another vendor", keyAdmin, refOf("other"), "", "", nil},
+		{"owner", keyVendorAcme, nil, "", "", nil},
+		{"owner names itself", keyVendorAcme, refOf("acme"), "", "", nil},
+		{"owner hands it on", keyVendorAcme, refOf("other"), EINVALID, invalidFields, []string{"vendor"}},
+		{"another vendor", keyVendorOther, nil, EFORBIDDEN, ownOnly, nil},
+		{"another vendor takes it", keyVendorOther, refOf("other"), EFORBIDDEN, ownOnly, nil},
+		{"council (refused by route policy)", keyCouncilE1, nil, "", "", nil},
+		{"no key (refused by route policy)", keyNone, nil, "", "", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantRuleErr(t, tc.actor.CanWriteComponent("acme", tc.newVendor), tc.code, tc.msg, tc.fields...)
+		})
+	}
+}
+
+// A vendor key lists components and edits a vendor record only as itself.
+func TestVendorOwnership(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		actor   Actor
+		refused bool
+	}{
+		{"admin", keyAdmin, false},
+		{"the vendor itself", keyVendorAcme, false},
+		{"another vendor", keyVendorOther, true},
+		{"council (refused by route policy)", keyCouncilE1, false},
+		{"no key (refused by route policy)", keyNone, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			create, edit := tc.actor.CanCreateComponent("acme"), tc.actor.CanWriteVendor("acme")
+			if !tc.refused {
+				wantRuleErr(t, create, "", "")
+				wantRuleErr(t, edit, "", "")
+				return
+			}
+			wantRuleErr(t, create, EINVALID, invalidFields, "vendor")
+			if m := create.(*Error).Fields[0].Message; m != "a vendor key lists components only under its own vendor" {
+				t.Errorf("create: message %q", m)
+			}
+			wantRuleErr(t, edit, EFORBIDDEN, "a vendor key edits only its own vendor record")
+		})
+	}
+}
+
+func TestProvenance(t *testing.T) {
+	demo, no, yes := "demo", false, true
+	for _, tc := range []struct {
+		name   string
+		actor  Actor
+		in     AdoptionInput
+		fields []string // refused by CanSetProvenance
+		source string   // of a new adoption
+		verif  bool
+	}{
+		{"admin, nothing sent", keyAdmin, AdoptionInput{}, nil, "admin", true},
+		{"admin sends source", keyAdmin, AdoptionInput{Source: &demo}, nil, "demo", true},
+		{"admin sends unverified", keyAdmin, AdoptionInput{Verified: &no}, nil, "admin", false},
+		{"admin sends both", keyAdmin, AdoptionInput{Source: &demo, Verified: &no}, nil, "demo", false},
+		{"council", keyCouncilE1, AdoptionInput{}, nil, "council", true},
+		{"council sends source", keyCouncilE1, AdoptionInput{Source: &demo}, []string{"source"}, "council", true},
+		{"vendor", keyVendorAcme, AdoptionInput{}, nil, "vendor", false},
+		{"vendor sends verified", keyVendorAcme, AdoptionInput{Verified: &yes}, []string{"verified"}, "vendor", false},
+		{"vendor sends both", keyVendorAcme, AdoptionInput{Source: &demo, Verified: &yes}, []string{"source", "verified"}, "vendor", false},
+		{"no key sends both", keyNone, AdoptionInput{Source: &demo, Verified: &yes}, []string{"source", "verified"}, "demo", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, msg := "", ""
+			if tc.fields != nil {
+				code, msg = EINVALID, invalidFields
+			}
+			wantRuleErr(t, tc.actor.CanSetProvenance(tc.in), code, msg, tc.fields...)
+			if src, v := tc.actor.NewAdoptionProvenance(tc.in); src != tc.source || v != tc.verif {
+				t.Errorf("NewAdoptionProvenance = %q, %v; want %q, %v", src, v, tc.source, tc.verif)
+			}
+			// On update only an admin's body changes the stored provenance.
+			wantSrc, wantV := "vendor", false
+			if tc.actor.Role == RoleAdmin {
+				wantSrc, wantV = tc.source, tc.verif
+				if tc.in.Source == nil {
+					wantSrc = "vendor"
+				}
+				if tc.in.Verified == nil {
+					wantV = false
+				}
+			}
+			if src, v := tc.actor.UpdatedProvenance(tc.in, "vendor", false); src != wantSrc || v != wantV {
+				t.Errorf("UpdatedProvenance = %q, %v; want %q, %v", src, v, wantSrc, wantV)
+			}
+		})
+	}
+}
+
+func refOf[T any](v T) *T { return &v }

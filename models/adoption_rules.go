@@ -1,0 +1,166 @@
+package models
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// InUseStatuses are the adoption statuses that mean the council runs the
+// component. The store builds its SQL lists from this slice.
+var InUseStatuses = []string{"piloting", "live", "retiring"}
+
+// InUse reports whether a status means the council runs the component.
+func InUse(status string) bool { return slices.Contains(InUseStatuses, status) }
+
+// statusMoves lists where each adoption status may go next. Going back to
+// exploring (or anywhere from retired) means starting a new record.
+var statusMoves = map[string][]string{
+	"exploring": {"piloting", "live", "retired"},
+	"piloting":  {"live", "retiring", "retired"},
+	"live":      {"retiring", "retired"},
+	"retiring":  {"retired"},
+	"retired":   {},
+}
+
+// CanMove reports whether an adoption may go from one status to another.
+func CanMove(from, to string) bool {
+	if from == to {
+		return true
+	}
+	for _, s := range statusMoves[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// statusRank orders statuses for merging: a component live at any predecessor
+// is live at the successor. Statuses not listed rank with exploring.
+var statusRank = map[string]int{"exploring": 0, "retiring": 1, "piloting": 2, "live": 3}
+
+// StatusRank is a status's weight when adoptions merge; the higher wins.
+func StatusRank(status string) int { return statusRank[status] }
+
+// CheckUpdate refuses an update of a rejected claim, or a status move the
+// lifecycle does not allow, from a (stored) to next.
+func (a Adoption) CheckUpdate(next Adoption) error {
+	if a.Verification == "rejected" {
+		return Errorf(ECONFLICT, "adoption %d was rejected; record a new one instead", a.ID)
+	}
+	var p Problems
+	if !CanMove(a.Status, next.Status) {
+		p.Add("status", "cannot move from %s to %s; to start again, record a new adoption", a.Status, next.Status)
+	}
+	return p.Err()
+}
+
+// FinishDates gives a retired adoption with no end today's date (YYYY-MM-DD),
+// then checks its dates.
+func (a *Adoption) FinishDates(today string) error {
+	if a.Status == "retired" && a.EndedOn == nil {
+		a.EndedOn = &today
+	}
+	return a.CheckDates()
+}
+
+// CanSettle reports whether settling a as action ("verified" or "rejected")
+// changes it. A rejected claim stays rejected; a verified one can be verified
+// again (a no-op) but not rejected.
+func (a Adoption) CanSettle(action string) (bool, error) {
+	if a.Verification == "rejected" {
+		return false, Errorf(ECONFLICT, "adoption %d was already rejected", a.ID)
+	}
+	if a.Verified {
+		if action == "verified" {
+			return false, nil
+		}
+		return false, Errorf(ECONFLICT, "adoption %d is verified; to end it, set its status to retired", a.ID)
+	}
+	return true, nil
+}
+
+// How adoptions carry over when a reorganisation vests. The store groups the
+// predecessors' adoptions in use by successor and component; each group is
+// srcs below, Council holding each one's council code.
+
+// BestAdoption is the index in srcs of the adoption whose status carries: the
+// first with the highest rank. Its capability, evidence and source carry with it.
+func BestAdoption(srcs []Adoption) int {
+	best := 0
+	for i := 1; i < len(srcs); i++ {
+		if StatusRank(srcs[i].Status) > StatusRank(srcs[best].Status) {
+			best = i
+		}
+	}
+	return best
+}
+
+// LatestContractEnd is the latest contract end among srcs, or nil if none has one.
+func LatestContractEnd(srcs []Adoption) *string {
+	var out *string
+	for _, a := range srcs {
+		if a.ContractEndOn != nil && (out == nil || *a.ContractEndOn > *out) {
+			out = a.ContractEndOn
+		}
+	}
+	return out
+}
+
+// MergeAdoptions is the successor's new adoption made from its predecessors'
+// adoptions of one component: the best status, the earliest start, the latest
+// contract end, verified if any was, the capability, evidence and source of the
+// best, and notes naming where it came from. names maps council codes to names.
+// Council is left for the caller to set.
+func MergeAdoptions(srcs []Adoption, names map[string]string, vesting string) Adoption {
+	best := srcs[BestAdoption(srcs)]
+	out := Adoption{Component: best.Component, Capability: best.Capability, Status: best.Status,
+		ContractEndOn: LatestContractEnd(srcs), EvidenceURL: best.EvidenceURL, Source: best.Source}
+	from := make([]string, len(srcs))
+	for i, a := range srcs {
+		out.Verified = out.Verified || a.Verified
+		if a.StartedOn != nil && (out.StartedOn == nil || *a.StartedOn < *out.StartedOn) {
+			out.StartedOn = a.StartedOn
+		}
+		from[i] = fmt.Sprintf("%s (%s, adoption %d)", names[a.Council], a.Council, a.ID)
+	}
+	out.Notes = fmt.Sprintf("Carried over on %s, when the reorganisation vested, from %s.", vesting, joinAnd(from))
+	if best.Notes != "" {
+		out.Notes += "\n\n" + best.Notes
+	}
+	return out
+}
+
+// MergeFrom is a, an adoption the successor already has open, once srcs are
+// carried into it: its status raised to the best carried one where the
+// lifecycle allows, and its contract end filled in if it had none.
+func (a Adoption) MergeFrom(srcs []Adoption) Adoption {
+	best := srcs[BestAdoption(srcs)]
+	if StatusRank(best.Status) > StatusRank(a.Status) && CanMove(a.Status, best.Status) {
+		a.Status = best.Status
+	}
+	if a.ContractEndOn == nil {
+		a.ContractEndOn = LatestContractEnd(srcs)
+	}
+	return a
+}
+
+// RetiredByVesting is a predecessor's adoption once carried over: retired,
+// ending the day before vesting, or the day it started if that is later.
+func (a Adoption) RetiredByVesting(vesting string) Adoption {
+	end := DayBefore(vesting)
+	if a.StartedOn != nil && *a.StartedOn > end {
+		end = *a.StartedOn
+	}
+	a.Status, a.EndedOn = "retired", &end
+	return a
+}
+
+// joinAnd joins "a", "a and b", "a, b and c".
+func joinAnd(ss []string) string {
+	if len(ss) < 2 {
+		return strings.Join(ss, "")
+	}
+	return strings.Join(ss[:len(ss)-1], ", ") + " and " + ss[len(ss)-1]
+}
