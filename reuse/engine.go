@@ -36,24 +36,29 @@ const (
 // noDay marks an absent date.
 const noDay int32 = math.MinInt32
 
+// statusNames are the adoption statuses by their compact codes.
+var statusNames = [...]string{stExploring: "exploring", stPiloting: "piloting", stLive: "live", stRetiring: "retiring", stRetired: "retired"}
+
 func parseStatus(s string) uint8 {
-	switch s {
-	case "exploring":
-		return stExploring
-	case "piloting":
-		return stPiloting
-	case "live":
-		return stLive
-	case "retiring":
-		return stRetiring
-	case "retired":
-		return stRetired
+	for st, name := range statusNames {
+		if name == s && name != "" {
+			return uint8(st)
+		}
 	}
 	return stUnknown
 }
 
+// inUseCodes holds models.InUse for each compact status, so the engine and
+// the store agree on what "in use" means without a string compare per row.
+var inUseCodes = func() (t [len(statusNames)]bool) {
+	for st, name := range statusNames {
+		t[st] = models.InUse(name)
+	}
+	return t
+}()
+
 // inUse reports whether a status means the council runs the component.
-func inUse(st uint8) bool { return st == stPiloting || st == stLive || st == stRetiring }
+func inUse(st uint8) bool { return int(st) < len(inUseCodes) && inUseCodes[st] }
 
 // obsolete reports whether a lifecycle means nobody should adopt the component any more.
 func obsolete(lifecycle string) bool { return lifecycle == "deprecated" || lifecycle == "retired" }
@@ -295,32 +300,27 @@ func (e *Engine) Apply(ch models.WorldChanges) {
 
 // councilFor returns the index of a council, making a placeholder when data names it first.
 func (e *Engine) councilFor(code string) int32 {
-	if i, ok := e.councilIdx[code]; ok {
-		return i
-	}
-	i := int32(len(e.councils))
-	e.councils = append(e.councils, councilRec{Council: Council{Code: code, Name: code}})
-	e.councilIdx[code] = i
-	return i
+	return indexFor(e.councilIdx, &e.councils, code, func() councilRec { return councilRec{Council: Council{Code: code, Name: code}} })
 }
 
 func (e *Engine) compFor(slug string) int32 {
-	if i, ok := e.compIdx[slug]; ok {
-		return i
-	}
-	i := int32(len(e.comps))
-	e.comps = append(e.comps, compRec{Component: Component{Slug: slug, Name: slug}})
-	e.compIdx[slug] = i
-	return i
+	return indexFor(e.compIdx, &e.comps, slug, func() compRec { return compRec{Component: Component{Slug: slug, Name: slug}} })
 }
 
 func (e *Engine) capFor(slug string) int32 {
-	if i, ok := e.capIdx[slug]; ok {
+	return indexFor(e.capIdx, &e.caps, slug, func() capRec {
+		return capRec{Capability: Capability{Slug: slug, Name: slug}, liveByType: map[string]int32{}}
+	})
+}
+
+// indexFor returns key's index in recs, appending a placeholder made by blank when it is new.
+func indexFor[R any](idx map[string]int32, recs *[]R, key string, blank func() R) int32 {
+	if i, ok := idx[key]; ok {
 		return i
 	}
-	i := int32(len(e.caps))
-	e.caps = append(e.caps, capRec{Capability: Capability{Slug: slug, Name: slug}, liveByType: map[string]int32{}})
-	e.capIdx[slug] = i
+	i := int32(len(*recs))
+	*recs = append(*recs, blank())
+	idx[key] = i
 	return i
 }
 

@@ -148,11 +148,6 @@ func (s *Store) UpdateComponent(ctx context.Context, actor models.Actor, slug st
 	return s.getComponentByID(ctx, id)
 }
 
-// mayWriteComponent is models.Actor.CanWriteComponent, under the name store/publiccode.go calls.
-func mayWriteComponent(actor models.Actor, owner string, newVendor *string) error {
-	return actor.CanWriteComponent(owner, newVendor)
-}
-
 // DeleteComponent removes a component nobody has adopted or depends on.
 func (s *Store) DeleteComponent(ctx context.Context, actor models.Actor, slug string) error {
 	return s.write(ctx, func(tx *gorm.DB) error {

@@ -24,7 +24,7 @@ func (publiccodeRow) TableName() string { return "component_publiccode" }
 
 // inTx is the store working inside tx: its methods' own transactions become
 // savepoints, so several of them commit or roll back together. It carries
-// every field of Store but the reuse engine's cache.
+// every field of Store.
 func inTx(s *Store, tx *gorm.DB) *Store {
 	return &Store{w: tx, r: tx, postgres: s.postgres, Now: s.Now}
 }
@@ -46,7 +46,7 @@ func (s *Store) ImportPubliccode(ctx context.Context, actor models.Actor, pc *mo
 			if opt.Vendor != "" {
 				newVendor = &opt.Vendor
 			}
-			if err := mayWriteComponent(actor, existing.Vendor, newVendor); err != nil {
+			if err := actor.CanWriteComponent(existing.Vendor, newVendor); err != nil {
 				return err
 			}
 		}
