@@ -62,8 +62,10 @@ var policies = map[string]Policy{
 		Owner: "a council records its own council's adoptions; a vendor claims adoptions only of its own components"},
 	"PATCH /api/v1/adoptions/:id": {Roles: []string{models.RoleAdmin, models.RoleCouncil, models.RoleVendor},
 		Owner: "a council edits its own council's adoptions; a vendor edits only its own claims until they are verified"},
-	"POST /api/v1/adoptions/:id/verify": {Roles: []string{models.RoleAdmin, models.RoleCouncil}, Owner: "only the council the adoption is about"},
-	"POST /api/v1/adoptions/:id/reject": {Roles: []string{models.RoleAdmin, models.RoleCouncil}, Owner: "only the council the adoption is about"},
+	"POST /api/v1/adoptions/:id/verify":          {Roles: []string{models.RoleAdmin, models.RoleCouncil}, Owner: "only the council the adoption is about"},
+	"POST /api/v1/adoptions/:id/reject":          {Roles: []string{models.RoleAdmin, models.RoleCouncil}, Owner: "only the council the adoption is about"},
+	"POST /api/v1/adoptions/:id/confirm":         {Roles: []string{models.RoleAdmin, models.RoleCouncil}, Owner: "only the council the adoption is about"},
+	"POST /api/v1/adoptions/:id/clear-rejection": {Roles: []string{models.RoleAdmin, models.RoleCouncil}, Owner: "only the council the adoption is about"},
 
 	"GET /api/v1/needs":       public,
 	"GET /api/v1/needs/:id":   public,

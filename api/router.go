@@ -114,6 +114,8 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	v1.PATCH("/adoptions/:id", ad.UpdateAdoption)
 	v1.POST("/adoptions/:id/verify", ad.VerifyAdoption)
 	v1.POST("/adoptions/:id/reject", ad.RejectAdoption)
+	v1.POST("/adoptions/:id/confirm", ad.ConfirmAdoption)
+	v1.POST("/adoptions/:id/clear-rejection", ad.ClearRejection)
 	v1.GET("/adoptions/:id/history", ad.AdoptionHistory)
 
 	v1.GET("/needs", ad.ListNeeds)

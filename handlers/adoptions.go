@@ -29,6 +29,8 @@ type AdoptionStore interface {
 	UpdateAdoption(ctx context.Context, actor models.Actor, id int64, in models.AdoptionInput, ifVersion *int) (models.Adoption, error)
 	VerifyAdoption(ctx context.Context, actor models.Actor, id int64) (models.Adoption, error)
 	RejectAdoption(ctx context.Context, actor models.Actor, id int64, reason string) (models.Adoption, error)
+	ConfirmAdoption(ctx context.Context, actor models.Actor, id int64) (models.Adoption, error)
+	ClearRejection(ctx context.Context, actor models.Actor, id int64) (models.Adoption, error)
 	AdoptionHistory(ctx context.Context, id int64, p models.Page) (models.List[models.AdoptionEvent], error)
 	GetCouncil(ctx context.Context, code string) (models.Council, error)
 	GetComponent(ctx context.Context, slug string) (models.Component, error)
@@ -49,7 +51,7 @@ func adoptionFilter(q *query) models.AdoptionFilter {
 	return models.AdoptionFilter{
 		Council: q.str("council"), Component: q.slug("component"), Capability: q.slug("capability"),
 		Status: q.enum("status", models.AdoptionStatuses), Verified: q.boolean("verified"),
-		Verification: q.enum("verification", models.Verifications),
+		Verification: q.enum("verification", models.Verifications), Fresh: q.boolean("fresh"),
 	}
 }
 
@@ -79,6 +81,7 @@ func (h *Adoptions) list(c *gin.Context, f models.AdoptionFilter, q *query) {
 //	@Param			status			query		string	false	"status"	Enums(exploring, piloting, live, retiring, retired)
 //	@Param			verified		query		bool	false	"only verified (true) or unverified (false) adoptions"
 //	@Param			verification	query		string	false	"pending, verified or rejected"	Enums(pending, verified, rejected)
+//	@Param			fresh			query		bool	false	"only adoptions confirmed within the freshness window (true), or those due for reconfirmation (false)"
 //	@Param			limit			query		int		false	"page size, 1 to 100 (default 20)"
 //	@Param			cursor			query		string	false	"opaque cursor from a previous page's next link"
 //	@Success		200				{object}	ListBody[models.Adoption]
@@ -91,13 +94,15 @@ func (h *Adoptions) ListAdoptions(c *gin.Context) {
 
 // ListCouncilAdoptions godoc
 //
-//	@Summary	A council's adoptions
-//	@Tags		adoptions
-//	@Produce	json
+//	@Summary		A council's adoptions
+//	@Description	With fresh=false: those whose newest confirmation (the council's verification or current evidence) is older than the freshness window, due for reconfirmation with POST /api/v1/adoptions/{id}/confirm.
+//	@Tags			adoptions
+//	@Produce		json
 //	@Param		code			path		string	true	"council GSS code"
 //	@Param		status			query		string	false	"status"	Enums(exploring, piloting, live, retiring, retired)
 //	@Param		verified		query		bool	false	"only verified (true) or unverified (false) adoptions"
 //	@Param		verification	query		string	false	"pending, verified or rejected"	Enums(pending, verified, rejected)
+//	@Param		fresh			query		bool	false	"only fresh (true) or due for reconfirmation (false)"
 //	@Param		limit			query		int		false	"page size, 1 to 100 (default 20)"
 //	@Param		cursor			query		string	false	"opaque cursor"
 //	@Success	200				{object}	ListBody[models.Adoption]
@@ -250,12 +255,45 @@ func (h *Adoptions) UpdateAdoption(c *gin.Context) {
 //	@Failure	404	{object}	Problem
 //	@Failure	409	{object}	Problem
 //	@Router		/api/v1/adoptions/{id}/verify [post]
-func (h *Adoptions) VerifyAdoption(c *gin.Context) {
+func (h *Adoptions) VerifyAdoption(c *gin.Context) { h.act(c, h.Store.VerifyAdoption) }
+
+// ConfirmAdoption godoc
+//
+//	@Summary		Reconfirm an adoption (the council it is about, or an admin)
+//	@Description	Records that the council has checked the adoption is still as recorded: it becomes verified and confirmed_on today, so fresh again.
+//	@Tags			adoptions
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		int	true	"adoption id"
+//	@Success		200	{object}	models.Adoption
+//	@Failure		403	{object}	Problem
+//	@Failure		404	{object}	Problem
+//	@Failure		409	{object}	Problem
+//	@Router			/api/v1/adoptions/{id}/confirm [post]
+func (h *Adoptions) ConfirmAdoption(c *gin.Context) { h.act(c, h.Store.ConfirmAdoption) }
+
+// ClearRejection godoc
+//
+//	@Summary		Let a rejected claim be filed again (the council it is about, or an admin)
+//	@Description	A vendor cannot file again a claim the council rejected (409) until this is done. The rejected record stays as history.
+//	@Tags			adoptions
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		int	true	"adoption id"
+//	@Success		200	{object}	models.Adoption
+//	@Failure		403	{object}	Problem
+//	@Failure		404	{object}	Problem
+//	@Failure		409	{object}	Problem
+//	@Router			/api/v1/adoptions/{id}/clear-rejection [post]
+func (h *Adoptions) ClearRejection(c *gin.Context) { h.act(c, h.Store.ClearRejection) }
+
+// act runs one action on the adoption named in the path and writes the result.
+func (h *Adoptions) act(c *gin.Context, do func(context.Context, models.Actor, int64) (models.Adoption, error)) {
 	id, ok := pathID(c)
 	if !ok {
 		return
 	}
-	a, err := h.Store.VerifyAdoption(c.Request.Context(), actor(c), id)
+	a, err := do(c.Request.Context(), actor(c), id)
 	if err != nil {
 		WriteError(c, err)
 		return

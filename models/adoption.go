@@ -15,23 +15,29 @@ var (
 
 // Adoption records that a council uses (or is trying) a component for a capability.
 type Adoption struct {
-	ID              int64     `json:"id" example:"42"`
-	Council         string    `json:"council" example:"E09000022"`
-	Component       string    `json:"component" example:"localgov-drupal"`
-	Capability      string    `json:"capability" example:"website-content-management"`
-	Status          string    `json:"status" example:"live"`
-	StartedOn       *string   `json:"started_on" example:"2021-05-10"`
-	EndedOn         *string   `json:"ended_on"`
-	ContractEndOn   *string   `json:"contract_end_on"`
-	Notes           string    `json:"notes"`
-	EvidenceURL     *string   `json:"evidence_url"`
-	Source          string    `json:"source" example:"council"`
-	Verified        bool      `json:"verified"`
-	Verification    string    `json:"verification" example:"verified"` // pending, verified or rejected
-	RejectionReason string    `json:"rejection_reason,omitempty"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
-	Version         int       `json:"-"`
+	ID              int64   `json:"id" example:"42"`
+	Council         string  `json:"council" example:"E09000022"`
+	Component       string  `json:"component" example:"localgov-drupal"`
+	Capability      string  `json:"capability" example:"website-content-management"`
+	Status          string  `json:"status" example:"live"`
+	StartedOn       *string `json:"started_on" example:"2021-05-10"`
+	EndedOn         *string `json:"ended_on"`
+	ContractEndOn   *string `json:"contract_end_on"`
+	Notes           string  `json:"notes"`
+	EvidenceURL     *string `json:"evidence_url"` // the first evidence item's URL
+	Source          string  `json:"source" example:"council"`
+	Verified        bool    `json:"verified"`
+	Verification    string  `json:"verification" example:"verified"` // pending, verified or rejected
+	RejectionReason string  `json:"rejection_reason,omitempty"`
+	// Evidence is what public sources say, oldest first; ConfirmedOn the newest of the
+	// council's verification and the current evidence's dates; Fresh whether that is
+	// within the registry's freshness window (--fresh-months, default 24).
+	Evidence    []EvidenceItem `json:"evidence"`
+	ConfirmedOn *string        `json:"confirmed_on" example:"2026-08-03"`
+	Fresh       bool           `json:"fresh"`
+	CreatedAt   time.Time      `json:"created_at"`
+	UpdatedAt   time.Time      `json:"updated_at"`
+	Version     int            `json:"-"`
 }
 
 // AdoptionInput is the body of an adoption create or update. The fields a
@@ -120,6 +126,8 @@ func (a Adoption) CheckDates() error {
 type AdoptionFilter struct {
 	Council, Component, Capability, Status, Verification string
 	Verified                                             *bool
+	// Fresh, when set, keeps adoptions confirmed within the freshness window (true) or not (false).
+	Fresh *bool
 }
 
 // AdoptionEvent is one entry in an adoption's history.

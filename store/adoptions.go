@@ -30,7 +30,7 @@ func (v adoptionView) model() models.Adoption {
 		ID: r.ID, Council: v.CouncilCode, Component: v.ComponentSlug, Capability: v.CapabilitySlug,
 		Status: r.Status, StartedOn: r.StartedOn, EndedOn: r.EndedOn, ContractEndOn: r.ContractEndOn,
 		Notes: r.Notes, EvidenceURL: r.EvidenceURL, Source: r.Source, Verified: r.Verified,
-		RejectionReason: r.RejectionReason, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version,
+		RejectionReason: r.RejectionReason, ConfirmedOn: r.ConfirmedOn, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version,
 	}
 	switch {
 	case r.RejectedAt != nil:
@@ -54,6 +54,7 @@ func adoptionsQuery(db *gorm.DB) *gorm.DB {
 // unless the filter asks for them.
 func (s *Store) ListAdoptions(ctx context.Context, f models.AdoptionFilter, p models.Page) (models.List[models.Adoption], error) {
 	db := s.r.WithContext(ctx)
+	freshSince := models.FreshSince(s.Now(), s.freshMonths())
 	where := func(q *gorm.DB) *gorm.DB {
 		if f.Council != "" {
 			q = q.Where("adoptions.council_id IN (SELECT id FROM councils WHERE code = ?)", f.Council)
@@ -69,6 +70,11 @@ func (s *Store) ListAdoptions(ctx context.Context, f models.AdoptionFilter, p mo
 		}
 		if f.Verified != nil {
 			q = q.Where("adoptions.verified = ?", *f.Verified)
+		}
+		if f.Fresh != nil && *f.Fresh {
+			q = q.Where("adoptions.confirmed_on >= ?", freshSince)
+		} else if f.Fresh != nil {
+			q = q.Where("(adoptions.confirmed_on IS NULL OR adoptions.confirmed_on < ?)", freshSince)
 		}
 		switch f.Verification {
 		case "rejected":
@@ -100,12 +106,22 @@ func (s *Store) ListAdoptions(ctx context.Context, f models.AdoptionFilter, p mo
 	for i, v := range views {
 		out.Items[i] = v.model()
 	}
-	return out, nil
+	return out, s.withEvidence(db, out.Items)
 }
 
 // GetAdoption returns one adoption, rejected or not.
 func (s *Store) GetAdoption(ctx context.Context, id int64) (models.Adoption, error) {
-	return getAdoption(s.r.WithContext(ctx), id)
+	return s.adoption(s.r.WithContext(ctx), id)
+}
+
+// adoption reads one adoption with its evidence and freshness.
+func (s *Store) adoption(db *gorm.DB, id int64) (models.Adoption, error) {
+	a, err := getAdoption(db, id)
+	if err != nil {
+		return a, err
+	}
+	as := []models.Adoption{a}
+	return as[0], s.withEvidence(db, as)
 }
 
 func getAdoption(db *gorm.DB, id int64) (models.Adoption, error) {
@@ -137,6 +153,9 @@ func (s *Store) CreateAdoption(ctx context.Context, actor models.Actor, in model
 		row := adoptionRow{CouncilID: refs.councilID, ComponentID: refs.componentID, CapabilityID: refs.capabilityID,
 			Status: a.Status, StartedOn: a.StartedOn, EndedOn: a.EndedOn, ContractEndOn: a.ContractEndOn, Notes: a.Notes,
 			EvidenceURL: a.EvidenceURL, Source: a.Source, Verified: a.Verified, Version: 1, CreatedAt: now, UpdatedAt: now}
+		if row.Verified {
+			row.VerifiedOn, row.ConfirmedOn = dateOf(now), dateOf(now)
+		}
 		if err := tx.Create(&row).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return models.Errorf(models.ECONFLICT, "council %s already has a current adoption of %s; update that record instead", a.Council, a.Component)
@@ -152,7 +171,7 @@ func (s *Store) CreateAdoption(ctx context.Context, actor models.Actor, in model
 	if err != nil {
 		return models.Adoption{}, err
 	}
-	return getAdoption(s.w.WithContext(ctx), id)
+	return s.adoption(s.w.WithContext(ctx), id)
 }
 
 // adoptionToCreate is the adoption actor asks to record, its references
@@ -174,7 +193,28 @@ func adoptionToCreate(tx *gorm.DB, actor models.Actor, in models.AdoptionInput) 
 		return a, refs, err
 	}
 	a.Source, a.Verified = actor.NewAdoptionProvenance(in)
+	if a.Source == "vendor" {
+		if err := refusedBefore(tx, refs); err != nil {
+			return a, refs, err
+		}
+	}
 	return a, refs, nil
+}
+
+// refusedBefore stops a vendor filing again a claim the council rejected,
+// until the council or an admin clears the rejection.
+func refusedBefore(tx *gorm.DB, refs adoptionRefs) error {
+	var rejected adoptionRow
+	err := tx.Where("council_id = ? AND component_id = ? AND source = 'vendor' AND rejected_at IS NOT NULL AND rejection_cleared_at IS NULL",
+		refs.councilID, refs.componentID).Order("id DESC").Take(&rejected).Error
+	if err == gorm.ErrRecordNotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return models.Errorf(models.ECONFLICT, "council %s rejected this claim (adoption %d); it cannot be filed again until the council or an admin clears the rejection (POST /api/v1/adoptions/%d/clear-rejection)",
+		refs.councilCode, rejected.ID, rejected.ID)
 }
 
 // UpdateAdoption changes an adoption's status, capability, dates or notes.
@@ -222,7 +262,7 @@ func (s *Store) UpdateAdoption(ctx context.Context, actor models.Actor, id int64
 	if err != nil {
 		return models.Adoption{}, err
 	}
-	return getAdoption(s.w.WithContext(ctx), id)
+	return s.adoption(s.w.WithContext(ctx), id)
 }
 
 // adoptionToUpdate reads adoption id for actor's update, checks who may change
@@ -271,7 +311,10 @@ func (s *Store) settleClaim(ctx context.Context, actor models.Actor, id int64, a
 		now := s.Now()
 		changes := map[string]models.Change{"verification": {From: "pending", To: action}}
 		if action == "verified" {
-			row.Verified = true
+			row.Verified, row.VerifiedOn = true, dateOf(now)
+			if _, err := settleEvidence(tx, &row); err != nil {
+				return err
+			}
 		} else {
 			row.RejectedAt, row.RejectionReason = &now, reason
 			if reason != "" {
@@ -291,7 +334,7 @@ func (s *Store) settleClaim(ctx context.Context, actor models.Actor, id int64, a
 	if err != nil {
 		return models.Adoption{}, err
 	}
-	return getAdoption(s.w.WithContext(ctx), id)
+	return s.adoption(s.w.WithContext(ctx), id)
 }
 
 // AdoptionHistory returns an adoption's events, oldest first.
@@ -467,4 +510,33 @@ func loadAdoptionForWrite(tx *gorm.DB, id int64) (adoptionForWrite, adoptionRow,
 func dateOf(t time.Time) *string {
 	s := t.UTC().Format(time.DateOnly)
 	return &s
+}
+
+// ClearRejection lets a vendor file again a claim the council rejected: only
+// that council or an admin may.
+func (s *Store) ClearRejection(ctx context.Context, actor models.Actor, id int64) (models.Adoption, error) {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		cur, row, err := loadAdoptionForWrite(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := actor.CanSettleClaim(cur.Council, "cleared"); err != nil {
+			return err
+		}
+		if row.RejectedAt == nil || row.RejectionClearedAt != nil {
+			return models.Errorf(models.ECONFLICT, "adoption %d has no rejection to clear", id)
+		}
+		now := s.Now()
+		if err := tx.Model(&row).Update("rejection_cleared_at", now).Error; err != nil {
+			return err
+		}
+		if err := recordEvent(tx, id, actor, now, "rejection_cleared", map[string]models.Change{}); err != nil {
+			return err
+		}
+		return auditAdoption(tx, actor, now, "rejection_cleared", &cur.Adoption, id)
+	})
+	if err != nil {
+		return models.Adoption{}, err
+	}
+	return s.adoption(s.w.WithContext(ctx), id)
 }

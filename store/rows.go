@@ -143,9 +143,13 @@ type adoptionRow struct {
 	Verified        bool
 	RejectedAt      *time.Time
 	RejectionReason string
-	Version         int
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	VerifiedOn      *string
+	ConfirmedOn     *string
+	// RejectionClearedAt is set when the council or an admin lets a rejected claim be filed again.
+	RejectionClearedAt *time.Time
+	Version            int
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 func (adoptionRow) TableName() string { return "adoptions" }

@@ -36,6 +36,8 @@ type Store struct {
 	r        *gorm.DB // SQLite: the read pool; PostgreSQL: the same pool
 	postgres bool
 	Now      func() time.Time
+	// FreshMonths is how long a confirmation stays fresh (0: models.DefaultFreshMonths).
+	FreshMonths int
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database rather than a SQLite file.
