@@ -48,7 +48,7 @@ type DigitalLandFile struct {
 
 // ParseDigitalLand reads project-organisation.csv and the organisation list. A missing
 // column, a bad date or a blank organisation is an error naming the file, line and column.
-func ParseDigitalLand(projectOrgs io.Reader, projectFile string, orgs io.Reader, orgFile string) (DigitalLandFile, error) {
+func ParseDigitalLand(projectOrgs, orgs io.Reader, projectFile, orgFile string) (DigitalLandFile, error) {
 	d := DigitalLandFile{ProjectFile: projectFile, OrganisationFile: orgFile, Organisations: map[string]Organisation{}}
 	err := readCSV(projectOrgs, projectFile, []string{"project", "organisation", "cohort", "start-date", "end-date"},
 		func(line int, get func(string) string) error {

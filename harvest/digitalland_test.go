@@ -16,7 +16,7 @@ const (
 )
 
 func TestDigitalLandShippedFiles(t *testing.T) {
-	d, err := harvest.ParseDigitalLand(open(t, projectFile), projectFile, open(t, orgFile), orgFile)
+	d, err := harvest.ParseDigitalLand(open(t, projectFile), open(t, orgFile), projectFile, orgFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +25,7 @@ func TestDigitalLandShippedFiles(t *testing.T) {
 	if len(d.Rows) != 397 || len(d.Organisations) != 380 {
 		t.Fatalf("read %d rows and %d organisations", len(d.Rows), len(d.Organisations))
 	}
-	h, err := d.Observations(newMatcher(t), harvest.Source{})
+	h, err := d.Observations(councils, harvest.Source{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,11 +113,11 @@ open-digital-planning,local-authority:NOPE,dpif-round-2,2024-01-10,,
 open-digital-planning,national-park-authority:Q72617988,dpif-round-2,2024-01-10,,
 local-plans-rollout,local-authority:CON,,2024-01-01,,
 `
-	d, err := harvest.ParseDigitalLand(strings.NewReader(projects), "po.csv", strings.NewReader(handOrgs), "orgs.csv")
+	d, err := harvest.ParseDigitalLand(strings.NewReader(projects), strings.NewReader(handOrgs), "po.csv", "orgs.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := d.Observations(newMatcher(t), harvest.Source{ObservedOn: "2026-06-01", URL: "https://example.org/po.csv"})
+	h, err := d.Observations(councils, harvest.Source{ObservedOn: "2026-06-01", URL: "https://example.org/po.csv"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestDigitalLandBadInput(t *testing.T) {
 		{"organisation twice", good, handOrgs + "local-authority:CON,Cornwall Council,E06000052,CON,,\n",
 			`^harvest orgs\.csv line 7 "organisation": local-authority:CON is listed twice$`},
 	} {
-		_, err := harvest.ParseDigitalLand(strings.NewReader(tc.projects), "po.csv", strings.NewReader(tc.orgs), "orgs.csv")
+		_, err := harvest.ParseDigitalLand(strings.NewReader(tc.projects), strings.NewReader(tc.orgs), "po.csv", "orgs.csv")
 		var fe *harvest.FileError
 		if !errors.As(err, &fe) || !regexp.MustCompile(tc.want).MatchString(err.Error()) {
 			t.Errorf("%s: error %v, want %s", tc.name, err, tc.want)
@@ -185,12 +185,12 @@ func TestDigitalLandBadInput(t *testing.T) {
 
 // Without a date in the file name or from the caller, a harvest cannot say when it saw anything.
 func TestDigitalLandNeedsADate(t *testing.T) {
-	d, err := harvest.ParseDigitalLand(strings.NewReader("project,organisation,cohort,start-date,end-date\n"), "project-organisation.csv",
-		strings.NewReader(handOrgs), "orgs.csv")
+	d, err := harvest.ParseDigitalLand(strings.NewReader("project,organisation,cohort,start-date,end-date\n"),
+		strings.NewReader(handOrgs), "project-organisation.csv", "orgs.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := newMatcher(t)
+	m := councils
 	if _, err := d.Observations(m, harvest.Source{}); err == nil || !strings.Contains(err.Error(), "project-organisation.csv: no date") {
 		t.Errorf("no date: %v", err)
 	}

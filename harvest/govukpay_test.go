@@ -3,12 +3,13 @@ package harvest_test
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/council-components/registry/harvest"
@@ -18,21 +19,16 @@ import (
 
 var upstream = filepath.Join("..", "seed", "data", "evidence", "upstream")
 
-var matcher = sync.OnceValues(func() (*models.CouncilMatcher, error) {
-	names, err := seed.CouncilNames()
-	if err != nil {
-		return nil, err
-	}
-	return models.NewCouncilMatcher(names), nil
-})
+// councils is the matcher every test uses, built once from the shipped names.
+var councils *models.CouncilMatcher
 
-func newMatcher(t *testing.T) *models.CouncilMatcher {
-	t.Helper()
-	m, err := matcher()
-	if err != nil {
-		t.Fatal(err)
+func TestMain(m *testing.M) {
+	var err error
+	if councils, err = seed.CouncilMatcher(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
-	return m
+	os.Exit(m.Run())
 }
 
 func open(t *testing.T, name string) *os.File {
@@ -45,27 +41,23 @@ func open(t *testing.T, name string) *os.File {
 	return f
 }
 
-// evidenceRows reads adoption_evidence.csv rows whose evidence URL contains urlPart.
+// evidenceRows reads the adoption_evidence.csv rows whose evidence URL contains urlPart.
 func evidenceRows(t *testing.T, urlPart string) []map[string]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join(upstream, "..", "adoption_evidence.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := csv.NewReader(open(t, filepath.Join("..", "adoption_evidence.csv")))
+	header, err := r.Read()
 	var out []map[string]string
-	for _, rec := range recs[1:] {
-		row := map[string]string{}
-		for i, h := range recs[0] {
-			row[h] = rec[i]
+	for err == nil {
+		var rec []string
+		if rec, err = r.Read(); err == nil && strings.Contains(rec[slices.Index(header, "evidence_url")], urlPart) {
+			out = append(out, map[string]string{})
+			for i, h := range header {
+				out[len(out)-1][h] = rec[i]
+			}
 		}
-		if strings.Contains(row["evidence_url"], urlPart) {
-			out = append(out, row)
-		}
+	}
+	if !errors.Is(err, io.EOF) {
+		t.Fatal(err)
 	}
 	return out
 }
@@ -84,14 +76,14 @@ func TestGovUKPayShippedFile(t *testing.T) {
 	if p.ObservedOn != "2026-08-03" || len(p.Services) != 623 || total != 1753 || p.Services["Dorset Council"] != 104 {
 		t.Fatalf("read %s, %d organisations, %d services, Dorset %d", p.ObservedOn, len(p.Services), total, p.Services["Dorset Council"])
 	}
-	h, err := p.Observations(newMatcher(t), harvest.Source{})
+	h, err := p.Observations(councils, harvest.Source{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	councils := map[string]bool{}
+	seen := map[string]bool{}
 	var got []string
 	for _, o := range h.Observations {
-		councils[o.Council] = true
+		seen[o.Council] = true
 		got = append(got, o.Name+" → "+o.Council)
 		if o.Component != "govuk-pay" || o.Kind != harvest.KindAdoption || o.Status != "live" ||
 			o.Evidence.Source != "govuk-pay-performance" || o.Evidence.URL != harvest.GovUKPayURL ||
@@ -111,9 +103,9 @@ func TestGovUKPayShippedFile(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("observations differ from adoption_evidence.csv:\n got %v\nwant %v", got, want)
 	}
-	if len(h.Observations) != 129 || len(councils) != 127 || len(h.Matched) != 128 || len(h.Skipped) != 447 || len(h.Unmatched) != 48 {
+	if len(h.Observations) != 129 || len(seen) != 127 || len(h.Matched) != 128 || len(h.Skipped) != 447 || len(h.Unmatched) != 48 {
 		t.Errorf("%d observations of %d councils; %d matched, %d skipped, %d unmatched names; want 129, 127, 128, 447, 48",
-			len(h.Observations), len(councils), len(h.Matched), len(h.Skipped), len(h.Unmatched))
+			len(h.Observations), len(seen), len(h.Matched), len(h.Skipped), len(h.Unmatched))
 	}
 	for _, o := range h.Observations {
 		if o.Council == "E06000052" && o.Evidence.Quote != "GOV.UK Pay lists 2 live services for Cornwall Council" {
@@ -135,7 +127,7 @@ func TestGovUKPayHandMadeFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := p.Observations(newMatcher(t), harvest.Source{URL: "https://example.org/performance.json"})
+	h, err := p.Observations(councils, harvest.Source{URL: "https://example.org/performance.json"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +198,7 @@ func TestGovUKPayBadInput(t *testing.T) {
 
 // A file without dateUpdated needs the caller's date, and the caller's date wins.
 func TestGovUKPayObservedOn(t *testing.T) {
-	m := newMatcher(t)
+	m := councils
 	p, err := harvest.ParseGovUKPay(strings.NewReader(`{"serviceCountByOrganisation": {"Cornwall Council": 1}}`), "performance.json")
 	if err != nil {
 		t.Fatal(err)

@@ -17,13 +17,7 @@ import (
 
 var evidenceDir = filepath.Join("..", "seed", "data", "evidence")
 
-var matcher = sync.OnceValues(func() (*models.CouncilMatcher, error) {
-	names, err := seed.CouncilNames()
-	if err != nil {
-		return nil, err
-	}
-	return models.NewCouncilMatcher(names), nil
-})
+var matcher = sync.OnceValues(seed.CouncilMatcher)
 
 func newMatcher(t *testing.T) *models.CouncilMatcher {
 	t.Helper()
@@ -34,30 +28,38 @@ func newMatcher(t *testing.T) *models.CouncilMatcher {
 	return m
 }
 
+// csvRows reads a CSV file with a header into one map per row.
+func csvRows(t *testing.T, path string) []map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(string(b))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]map[string]string, 0, len(recs))
+	for _, rec := range recs[1:] {
+		row := map[string]string{}
+		for i, h := range recs[0] {
+			row[h] = rec[i]
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
 const payDate = "2026-08-03" // dateUpdated of the shipped GOV.UK Pay file
 
 // payOracle reads the codes adoption_evidence.csv matched by hand to each name in the
 // shipped GOV.UK Pay file: "" for a name it left unmatched.
 func payOracle(t *testing.T) map[string][]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join(evidenceDir, "adoption_evidence.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		col[h] = i
-	}
 	out := map[string][]string{}
-	for _, r := range rows[1:] {
-		if strings.Contains(r[col["evidence_url"]], "pay-product-page/blob/a9c97e9e6124088d7918bbd09ed3ce920a66486c") {
-			name := r[col["council_name_as_in_source"]]
-			out[name] = append(out[name], r[col["gss_code"]])
+	for _, r := range csvRows(t, filepath.Join(evidenceDir, "adoption_evidence.csv")) {
+		if strings.Contains(r["evidence_url"], "pay-product-page/blob/a9c97e9e6124088d7918bbd09ed3ce920a66486c") {
+			out[r["council_name_as_in_source"]] = append(out[r["council_name_as_in_source"]], r["gss_code"])
 		}
 	}
 	for _, codes := range out {
@@ -295,38 +297,26 @@ func TestCouncilMatchAgreesWithEvidenceFile(t *testing.T) {
 // alone, the council its GSS code names.
 func TestCouncilMatchDigitalLandNames(t *testing.T) {
 	m := newMatcher(t)
-	f, err := os.Open(filepath.Join(evidenceDir, "upstream", "digital-land-local-authority-2025-02-20.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		col[h] = i
-	}
+	rows := csvRows(t, filepath.Join(evidenceDir, "upstream", "digital-land-local-authority-2025-02-20.csv"))
 	checked := 0
-	for _, r := range rows[1:] {
-		c, ok := m.Lookup(r[col["statistical-geography"]])
+	for _, r := range rows {
+		c, ok := m.Lookup(r["statistical-geography"])
 		if !ok {
-			if c, ok = m.Lookup(r[col["reference"]]); !ok {
+			if c, ok = m.Lookup(r["reference"]); !ok {
 				continue
 			}
 		}
 		on := "2025-02-20"
-		if end := r[col["end-date"]]; end != "" {
+		if end := r["end-date"]; end != "" {
 			on = end // the list's end-date is the council's last day
 		}
-		got := m.Match(r[col["name"]], on)
+		got := m.Match(r["name"], on)
 		if got.Outcome != models.MatchMatched || got.Code != c.Code {
-			t.Errorf("%s %q on %s: %+v, want %s", r[col["organisation"]], r[col["name"]], on, got, c.Code)
+			t.Errorf("%s %q on %s: %+v, want %s", r["organisation"], r["name"], on, got, c.Code)
 		}
 		checked++
 	}
 	if checked < 370 {
-		t.Errorf("only %d of %d organisations checked", checked, len(rows)-1)
+		t.Errorf("only %d of %d organisations checked", checked, len(rows))
 	}
 }

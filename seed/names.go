@@ -55,3 +55,12 @@ func splitAltNames(s string) []string {
 	}
 	return out
 }
+
+// CouncilMatcher builds the council-name matcher from the names shipped in the binary.
+func CouncilMatcher() (*models.CouncilMatcher, error) {
+	names, err := CouncilNames()
+	if err != nil {
+		return nil, err
+	}
+	return models.NewCouncilMatcher(names), nil
+}
