@@ -126,7 +126,8 @@ func readCSV(r io.Reader, file string, required []string, row func(line int, get
 }
 
 // Observations places each organisation by its GSS code (or mySociety's code, or failing
-// both its name) and turns its rows for each project into one observation.
+// both its name) and turns its rows for each project into one observation. The file names
+// organisations by id, so the harvest's name lists hold ids ("local-authority:ADU").
 func (d DigitalLandFile) Observations(m *models.CouncilMatcher, src Source) (Harvest, error) {
 	on, err := observedOn(src, DateInName(d.ProjectFile), d.ProjectFile)
 	if err != nil {
