@@ -73,6 +73,7 @@ func (f Files) Read() (store.SeedData, error) {
 	if d.Councils, err = f.councils(); err != nil {
 		return d, err
 	}
+	placeCounties(d.Councils)
 	if d.Capabilities, err = f.capabilities(); err != nil {
 		return d, err
 	}
