@@ -346,8 +346,8 @@ func TestCoverageMatchesAnIndependentCount(t *testing.T) {
 
 	body := e.do("GET", "/api/v1/stats/coverage?by=nation", nil, "").wantStatus(http.StatusOK).json()
 	items := body["items"].([]any)
-	if len(items) != 89 {
-		t.Errorf("%d capabilities in coverage, want all 89 (uncovered ones too)", len(items))
+	if len(items) != 90 {
+		t.Errorf("%d capabilities in coverage, want all 90 (uncovered ones too)", len(items))
 	}
 	for _, it := range items {
 		item := it.(map[string]any)

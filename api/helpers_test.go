@@ -72,7 +72,7 @@ func newSeededEnv(t testing.TB, demo bool) *env {
 	t.Helper()
 	if demo {
 		e := newEnv(t)
-		if _, err := seed.Load(context.Background(), e.st, true); err != nil {
+		if _, err := seed.Reference().Load(context.Background(), e.st, true); err != nil {
 			t.Fatal(err)
 		}
 		return e
@@ -93,7 +93,7 @@ func copyOfSeeded(t testing.TB) string {
 		if _, err := st.Migrate(context.Background()); err != nil {
 			return err
 		}
-		_, err = seed.Load(context.Background(), st, false)
+		_, err = seed.Reference().Load(context.Background(), st, false)
 		return err
 	})
 }

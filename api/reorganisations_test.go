@@ -164,7 +164,7 @@ func TestHistoricReorganisationsVestOnSeed(t *testing.T) {
 		t.Fatal("successors already have adoptions")
 	}
 
-	rep, err := seed.Load(ctx, e.st, false)
+	rep, err := seed.Reference().Load(ctx, e.st, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +265,7 @@ func TestHistoricReorganisationsVestOnSeed(t *testing.T) {
 	// Seeding again finds nothing to carry and changes nothing.
 	adoptions, events = e.count("SELECT count(*) FROM adoptions"), e.count("SELECT count(*) FROM adoption_events")
 	version, _ := e.st.Version(ctx)
-	rep, err = seed.Load(ctx, e.st, false)
+	rep, err = seed.Reference().Load(ctx, e.st, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -491,7 +491,7 @@ func TestPlannedReorganisationLifecycle(t *testing.T) {
 	// predecessors nor lose the successor, and must change nothing.
 	adoptions, events := e.count("SELECT count(*) FROM adoptions"), e.count("SELECT count(*) FROM adoption_events")
 	version, _ := e.st.Version(ctx)
-	rep, err := seed.Load(ctx, e.st, false)
+	rep, err := seed.Reference().Load(ctx, e.st, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -207,8 +207,8 @@ func TestNationalReportsThroughHTTP(t *testing.T) {
 	if first["capability"].(map[string]any)["slug"] != "bin-collection-day-lookup" || first["distinct_components"].(float64) != 5 {
 		t.Errorf("most fragmented capability %v, want bin-collection-day-lookup across 5 products", first)
 	}
-	if int(cons["total"].(float64)) != 89 {
-		t.Errorf("consolidation covers %v capabilities, want all 89", cons["total"])
+	if int(cons["total"].(float64)) != 90 {
+		t.Errorf("consolidation covers %v capabilities, want all 90", cons["total"])
 	}
 	mig := e.do("GET", "/api/v1/opportunities/migrations", nil, "").wantStatus(http.StatusOK).json()
 	found := map[string]string{}

@@ -120,6 +120,8 @@ func TestAccessMatrix(t *testing.T) {
 		{"PATCH", fmt.Sprintf("/api/v1/adoptions/%d", probe.claim), map[string]any{"notes": "changed"}, [6]int{401, 200, 403, 200, 403, 200}},
 		{"POST", fmt.Sprintf("/api/v1/adoptions/%d/verify", probe.claim), nil, [6]int{401, 403, 403, 200, 403, 200}},
 		{"POST", fmt.Sprintf("/api/v1/adoptions/%d/reject", probe.claim), map[string]any{"reason": "no"}, [6]int{401, 403, 403, 200, 403, 200}},
+		{"POST", fmt.Sprintf("/api/v1/adoptions/%d/confirm", probe.own), nil, [6]int{401, 403, 403, 200, 403, 200}},
+		{"POST", fmt.Sprintf("/api/v1/adoptions/%d/clear-rejection", probe.claim), nil, [6]int{401, 403, 403, 409, 403, 409}},
 		{"GET", "/api/v1/needs", nil, ok6},
 		{"GET", fmt.Sprintf("/api/v1/needs/%d", probe.need), nil, ok6},
 		{"POST", "/api/v1/needs", map[string]any{"council": lambeth, "capability": "online-card-payments", "needed_by": "2027-06-01"}, [6]int{401, 403, 403, 201, 403, 201}},

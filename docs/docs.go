@@ -94,6 +94,12 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "boolean",
+                        "description": "only adoptions confirmed within the freshness window (true), or those due for reconfirmation (false)",
+                        "name": "fresh",
+                        "in": "query"
+                    },
+                    {
                         "type": "integer",
                         "description": "page size, 1 to 100 (default 20)",
                         "name": "limit",
@@ -389,6 +395,110 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/adoptions/{id}/clear-rejection": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A vendor cannot file again a claim the council rejected (409) until this is done. The rejected record stays as history.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "adoptions"
+                ],
+                "summary": "Let a rejected claim be filed again (the council it is about, or an admin)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "adoption id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.Adoption"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/adoptions/{id}/confirm": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Records that the council has checked the adoption is still as recorded: it becomes verified and confirmed_on today, so fresh again.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "adoptions"
+                ],
+                "summary": "Reconfirm an adoption (the council it is about, or an admin)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "adoption id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.Adoption"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1621,6 +1731,7 @@ const docTemplate = `{
         },
         "/api/v1/councils/{code}/adoptions": {
             "get": {
+                "description": "With fresh=false: those whose newest confirmation (the council's verification or current evidence) is older than the freshness window, due for reconfirmation with POST /api/v1/adoptions/{id}/confirm.",
                 "produces": [
                     "application/json"
                 ],
@@ -1664,6 +1775,12 @@ const docTemplate = `{
                         "type": "string",
                         "description": "pending, verified or rejected",
                         "name": "verification",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "only fresh (true) or due for reconfirmation (false)",
+                        "name": "fresh",
                         "in": "query"
                     },
                     {
@@ -4160,6 +4277,10 @@ const docTemplate = `{
                     "type": "string",
                     "example": "localgov-drupal"
                 },
+                "confirmed_on": {
+                    "type": "string",
+                    "example": "2026-08-03"
+                },
                 "contract_end_on": {
                     "type": "string"
                 },
@@ -4173,8 +4294,19 @@ const docTemplate = `{
                 "ended_on": {
                     "type": "string"
                 },
+                "evidence": {
+                    "description": "Evidence is what public sources say, oldest first; ConfirmedOn the newest of the\ncouncil's verification and the current evidence's dates; Fresh whether that is\nwithin the registry's freshness window (--fresh-months, default 24).",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.EvidenceItem"
+                    }
+                },
                 "evidence_url": {
+                    "description": "the first evidence item's URL",
                     "type": "string"
+                },
+                "fresh": {
+                    "type": "boolean"
                 },
                 "id": {
                     "type": "integer",
@@ -4843,6 +4975,30 @@ const docTemplate = `{
                 "url": {
                     "type": "string",
                     "example": "https://hooks.example.gov.uk/registry"
+                }
+            }
+        },
+        "models.EvidenceItem": {
+            "type": "object",
+            "properties": {
+                "current": {
+                    "type": "boolean"
+                },
+                "observed_on": {
+                    "type": "string",
+                    "example": "2026-08-03"
+                },
+                "quote": {
+                    "type": "string",
+                    "example": "GOV.UK Pay lists 2 live services for Cornwall Council"
+                },
+                "source": {
+                    "type": "string",
+                    "example": "govuk-pay-performance"
+                },
+                "url": {
+                    "type": "string",
+                    "example": "https://github.com/alphagov/pay-product-page/blob/a9c97e9/data/performance.json"
                 }
             }
         },

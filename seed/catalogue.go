@@ -205,8 +205,8 @@ func (f Files) evidence(councils []models.Council) ([]models.Adoption, error) {
 		if capability == "" {
 			capability = "website-content-management"
 		}
-		quote := fmt.Sprintf("%s (%s, %s): %q", strings.ReplaceAll(r.get("evidence_type"), "_", " "), date, url,
-			strings.Join(strings.Fields(r.get("evidence_quote")), " "))
+		said := strings.Join(strings.Fields(r.get("evidence_quote")), " ")
+		quote := fmt.Sprintf("%s (%s, %s): %q", strings.ReplaceAll(r.get("evidence_type"), "_", " "), date, url, said)
 		a, ok := byCouncil[gss]
 		if !ok {
 			a = &models.Adoption{Council: gss, Component: evidenceComponent, Source: "evidence"}
@@ -216,6 +216,7 @@ func (f Files) evidence(councils []models.Council) ([]models.Adoption, error) {
 			a.Notes += "\n"
 		}
 		a.Notes += quote
+		a.Evidence = append(a.Evidence, models.EvidenceItem{Source: "localgov-drupal-docs", URL: url, Quote: said, ObservedOn: date, Current: true, Status: status})
 		if a.EvidenceURL == nil || rank[status] > rank[a.Status] {
 			a.Status, a.Capability, a.EvidenceURL = status, capability, &url
 		}

@@ -28,12 +28,23 @@ var embedded embed.FS
 // Files are the reference data files, read from FS (the embedded copy unless a test swaps it).
 type Files struct {
 	FS fs.FS
+	// NoEvidence leaves out the cited adoption evidence (evidence/), keeping
+	// councils, capabilities, components and LocalGov Drupal's own statements:
+	// the small, fixed world many tests are written against.
+	NoEvidence bool
 }
 
 // Embedded is the data shipped in the binary.
 func Embedded() Files {
 	sub, _ := fs.Sub(embedded, "data")
 	return Files{FS: sub}
+}
+
+// Reference is the embedded data without the cited adoption evidence.
+func Reference() Files {
+	f := Embedded()
+	f.NoEvidence = true
+	return f
 }
 
 // Store is what seeding needs from storage.
@@ -83,7 +94,47 @@ func (f Files) Read() (store.SeedData, error) {
 	if d.Adoptions, err = f.evidence(d.Councils); err != nil {
 		return d, err
 	}
+	if f.NoEvidence {
+		return d, nil
+	}
+	if err := f.addAdoptionEvidence(&d); err != nil {
+		return d, err
+	}
 	return d, nil
+}
+
+// addAdoptionEvidence merges the cited evidence file into d's adoptions: one
+// adoption per council and component, every row one of its evidence items.
+func (f Files) addAdoptionEvidence(d *store.SeedData) error {
+	known := map[string]bool{}
+	for _, c := range d.Councils {
+		known[c.Code] = true
+	}
+	firstCapability := map[string]string{}
+	for _, c := range d.Components {
+		firstCapability[c.Slug] = c.Capabilities[0]
+	}
+	has := func(slug string) bool { return firstCapability[slug] != "" }
+	found, unmatched, err := f.adoptionEvidence(known, has)
+	if err != nil {
+		return err
+	}
+	d.Unmatched = append(d.Unmatched, unmatched...)
+	index := map[[2]string]int{}
+	for i, a := range d.Adoptions {
+		index[[2]string{a.Council, a.Component}] = i
+	}
+	for _, a := range found {
+		i, ok := index[[2]string{a.Council, a.Component}]
+		if !ok {
+			a.Capability = firstCapability[a.Component]
+			d.Adoptions = append(d.Adoptions, a)
+			continue
+		}
+		d.Adoptions[i].Evidence = append(d.Adoptions[i].Evidence, a.Evidence...)
+		d.Adoptions[i].Status, _ = models.EvidenceStatus(d.Adoptions[i].Evidence)
+	}
+	return nil
 }
 
 // lineError names the file and line where reference data is wrong.

@@ -48,7 +48,7 @@ func count(t *testing.T, st *store.Store, query string) int {
 func TestCouncilsAreTheRealOnes(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	if _, err := seed.Load(ctx, st, false); err != nil {
+	if _, err := seed.Reference().Load(ctx, st, false); err != nil {
 		t.Fatal(err)
 	}
 	for q, want := range map[string]int{
@@ -58,8 +58,8 @@ func TestCouncilsAreTheRealOnes(t *testing.T) {
 		"SELECT count(*) FROM councils WHERE status = 'current' AND nation = 'England'":    332,
 		"SELECT count(*) FROM councils WHERE status = 'current' AND type = 'county'":       21,
 		"SELECT count(*) FROM councils WHERE status = 'current' AND NOT delivers_services": 15, // 14 combined authorities and the GLA
-		"SELECT count(*) FROM capabilities":                                                89,
-		"SELECT count(*) FROM components":                                                  13,
+		"SELECT count(*) FROM capabilities":                                                90,
+		"SELECT count(*) FROM components":                                                  17,
 		"SELECT count(*) FROM adoptions WHERE source <> 'evidence'":                        0,
 	} {
 		if got := count(t, st, q); got != want {
@@ -148,7 +148,7 @@ func contains(ss []string, s string) bool {
 func TestComponentsAndEvidence(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	if _, err := seed.Load(ctx, st, false); err != nil {
+	if _, err := seed.Reference().Load(ctx, st, false); err != nil {
 		t.Fatal(err)
 	}
 	pay, err := st.GetComponent(ctx, "govuk-pay")
@@ -180,7 +180,7 @@ func TestComponentsAndEvidence(t *testing.T) {
 func TestSeedIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	if _, err := seed.Load(ctx, st, true); err != nil {
+	if _, err := seed.Reference().Load(ctx, st, true); err != nil {
 		t.Fatal(err)
 	}
 	tables := []string{"councils", "council_successions", "vendors", "capabilities", "components", "component_capabilities", "adoptions", "needs", "component_search"}
@@ -189,7 +189,7 @@ func TestSeedIsIdempotent(t *testing.T) {
 		before[tb] = count(t, st, "SELECT count(*) FROM "+tb)
 	}
 	versions := count(t, st, "SELECT sum(version) FROM components") + count(t, st, "SELECT sum(version) FROM adoptions")
-	rep, err := seed.Load(ctx, st, true)
+	rep, err := seed.Reference().Load(ctx, st, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +216,7 @@ func TestSeedIsIdempotent(t *testing.T) {
 func TestDemoRowsAreLabelled(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	if _, err := seed.Load(ctx, st, true); err != nil {
+	if _, err := seed.Reference().Load(ctx, st, true); err != nil {
 		t.Fatal(err)
 	}
 	demo := count(t, st, "SELECT count(*) FROM adoptions WHERE source = 'demo'")
@@ -292,7 +292,7 @@ func TestBadFileStopsWithFileAndLine(t *testing.T) {
 func TestFailedSeedRollsBack(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	if _, err := seed.Load(ctx, st, false); err != nil {
+	if _, err := seed.Reference().Load(ctx, st, false); err != nil {
 		t.Fatal(err)
 	}
 	d, err := seed.Embedded().Read()

@@ -21,6 +21,9 @@ type SeedData struct {
 	Components   []SeedComponent
 	Adoptions    []models.Adoption // each with Source "evidence" or "demo"
 	Needs        []SeedNeed
+	// Unmatched are rows of the evidence that name no council the registry
+	// knows: reported, never guessed.
+	Unmatched []string
 }
 
 // SeedVendor is a vendor with its synthetic flag.
@@ -44,6 +47,7 @@ type SeedNeed struct {
 // SeedReport counts what a seed run changed.
 type SeedReport struct {
 	Created, Updated, Unchanged map[string]int
+	Unmatched                   []string // evidence rows naming no known council
 }
 
 func (r SeedReport) String() string {
@@ -190,6 +194,7 @@ func (s *Store) Seed(ctx context.Context, d SeedData) (SeedReport, error) {
 			}
 			rep.count("needs", created, changed)
 		}
+		rep.Unmatched = d.Unmatched
 		if err := seedReorganisations(tx, historic, now, &rep); err != nil {
 			return err
 		}
@@ -220,8 +225,9 @@ func upsert[R any](tx *gorm.DB, row *R, where string, key any, keep func(old *R)
 	return false, true, tx.Save(row).Error
 }
 
-// seedAdoption creates or refreshes an evidence or demo adoption. A record the
-// council or a vendor made through the API wins over reference data.
+// seedAdoption creates or refreshes an evidence or demo adoption, with its
+// evidence items. A record the council or a vendor made through the API wins
+// over reference data: the evidence is added to it, its status left as theirs.
 func seedAdoption(tx *gorm.DB, a models.Adoption, now time.Time) (bool, bool, error) {
 	var ids struct{ Council, Component, Capability int64 }
 	err := tx.Raw(`SELECT (SELECT id FROM councils WHERE code = ?) AS council,
@@ -236,42 +242,80 @@ func seedAdoption(tx *gorm.DB, a models.Adoption, now time.Time) (bool, bool, er
 	if ids.Council == 0 || ids.Component == 0 || ids.Capability == 0 {
 		return false, false, fmt.Errorf("unknown council, component or capability")
 	}
-	var old adoptionRow
-	err = tx.Where("council_id = ? AND component_id = ? AND source = ?", ids.Council, ids.Component, a.Source).Order("id DESC").Take(&old).Error
 	row := adoptionRow{CouncilID: ids.Council, ComponentID: ids.Component, CapabilityID: ids.Capability,
 		Status: a.Status, StartedOn: a.StartedOn, EndedOn: a.EndedOn, ContractEndOn: a.ContractEndOn, Notes: a.Notes,
 		EvidenceURL: a.EvidenceURL, Source: a.Source, Verified: a.Verified, Version: 1, CreatedAt: a.CreatedAt, UpdatedAt: a.CreatedAt}
-	if err == gorm.ErrRecordNotFound {
-		var others int64
-		if err := tx.Model(&adoptionRow{}).Where("council_id = ? AND component_id = ? AND status <> 'retired' AND rejected_at IS NULL",
-			ids.Council, ids.Component).Count(&others).Error; err != nil {
-			return false, false, err
-		}
-		if others > 0 {
-			return false, false, nil // someone recorded this adoption themselves: theirs wins
-		}
-		if err := tx.Create(&row).Error; err != nil {
-			return false, false, err
-		}
-		return true, false, recordEvent(tx, row.ID, models.Actor{Role: "seed"}, now, "seeded", createdChanges(row))
-	}
-	if err != nil {
+	var old adoptionRow
+	err = tx.Where("council_id = ? AND component_id = ? AND source = ?", ids.Council, ids.Component, a.Source).Order("id DESC").Take(&old).Error
+	switch {
+	case err == gorm.ErrRecordNotFound:
+		return seedNewAdoption(tx, row, a.Evidence, now)
+	case err != nil:
 		return false, false, err
 	}
 	if carried, err := carriedOver(tx, old.ID); err != nil || carried {
 		return false, false, err // carried to a successor when a reorganisation vested: it stays as history
 	}
 	row.ID, row.Version, row.CreatedAt, row.UpdatedAt = old.ID, old.Version, old.CreatedAt, old.UpdatedAt
-	row.RejectedAt, row.RejectionReason = old.RejectedAt, old.RejectionReason
-	if reflect.DeepEqual(old, row) {
-		return false, false, nil
+	row.RejectedAt, row.RejectionReason, row.RejectionClearedAt = old.RejectedAt, old.RejectionReason, old.RejectionClearedAt
+	row.VerifiedOn, row.ConfirmedOn = old.VerifiedOn, old.ConfirmedOn
+	changed, err := seedEvidence(tx, &row, a.Evidence, now)
+	if err != nil || (!changed && reflect.DeepEqual(old, row)) {
+		return false, false, err
 	}
-	row.Version++
-	row.UpdatedAt = now
+	return false, true, saveSeeded(tx, old, row, now)
+}
+
+// seedNewAdoption creates row, unless someone recorded the adoption
+// themselves: then the evidence goes to their record.
+func seedNewAdoption(tx *gorm.DB, row adoptionRow, items []models.EvidenceItem, now time.Time) (bool, bool, error) {
+	var theirs adoptionRow
+	err := tx.Where("council_id = ? AND component_id = ? AND status <> 'retired' AND rejected_at IS NULL",
+		row.CouncilID, row.ComponentID).Order("id DESC").Take(&theirs).Error
+	if err == nil {
+		old := theirs
+		changed, err := seedEvidence(tx, &theirs, items, now)
+		if err != nil || !changed {
+			return false, false, err
+		}
+		return false, true, saveSeeded(tx, old, theirs, now)
+	}
+	if err != gorm.ErrRecordNotFound {
+		return false, false, err
+	}
+	if err := tx.Create(&row).Error; err != nil {
+		return false, false, err
+	}
+	if _, err := seedEvidence(tx, &row, items, now); err != nil {
+		return false, false, err
+	}
 	if err := tx.Save(&row).Error; err != nil {
 		return false, false, err
 	}
-	return false, true, recordEvent(tx, row.ID, models.Actor{Role: "seed"}, now, "seeded", diffAdoption(old, row))
+	return true, false, recordEvent(tx, row.ID, models.Actor{Role: "seed"}, now, "seeded", createdChanges(row))
+}
+
+// seedEvidence adds items to the adoption and settles it; it reports whether
+// any evidence was added or changed.
+func seedEvidence(tx *gorm.DB, row *adoptionRow, items []models.EvidenceItem, now time.Time) (bool, error) {
+	added, changed, err := addEvidence(tx, row.ID, items, now)
+	if err != nil {
+		return false, err
+	}
+	if _, err := settleEvidence(tx, row); err != nil {
+		return false, err
+	}
+	return added+changed > 0, nil
+}
+
+// saveSeeded writes a refreshed adoption and records what the seed changed.
+func saveSeeded(tx *gorm.DB, old, row adoptionRow, now time.Time) error {
+	row.Version++
+	row.UpdatedAt = now
+	if err := tx.Save(&row).Error; err != nil {
+		return err
+	}
+	return recordEvent(tx, row.ID, models.Actor{Role: "seed"}, now, "seeded", diffAdoption(old, row))
 }
 
 func seedNeed(tx *gorm.DB, n SeedNeed, now time.Time) (bool, bool, error) {

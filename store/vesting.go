@@ -234,7 +234,37 @@ func (c *carrier) carry(g *carriedGroup, carriedTo map[int64][]map[string]any) e
 		}
 		carriedTo[a.ID] = append(carriedTo[a.ID], c.ref(target.ID, g.succ))
 	}
+	if err := c.carryEvidence(g, &target); err != nil {
+		return err
+	}
 	return auditAdoption(c.tx, c.actor, c.now, "carried_over", before, target.ID)
+}
+
+// carryEvidence gives the successor's adoption the evidence of what was carried into it.
+func (c *carrier) carryEvidence(g *carriedGroup, target *adoptionRow) error {
+	ids := make([]int64, len(g.srcs))
+	for i, a := range g.srcs {
+		ids[i] = a.ID
+	}
+	items, err := evidenceOf(c.tx, ids)
+	if err != nil {
+		return err
+	}
+	added := 0
+	for _, id := range ids {
+		n, _, err := addEvidence(c.tx, target.ID, items[id], c.now)
+		if err != nil {
+			return err
+		}
+		added += n
+	}
+	if added == 0 {
+		return nil
+	}
+	if _, err := settleEvidence(c.tx, target); err != nil {
+		return err
+	}
+	return c.tx.Save(target).Error
 }
 
 // target is the successor's adoption a group carries into: its open one, merged with the group

@@ -52,7 +52,7 @@ func newEnv(t testing.TB) *env {
 		if _, err := st.Migrate(context.Background()); err != nil {
 			return err
 		}
-		_, err = seed.Load(context.Background(), st, true)
+		_, err = seed.Reference().Load(context.Background(), st, true)
 		return err
 	})
 	st, err := store.Open(dsn)
