@@ -159,7 +159,11 @@ func TestVendorClaimVerifyAndReject(t *testing.T) {
 	if claim["verified"] != false || claim["source"] != "vendor" || claim["verification"] != "pending" {
 		t.Fatalf("claim %v", claim)
 	}
-	countBefore := e.do("GET", "/api/v1/components/govuk-notify", nil, "").json()["adoption_count"]
+	notify := e.do("GET", "/api/v1/components/govuk-notify", nil, "").json()
+	countBefore := notify["adoption_count"].(float64)
+	if notify["claimed_count"] != float64(1) {
+		t.Errorf("a pending claim: claimed_count %v, want 1", notify["claimed_count"])
+	}
 
 	// Only that council or an admin verifies; the vendor may still edit its pending claim.
 	verify := fmt.Sprintf("/api/v1/adoptions/%d/verify", id)
@@ -204,8 +208,10 @@ func TestVendorClaimVerifyAndReject(t *testing.T) {
 	if got := e.do("GET", "/api/v1/components/govuk-forms", nil, "").json()["adoption_count"]; got != float64(0) {
 		t.Errorf("rejected claim still counted: adoption_count %v", got)
 	}
-	if got := e.do("GET", "/api/v1/components/govuk-notify", nil, "").json()["adoption_count"]; got != countBefore {
-		t.Errorf("verification changed the count: %v then %v", countBefore, got)
+	// A pending claim counts nowhere but claimed_count; verified, it is an adoption.
+	if got := e.do("GET", "/api/v1/components/govuk-notify", nil, "").json(); got["adoption_count"] != countBefore+1 || got["claimed_count"] != float64(0) {
+		t.Errorf("after verification adoption_count %v (pending: %v), claimed_count %v; want one more adoption and no claim",
+			got["adoption_count"], countBefore, got["claimed_count"])
 	}
 	if got := slugsOf(e.do("GET", "/api/v1/councils/"+lambeth+"/adoptions", nil, "").json(), "component"); strings.Contains(got, "govuk-forms") {
 		t.Errorf("rejected claim listed by default: %s", got)
@@ -217,8 +223,23 @@ func TestVendorClaimVerifyAndReject(t *testing.T) {
 	if rh[len(rh)-1]["action"] != "rejected" {
 		t.Errorf("rejection history %v", rh)
 	}
-	// The rejected record stays as history, and a corrected claim can be made.
+	// The rejected record stays as history. The vendor cannot file the claim
+	// again until the council (or an admin) clears the rejection.
 	e.do("GET", fmt.Sprintf("/api/v1/adoptions/%d", wid), nil, "").wantStatus(http.StatusOK)
+	refile := map[string]any{"council": lambeth, "component": "govuk-forms", "status": "live"}
+	before := e.snapshot()
+	e.do("POST", "/api/v1/adoptions", refile, vendor).wantProblem(http.StatusConflict)
+	if e.snapshot() != before {
+		t.Fatal("a refused refiling changed the database")
+	}
+	clear := fmt.Sprintf("/api/v1/adoptions/%d/clear-rejection", wid)
+	e.do("POST", clear, nil, vendor).wantProblem(http.StatusForbidden)
+	e.do("POST", clear, nil, lam).wantStatus(http.StatusOK)
+	e.do("POST", clear, nil, lam).wantProblem(http.StatusConflict)
+	e.do("POST", "/api/v1/adoptions", refile, vendor).wantStatus(http.StatusCreated)
+	if got := e.do("GET", "/api/v1/components/govuk-forms", nil, "").json(); got["adoption_count"] != float64(0) || got["claimed_count"] != float64(1) {
+		t.Errorf("the refiled claim: adoption_count %v, claimed_count %v; want 0 and 1", got["adoption_count"], got["claimed_count"])
+	}
 }
 
 func slugsOf(list map[string]any, field string) string {

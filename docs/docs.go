@@ -4644,6 +4644,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "adoption_count": {
+                    "description": "AdoptionCount counts councils using it (piloting, live or retiring) on\nrecord, evidence or verified claims; ClaimedCount the vendors' claims the\ncouncil has not verified yet, which count nowhere else.",
                     "type": "integer"
                 },
                 "capabilities": {
@@ -4654,6 +4655,9 @@ const docTemplate = `{
                     "example": [
                         "online-card-payments"
                     ]
+                },
+                "claimed_count": {
+                    "type": "integer"
                 },
                 "created_at": {
                     "type": "string"

@@ -153,23 +153,27 @@ type CapabilityFilter struct {
 
 // Component is a reusable product, service or standard that provides capabilities.
 type Component struct {
-	Slug          string    `json:"slug" example:"govuk-pay"`
-	Name          string    `json:"name" example:"GOV.UK Pay"`
-	Summary       string    `json:"summary"`
-	Description   string    `json:"description"`
-	Vendor        string    `json:"vendor" example:"government-digital-service"`
-	Capabilities  []string  `json:"capabilities" example:"online-card-payments"`
-	Licence       *string   `json:"licence" example:"MIT"`
-	OpenSource    bool      `json:"open_source"`
-	Hosting       string    `json:"hosting" example:"saas"`
-	Pricing       string    `json:"pricing" example:"free"`
-	Lifecycle     string    `json:"lifecycle" example:"live"`
-	Standards     []string  `json:"standards"`
-	URL           *string   `json:"url" example:"https://www.payments.service.gov.uk/"`
-	RepositoryURL *string   `json:"repository_url"`
-	DocsURL       *string   `json:"docs_url"`
-	DependsOn     []string  `json:"depends_on"`
+	Slug          string   `json:"slug" example:"govuk-pay"`
+	Name          string   `json:"name" example:"GOV.UK Pay"`
+	Summary       string   `json:"summary"`
+	Description   string   `json:"description"`
+	Vendor        string   `json:"vendor" example:"government-digital-service"`
+	Capabilities  []string `json:"capabilities" example:"online-card-payments"`
+	Licence       *string  `json:"licence" example:"MIT"`
+	OpenSource    bool     `json:"open_source"`
+	Hosting       string   `json:"hosting" example:"saas"`
+	Pricing       string   `json:"pricing" example:"free"`
+	Lifecycle     string   `json:"lifecycle" example:"live"`
+	Standards     []string `json:"standards"`
+	URL           *string  `json:"url" example:"https://www.payments.service.gov.uk/"`
+	RepositoryURL *string  `json:"repository_url"`
+	DocsURL       *string  `json:"docs_url"`
+	DependsOn     []string `json:"depends_on"`
+	// AdoptionCount counts councils using it (piloting, live or retiring) on
+	// record, evidence or verified claims; ClaimedCount the vendors' claims the
+	// council has not verified yet, which count nowhere else.
 	AdoptionCount int       `json:"adoption_count"`
+	ClaimedCount  int       `json:"claimed_count"`
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
 	Version       int       `json:"-"`

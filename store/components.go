@@ -359,12 +359,19 @@ func componentModels(db *gorm.DB, rows []componentRow) ([]models.Component, erro
 		func(c *models.Component) *[]string { return &c.DependsOn }); err != nil {
 		return nil, err
 	}
-	counts, err := countAdoptions(db, "component_id", ids)
+	counts, err := countAdoptions(db, "component_id", ids, counted(""))
 	if err != nil {
 		return nil, err
 	}
 	for id, n := range counts {
 		out[index[id]].AdoptionCount = n
+	}
+	claims, err := countAdoptions(db, "component_id", ids, pendingClaim)
+	if err != nil {
+		return nil, err
+	}
+	for id, n := range claims {
+		out[index[id]].ClaimedCount = n
 	}
 	return out, nil
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"context"
 	"strings"
 
@@ -88,7 +89,7 @@ func (s *Store) councilModels(db *gorm.DB, rows []councilRow) ([]models.Council,
 	for _, l := range pred {
 		out[index[l.ID]].Predecessors = append(out[index[l.ID]].Predecessors, l.Code)
 	}
-	counts, err := countAdoptions(db, "council_id", ids)
+	counts, err := countAdoptions(db, "council_id", ids, counted(""))
 	if err != nil {
 		return nil, err
 	}
@@ -101,14 +102,27 @@ func (s *Store) councilModels(db *gorm.DB, rows []councilRow) ([]models.Council,
 // inUseStatuses is models.InUseStatuses, for the SQL "status IN ?" lists.
 var inUseStatuses = models.InUseStatuses
 
-// countAdoptions counts in-use adoptions grouped by col (council_id or component_id).
-func countAdoptions(db *gorm.DB, col string, ids []int64) (map[int64]int, error) {
+// counted is models.Counts in SQL, for adoptions under alias a ("" for none):
+// rejected claims and vendors' claims the council has not verified never count.
+func counted(a string) string {
+	if a != "" {
+		a += "."
+	}
+	return fmt.Sprintf("%[1]srejected_at IS NULL AND (%[1]sverified OR %[1]ssource <> 'vendor')", a)
+}
+
+// pendingClaim is models.Pending in SQL: a vendor's claim awaiting the council.
+const pendingClaim = "rejected_at IS NULL AND NOT verified AND source = 'vendor'"
+
+// countAdoptions counts in-use adoptions grouped by col (council_id or
+// component_id) that pass filter (counted("") or pendingClaim).
+func countAdoptions(db *gorm.DB, col string, ids []int64, filter string) (map[int64]int, error) {
 	type count struct {
 		ID int64
 		N  int
 	}
 	var counts []count
-	err := db.Raw("SELECT "+col+" AS id, count(*) AS n FROM adoptions WHERE "+col+" IN ? AND status IN ? AND rejected_at IS NULL GROUP BY "+col,
+	err := db.Raw("SELECT "+col+" AS id, count(*) AS n FROM adoptions WHERE "+col+" IN ? AND status IN ? AND "+filter+" GROUP BY "+col,
 		ids, inUseStatuses).Scan(&counts).Error
 	if err != nil {
 		return nil, translate(err)

@@ -57,7 +57,7 @@ type searchHit struct {
 // searchHits finds the components matching the query words and f's filters,
 // with their text relevance and how many councils use them.
 func searchHits(db *gorm.DB, f models.ComponentFilter, match string) ([]searchHit, error) {
-	adopters := `(SELECT count(*) FROM adoptions a WHERE a.component_id = components.id AND a.status IN ? AND a.rejected_at IS NULL) AS adopters`
+	adopters := `(SELECT count(*) FROM adoptions a WHERE a.component_id = components.id AND a.status IN ? AND ` + counted("a") + `) AS adopters`
 	var q *gorm.DB
 	if isPostgres(db) {
 		// PostgreSQL ranks with the A-D weights given to the columns when indexing.

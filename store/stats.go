@@ -47,7 +47,7 @@ func (s *Store) Coverage(ctx context.Context, by, capability string) ([]models.C
 	}
 	if err := db.Raw(`SELECT a.capability_id, ` + group + ` AS grp, count(DISTINCT a.council_id) AS n
 		FROM adoptions a JOIN councils ON councils.id = a.council_id
-		WHERE a.status = 'live' AND a.rejected_at IS NULL AND ` + serviceCouncils + capGroupBy).Scan(&live).Error; err != nil {
+		WHERE a.status = 'live' AND ` + counted("a") + ` AND ` + serviceCouncils + capGroupBy).Scan(&live).Error; err != nil {
 		return nil, translate(err)
 	}
 	total := 0
@@ -91,7 +91,7 @@ func share(n, of int) float64 {
 func (s *Store) AdoptionsOverTime(ctx context.Context, component, capability string) ([]models.MonthCount, error) {
 	db := s.r.WithContext(ctx)
 	q := db.Table("adoptions a").Select("a.started_on, a.created_at, a.ended_on").
-		Where("a.status IN ('live', 'retiring', 'retired') AND a.rejected_at IS NULL")
+		Where("a.status IN ('live', 'retiring', 'retired') AND " + counted("a"))
 	switch {
 	case component != "":
 		if _, err := s.GetComponent(ctx, component); err != nil {

@@ -18,7 +18,7 @@ func (s *Store) LiveUse(ctx context.Context, capability string) ([]models.Compon
 			p.name AS component_name, count(DISTINCT a.council_id) AS live_councils`).
 		Joins("JOIN capabilities cap ON cap.id = a.capability_id").
 		Joins("JOIN components p ON p.id = a.component_id").
-		Where("a.status = 'live' AND a.rejected_at IS NULL")
+		Where("a.status = 'live' AND " + counted("a"))
 	if capability != "" {
 		q = q.Where("cap.slug = ?", capability)
 	}

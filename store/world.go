@@ -52,7 +52,7 @@ func (s *Store) LoadWorld(ctx context.Context) (models.World, error) {
 	if err := db.Raw("SELECT count(*) FROM adoptions").Scan(&n).Error; err != nil {
 		return models.World{}, translate(err)
 	}
-	rows, err = db.Raw(worldAdoptionSQL + " WHERE a.rejected_at IS NULL").Rows()
+	rows, err = db.Raw(worldAdoptionSQL + " WHERE " + counted("a")).Rows()
 	if w.Adoptions, err = scanWorldAdoptions(make([]models.WorldAdoption, 0, n), rows, err); err != nil {
 		return models.World{}, err
 	}
@@ -142,10 +142,11 @@ func worldEntityChange(db *gorm.DB, ch *models.WorldChanges, entity, key string)
 }
 
 // worldRecordChanges adds the current state of the given adoptions and needs
-// to ch, and lists those that are gone (or, for adoptions, rejected).
+// to ch, and lists those that are gone (or, for adoptions, rejected or
+// awaiting the council's verification: they do not count).
 func worldRecordChanges(db *gorm.DB, ch *models.WorldChanges, adoptionIDs, needIDs []int64) error {
 	for ids := range slices.Chunk(compactIDs(adoptionIDs), 500) {
-		rows, err := db.Raw(worldAdoptionSQL+" WHERE a.id IN ? AND a.rejected_at IS NULL", ids).Rows()
+		rows, err := db.Raw(worldAdoptionSQL+" WHERE a.id IN ? AND "+counted("a"), ids).Rows()
 		as, err := scanWorldAdoptions(nil, rows, err)
 		if err != nil {
 			return err

@@ -1,0 +1,55 @@
+package api_test
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+)
+
+// TestReconfirmingAnAdoptionMakesItFresh walks Lambeth's LocalGov Drupal
+// adoption, resting on statements from 2021, through reconfirmation.
+func TestReconfirmingAnAdoptionMakesItFresh(t *testing.T) {
+	e := newSeededEnv(t, false)
+	lam := e.key("council", lambeth)
+	due := e.do("GET", "/api/v1/councils/"+lambeth+"/adoptions?fresh=false", nil, "").wantStatus(http.StatusOK).json()
+	items := due["items"].([]any)
+	if len(items) != 1 {
+		t.Fatalf("%d adoptions due for reconfirmation, want Lambeth's one: %v", len(items), items)
+	}
+	a := items[0].(map[string]any)
+	ev := a["evidence"].([]any)
+	if a["component"] != "localgov-drupal" || a["fresh"] != false || len(ev) == 0 || a["confirmed_on"] == nil {
+		t.Fatalf("due adoption %v", a)
+	}
+	first := ev[0].(map[string]any)
+	if first["url"] != a["evidence_url"] || first["observed_on"] == "" || first["current"] != true || first["source"] != "localgov-drupal-docs" {
+		t.Errorf("first evidence item %v, evidence_url %v", first, a["evidence_url"])
+	}
+	id := int64(a["id"].(float64))
+	confirm := fmt.Sprintf("/api/v1/adoptions/%d/confirm", id)
+	before := e.snapshot()
+	e.do("POST", confirm, nil, e.key("council", southwark)).wantProblem(http.StatusForbidden)
+	e.do("POST", confirm, nil, "").wantProblem(http.StatusUnauthorized)
+	if e.snapshot() != before {
+		t.Fatal("a refused confirmation changed the database")
+	}
+	c := e.do("POST", confirm, nil, lam).wantStatus(http.StatusOK).json()
+	today := e.st.Today().Format("2006-01-02")
+	if c["fresh"] != true || c["confirmed_on"] != today || c["verified"] != true || len(c["evidence"].([]any)) != len(ev) {
+		t.Fatalf("after confirming: %v", c)
+	}
+	if n := e.count("SELECT count(*) FROM adoptions WHERE id = ? AND verified AND verified_on = ? AND confirmed_on = ?", id, today, today); n != 1 {
+		t.Fatal("the confirmation is not stored")
+	}
+	if n := len(e.do("GET", "/api/v1/councils/"+lambeth+"/adoptions?fresh=false", nil, "").json()["items"].([]any)); n != 0 {
+		t.Errorf("%d still due after confirming", n)
+	}
+	if n := len(e.do("GET", "/api/v1/councils/"+lambeth+"/adoptions?fresh=true", nil, "").json()["items"].([]any)); n != 1 {
+		t.Errorf("%d fresh after confirming, want 1", n)
+	}
+	e.do("GET", "/api/v1/councils/"+lambeth+"/adoptions?fresh=maybe", nil, "").wantProblem(http.StatusBadRequest, "fresh")
+	hist := e.history(int(id))
+	if last := hist[len(hist)-1]; last["action"] != "confirmed" {
+		t.Errorf("last event %v", last)
+	}
+}
