@@ -53,7 +53,7 @@ func TestTheRegistryRunsOnCitedEvidence(t *testing.T) {
 	for query, want := range map[string]int{
 		"SELECT count(*) FROM adoptions WHERE source <> 'evidence'": 0,
 		"SELECT count(*) FROM adoptions a WHERE NOT EXISTS (SELECT 1 FROM adoption_evidence e WHERE e.adoption_id = a.id AND e.url LIKE 'http%' AND e.observed_on <> '')": 0,
-		"SELECT count(*) FROM adoptions WHERE verified": 0,
+		"SELECT count(*) FROM adoptions WHERE verified":                 0,
 		"SELECT count(*) FROM adoptions a WHERE a.evidence_url IS NULL": 0,
 	} {
 		if n := count(t, st, query); n != want {
