@@ -92,7 +92,8 @@ var columnNotes = map[string]map[string]string{
 		"repository_url": "its source repository",
 		"docs_url":       "its documentation",
 		"depends_on":     "slugs of the components it needs",
-		"adoption_count": "councils using it (piloting, live or retiring)",
+		"adoption_count": "councils using it (piloting, live or retiring), not counting vendors' claims the council has not verified",
+		"claimed_count":  "vendors' claims of use that the council has not verified yet",
 	},
 	"adoptions": {
 		"id":               "the adoption's identifier",
