@@ -81,6 +81,12 @@ var policies = map[string]Policy{
 	"GET /api/v1/opportunities/migrations":     public,
 	"GET /api/v1/opportunities/collaborations": public,
 
+	"GET /api/v1/programmes":                public,
+	"GET /api/v1/programmes/:slug":          public,
+	"GET /api/v1/projects":                  public,
+	"GET /api/v1/councils/:code/programmes": public,
+	"GET /api/v1/councils/:code/projects":   public,
+
 	// Web pages (package web): all public reads.
 	"GET /":                          public,
 	"GET /components":                public,

@@ -134,6 +134,14 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	v1.GET("/opportunities/migrations", reuse.Migrations)
 	v1.GET("/opportunities/collaborations", reuse.Collaborations)
 
+	// Programmes and commitments (members, not adopters) and real multi-council projects.
+	progs := &handlers.Programmes{Store: st}
+	v1.GET("/programmes", progs.ListProgrammes)
+	v1.GET("/programmes/:slug", progs.GetProgramme)
+	v1.GET("/projects", progs.ListProjects)
+	v1.GET("/councils/:code/programmes", progs.CouncilProgrammes)
+	v1.GET("/councils/:code/projects", progs.CouncilProjects)
+
 	admin := &handlers.Admin{Store: st}
 	v1.GET("/keys", admin.ListKeys)
 	v1.POST("/keys", admin.CreateKey)

@@ -133,6 +133,11 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/api/v1/opportunities/consolidation", nil, ok6},
 		{"GET", "/api/v1/opportunities/migrations", nil, ok6},
 		{"GET", "/api/v1/opportunities/collaborations", nil, ok6},
+		{"GET", "/api/v1/programmes", nil, ok6},
+		{"GET", "/api/v1/programmes/open-digital-planning", nil, ok6},
+		{"GET", "/api/v1/projects", nil, ok6},
+		{"GET", "/api/v1/councils/" + lambeth + "/programmes", nil, ok6},
+		{"GET", "/api/v1/councils/" + lambeth + "/projects", nil, ok6},
 		// Web pages (package web).
 		{"GET", "/", nil, ok6},
 		{"GET", "/components", nil, ok6},

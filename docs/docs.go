@@ -1906,6 +1906,98 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/councils/{code}/programmes": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programmes"
+                ],
+                "summary": "The programmes and commitments a council belongs to, with the evidence",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "council GSS code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-models_Membership"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/councils/{code}/projects": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programmes"
+                ],
+                "summary": "The real projects a council takes part in",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "council GSS code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-models_Project"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/export": {
             "get": {
                 "description": "councils.csv, vendors.csv, capabilities.csv, components.csv and adoptions.csv (every record, from one consistent snapshot, with the same columns as the lists' CSV) and a README.md that explains every column and the data's licences. Lists inside a cell are separated by semicolons.",
@@ -2325,19 +2417,29 @@ const docTemplate = `{
         },
         "/api/v1/opportunities/collaborations": {
             "get": {
-                "description": "Councils whose open needs or ending contracts for the same capability fall within window_months of each other.",
+                "description": "Computed groups (kind computed) first: councils whose open needs or ending contracts for the same capability fall within window_months of each other, or that merge in a planned reorganisation. Then real multi-council projects (kind project, newest first), each with its project (lead, funding, source, dates as published) and listed under its component's main capability or, for a programme's project, the capability that fits the programme.",
                 "produces": [
                     "application/json"
                 ],
                 "tags": [
                     "reuse"
                 ],
-                "summary": "Councils that could procure or build together",
+                "summary": "Councils that could procure or build together, and real projects they run together",
                 "parameters": [
                     {
                         "type": "integer",
                         "description": "how close the dates must be, 1 to 24 (default 6)",
                         "name": "window_months",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "computed",
+                            "project"
+                        ],
+                        "type": "string",
+                        "description": "only computed groups or only real projects",
+                        "name": "kind",
                         "in": "query"
                     },
                     {
@@ -2357,7 +2459,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/handlers.ListBody-reuse_Collaboration"
+                            "$ref": "#/definitions/handlers.ListBody-handlers_CollaborationItem"
                         }
                     },
                     "400": {
@@ -2431,6 +2533,139 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/handlers.ListBody-reuse_Migration"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/programmes": {
+            "get": {
+                "description": "Programmes councils take part in (Open Digital Planning) and commitments they sign (the Local Digital Declaration). They are not software, so they are not components and their members are not adoptions. member_count counts councils with current evidence. In slug order.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programmes"
+                ],
+                "summary": "List programmes and commitments",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor from a previous page's next link",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-models_Programme"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/programmes/{slug}": {
+            "get": {
+                "description": "Every member council (current or former, in code order) with each piece of evidence for its membership, newest first; an item is current until a later harvest of its source no longer lists the council.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programmes"
+                ],
+                "summary": "Get a programme or commitment, with its members",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "programme slug, e.g. open-digital-planning",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.ProgrammeWithMembers"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/projects": {
+            "get": {
+                "description": "Funding awards and shared services that named councils run together, each citing its source. Dates are as precise as the source publishes them (YYYY, YYYY-MM or YYYY-MM-DD); funding is the amount the source states as \"GBP n\", or null. A lead that is not one of the councils (a company, a partnership) has no code. In slug order.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "programmes"
+                ],
+                "summary": "List real multi-council projects",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "only projects this council (GSS code) takes part in",
+                        "name": "council",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "only projects about this component (slug)",
+                        "name": "component",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "only projects of this programme (slug)",
+                        "name": "programme",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor from a previous page's next link",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-models_Project"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
                         }
                     }
                 }
@@ -3764,6 +3999,43 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.CollaborationItem": {
+            "type": "object",
+            "properties": {
+                "capability": {
+                    "$ref": "#/definitions/reuse.CapabilityRef"
+                },
+                "councils": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "computed",
+                        "project"
+                    ],
+                    "example": "project"
+                },
+                "project": {
+                    "$ref": "#/definitions/models.ProjectRef"
+                },
+                "reasons": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.Reason"
+                    }
+                },
+                "reorganisation": {
+                    "$ref": "#/definitions/reuse.ReorganisationRef"
+                },
+                "window": {
+                    "$ref": "#/definitions/reuse.Window"
+                }
+            }
+        },
         "handlers.CoverageBody": {
             "type": "object",
             "properties": {
@@ -3847,6 +4119,25 @@ const docTemplate = `{
                 "role": {
                     "type": "string",
                     "example": "vendor"
+                }
+            }
+        },
+        "handlers.ListBody-handlers_CollaborationItem": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.CollaborationItem"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
                 }
             }
         },
@@ -4002,6 +4293,25 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.ListBody-models_Membership": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Membership"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
         "handlers.ListBody-models_Need": {
             "type": "object",
             "properties": {
@@ -4009,6 +4319,44 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Need"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
+        "handlers.ListBody-models_Programme": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Programme"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
+        "handlers.ListBody-models_Project": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Project"
                     }
                 },
                 "next": {
@@ -4066,25 +4414,6 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Webhook"
-                    }
-                },
-                "next": {
-                    "type": "string",
-                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
-                },
-                "total": {
-                    "type": "integer",
-                    "example": 397
-                }
-            }
-        },
-        "handlers.ListBody-reuse_Collaboration": {
-            "type": "object",
-            "properties": {
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/reuse.Collaboration"
                     }
                 },
                 "next": {
@@ -4894,6 +5223,19 @@ const docTemplate = `{
                 }
             }
         },
+        "models.CouncilRef": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "E07000096"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Dacorum Borough Council"
+                }
+            }
+        },
         "models.CoverageGroup": {
             "type": "object",
             "properties": {
@@ -5017,6 +5359,20 @@ const docTemplate = `{
                 }
             }
         },
+        "models.Membership": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.EvidenceItem"
+                    }
+                },
+                "programme": {
+                    "$ref": "#/definitions/models.ProgrammeRef"
+                }
+            }
+        },
         "models.MonthCount": {
             "type": "object",
             "properties": {
@@ -5085,6 +5441,237 @@ const docTemplate = `{
                 },
                 "status": {
                     "type": "string"
+                }
+            }
+        },
+        "models.Programme": {
+            "type": "object",
+            "properties": {
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "programme",
+                        "commitment"
+                    ],
+                    "example": "programme"
+                },
+                "member_count": {
+                    "description": "MemberCount counts councils with at least one current item of evidence.",
+                    "type": "integer",
+                    "example": 217
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Open Digital Planning (ODP)"
+                },
+                "owner": {
+                    "type": "string",
+                    "example": "Ministry of Housing, Communities and Local Government (MHCLG) - digital planning programme"
+                },
+                "slug": {
+                    "type": "string",
+                    "example": "open-digital-planning"
+                },
+                "source_url": {
+                    "type": "string",
+                    "example": "https://github.com/digital-land/specification/blob/5e802e8eb6f80a76dbcf085b26c74f1fe7b33599/content/project/open-digital-planning.md"
+                },
+                "summary": {
+                    "type": "string"
+                },
+                "url": {
+                    "type": "string",
+                    "example": "https://opendigitalplanning.org/"
+                }
+            }
+        },
+        "models.ProgrammeMember": {
+            "type": "object",
+            "properties": {
+                "council": {
+                    "$ref": "#/definitions/models.CouncilRef"
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.EvidenceItem"
+                    }
+                }
+            }
+        },
+        "models.ProgrammeRef": {
+            "type": "object",
+            "properties": {
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "programme",
+                        "commitment"
+                    ],
+                    "example": "programme"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Open Digital Planning (ODP)"
+                },
+                "slug": {
+                    "type": "string",
+                    "example": "open-digital-planning"
+                }
+            }
+        },
+        "models.ProgrammeWithMembers": {
+            "type": "object",
+            "properties": {
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "programme",
+                        "commitment"
+                    ],
+                    "example": "programme"
+                },
+                "member_count": {
+                    "description": "MemberCount counts councils with at least one current item of evidence.",
+                    "type": "integer",
+                    "example": 217
+                },
+                "members": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.ProgrammeMember"
+                    }
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Open Digital Planning (ODP)"
+                },
+                "owner": {
+                    "type": "string",
+                    "example": "Ministry of Housing, Communities and Local Government (MHCLG) - digital planning programme"
+                },
+                "slug": {
+                    "type": "string",
+                    "example": "open-digital-planning"
+                },
+                "source_url": {
+                    "type": "string",
+                    "example": "https://github.com/digital-land/specification/blob/5e802e8eb6f80a76dbcf085b26c74f1fe7b33599/content/project/open-digital-planning.md"
+                },
+                "summary": {
+                    "type": "string"
+                },
+                "url": {
+                    "type": "string",
+                    "example": "https://opendigitalplanning.org/"
+                }
+            }
+        },
+        "models.Project": {
+            "type": "object",
+            "properties": {
+                "capability": {
+                    "$ref": "#/definitions/models.Ref"
+                },
+                "component": {
+                    "type": "string",
+                    "example": "planx"
+                },
+                "councils": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "E07000096",
+                        "E07000102"
+                    ]
+                },
+                "ended_on": {
+                    "type": "string"
+                },
+                "funding": {
+                    "description": "null when the source states no amount",
+                    "type": "string",
+                    "example": "GBP 121750"
+                },
+                "lead": {
+                    "$ref": "#/definitions/models.ProjectLead"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "PropTech Innovation Fund Round 2 - award 41"
+                },
+                "notes": {
+                    "type": "string"
+                },
+                "programme": {
+                    "type": "string",
+                    "example": "open-digital-planning"
+                },
+                "quote": {
+                    "type": "string"
+                },
+                "slug": {
+                    "type": "string",
+                    "example": "proptech-innovation-fund-round-2-award-41"
+                },
+                "source_url": {
+                    "type": "string",
+                    "example": "https://github.com/digital-land/specification/blob/5e802e8eb6f80a76dbcf085b26c74f1fe7b33599/specification/award.csv"
+                },
+                "started_on": {
+                    "type": "string",
+                    "example": "2022-03-01"
+                },
+                "theme": {
+                    "type": "string",
+                    "example": "engagement"
+                }
+            }
+        },
+        "models.ProjectLead": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "E07000096"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Dacorum Borough Council"
+                }
+            }
+        },
+        "models.ProjectRef": {
+            "type": "object",
+            "properties": {
+                "ended_on": {
+                    "type": "string"
+                },
+                "funding": {
+                    "description": "null when the source states no amount",
+                    "type": "string",
+                    "example": "GBP 121750"
+                },
+                "lead": {
+                    "$ref": "#/definitions/models.ProjectLead"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "PropTech Innovation Fund Round 2 - award 41"
+                },
+                "slug": {
+                    "type": "string",
+                    "example": "proptech-innovation-fund-round-2-award-41"
+                },
+                "source_url": {
+                    "type": "string",
+                    "example": "https://github.com/digital-land/specification/blob/5e802e8eb6f80a76dbcf085b26c74f1fe7b33599/specification/award.csv"
+                },
+                "started_on": {
+                    "type": "string",
+                    "example": "2022-03-01"
                 }
             }
         },
@@ -5475,32 +6062,6 @@ const docTemplate = `{
                 },
                 "slug": {
                     "type": "string"
-                }
-            }
-        },
-        "reuse.Collaboration": {
-            "type": "object",
-            "properties": {
-                "capability": {
-                    "$ref": "#/definitions/reuse.CapabilityRef"
-                },
-                "councils": {
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                },
-                "reasons": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/reuse.Reason"
-                    }
-                },
-                "reorganisation": {
-                    "$ref": "#/definitions/reuse.ReorganisationRef"
-                },
-                "window": {
-                    "$ref": "#/definitions/reuse.Window"
                 }
             }
         },

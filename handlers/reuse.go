@@ -16,6 +16,7 @@ import (
 type ReuseStore interface {
 	Engine(ctx context.Context) (*reuse.Engine, error)
 	GetCouncil(ctx context.Context, code string) (models.Council, error)
+	CollaborationProjects(ctx context.Context) ([]models.Project, error)
 	Today() time.Time
 }
 
@@ -139,30 +140,39 @@ func (h *Reuse) Migrations(c *gin.Context) {
 
 // Collaborations godoc
 //
-//	@Summary		Councils that could procure or build together
-//	@Description	Councils whose open needs or ending contracts for the same capability fall within window_months of each other.
+//	@Summary		Councils that could procure or build together, and real projects they run together
+//	@Description	Computed groups (kind computed) first: councils whose open needs or ending contracts for the same capability fall within window_months of each other, or that merge in a planned reorganisation. Then real multi-council projects (kind project, newest first), each with its project (lead, funding, source, dates as published) and listed under its component's main capability or, for a programme's project, the capability that fits the programme.
 //	@Tags			reuse
 //	@Produce		json
 //	@Param			window_months	query		int		false	"how close the dates must be, 1 to 24 (default 6)"
+//	@Param			kind			query		string	false	"only computed groups or only real projects"	Enums(computed, project)
 //	@Param			limit			query		int		false	"page size, 1 to 100 (default 20)"
 //	@Param			cursor			query		string	false	"opaque cursor"
-//	@Success		200				{object}	ListBody[reuse.Collaboration]
+//	@Success		200				{object}	ListBody[CollaborationItem]
 //	@Failure		400				{object}	Problem
 //	@Router			/api/v1/opportunities/collaborations [get]
 func (h *Reuse) Collaborations(c *gin.Context) {
 	q := query{c: c}
 	months := q.intIn("window_months", 6, 1, 24)
+	kind := q.enum("kind", collaborationKinds)
 	if err := q.err(); err != nil {
 		WriteError(c, err)
 		return
 	}
-	if eng := h.engineFor(c); eng != nil {
-		window := time.Duration(months) * 30 * 24 * time.Hour
-		if months == 6 {
-			window = reuse.DefaultCollaborationWindow
-		}
-		writePage(c, eng.Collaborations(window, h.Store.Today()))
+	eng := h.engineFor(c)
+	if eng == nil {
+		return
 	}
+	projects, err := h.Store.CollaborationProjects(c.Request.Context())
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	window := time.Duration(months) * 30 * 24 * time.Hour
+	if months == 6 {
+		window = reuse.DefaultCollaborationWindow
+	}
+	writePage(c, collaborationItems(kind, eng.Collaborations(window, h.Store.Today()), projects))
 }
 
 // writePage sends one page of a list computed in memory, with an offset cursor.

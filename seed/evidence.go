@@ -9,10 +9,6 @@ import (
 
 const adoptionEvidenceFile = "evidence/adoption_evidence.csv"
 
-// programmes are in the evidence file but are not software: their rows are
-// memberships (seed/programmes.go), never adoptions.
-var programmes = map[string]bool{"open-digital-planning": true, "local-digital-declaration": true}
-
 // evidenceSources names each source by where its evidence lives: the
 // repository (and, for planning.data.gov.uk, the file) a row's URL points at.
 var evidenceSources = []struct{ prefix, source string }{
@@ -56,8 +52,8 @@ func (f Files) adoptionEvidence(known map[string]bool, isComponent func(string) 
 	index := map[[2]string]int{}
 	for _, r := range recs {
 		component, code := r.get("component"), r.get("gss_code")
-		if programmes[component] {
-			continue
+		if _, programme := programmeKinds[component]; programme {
+			continue // a membership (seed/programmes.go), never an adoption
 		}
 		if code == "" || !known[code] {
 			unmatched = append(unmatched, fmt.Sprintf("%s (%s line %d): no council code", r.get("council_name_as_in_source"), adoptionEvidenceFile, r.line))

@@ -94,6 +94,9 @@ func (f Files) Read() (store.SeedData, error) {
 	if d.Adoptions, err = f.evidence(d.Councils); err != nil {
 		return d, err
 	}
+	if err = f.programmes(&d); err != nil {
+		return d, err
+	}
 	if f.NoEvidence {
 		return d, nil
 	}

@@ -251,17 +251,29 @@ func TestDemoRowsAreLabelled(t *testing.T) {
 	}
 }
 
-func TestBadFileStopsWithFileAndLine(t *testing.T) {
+// editedFiles is the shipped data, every folder included, with one file edited.
+func editedFiles(t *testing.T, file string, edit func(string) string) seed.Files {
+	t.Helper()
 	base := seed.Embedded().FS
-	copyFS := func(edit func(name string, b []byte) []byte) fstest.MapFS {
-		m := fstest.MapFS{}
-		entries, _ := fs.ReadDir(base, ".")
-		for _, e := range entries {
-			b, _ := fs.ReadFile(base, e.Name())
-			m[e.Name()] = &fstest.MapFile{Data: edit(e.Name(), b)}
+	m := fstest.MapFS{}
+	err := fs.WalkDir(base, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
 		}
-		return m
+		b, err := fs.ReadFile(base, path)
+		if path == file {
+			b = []byte(edit(string(b)))
+		}
+		m[path] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
+	return seed.Files{FS: m}
+}
+
+func TestBadFileStopsWithFileAndLine(t *testing.T) {
 	for _, tc := range []struct {
 		name, file, old, new, want string
 	}{
@@ -269,14 +281,20 @@ func TestBadFileStopsWithFileAndLine(t *testing.T) {
 		{"broken quote", "localgov_drupal_adoption_evidence.csv", `Croydon,CRY`, `"Croydon,CRY`, "localgov_drupal_adoption_evidence.csv line "},
 		{"json syntax", "capabilities.json", `"categories": [`, `"categories": [,`, "capabilities.json line 2"},
 		{"unknown capability", "components.json", `"online-card-payments"`, `"telepathy"`, "components.json line "},
+		{"project date", "evidence/collaborations.csv", ",2022-03-01,,https://github.com/digital-land", ",March 2022,,https://github.com/digital-land", "evidence/collaborations.csv line 2: start_date"},
+		{"project column", "evidence/collaborations.csv", "gss_codes,", "codes,", "evidence/collaborations.csv line 1"},
+		{"project source", "evidence/collaborations.csv", "," + awardURL + ",", ",award.csv,", "evidence/collaborations.csv line 2: source_url"},
+		{"member date", "evidence/adoption_evidence.csv", `dpif-round-4.2,2026-01-12""",2026-08-21`, `dpif-round-4.2,2026-01-12""",21/08/2026`, "evidence/adoption_evidence.csv line 622: evidence_url"},
+		{"programme json", "evidence/new_components.json", `"id": "local-digital-declaration",`, `"id": "local-digital-declaration",,`, "evidence/new_components.json line 208"},
+		{"programme url", "evidence/new_components.json", `"url": "https://localdigital.gov.uk/what-is-the-declaration/",`, `"url": "localdigital",`, "evidence/new_components.json line 208"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			files := seed.Files{FS: copyFS(func(name string, b []byte) []byte {
-				if name == tc.file {
-					return []byte(strings.Replace(string(b), tc.old, tc.new, 1))
+			files := editedFiles(t, tc.file, func(s string) string {
+				if !strings.Contains(s, tc.old) {
+					t.Fatalf("%s does not hold %q", tc.file, tc.old)
 				}
-				return b
-			})}
+				return strings.Replace(s, tc.old, tc.new, 1)
+			})
 			st := openStore(t)
 			_, err := files.Load(context.Background(), st, false)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -21,9 +21,11 @@ type SeedData struct {
 	Components   []SeedComponent
 	Adoptions    []models.Adoption // each with Source "evidence" or "demo"
 	Needs        []SeedNeed
-	// Unmatched are rows of the evidence that name no council the registry
-	// knows: reported, never guessed.
-	Unmatched []string
+	// Programmes, their members' evidence and the real projects: store/programmes.go.
+	Programmes       []models.Programme
+	ProgrammeMembers []SeedMember
+	Projects         []models.Project
+	Unmatched        []string // rows of the data files the seed could not place, never guessed
 }
 
 // SeedVendor is a vendor with its synthetic flag.
@@ -47,13 +49,17 @@ type SeedNeed struct {
 // SeedReport counts what a seed run changed.
 type SeedReport struct {
 	Created, Updated, Unchanged map[string]int
-	Unmatched                   []string // evidence rows naming no known council
+	Unmatched                   []string // rows that could not be placed: reported, never guessed
 }
 
 func (r SeedReport) String() string {
 	var b strings.Builder
-	for _, kind := range []string{"councils", "successions", "vendors", "capabilities", "components", "adoptions", "needs", "reorganisations", "carried_over"} {
+	for _, kind := range []string{"councils", "successions", "vendors", "capabilities", "components", "adoptions", "needs", "reorganisations", "carried_over",
+		"programmes", "programme_members", "projects"} {
 		fmt.Fprintf(&b, "%s: %d created, %d updated, %d unchanged\n", kind, r.Created[kind], r.Updated[kind], r.Unchanged[kind])
+	}
+	for _, u := range r.Unmatched {
+		fmt.Fprintf(&b, "unmatched: %s\n", u)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -194,7 +200,9 @@ func (s *Store) Seed(ctx context.Context, d SeedData) (SeedReport, error) {
 			}
 			rep.count("needs", created, changed)
 		}
-		rep.Unmatched = d.Unmatched
+		if err := seedProgrammes(tx, d, now, &rep); err != nil {
+			return err
+		}
 		if err := seedReorganisations(tx, historic, now, &rep); err != nil {
 			return err
 		}

@@ -74,6 +74,7 @@ CREATE TABLE projects (
     theme           TEXT     NOT NULL DEFAULT '',
     component_id    INTEGER  REFERENCES components (id) ON DELETE SET NULL,
     programme_id    INTEGER  REFERENCES programmes (id) ON DELETE SET NULL,
+    capability_id   INTEGER  REFERENCES capabilities (id) ON DELETE SET NULL, -- what it is listed under among collaborations
     started_on      TEXT,
     ended_on        TEXT,
     funding         TEXT     NOT NULL DEFAULT '',
