@@ -185,6 +185,18 @@ type collaborationRow struct {
 	Councils []models.Ref
 }
 
+// projectRow is a real multi-council project, its councils named.
+type projectRow struct {
+	P        models.Project
+	Councils []models.Ref
+}
+
+// collaborationsPage holds the computed groups and the real projects beside them.
+type collaborationsPage struct {
+	Groups   []collaborationRow
+	Projects []projectRow
+}
+
 func (s *Site) collaborations(c *gin.Context) (meta, any, error) {
 	ctx := c.Request.Context()
 	eng, err := s.store.Engine(ctx)
@@ -192,19 +204,29 @@ func (s *Site) collaborations(c *gin.Context) (meta, any, error) {
 		return meta{}, nil, err
 	}
 	cs := eng.Collaborations(reuse.DefaultCollaborationWindow, s.store.Today())
+	ps, err := s.store.CollaborationProjects(ctx)
+	if err != nil {
+		return meta{}, nil, err
+	}
 	var codes []string
 	for _, co := range cs {
 		codes = append(codes, co.Councils...)
+	}
+	for _, p := range ps {
+		codes = append(codes, p.Councils...)
 	}
 	named, err := s.store.CouncilsByCode(ctx, codes)
 	if err != nil {
 		return meta{}, nil, err
 	}
-	rows := make([]collaborationRow, len(cs))
+	page := collaborationsPage{Groups: make([]collaborationRow, len(cs)), Projects: make([]projectRow, len(ps))}
 	for i, co := range cs {
-		rows[i] = collaborationRow{C: co, Councils: councilRefs(co.Councils, named)}
+		page.Groups[i] = collaborationRow{C: co, Councils: councilRefs(co.Councils, named)}
 	}
-	return meta{Title: "Collaborations", Section: "dashboards"}, rows, nil
+	for i, p := range ps {
+		page.Projects[i] = projectRow{P: p, Councils: councilRefs(p.Councils, named)}
+	}
+	return meta{Title: "Collaborations", Section: "dashboards"}, page, nil
 }
 
 // councilRefs names councils by code, in name order.

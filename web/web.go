@@ -46,6 +46,7 @@ type Store interface {
 	ListCouncils(ctx context.Context, f models.CouncilFilter, p models.Page) (models.List[models.Council], error)
 	GetCouncil(ctx context.Context, code string) (models.Council, error)
 	CouncilsByCode(ctx context.Context, codes []string) (map[string]models.Council, error)
+	CollaborationProjects(ctx context.Context) ([]models.Project, error)
 	ListCapabilities(ctx context.Context, f models.CapabilityFilter, p models.Page) (models.List[models.Capability], error)
 	GetCapability(ctx context.Context, slug string) (models.Capability, error)
 	ListAdoptions(ctx context.Context, f models.AdoptionFilter, p models.Page) (models.List[models.Adoption], error)
