@@ -102,15 +102,9 @@ func readGovUKPay(ctx context.Context, client *http.Client, loc, observedOn stri
 	if err != nil {
 		return models.HarvestRun{}, err
 	}
-	m, err := seed.CouncilMatcher()
-	if err != nil {
-		return models.HarvestRun{}, err
-	}
-	h, err := p.Observations(m, harvest.Source{ObservedOn: observedOn})
-	if err != nil {
-		return models.HarvestRun{}, err
-	}
-	return harvestRun(h, b, []string{harvest.GovUKPayComponent}), nil
+	return observe(b, []string{harvest.GovUKPayComponent}, func(m *models.CouncilMatcher) (harvest.Harvest, error) {
+		return p.Observations(m, harvest.Source{ObservedOn: observedOn})
+	})
 }
 
 func readDigitalLand(ctx context.Context, client *http.Client, loc, orgLoc, observedOn string) (models.HarvestRun, error) {
@@ -129,15 +123,23 @@ func readDigitalLand(ctx context.Context, client *http.Client, loc, orgLoc, obse
 	if observedOn == "" && isURL(loc) && harvest.DateInName(loc) == "" {
 		observedOn = time.Now().UTC().Format(time.DateOnly) // a live file is as of the day it was read
 	}
+	return observe(b, digitalLandComponents, func(m *models.CouncilMatcher) (harvest.Harvest, error) {
+		return d.Observations(m, harvest.Source{ObservedOn: observedOn})
+	})
+}
+
+// observe places a read file's names with the shipped council matcher and
+// makes what the store applies.
+func observe(file []byte, components []string, observations func(*models.CouncilMatcher) (harvest.Harvest, error)) (models.HarvestRun, error) {
 	m, err := seed.CouncilMatcher()
 	if err != nil {
 		return models.HarvestRun{}, err
 	}
-	h, err := d.Observations(m, harvest.Source{ObservedOn: observedOn})
+	h, err := observations(m)
 	if err != nil {
 		return models.HarvestRun{}, err
 	}
-	return harvestRun(h, b, digitalLandComponents), nil
+	return harvestRun(h, file, components), nil
 }
 
 // harvestRun turns what a codec read into what the store applies.
