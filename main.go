@@ -66,6 +66,9 @@ commands:
                                                                 fill an empty database with a synthetic world (benchmarks)
   import adoptions FILE.csv [--dry-run] [--strict] [--db DSN]
                                                                 record a spreadsheet of adoptions (see README)
+  harvest govuk-pay FILE|URL [--dry-run] [--json] [--db DSN]
+  harvest digital-land FILE|URL --organisations FILE|URL [--dry-run] [--json] [--db DSN]
+                                                                record a source's published file as evidence (see README)
   health  [--addr :8080]                                        exit 0 when the local server answers /readyz (for HEALTHCHECK)
 
 --db defaults to $DATABASE_URL, then registry.db; --addr to $REGISTRY_ADDR, then :8080.`
@@ -90,6 +93,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdHealth(ctx, rest, getenv, stdout, stderr)
 	case "import":
 		return cmdImport(ctx, rest, getenv, stdout, stderr)
+	case "harvest":
+		return cmdHarvest(ctx, rest, getenv, stdout, stderr)
 	case "backup":
 		return cmdBackup(ctx, rest, getenv, stdout, stderr)
 	case "synth":
