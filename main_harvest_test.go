@@ -181,9 +181,14 @@ func TestHarvestGovUKPay(t *testing.T) {
 		t.Fatalf("a dry run wrote: %s → %s", before, after)
 	}
 	first := harvestJSON(t, "govuk-pay", "--db", db, payFile)
-	if first.Created != dry.Created || first.Updated != dry.Updated || first.Created+first.Updated+first.Unchanged != 127 {
-		t.Errorf("first run %d created, %d updated, %d unchanged; dry run %d, %d, %d: want the same counts, over the file's 127 councils",
-			first.Created, first.Updated, first.Unchanged, dry.Created, dry.Updated, dry.Unchanged)
+	// The seed read this very file through the same code, so its first harvest
+	// changes nothing: its 127 councils are 124 adoptions, as the former councils
+	// it still names (Allerdale, Cumbria, Somerset and Somerset West and Taunton)
+	// were carried over to successors it also lists.
+	if first.Created != dry.Created || first.Updated != dry.Updated || first.Created != 0 || first.Updated != 0 ||
+		first.Unchanged != 124 || first.NoLongerListed != 0 || len(first.Matched)+len(first.MatchedJoint) != 128 {
+		t.Errorf("first run %d created, %d updated, %d unchanged, %d no longer listed; dry run %d, %d, %d: want 0, 0, 124, 0 on the seeded database",
+			first.Created, first.Updated, first.Unchanged, first.NoLongerListed, dry.Created, dry.Updated, dry.Unchanged)
 	}
 	if first.Matched["Cornwall Council"] != "E06000052" || len(first.MatchedJoint["Adur & Worthing Councils"]) != 2 ||
 		!slices.Contains(first.Skipped, "Devon and Cornwall Police") || len(first.Unmatched) != 48 || first.Unmatched[0].Candidates == nil {
@@ -275,10 +280,14 @@ func TestHarvestDigitalLand(t *testing.T) {
 		t.Fatalf("a dry run wrote: %s → %s", before, after)
 	}
 	first := harvestJSON(t, args(projectsFile)...)
-	if first.Created != dry.Created || first.Memberships != 217 || first.Created+first.Updated+first.Unchanged < 150 ||
-		first.Matched["local-authority:ASH"] != "E07000170" {
-		t.Errorf("first run: %d created, %d updated, %d unchanged, %d memberships; ASH → %s",
-			first.Created, first.Updated, first.Unchanged, first.Memberships, first.Matched["local-authority:ASH"])
+	// The seed read the same land-charge rows through the same code: nothing is new
+	// (154 rows are 148 adoptions: rows about former councils fold into successors).
+	// The evidence file's LocalGov Drupal listing came from an older version of the
+	// project list that this one no longer holds, so those 60 items are retired.
+	if first.Created != dry.Created || first.Memberships != 217 || first.Created != 0 || first.Updated != 0 ||
+		first.Unchanged != 148 || first.NoLongerListed != 60 || first.Matched["local-authority:ASH"] != "E07000170" {
+		t.Errorf("first run: %d created, %d updated, %d unchanged, %d no longer listed, %d memberships; ASH → %s",
+			first.Created, first.Updated, first.Unchanged, first.NoLongerListed, first.Memberships, first.Matched["local-authority:ASH"])
 	}
 	if n := countRows(t, db, "SELECT count(*) FROM adoptions JOIN components ON components.id = adoptions.component_id WHERE components.slug = 'open-digital-planning'"); n != 0 {
 		t.Errorf("%d adoptions of Open Digital Planning: a programme membership is not an adoption", n)

@@ -63,6 +63,9 @@ func (f Files) adoptionEvidence(known map[string]bool, isComponent func(string) 
 		if err != nil {
 			return nil, nil, err
 		}
+		if harvestedRow(item.Source, component) {
+			continue // read from the upstream file itself: seed/harvested.go
+		}
 		key := [2]string{code, component}
 		i, ok := index[key]
 		if !ok {

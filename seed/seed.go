@@ -122,22 +122,37 @@ func (f Files) addAdoptionEvidence(d *store.SeedData) error {
 	if err != nil {
 		return err
 	}
+	harvested, err := f.harvestedEvidence()
+	if err != nil {
+		return err
+	}
+	found = mergeAdoptions(found, harvested)
 	d.Unmatched = append(d.Unmatched, unmatched...)
+	for i := range found {
+		found[i].Capability = firstCapability[found[i].Component]
+	}
+	d.Adoptions = mergeAdoptions(d.Adoptions, found)
+	return nil
+}
+
+// mergeAdoptions adds more to into: one adoption per council and component,
+// holding the evidence of both, its status the strongest that supports.
+func mergeAdoptions(into, more []models.Adoption) []models.Adoption {
 	index := map[[2]string]int{}
-	for i, a := range d.Adoptions {
+	for i, a := range into {
 		index[[2]string{a.Council, a.Component}] = i
 	}
-	for _, a := range found {
+	for _, a := range more {
 		i, ok := index[[2]string{a.Council, a.Component}]
 		if !ok {
-			a.Capability = firstCapability[a.Component]
-			d.Adoptions = append(d.Adoptions, a)
+			index[[2]string{a.Council, a.Component}] = len(into)
+			into = append(into, a)
 			continue
 		}
-		d.Adoptions[i].Evidence = append(d.Adoptions[i].Evidence, a.Evidence...)
-		d.Adoptions[i].Status, _ = models.EvidenceStatus(d.Adoptions[i].Evidence)
+		into[i].Evidence = append(into[i].Evidence, a.Evidence...)
+		into[i].Status, _ = models.EvidenceStatus(into[i].Evidence)
 	}
-	return nil
+	return into
 }
 
 // lineError names the file and line where reference data is wrong.
@@ -158,9 +173,9 @@ type csvRecord struct {
 }
 
 func (f Files) readCSV(name string, required []string) ([]csvRecord, error) {
-	file, err := f.FS.Open(name)
+	file, err := f.open(name)
 	if err != nil {
-		return nil, fmt.Errorf("seed data %s: %w", name, err)
+		return nil, err
 	}
 	defer file.Close()
 	r := csv.NewReader(file)

@@ -62,6 +62,10 @@ func (s *Store) ApplyHarvest(ctx context.Context, h models.HarvestRun) (models.H
 			it.Current = true
 			pairs[k] = append(pairs[k], it)
 		}
+		pairs, order, err := redirectCarried(tx, pairs, order)
+		if err != nil {
+			return err
+		}
 		capabilities := map[string]string{}
 		for _, k := range order {
 			if _, err := firstCapability(tx, k.component, capabilities); err != nil {
@@ -192,7 +196,8 @@ func refreshEvidence(tx *gorm.DB, adoptionID int64, source string, items []model
 
 // unlist retires this source's current items on the adoptions of the source's
 // components that the file no longer lists, and reports how many adoptions
-// that flagged.
+// that flagged. Adoptions carried over to a successor are history: their
+// evidence lives on with the successor's.
 func unlist(tx *gorm.DB, h models.HarvestRun, listed map[pairKey][]models.EvidenceItem, now time.Time) (int, error) {
 	components := h.Components
 	if len(components) == 0 {
@@ -210,7 +215,8 @@ func unlist(tx *gorm.DB, h models.HarvestRun, listed map[pairKey][]models.Eviden
 	err := tx.Raw(`SELECT e.id, e.adoption_id, councils.code AS council, components.slug AS component
 		FROM adoption_evidence e JOIN adoptions ON adoptions.id = e.adoption_id
 		JOIN councils ON councils.id = adoptions.council_id JOIN components ON components.id = adoptions.component_id
-		WHERE e.source = ? AND e.current = ? AND components.slug IN ? ORDER BY e.adoption_id, e.id`,
+		WHERE e.source = ? AND e.current = ? AND components.slug IN ?
+		AND adoptions.id NOT IN (SELECT from_adoption_id FROM reorganisation_carryovers) ORDER BY e.adoption_id, e.id`,
 		h.Source, true, components).Scan(&items).Error
 	if err != nil {
 		return 0, err
@@ -272,4 +278,37 @@ func saveHarvested(tx *gorm.DB, row adoptionRow, before *models.Adoption, source
 		return err
 	}
 	return auditAdoption(tx, actor, now, action, before, row.ID)
+}
+
+// redirectCarried sends evidence about a former council's adoption that a
+// reorganisation carried over to the successor's adoption it was carried to:
+// sources go on naming accounts after councils that no longer exist (GOV.UK
+// Pay lists "Allerdale Borough Council" in 2026), and the carry-over rules
+// say where such an adoption now lives.
+func redirectCarried(tx *gorm.DB, pairs map[pairKey][]models.EvidenceItem, order []pairKey) (map[pairKey][]models.EvidenceItem, []pairKey, error) {
+	out, outOrder := map[pairKey][]models.EvidenceItem{}, []pairKey{}
+	add := func(k pairKey, items []models.EvidenceItem) {
+		if out[k] == nil {
+			outOrder = append(outOrder, k)
+		}
+		out[k] = append(out[k], items...)
+	}
+	for _, k := range order {
+		var successors []string
+		err := tx.Raw(`SELECT DISTINCT tc.code FROM reorganisation_carryovers rc
+			JOIN adoptions fa ON fa.id = rc.from_adoption_id JOIN councils fc ON fc.id = fa.council_id
+			JOIN components p ON p.id = fa.component_id
+			JOIN adoptions ta ON ta.id = rc.to_adoption_id JOIN councils tc ON tc.id = ta.council_id
+			WHERE fc.code = ? AND fc.status = 'former' AND p.slug = ? ORDER BY tc.code`, k.council, k.component).Scan(&successors).Error
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(successors) == 0 {
+			add(k, pairs[k])
+		}
+		for _, code := range successors {
+			add(pairKey{code, k.component}, pairs[k])
+		}
+	}
+	return out, outOrder, nil
 }
