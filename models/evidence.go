@@ -1,9 +1,6 @@
 package models
 
-import (
-	"slices"
-	"time"
-)
+import "time"
 
 // EvidenceItem is one piece of public evidence that a council uses a
 // component: where it was seen, what it says and the source's own date.
@@ -81,23 +78,29 @@ func Pending(source string, verified, rejected bool) bool {
 // engine weighs: verified by the council > fresh evidence > stale evidence.
 type Strength uint8
 
-// Strengths, weakest first. StrengthRecorded is a record with neither a
-// council's verification nor evidence (an admin's entry, demo data).
+// Strengths. StrengthRecorded is a record with neither a council's
+// verification nor evidence (an admin's unverified entry); it vouches for
+// nothing. StrengthIllustrative is demo data, which plays verified use so the
+// demo world shows what a real one would.
 const (
 	StrengthRecorded Strength = iota
 	StrengthStaleEvidence
 	StrengthFreshEvidence
 	StrengthVerified
+	StrengthIllustrative
 )
 
-// AdoptionStrength grades an adoption by who vouches for it.
-func AdoptionStrength(verified bool, items []EvidenceItem, today time.Time, months int) Strength {
+// StrengthOf grades an adoption by who vouches for it: the council's
+// verification first, then evidence, fresh when confirmed within months.
+func StrengthOf(source string, verified bool, confirmedOn *string, hasEvidence bool, today time.Time, months int) Strength {
 	switch {
+	case source == "demo":
+		return StrengthIllustrative
 	case verified:
 		return StrengthVerified
-	case slices.ContainsFunc(items, func(it EvidenceItem) bool { return it.Current && it.ObservedOn >= FreshSince(today, months) }):
+	case hasEvidence && IsFresh(confirmedOn, today, months):
 		return StrengthFreshEvidence
-	case len(items) > 0:
+	case hasEvidence:
 		return StrengthStaleEvidence
 	}
 	return StrengthRecorded

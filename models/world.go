@@ -40,6 +40,11 @@ type WorldAdoption struct {
 	Status        string // exploring, piloting, live, retiring, retired
 	Verified      bool
 	ContractEndOn time.Time // zero = none
+	// Strength is who vouches for it (StrengthRecorded with Verified set counts
+	// as verified, so plain worlds need not say); Evidence, for evidenced ones,
+	// is the newest current item as a reason would quote it.
+	Strength Strength
+	Evidence string
 }
 
 // WorldNeed is a council's stated need for a capability by a date.

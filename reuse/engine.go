@@ -158,8 +158,31 @@ type adoptionRec struct {
 	council     int32 // -1 for a free slot
 	comp, cap   int32
 	status      uint8
-	verified    bool
+	strength    models.Strength
 	contractEnd int32
+}
+
+// strengthWeights is how much a peer's live use counts, by who vouches for it:
+// the council's verification fully, fresh evidence nearly so, stale evidence
+// half; an unverified record not at all. Demo data plays verified use.
+var strengthWeights = [...]float64{
+	models.StrengthRecorded:      0,
+	models.StrengthStaleEvidence: 0.5,
+	models.StrengthFreshEvidence: 0.8,
+	models.StrengthVerified:      1,
+	models.StrengthIllustrative:  1,
+}
+
+// weight is how much r counts as a peer's use; vouched reports whether at all.
+func (r *adoptionRec) weight() float64 { return strengthWeights[r.strength] }
+func (r *adoptionRec) vouched() bool   { return r.weight() > 0 }
+
+// strengthOf is a's strength; a plain world need only set Verified.
+func strengthOf(a Adoption) models.Strength {
+	if a.Strength == models.StrengthRecorded && a.Verified {
+		return models.StrengthVerified
+	}
+	return a.Strength
 }
 
 type needRec struct {
@@ -198,6 +221,8 @@ type Engine struct {
 
 	planned []PlannedReorganisation // shown in Collaborations; see SetReorganisations
 
+	evidence map[int64]string // adoption ID → its newest evidence, as reasons quote it
+
 	// bulk is set while New loads a snapshot: the councils' IDF sums are then computed once at
 	// the end instead of being adjusted for every adopter as each adoption arrives.
 	bulk bool
@@ -211,6 +236,7 @@ func New(councils []Council, caps []Capability, comps []Component, adoptions []A
 		capIdx:       make(map[string]int32, len(caps)),
 		adoptionSlot: make(map[int64]int32, len(adoptions)),
 		needSlot:     make(map[int64]int32, len(needs)),
+		evidence:     map[int64]string{},
 		byType:       map[string][]int32{},
 		byRegion:     map[string][]int32{},
 		typeCount:    map[string]int32{},
@@ -440,8 +466,13 @@ func (e *Engine) putAdoption(a Adoption) {
 		comp:        e.compFor(a.Component),
 		cap:         e.capFor(a.Capability),
 		status:      parseStatus(a.Status),
-		verified:    a.Verified,
+		strength:    strengthOf(a),
 		contractEnd: dayOf(a.ContractEndOn),
+	}
+	if a.Evidence != "" {
+		e.evidence[a.ID] = a.Evidence
+	} else {
+		delete(e.evidence, a.ID)
 	}
 	var s int32
 	if n := len(e.freeAdoptions); n > 0 {
@@ -463,6 +494,7 @@ func (e *Engine) deleteAdoption(id int64) {
 	}
 	e.unlinkAdoption(s)
 	delete(e.adoptionSlot, id)
+	delete(e.evidence, id)
 	e.adoptions[s] = adoptionRec{council: -1}
 	e.freeAdoptions = append(e.freeAdoptions, s)
 }

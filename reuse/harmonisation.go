@@ -153,7 +153,7 @@ func (e *Engine) mergingPeers(parties []string, isParty map[string]bool) (map[st
 		seen := map[[2]int32]bool{}
 		for _, s := range e.councils[b].adoptions {
 			r := &e.adoptions[s]
-			if r.status != stLive || !r.verified || seen[[2]int32{r.cap, r.comp}] {
+			if r.status != stLive || !r.vouched() || seen[[2]int32{r.cap, r.comp}] {
 				continue
 			}
 			seen[[2]int32{r.cap, r.comp}] = true

@@ -6,13 +6,18 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/council-components/registry/models"
 )
 
 // Opportunity scoring. For a component c offered for capability k:
 //
-//	score = wPeers·(sum of similarity of the top peerK peers running c live and verified for k
+//	score = wPeers·(sum of similarity × strength of the top peerK peers running c live for k
 //	                / sum of similarity of all top peerK peers)
-//	      + wTakeUp·ln(1+L)/ln(1+N)   (L = councils running c live for k, N = current councils)
+//
+// where strength is who vouches for the peer's use (strengthWeights): the council's verification
+// 1, fresh public evidence 0.8, stale evidence 0.5, an unverified record 0.
+//   - wTakeUp·ln(1+L)/ln(1+N)   (L = councils running c live for k, N = current councils)
 //
 // rounded to 4 decimals. Peers dominate because they are councils like this one; national
 // take-up breaks ties and ranks options when no peer has an answer yet. A component with no live
@@ -48,6 +53,29 @@ type ending struct {
 type peerUse struct {
 	weight float64
 	peers  []int32 // peer indexes (into the ranked list), closest first
+	// evidence is what the closest peer whose use rests on public evidence
+	// (not the council's verification) shows, and how fresh it is.
+	evidence string
+	stale    bool
+}
+
+// noteEvidence keeps the first (closest) peer's evidence for the reason.
+func (u *peerUse) noteEvidence(r *adoptionRec, quote string) {
+	if u.evidence != "" || quote == "" || r.strength == models.StrengthVerified || r.strength == models.StrengthIllustrative {
+		return
+	}
+	u.evidence, u.stale = quote, r.strength == models.StrengthStaleEvidence
+}
+
+// evidenceClause says what backs a peer's use when it rests on evidence.
+func (u *peerUse) evidenceClause() string {
+	switch {
+	case u.evidence == "":
+		return ""
+	case u.stale:
+		return "; older evidence, not confirmed recently: " + u.evidence
+	}
+	return "; evidence: " + u.evidence
 }
 
 type candidate struct {
@@ -115,7 +143,7 @@ func (e *Engine) Opportunities(code string, horizonMonths int, today time.Time, 
 				continue
 			}
 			states[r.cap].peerCover = true
-			if !r.verified {
+			if !r.vouched() {
 				continue
 			}
 			key := [2]int32{r.cap, r.comp}
@@ -125,8 +153,9 @@ func (e *Engine) Opportunities(code string, horizonMonths int, today time.Time, 
 				use[key] = u
 			}
 			if len(u.peers) == 0 || u.peers[len(u.peers)-1] != int32(pi) {
-				u.weight += p.sim
+				u.weight += p.sim * r.weight()
 				u.peers = append(u.peers, int32(pi))
+				u.noteEvidence(r, e.evidence[r.id])
 			}
 		}
 	}
@@ -184,7 +213,7 @@ func (e *Engine) Opportunities(code string, horizonMonths int, today time.Time, 
 					names = append(names, cb.Name)
 				}
 			}
-			o.Reasons = append(o.Reasons, Reason{Kind: ReasonPeerAdoption, Detail: peerSentence(len(u.peers), len(peers), names)})
+			o.Reasons = append(o.Reasons, Reason{Kind: ReasonPeerAdoption, Detail: peerSentence(len(u.peers), len(peers), names) + u.evidenceClause()})
 		}
 		o.Reasons = append(o.Reasons, e.capReasons(st, capRef)...)
 		out = append(out, o)

@@ -66,7 +66,7 @@ type Opportunity struct {
 	Component  ComponentRef  `json:"component"`
 	Score      float64       `json:"score"`
 	Reasons    []Reason      `json:"reasons"`
-	PeersUsing []string      `json:"peers_using"` // codes of close peers running it live and verified
+	PeersUsing []string      `json:"peers_using"` // codes of close peers running it live, verified or on public evidence
 }
 
 // ConsolidationItem says how fragmented the live adoptions for one capability are.

@@ -75,9 +75,10 @@ func Demo(d *store.SeedData) {
 			return // published evidence already covers this pair
 		}
 		started := demoToday.AddDate(0, -rng.IntN(96)-3, -rng.IntN(28))
+		rng.Float64() // once decided verification; still drawn so the demo world stays as it was
 		a := models.Adoption{
 			Council: c.Code, Component: component, Capability: capability, Status: status,
-			StartedOn: date(started), Source: "demo", Verified: rng.Float64() < 0.85,
+			StartedOn: date(started), Source: "demo", // never verified: it is made up
 			Notes: demoNote, CreatedAt: started,
 		}
 		if status == "retired" {

@@ -53,7 +53,10 @@ func (s *Store) LoadWorld(ctx context.Context) (models.World, error) {
 		return models.World{}, translate(err)
 	}
 	rows, err = db.Raw(worldAdoptionSQL + " WHERE " + counted("a")).Rows()
-	if w.Adoptions, err = scanWorldAdoptions(make([]models.WorldAdoption, 0, n), rows, err); err != nil {
+	if w.Adoptions, err = scanWorldAdoptions(make([]models.WorldAdoption, 0, n), rows, err, s.grader()); err != nil {
+		return models.World{}, err
+	}
+	if err := quoteEvidence(db, w.Adoptions, nil); err != nil {
 		return models.World{}, err
 	}
 	rows, err = db.Raw(worldNeedSQL).Rows()
@@ -70,6 +73,7 @@ func (s *Store) LoadWorld(ctx context.Context) (models.World, error) {
 // Adoptions and needs are read in batches after the other changes: after a
 // burst of writes that is a few queries, not one per write.
 func (s *Store) WorldChanges(ctx context.Context, since, until int64) (models.WorldChanges, error) {
+	grade := s.grader()
 	db := s.r.WithContext(ctx)
 	type change struct{ entity, key string }
 	rows, err := db.Raw("SELECT entity, entity_key FROM audit_log WHERE id > ? AND id <= ? ORDER BY id", since, until).Rows()
@@ -99,7 +103,7 @@ func (s *Store) WorldChanges(ctx context.Context, since, until int64) (models.Wo
 			return models.WorldChanges{Rebuild: true}, nil
 		}
 	}
-	if err := worldRecordChanges(db, &ch, adoptionIDs, needIDs); err != nil {
+	if err := worldRecordChanges(db, &ch, adoptionIDs, needIDs, grade); err != nil {
 		return models.WorldChanges{}, err
 	}
 	return ch, nil
@@ -144,11 +148,14 @@ func worldEntityChange(db *gorm.DB, ch *models.WorldChanges, entity, key string)
 // worldRecordChanges adds the current state of the given adoptions and needs
 // to ch, and lists those that are gone (or, for adoptions, rejected or
 // awaiting the council's verification: they do not count).
-func worldRecordChanges(db *gorm.DB, ch *models.WorldChanges, adoptionIDs, needIDs []int64) error {
+func worldRecordChanges(db *gorm.DB, ch *models.WorldChanges, adoptionIDs, needIDs []int64, grade grader) error {
 	for ids := range slices.Chunk(compactIDs(adoptionIDs), 500) {
 		rows, err := db.Raw(worldAdoptionSQL+" WHERE a.id IN ? AND "+counted("a"), ids).Rows()
-		as, err := scanWorldAdoptions(nil, rows, err)
+		as, err := scanWorldAdoptions(nil, rows, err, grade)
 		if err != nil {
+			return err
+		}
+		if err := quoteEvidence(db, as, ids); err != nil {
 			return err
 		}
 		ch.Adoptions = append(ch.Adoptions, as...)
@@ -225,14 +232,15 @@ func loadWorldComponents(db *gorm.DB, where string, args ...any) ([]models.World
 	return comps, nil
 }
 
-const worldAdoptionSQL = `SELECT a.id, co.code, p.slug, cap.slug, a.status, a.verified, coalesce(a.contract_end_on, '')
+const worldAdoptionSQL = `SELECT a.id, co.code, p.slug, cap.slug, a.status, a.verified, coalesce(a.contract_end_on, ''),
+	a.source, coalesce(a.confirmed_on, ''), EXISTS (SELECT 1 FROM adoption_evidence e WHERE e.adoption_id = a.id AND e.current)
 	FROM adoptions a JOIN councils co ON co.id = a.council_id JOIN components p ON p.id = a.component_id
 	JOIN capabilities cap ON cap.id = a.capability_id`
 
 // scanWorldAdoptions appends to out. Codes, slugs and statuses repeat across
 // millions of rows, so each distinct one is kept once (at national scale that
 // is hundreds of megabytes less while the engine loads).
-func scanWorldAdoptions(out []models.WorldAdoption, rows *sql.Rows, err error) ([]models.WorldAdoption, error) {
+func scanWorldAdoptions(out []models.WorldAdoption, rows *sql.Rows, err error, grade grader) ([]models.WorldAdoption, error) {
 	strs := map[string]string{}
 	intern := func(b sql.RawBytes) string {
 		if s, ok := strs[string(b)]; ok {
@@ -242,14 +250,16 @@ func scanWorldAdoptions(out []models.WorldAdoption, rows *sql.Rows, err error) (
 		strs[s] = s
 		return s
 	}
-	var council, component, capability, status, contractEnd sql.RawBytes
+	var council, component, capability, status, contractEnd, source, confirmed sql.RawBytes
+	var evidenced bool
 	err = eachRow(rows, err, func(r *sql.Rows) error {
 		var a models.WorldAdoption
-		if err := r.Scan(&a.ID, &council, &component, &capability, &status, &a.Verified, &contractEnd); err != nil {
+		if err := r.Scan(&a.ID, &council, &component, &capability, &status, &a.Verified, &contractEnd, &source, &confirmed, &evidenced); err != nil {
 			return err
 		}
 		a.Council, a.Component, a.Capability, a.Status = intern(council), intern(component), intern(capability), intern(status)
 		a.ContractEndOn = parseDay(string(contractEnd))
+		a.Strength = grade(string(source), a.Verified, string(confirmed), evidenced)
 		out = append(out, a)
 		return nil
 	})
@@ -257,6 +267,52 @@ func scanWorldAdoptions(out []models.WorldAdoption, rows *sql.Rows, err error) (
 		return nil, err
 	}
 	return out, nil
+}
+
+// grader grades an adoption's strength from its row (see models.StrengthOf).
+type grader func(source string, verified bool, confirmedOn string, evidenced bool) models.Strength
+
+// grader grades on the store's today and freshness window.
+func (s *Store) grader() grader {
+	today, months := s.Now(), s.freshMonths()
+	return func(source string, verified bool, confirmedOn string, evidenced bool) models.Strength {
+		var on *string
+		if confirmedOn != "" {
+			on = &confirmedOn
+		}
+		return models.StrengthOf(source, verified, on, evidenced, today, months)
+	}
+}
+
+// quoteEvidence gives each evidenced adoption (of ids; nil for all) the
+// newest current item, as a reason quotes it: "GOV.UK Pay lists 2 live
+// services for Cornwall Council, 3 Aug 2026".
+func quoteEvidence(db *gorm.DB, as []models.WorldAdoption, ids []int64) error {
+	q := "SELECT adoption_id, quote, observed_on FROM adoption_evidence WHERE current"
+	args := []any{}
+	if ids != nil {
+		q += " AND adoption_id IN ?"
+		args = append(args, ids)
+	}
+	type item struct {
+		id          int64
+		quote, date string
+	}
+	rows, err := db.Raw(q+" ORDER BY adoption_id, observed_on, id", args...).Rows()
+	items, err := scanRows(rows, err, func(r *sql.Rows) (it item, err error) { return it, r.Scan(&it.id, &it.quote, &it.date) })
+	if err != nil {
+		return err
+	}
+	newest := make(map[int64]string, len(items))
+	for _, it := range items { // ordered oldest first: the last one wins
+		if d := parseDay(it.date); !d.IsZero() && it.quote != "" {
+			newest[it.id] = it.quote + ", " + d.Format("2 Jan 2006")
+		}
+	}
+	for i := range as {
+		as[i].Evidence = newest[as[i].ID]
+	}
+	return nil
 }
 
 const worldNeedSQL = `SELECT n.id, co.code, cap.slug, n.needed_by, n.status FROM needs n
