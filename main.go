@@ -56,7 +56,8 @@ var errUsage = errors.New("usage")
 const usage = `usage: registry COMMAND [flags]
 
 commands:
-  serve   [--addr :8080] [--db DSN] [--demo] [--rate-limit N]   migrate, seed an empty database, serve HTTP
+  serve   [--addr :8080] [--db DSN] [--demo] [--rate-limit N] [--fresh-months 24]
+                                                                migrate, seed an empty database, serve HTTP
   seed    [--db DSN] [--demo]                                   load or refresh reference data
   migrate [--db DSN]                                            apply schema migrations
   keys create --role admin|vendor|council [--org ID] [--name TEXT] [--db DSN]
@@ -135,6 +136,10 @@ func openMigrated(ctx context.Context, dsn string) (*store.Store, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	if st.Names, err = seed.CouncilMatcher(); err != nil {
+		st.Close()
+		return nil, 0, err
+	}
 	n, err := st.Migrate(ctx)
 	if err != nil {
 		st.Close()
@@ -181,12 +186,16 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	addr := fs.String("addr", envOr(getenv, "REGISTRY_ADDR", ":8080"), "listen address")
 	demo := fs.Bool("demo", false, "load the synthetic demo world into an empty database")
 	rateLimit := fs.Float64("rate-limit", 20, "requests a second per key (or client IP when anonymous); 0 turns limiting off")
+	freshMonths := fs.Int("fresh-months", models.DefaultFreshMonths, "months an adoption's confirmation (the council's or the evidence's) stays fresh")
 	proxies := fs.String("trusted-proxies", getenv("REGISTRY_TRUSTED_PROXIES"), "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *rateLimit < 0 {
 		return fmt.Errorf("%w: --rate-limit must be 0 or more", errUsage)
+	}
+	if *freshMonths < 1 || *freshMonths > 120 {
+		return fmt.Errorf("%w: --fresh-months must be 1 to 120", errUsage)
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 
@@ -195,6 +204,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer st.Close()
+	st.FreshMonths = *freshMonths
 	log.Info("database ready", "db", redact(*db), "migrations_applied", n)
 	if empty, err := seed.Empty(ctx, st); err != nil {
 		return err

@@ -3,6 +3,7 @@ package api_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -51,5 +52,32 @@ func TestReconfirmingAnAdoptionMakesItFresh(t *testing.T) {
 	hist := e.history(int(id))
 	if last := hist[len(hist)-1]; last["action"] != "confirmed" {
 		t.Errorf("last event %v", last)
+	}
+}
+
+// TestImportPlacesCouncilsByTheOneMatcher: the spreadsheet import names councils
+// as people write them, through the same matcher as the seed and the harvests.
+func TestImportPlacesCouncilsByTheOneMatcher(t *testing.T) {
+	e := newSeededEnv(t, false)
+	sheet := "council,component,capability,status\n" +
+		"London Borough of Lambeth,govuk-pay,online-card-payments,live\n" + // a designation around the name
+		"Cyngor Caerdydd,govuk-pay,online-card-payments,live\n" + // Cardiff, in Welsh
+		"Kingston Council,govuk-pay,online-card-payments,live\n" + // Kingston upon Thames or upon Hull: refused, not guessed
+		"Penzance Council,govuk-pay,online-card-payments,live\n" // a town council, not Cornwall Council
+	before := e.snapshot()
+	rep := e.do("POST", "/api/v1/adoptions/import?dry_run=true", sheet, e.admin, "Content-Type", "text/csv").wantStatus(http.StatusOK).json()
+	if e.snapshot() != before {
+		t.Fatal("a dry run wrote")
+	}
+	want := map[int]string{2: "created", 3: "created", 4: "failed", 5: "failed"}
+	for _, it := range rep["results"].([]any) {
+		r := it.(map[string]any)
+		row := int(r["row"].(float64))
+		if r["action"] != want[row] {
+			t.Errorf("row %d: %v, want %s (%v)", row, r["action"], want[row], r["errors"])
+		}
+		if row == 4 && !strings.Contains(fmt.Sprint(r["errors"]), "E09000021") {
+			t.Errorf("the ambiguous Kingston names no candidates: %v", r["errors"])
+		}
 	}
 }

@@ -45,6 +45,9 @@ func newEnvWith(t testing.TB, dsn string, cfg api.Config) *env {
 	}
 	t.Cleanup(func() { st.Close() })
 	st.Now = func() time.Time { return fixedNow }
+	if st.Names, err = seed.CouncilMatcher(); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := st.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -101,7 +101,7 @@ func (s *Store) importAdoptionRow(ctx context.Context, tx *gorm.DB, actor models
 		return res, nil
 	}
 	var p models.Problems
-	council, err := findCouncil(tx, row.Council)
+	council, err := findCouncil(tx, s.Names, *dateOf(s.Now()), row.Council)
 	if err != nil {
 		return res, err
 	}
@@ -168,8 +168,9 @@ type found struct {
 }
 
 // findCouncil reads a GSS code, else a council's full or short name, preferring
-// current councils to former ones with the same name.
-func findCouncil(tx *gorm.DB, v string) (found, error) {
+// current councils to former ones with the same name, else the name as people
+// write it, through the one council-name matcher (names may be nil).
+func findCouncil(tx *gorm.DB, names *models.CouncilMatcher, today, v string) (found, error) {
 	if v == "" {
 		return found{problem: "is required: a GSS code such as E09000022, or the council's name"}, nil
 	}
@@ -195,7 +196,7 @@ func findCouncil(tx *gorm.DB, v string) (found, error) {
 	}
 	switch len(rows) {
 	case 0:
-		return found{problem: fmt.Sprintf("no council has the code or name %q", v)}, nil
+		return matchCouncil(tx, names, today, v)
 	case 1:
 		return found{id: rows[0].ID, key: rows[0].Code}, nil
 	}
@@ -204,6 +205,29 @@ func findCouncil(tx *gorm.DB, v string) (found, error) {
 		codes[i] = r.Code
 	}
 	return found{problem: fmt.Sprintf("%q names several councils (%s); use the GSS code", v, strings.Join(codes, ", "))}, nil
+}
+
+// matchCouncil places a name no council has exactly ("London Borough of
+// Lambeth", "Cyngor Caerdydd"), or says why not: ambiguous names are reported
+// with their candidates, never guessed.
+func matchCouncil(tx *gorm.DB, names *models.CouncilMatcher, today, v string) (found, error) {
+	none := found{problem: fmt.Sprintf("no council has the code or name %q", v)}
+	if names == nil {
+		return none, nil
+	}
+	m := names.Match(v, today)
+	switch {
+	case m.Outcome == models.MatchMatched && len(m.Codes) == 1:
+		var row councilRow
+		err := tx.Select("id, code").Where("code = ?", m.Code).Take(&row).Error
+		if err == gorm.ErrRecordNotFound {
+			return none, nil
+		}
+		return found{id: row.ID, key: row.Code}, err
+	case len(m.Candidates) > 0:
+		none.problem += fmt.Sprintf(" (%s; did you mean %s? use the GSS code)", m.Outcome, strings.Join(m.Candidates, ", "))
+	}
+	return none, nil
 }
 
 // findComponent reads a slug, else a component's name.

@@ -38,6 +38,9 @@ type Store struct {
 	Now      func() time.Time
 	// FreshMonths is how long a confirmation stays fresh (0: models.DefaultFreshMonths).
 	FreshMonths int
+	// Names places councils named as people write them (the spreadsheet import);
+	// nil leaves codes and exact names only.
+	Names *models.CouncilMatcher
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database rather than a SQLite file.
