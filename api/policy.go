@@ -100,6 +100,7 @@ var policies = map[string]Policy{
 	"GET /dashboards/consolidation":  public,
 	"GET /dashboards/migrations":     public,
 	"GET /dashboards/collaborations": public,
+	"GET /about/data":                public,
 	"GET /assets/*filepath":          public,
 
 	"GET /api/v1/keys":            adminOnly,

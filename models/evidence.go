@@ -119,3 +119,13 @@ var EvidenceSourceNames = map[string]string{
 	"open-referral-uk":                  "Open Referral UK case studies",
 	"web-page":                          "published web pages",
 }
+
+// EvidenceSourceSummary is what the registry holds from one evidence source.
+type EvidenceSourceSummary struct {
+	Source       string `json:"source"`
+	Name         string `json:"name"`
+	Items        int    `json:"items"`
+	CurrentItems int    `json:"current_items"`
+	Adoptions    int    `json:"adoptions"`
+	Newest       string `json:"newest"`
+}

@@ -47,6 +47,8 @@ type Store interface {
 	GetCouncil(ctx context.Context, code string) (models.Council, error)
 	CouncilsByCode(ctx context.Context, codes []string) (map[string]models.Council, error)
 	CollaborationProjects(ctx context.Context) ([]models.Project, error)
+	EvidenceSummary(ctx context.Context) ([]models.EvidenceSourceSummary, error)
+	HasDemoData(ctx context.Context) (bool, error)
 	ListCapabilities(ctx context.Context, f models.CapabilityFilter, p models.Page) (models.List[models.Capability], error)
 	GetCapability(ctx context.Context, slug string) (models.Capability, error)
 	ListAdoptions(ctx context.Context, f models.AdoptionFilter, p models.Page) (models.List[models.Adoption], error)
@@ -156,6 +158,7 @@ func (s *Site) Register(r gin.IRoutes) {
 	r.GET("/dashboards/consolidation", s.ConsolidationDashboard)
 	r.GET("/dashboards/migrations", s.MigrationsDashboard)
 	r.GET("/dashboards/collaborations", s.CollaborationsDashboard)
+	r.GET("/about/data", s.AboutData)
 	r.GET("/assets/*filepath", s.Asset)
 }
 
@@ -205,6 +208,7 @@ type meta struct {
 	Title   string // the page's own title; the service name is added
 	Section string // which navigation item is current
 	Status  int
+	Demo    bool // illustrative demo data is loaded: every page says so
 }
 
 // view is what every template executes with.
@@ -234,6 +238,9 @@ func (s *Site) serve(c *gin.Context, page string, load loader) {
 // renderPage loads and renders a page to keep, or sends the error page and returns nil.
 func (s *Site) renderPage(c *gin.Context, page string, load loader) *cache.Entry {
 	m, data, err := load(c)
+	if err == nil {
+		m.Demo, err = s.store.HasDemoData(c.Request.Context())
+	}
 	if err != nil {
 		s.fail(c, err)
 		return nil
