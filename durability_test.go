@@ -22,6 +22,7 @@ import (
 	"github.com/council-components/registry/api"
 	"github.com/council-components/registry/store"
 	"github.com/council-components/registry/store/storetest"
+	"github.com/council-components/registry/store/storetest/testdb"
 )
 
 // slow marks tests that build and run the real binary: `go test -short` skips them.
@@ -159,14 +160,7 @@ func TestAcknowledgedWritesSurviveSIGKILL(t *testing.T) {
 // serveInProcess runs the real router on a real listener.
 func serveInProcess(t *testing.T, dsn string) (*store.Store, string) {
 	t.Helper()
-	st, err := store.Open(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	st := testdb.Open(t, dsn)
 	r, err := api.NewRouter(st, api.Config{Log: quietLog()})
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,12 +15,7 @@ import (
 	"github.com/council-components/registry/store/storetest"
 )
 
-func TestMain(m *testing.M) {
-	fmt.Println(storetest.Banner())
-	code := m.Run()
-	storetest.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 // actors in the matrix, in column order.
 var actorNames = []string{"anonymous", "vendor A", "vendor B", "council A", "council B", "admin"}

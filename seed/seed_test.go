@@ -2,9 +2,7 @@ package seed_test
 
 import (
 	"context"
-	"fmt"
 	"io/fs"
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -13,26 +11,14 @@ import (
 	"github.com/council-components/registry/seed"
 	"github.com/council-components/registry/store"
 	"github.com/council-components/registry/store/storetest"
+	"github.com/council-components/registry/store/storetest/testdb"
 )
 
-func TestMain(m *testing.M) {
-	fmt.Println(storetest.Banner())
-	code := m.Run()
-	storetest.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 func openStore(t *testing.T) *store.Store {
 	t.Helper()
-	st, err := store.Open(storetest.NewDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return st
+	return testdb.Open(t, storetest.NewDSN(t))
 }
 
 func count(t *testing.T, st *store.Store, query string) int {
