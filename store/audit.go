@@ -89,9 +89,5 @@ func (s *Store) ListAudit(ctx context.Context, f models.AuditFilter, p models.Pa
 		return q
 	}
 	rows, total, next, err := keysetDesc(s.r.WithContext(ctx), "id", p, func(r auditRow) int64 { return r.ID }, where)
-	out := models.List[models.AuditEntry]{Items: make([]models.AuditEntry, len(rows)), Total: total, Next: next}
-	for i, r := range rows {
-		out.Items[i] = r.model()
-	}
-	return out, err
+	return listOf(rows, total, next, err, auditRow.model)
 }

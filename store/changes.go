@@ -23,11 +23,7 @@ func (s *Store) ListChanges(ctx context.Context, f models.ChangeFilter, p models
 		return q
 	}
 	rows, total, next, err := keysetDesc(s.r.WithContext(ctx), "id", p, func(r auditRow) int64 { return r.ID }, where)
-	out := models.List[models.ChangeEntry]{Items: make([]models.ChangeEntry, len(rows)), Total: total, Next: next}
-	for i, r := range rows {
-		out.Items[i] = r.change()
-	}
-	return out, err
+	return listOf(rows, total, next, err, auditRow.change)
 }
 
 // change is the public view of an audit entry.

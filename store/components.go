@@ -56,11 +56,7 @@ func (s *Store) GetComponent(ctx context.Context, slug string) (models.Component
 	if err := db.Where("slug = ?", slug).Take(&row).Error; err != nil {
 		return models.Component{}, notFoundAs(err, "component", slug)
 	}
-	cs, err := componentModels(db, []componentRow{row})
-	if err != nil {
-		return models.Component{}, err
-	}
-	return cs[0], nil
+	return componentModel(db, row)
 }
 
 // CreateComponent stores a new component. Unknown vendor, capabilities or
@@ -73,25 +69,14 @@ func (s *Store) CreateComponent(ctx context.Context, actor models.Actor, in mode
 	}
 	var id int64
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		refs, err := resolveComponentRefs(tx, c)
-		if err != nil {
-			return err
-		}
 		now := s.Now()
 		row := componentRow{Slug: c.Slug, Version: 1, CreatedAt: now, UpdatedAt: now}
-		fillComponentRow(&row, c, refs.vendorID)
-		if err := tx.Create(&row).Error; err != nil {
+		after, err := putComponent(tx, tx.Create, &row, c)
+		if err != nil {
 			return err
 		}
 		id = row.ID
-		if err := writeComponentLinks(tx, id, c, refs); err != nil {
-			return err
-		}
-		after, err := componentModels(tx, []componentRow{row})
-		if err != nil {
-			return err
-		}
-		return audit(tx, actor, now, "component", c.Slug, "created", nil, after[0])
+		return audit(tx, actor, now, "component", c.Slug, "created", nil, after)
 	})
 	if models.ErrorCode(err) == models.ECONFLICT {
 		return c, models.Errorf(models.ECONFLICT, "component %q already exists", c.Slug)
@@ -113,34 +98,23 @@ func (s *Store) UpdateComponent(ctx context.Context, actor models.Actor, slug st
 		if err := checkVersion(row.Version, ifVersion); err != nil {
 			return err
 		}
-		current, err := componentModels(tx, []componentRow{row})
+		current, err := componentModel(tx, row)
 		if err != nil {
 			return err
 		}
-		if err := actor.CanWriteComponent(current[0].Vendor, in.Vendor); err != nil {
+		if err := actor.CanWriteComponent(current.Vendor, in.Vendor); err != nil {
 			return err
 		}
-		c := current[0]
+		c := current
 		in.Apply(&c)
-		refs, err := resolveComponentRefs(tx, c)
-		if err != nil {
-			return err
-		}
-		fillComponentRow(&row, c, refs.vendorID)
 		row.Version++
 		row.UpdatedAt = s.Now()
-		if err := tx.Save(&row).Error; err != nil {
+		after, err := putComponent(tx, tx.Save, &row, c)
+		if err != nil {
 			return err
 		}
 		id = row.ID
-		if err := writeComponentLinks(tx, id, c, refs); err != nil {
-			return err
-		}
-		after, err := componentModels(tx, []componentRow{row})
-		if err != nil {
-			return err
-		}
-		return audit(tx, actor, row.UpdatedAt, "component", slug, "updated", current[0], after[0])
+		return audit(tx, actor, row.UpdatedAt, "component", slug, "updated", current, after)
 	})
 	if err != nil {
 		return models.Component{}, err
@@ -155,11 +129,11 @@ func (s *Store) DeleteComponent(ctx context.Context, actor models.Actor, slug st
 		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
 			return notFoundAs(err, "component", slug)
 		}
-		before, err := componentModels(tx, []componentRow{row})
+		before, err := componentModel(tx, row)
 		if err != nil {
 			return err
 		}
-		if err := actor.CanWriteComponent(before[0].Vendor, nil); err != nil {
+		if err := actor.CanWriteComponent(before.Vendor, nil); err != nil {
 			return err
 		}
 		var adoptions, dependents int64
@@ -181,7 +155,7 @@ func (s *Store) DeleteComponent(ctx context.Context, actor models.Actor, slug st
 		if err := tx.Delete(&row).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, s.Now(), "component", slug, "deleted", before[0], nil)
+		return audit(tx, actor, s.Now(), "component", slug, "deleted", before, nil)
 	})
 }
 
@@ -191,11 +165,33 @@ func (s *Store) getComponentByID(ctx context.Context, id int64) (models.Componen
 	if err := db.Take(&row, id).Error; err != nil {
 		return models.Component{}, translate(err)
 	}
+	return componentModel(db, row)
+}
+
+// componentModel is one row as the API shows it.
+func componentModel(db *gorm.DB, row componentRow) (models.Component, error) {
 	cs, err := componentModels(db, []componentRow{row})
 	if err != nil {
 		return models.Component{}, err
 	}
 	return cs[0], nil
+}
+
+// putComponent resolves c's references, writes row with save (tx.Create or
+// tx.Save) and c's links, and returns the component as stored.
+func putComponent(tx *gorm.DB, save func(any) *gorm.DB, row *componentRow, c models.Component) (models.Component, error) {
+	refs, err := resolveComponentRefs(tx, c)
+	if err != nil {
+		return models.Component{}, err
+	}
+	fillComponentRow(row, c, refs.vendorID)
+	if err := save(row).Error; err != nil {
+		return models.Component{}, err
+	}
+	if err := writeComponentLinks(tx, row.ID, c, refs); err != nil {
+		return models.Component{}, err
+	}
+	return componentModel(tx, *row)
 }
 
 func fillComponentRow(row *componentRow, c models.Component, vendorID int64) {

@@ -47,3 +47,12 @@ func pageLimit(p models.Page) int {
 	}
 	return p.Limit
 }
+
+// listOf is one page of rows as the API lists them, each turned by model.
+func listOf[R, M any](rows []R, total int, next string, err error, model func(R) M) (models.List[M], error) {
+	out := models.List[M]{Items: make([]M, len(rows)), Total: total, Next: next}
+	for i, r := range rows {
+		out.Items[i] = model(r)
+	}
+	return out, err
+}
