@@ -211,38 +211,38 @@ type componentRefs struct {
 func resolveComponentRefs(tx *gorm.DB, c models.Component) (componentRefs, error) {
 	var refs componentRefs
 	var p models.Problems
-	vendors, err := idsBySlug(tx, "vendors", []string{c.Vendor})
+	vendor, err := resolveIDs(tx, "vendors", "vendor", "vendor", []string{c.Vendor}, &p)
 	if err != nil {
 		return refs, err
 	}
-	if id, ok := vendors[c.Vendor]; ok {
-		refs.vendorID = id
-	} else {
-		p.Add("vendor", "no vendor has the slug %q", c.Vendor)
+	if len(vendor) == 1 {
+		refs.vendorID = vendor[0]
 	}
-	caps, err := idsBySlug(tx, "capabilities", c.Capabilities)
-	if err != nil {
+	if refs.capabilityIDs, err = resolveIDs(tx, "capabilities", "capabilities", "capability", c.Capabilities, &p); err != nil {
 		return refs, err
 	}
-	for _, slug := range c.Capabilities {
-		if id, ok := caps[slug]; ok {
-			refs.capabilityIDs = append(refs.capabilityIDs, id)
-		} else {
-			p.Add("capabilities", "no capability has the slug %q", slug)
-		}
-	}
-	deps, err := idsBySlug(tx, "components", c.DependsOn)
-	if err != nil {
+	if refs.dependsOnIDs, err = resolveIDs(tx, "components", "depends_on", "component", c.DependsOn, &p); err != nil {
 		return refs, err
-	}
-	for _, slug := range c.DependsOn {
-		if id, ok := deps[slug]; ok {
-			refs.dependsOnIDs = append(refs.dependsOnIDs, id)
-		} else {
-			p.Add("depends_on", "no component has the slug %q", slug)
-		}
 	}
 	return refs, p.ErrWithCode(models.EUNPROCESSABLE, "the request refers to things that do not exist")
+}
+
+// resolveIDs returns the ids of slugs in table, in order, adding a problem at
+// field for each that names no noun.
+func resolveIDs(tx *gorm.DB, table, field, noun string, slugs []string, p *models.Problems) ([]int64, error) {
+	ids, err := idsBySlug(tx, table, slugs)
+	if err != nil {
+		return nil, err
+	}
+	var out []int64
+	for _, slug := range slugs {
+		if id, ok := ids[slug]; ok {
+			out = append(out, id)
+		} else {
+			p.Add(field, "no "+noun+" has the slug %q", slug)
+		}
+	}
+	return out, nil
 }
 
 // idsBySlug maps each existing slug in table to its id.
