@@ -16,11 +16,6 @@ import (
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
-func openStore(t *testing.T) *store.Store {
-	t.Helper()
-	return testdb.Open(t, storetest.NewDSN(t))
-}
-
 func count(t *testing.T, st *store.Store, query string) int {
 	t.Helper()
 	db, _ := st.SQLDB()
@@ -33,7 +28,7 @@ func count(t *testing.T, st *store.Store, query string) int {
 
 func TestCouncilsAreTheRealOnes(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t)
+	st := testdb.New(t)
 	if _, err := seed.Load(ctx, st, false); err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +128,7 @@ func contains(ss []string, s string) bool {
 
 func TestComponentsAndEvidence(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t)
+	st := testdb.New(t)
 	if _, err := seed.Load(ctx, st, false); err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +160,7 @@ func TestComponentsAndEvidence(t *testing.T) {
 
 func TestSeedIsIdempotent(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t)
+	st := testdb.New(t)
 	if _, err := seed.Load(ctx, st, true); err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +196,7 @@ func TestSeedIsIdempotent(t *testing.T) {
 
 func TestDemoRowsAreLabelled(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t)
+	st := testdb.New(t)
 	if _, err := seed.Load(ctx, st, true); err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +258,7 @@ func TestBadFileStopsWithFileAndLine(t *testing.T) {
 				}
 				return b
 			})}
-			st := openStore(t)
+			st := testdb.New(t)
 			_, err := files.Load(context.Background(), st, false)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want one naming %q", err, tc.want)
@@ -277,7 +272,7 @@ func TestBadFileStopsWithFileAndLine(t *testing.T) {
 
 func TestFailedSeedRollsBack(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t)
+	st := testdb.New(t)
 	if _, err := seed.Load(ctx, st, false); err != nil {
 		t.Fatal(err)
 	}

@@ -10,13 +10,12 @@ import (
 	"github.com/council-components/registry/reuse"
 	"github.com/council-components/registry/seed"
 	"github.com/council-components/registry/store"
-	"github.com/council-components/registry/store/storetest"
 	"github.com/council-components/registry/store/storetest/testdb"
 )
 
 func synthStore(t *testing.T, o store.SynthOptions) (*store.Store, store.SynthReport) {
 	t.Helper()
-	st := testdb.Open(t, storetest.NewDSN(t))
+	st := testdb.New(t)
 	rep, err := st.Synth(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/seed"
-	"github.com/council-components/registry/store/storetest"
 	"github.com/council-components/registry/store/storetest/testdb"
 )
 
@@ -16,7 +15,7 @@ import (
 // the lifecycle allows, contract end filled in), and theirs retire the day before vesting.
 func TestVestIntoAnExistingSuccessor(t *testing.T) {
 	ctx := context.Background()
-	st := testdb.Open(t, storetest.NewDSN(t))
+	st := testdb.New(t)
 	st.Now = func() time.Time { return time.Date(2027, 4, 2, 9, 0, 0, 0, time.UTC) }
 	ref, err := seed.Embedded().Read()
 	if err != nil {

@@ -26,6 +26,12 @@ func Open(t testing.TB, dsn string) *store.Store {
 	return st
 }
 
+// New is an empty, migrated database of this test's own.
+func New(t testing.TB) *store.Store {
+	t.Helper()
+	return Open(t, storetest.NewDSN(t))
+}
+
 // Seeded is a database of this test's own holding the reference data (and the
 // demo world when demo is set), copied from one seeded once per test run.
 func Seeded(t testing.TB, demo bool) string {
