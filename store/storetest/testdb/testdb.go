@@ -53,3 +53,19 @@ func Seeded(t testing.TB, demo bool) string {
 		return err
 	})
 }
+
+// WantNothingNew fails t for each kind of record a repeated seed, named by
+// run in the message, created or updated.
+func WantNothingNew(t testing.TB, rep store.SeedReport, run string) {
+	t.Helper()
+	for kind, n := range rep.Created {
+		if n != 0 {
+			t.Errorf("%s created %d %s", run, n, kind)
+		}
+	}
+	for kind, n := range rep.Updated {
+		if n != 0 {
+			t.Errorf("%s updated %d %s", run, n, kind)
+		}
+	}
+}
