@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -81,6 +82,25 @@ func (r response) json() map[string]any {
 		r.t.Fatalf("not JSON: %v", err)
 	}
 	return v
+}
+
+// allItems follows a list's next links from path and returns every item.
+func (e *env) allItems(path string) []map[string]any {
+	e.t.Helper()
+	var items []map[string]any
+	for path != "" {
+		body := e.get(path).want(200, "application/json").json()
+		for _, it := range body["items"].([]any) {
+			items = append(items, it.(map[string]any))
+		}
+		next, _ := body["next"].(string)
+		path = ""
+		if next != "" {
+			u, _ := url.Parse(next)
+			path = u.RequestURI()
+		}
+	}
+	return items
 }
 
 // adminKey creates an admin API key for writes in tests.
