@@ -17,9 +17,7 @@ import (
 func (s *Store) ListChanges(ctx context.Context, f models.ChangeFilter, p models.Page) (models.List[models.ChangeEntry], error) {
 	where := func(q *gorm.DB) *gorm.DB {
 		q = q.Where("entity NOT IN ?", models.PrivateEntities)
-		if f.Entity != "" {
-			q = q.Where("entity = ?", f.Entity)
-		}
+		q = whereGiven(q, "entity = ?", f.Entity)
 		return q
 	}
 	rows, total, next, err := keysetDesc(s.r.WithContext(ctx), "id", p, func(r auditRow) int64 { return r.ID }, where)

@@ -26,25 +26,15 @@ func (s *Store) ListComponents(ctx context.Context, f models.ComponentFilter, p 
 // componentWhere narrows a query over components by every filter but Q.
 func componentWhere(f models.ComponentFilter) func(*gorm.DB) *gorm.DB {
 	return func(q *gorm.DB) *gorm.DB {
-		if f.Lifecycle != "" {
-			q = q.Where("components.lifecycle = ?", f.Lifecycle)
-		}
-		if f.Hosting != "" {
-			q = q.Where("components.hosting = ?", f.Hosting)
-		}
+		q = whereGiven(q, "components.lifecycle = ?", f.Lifecycle)
+		q = whereGiven(q, "components.hosting = ?", f.Hosting)
 		if f.OpenSource != nil {
 			q = q.Where("components.open_source = ?", *f.OpenSource)
 		}
-		if f.Vendor != "" {
-			q = q.Where("components.vendor_id IN (SELECT id FROM vendors WHERE slug = ?)", f.Vendor)
-		}
-		if f.Capability != "" {
-			q = q.Where(`components.id IN (SELECT cc.component_id FROM component_capabilities cc
-				JOIN capabilities cap ON cap.id = cc.capability_id WHERE cap.slug = ?)`, f.Capability)
-		}
-		if f.Standard != "" {
-			q = q.Where("components.id IN (SELECT component_id FROM component_standards WHERE standard = ?)", f.Standard)
-		}
+		q = whereGiven(q, "components.vendor_id IN (SELECT id FROM vendors WHERE slug = ?)", f.Vendor)
+		q = whereGiven(q, `components.id IN (SELECT cc.component_id FROM component_capabilities cc
+			JOIN capabilities cap ON cap.id = cc.capability_id WHERE cap.slug = ?)`, f.Capability)
+		q = whereGiven(q, "components.id IN (SELECT component_id FROM component_standards WHERE standard = ?)", f.Standard)
 		return q
 	}
 }
