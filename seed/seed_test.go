@@ -16,6 +16,17 @@ import (
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
+// loaded is a fresh database into which this test has loaded the reference
+// data (and the demo world when demo is set).
+func loaded(t *testing.T, demo bool) *store.Store {
+	t.Helper()
+	st := testdb.New(t)
+	if _, err := seed.Load(context.Background(), st, demo); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 func count(t *testing.T, st *store.Store, query string) int {
 	t.Helper()
 	db, _ := st.SQLDB()
@@ -28,10 +39,7 @@ func count(t *testing.T, st *store.Store, query string) int {
 
 func TestCouncilsAreTheRealOnes(t *testing.T) {
 	ctx := context.Background()
-	st := testdb.New(t)
-	if _, err := seed.Load(ctx, st, false); err != nil {
-		t.Fatal(err)
-	}
+	st := loaded(t, false)
 	for q, want := range map[string]int{
 		"SELECT count(*) FROM councils WHERE status = 'current'":                           397,
 		"SELECT count(*) FROM councils WHERE status = 'former'":                            73,
@@ -128,10 +136,7 @@ func contains(ss []string, s string) bool {
 
 func TestComponentsAndEvidence(t *testing.T) {
 	ctx := context.Background()
-	st := testdb.New(t)
-	if _, err := seed.Load(ctx, st, false); err != nil {
-		t.Fatal(err)
-	}
+	st := loaded(t, false)
 	pay, err := st.GetComponent(ctx, "govuk-pay")
 	if err != nil {
 		t.Fatal(err)
@@ -160,10 +165,7 @@ func TestComponentsAndEvidence(t *testing.T) {
 
 func TestSeedIsIdempotent(t *testing.T) {
 	ctx := context.Background()
-	st := testdb.New(t)
-	if _, err := seed.Load(ctx, st, true); err != nil {
-		t.Fatal(err)
-	}
+	st := loaded(t, true)
 	tables := []string{"councils", "council_successions", "vendors", "capabilities", "components", "component_capabilities", "adoptions", "needs", "component_search"}
 	before := map[string]int{}
 	for _, tb := range tables {
@@ -186,11 +188,7 @@ func TestSeedIsIdempotent(t *testing.T) {
 }
 
 func TestDemoRowsAreLabelled(t *testing.T) {
-	ctx := context.Background()
-	st := testdb.New(t)
-	if _, err := seed.Load(ctx, st, true); err != nil {
-		t.Fatal(err)
-	}
+	st := loaded(t, true)
 	demo := count(t, st, "SELECT count(*) FROM adoptions WHERE source = 'demo'")
 	if demo < 500 {
 		t.Errorf("only %d demo adoptions", demo)
@@ -263,10 +261,7 @@ func TestBadFileStopsWithFileAndLine(t *testing.T) {
 
 func TestFailedSeedRollsBack(t *testing.T) {
 	ctx := context.Background()
-	st := testdb.New(t)
-	if _, err := seed.Load(ctx, st, false); err != nil {
-		t.Fatal(err)
-	}
+	st := loaded(t, false)
 	d, err := seed.Embedded().Read()
 	if err != nil {
 		t.Fatal(err)
