@@ -22,6 +22,7 @@ import (
 	"github.com/council-components/registry/api"
 	"github.com/council-components/registry/store"
 	"github.com/council-components/registry/store/storetest"
+	"github.com/council-components/registry/store/storetest/testdb"
 )
 
 // slow marks tests that build and run the real binary: `go test -short` skips them.
@@ -108,27 +109,17 @@ func TestAcknowledgedWritesSurviveSIGKILL(t *testing.T) {
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
 		var sent atomic.Int64
-		for w := range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := 0; ; i++ {
-					select {
-					case <-stop:
-						return
-					default:
-					}
-					token := fmt.Sprintf("round-%d-writer-%d-%d", round, w, i)
-					id, code, err := postNeed(client, base, key, token)
-					sent.Add(1)
-					if err == nil && code == http.StatusCreated {
-						mu.Lock()
-						acks = append(acks, ack{id, token})
-						mu.Unlock()
-					}
-				}
-			}()
-		}
+		startWriters(8, stop, &wg, func(w, i int) bool {
+			token := fmt.Sprintf("round-%d-writer-%d-%d", round, w, i)
+			id, code, err := postNeed(client, base, key, token)
+			sent.Add(1)
+			if err == nil && code == http.StatusCreated {
+				mu.Lock()
+				acks = append(acks, ack{id, token})
+				mu.Unlock()
+			}
+			return true
+		})
 		time.Sleep(time.Duration(300+rng.IntN(900)) * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGKILL) // no chance to flush or shut down
 		cmd.Wait()
@@ -159,14 +150,7 @@ func TestAcknowledgedWritesSurviveSIGKILL(t *testing.T) {
 // serveInProcess runs the real router on a real listener.
 func serveInProcess(t *testing.T, dsn string) (*store.Store, string) {
 	t.Helper()
-	st, err := store.Open(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	st := testdb.Open(t, dsn)
 	r, err := api.NewRouter(st, api.Config{Log: quietLog()})
 	if err != nil {
 		t.Fatal(err)
@@ -228,6 +212,27 @@ func TestTwoHundredConcurrentClients(t *testing.T) {
 	}
 }
 
+// startWriters starts n goroutines, each calling write with its number and a
+// count until stop closes or write returns false; wg waits for them.
+func startWriters(n int, stop <-chan struct{}, wg *sync.WaitGroup, write func(w, i int) bool) {
+	for w := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if !write(w, i) {
+					return
+				}
+			}
+		}()
+	}
+}
+
 // TestBackupWhileServing copies the database during writes, restores the copy
 // and checks it is intact and holds a consistent point in time.
 func TestBackupWhileServing(t *testing.T) {
@@ -245,23 +250,13 @@ func TestBackupWhileServing(t *testing.T) {
 	}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	for w := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if _, code, err := postNeed(client, base, key, fmt.Sprintf("b-%d-%d", w, i)); err != nil || code != 201 {
-					t.Errorf("write during backup: %d %v", code, err)
-					return
-				}
-			}
-		}()
-	}
+	startWriters(4, stop, &wg, func(w, i int) bool {
+		if _, code, err := postNeed(client, base, key, fmt.Sprintf("b-%d-%d", w, i)); err != nil || code != 201 {
+			t.Errorf("write during backup: %d %v", code, err)
+			return false
+		}
+		return true
+	})
 	for deadline := time.Now().Add(10 * time.Second); countNeeds(st) < 20 && time.Now().Before(deadline); {
 		time.Sleep(20 * time.Millisecond) // let the writers get going before copying
 	}

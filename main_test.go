@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,12 +19,7 @@ import (
 
 func noEnv(string) string { return "" }
 
-func TestMain(m *testing.M) {
-	fmt.Println(storetest.Banner())
-	code := m.Run()
-	storetest.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 func TestServeSeedsAnEmptyDatabaseAndShutsDownCleanly(t *testing.T) {
 	db := storetest.NewDSN(t)

@@ -18,6 +18,16 @@ func noServerError(t *testing.T, r response) {
 	}
 }
 
+// fuzzSeeded adds seeds to f and fuzzes check, each input against a service
+// holding the reference data, reporting to that input's test.
+func fuzzSeeded(f *testing.F, seeds []string, check func(t *testing.T, e *env, input string)) {
+	for _, seed := range seeds {
+		f.Add(seed)
+	}
+	e := newSeededEnv(f, false)
+	f.Fuzz(func(t *testing.T, input string) { check(t, e.in(t), input) })
+}
+
 func FuzzComponentBody(f *testing.F) {
 	for _, seed := range []string{
 		`{"slug":"x","name":"X","summary":"s","vendor":"gds","capabilities":["online-payments"],"lifecycle":"alpha"}`,
@@ -37,17 +47,12 @@ func FuzzComponentBody(f *testing.F) {
 }
 
 func FuzzAdoptionBody(f *testing.F) {
-	for _, seed := range []string{
+	fuzzSeeded(f, []string{
 		`{"council":"E09000022","component":"govuk-pay","capability":"online-card-payments","status":"live"}`,
 		`{"council":"E09000022","component":"govuk-pay","status":"retired","ended_on":"0000-01-01"}`,
 		`{"council":"","component":"","status":"live","started_on":"2026-02-30"}`,
 		`{"verified":true,"source":"demo","id":"1"}`, `{"evidence_url":"javascript:x"}`, `"string"`,
-	} {
-		f.Add(seed)
-	}
-	e := newSeededEnv(f, false)
-	f.Fuzz(func(t *testing.T, body string) {
-		e := e.in(t)
+	}, func(t *testing.T, e *env, body string) {
 		noServerError(t, e.do("POST", "/api/v1/adoptions", body, e.admin))
 		noServerError(t, e.do("POST", "/api/v1/needs", body, e.admin))
 	})
@@ -68,19 +73,14 @@ func onTheWire(raw string) string {
 }
 
 func FuzzListQueries(f *testing.F) {
-	for _, seed := range []string{
-		"q=payments&limit=3", "cursor=eyJhIjoiRTA2In0", "cursor=eyJvIjotMX0", "cursor=eyJhIjpbMV19", "limit=-1",
-		"limit=99999999999999999999", "q=%22NEAR(a%20b)", "q=*&open_source=maybe", "status=all&type=county",
-		"cursor=%00%ff", "verified=1&verification=pending", "needed_from=2027-13-01", "by=region",
-	} {
-		f.Add(seed)
-	}
-	e := newSeededEnv(f, false)
 	paths := []string{"/api/v1/components", "/api/v1/councils", "/api/v1/vendors", "/api/v1/capabilities",
 		"/api/v1/adoptions", "/api/v1/needs", "/api/v1/stats/coverage", "/api/v1/stats/adoptions", "/api/v1/audit",
 		"/api/v1/councils/E09000022/adoptions", "/api/v1/adoptions/1/history"}
-	f.Fuzz(func(t *testing.T, rawQuery string) {
-		e := e.in(t)
+	fuzzSeeded(f, []string{
+		"q=payments&limit=3", "cursor=eyJhIjoiRTA2In0", "cursor=eyJvIjotMX0", "cursor=eyJhIjpbMV19", "limit=-1",
+		"limit=99999999999999999999", "q=%22NEAR(a%20b)", "q=*&open_source=maybe", "status=all&type=county",
+		"cursor=%00%ff", "verified=1&verification=pending", "needed_from=2027-13-01", "by=region",
+	}, func(t *testing.T, e *env, rawQuery string) {
 		for _, p := range paths {
 			noServerError(t, e.do(http.MethodGet, p+"?"+onTheWire(rawQuery), nil, e.admin))
 		}

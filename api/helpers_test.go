@@ -18,6 +18,7 @@ import (
 	"github.com/council-components/registry/seed"
 	"github.com/council-components/registry/store"
 	"github.com/council-components/registry/store/storetest"
+	"github.com/council-components/registry/store/storetest/testdb"
 )
 
 // env is one test's service: the real router over a real SQLite file.
@@ -39,18 +40,13 @@ func newEnv(t testing.TB) *env {
 // newEnvWith opens (and migrates) the database at dsn behind a router built with cfg.
 func newEnvWith(t testing.TB, dsn string, cfg api.Config) *env {
 	t.Helper()
-	st, err := store.Open(dsn)
+	st := testdb.Open(t, dsn)
+	st.Now = func() time.Time { return fixedNow }
+	names, err := seed.CouncilMatcher()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
-	st.Now = func() time.Time { return fixedNow }
-	if st.Names, err = seed.CouncilMatcher(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	st.Names = names
 	cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	r, err := api.NewRouter(st, cfg)
 	if err != nil {
@@ -80,25 +76,7 @@ func newSeededEnv(t testing.TB, demo bool) *env {
 		}
 		return e
 	}
-	return newEnvWith(t, copyOfSeeded(t), api.Config{})
-}
-
-// copyOfSeeded is a database of this test's own, holding the real reference
-// data, copied from one seeded once per test run.
-func copyOfSeeded(t testing.TB) string {
-	t.Helper()
-	return storetest.Clone(t, "seeded", func(dsn string) error {
-		st, err := store.Open(dsn)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		if _, err := st.Migrate(context.Background()); err != nil {
-			return err
-		}
-		_, err = seed.Reference().Load(context.Background(), st, false)
-		return err
-	})
+	return newEnvWith(t, testdb.Seeded(t, false), api.Config{})
 }
 
 type response struct {

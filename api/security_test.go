@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,12 +15,7 @@ import (
 	"github.com/council-components/registry/store/storetest"
 )
 
-func TestMain(m *testing.M) {
-	fmt.Println(storetest.Banner())
-	code := m.Run()
-	storetest.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 // actors in the matrix, in column order.
 var actorNames = []string{"anonymous", "vendor A", "vendor B", "council A", "council B", "admin"}
@@ -151,6 +145,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/dashboards/consolidation", nil, ok6},
 		{"GET", "/dashboards/migrations", nil, ok6},
 		{"GET", "/dashboards/collaborations", nil, ok6},
+		{"GET", "/about/data", nil, ok6},
 		{"GET", "/assets/app.css", nil, ok6},
 		{"GET", "/api/v1/keys", nil, adminOnly(200)},
 		{"POST", "/api/v1/keys", map[string]any{"role": "admin", "name": "another"}, adminOnly(201)},

@@ -16,6 +16,7 @@ import (
 
 	"github.com/council-components/registry/api"
 	"github.com/council-components/registry/store"
+	"github.com/council-components/registry/store/storetest/testdb"
 	"github.com/council-components/registry/webhooks"
 )
 
@@ -173,7 +174,7 @@ func TestWebhookDeliverySignatureAndRetries(t *testing.T) {
 
 func TestWebhookQueueSurvivesRestartAndCrashes(t *testing.T) {
 	ctx := context.Background()
-	path := copyOfSeeded(t)
+	path := testdb.Seeded(t, false)
 	e := newEnvWith(t, path, api.Config{})
 	rc := newReceiver(t, 0)
 	e.do("POST", "/api/v1/webhooks", map[string]any{"url": rc.URL + "/all"}, e.admin).wantStatus(http.StatusCreated)

@@ -316,21 +316,20 @@ func mixPicker(eps []*endpoint) func(w, n int) int {
 // buildEndpoints reads the catalogue through the API to make each endpoint's
 // pool of requests, and creates the components the write phases adopt.
 func buildEndpoints(base, key string, o options) (eps, mix []*endpoint, probe []byte, err error) {
-	codes, err := collect(base+"/api/v1/councils?limit=100", "code", 2000)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	slugs, err := collect(base+"/api/v1/components?limit=100", "slug", 1000)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	caps, err := collect(base+"/api/v1/capabilities?limit=100", "slug", 1000)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	names, err := collect(base+"/api/v1/capabilities?limit=100", "name", 1000)
-	if err != nil {
-		return nil, nil, nil, err
+	var codes, slugs, caps, names []string
+	for _, l := range []struct {
+		into        *[]string
+		path, field string
+		most        int
+	}{
+		{&codes, "/api/v1/councils?limit=100", "code", 2000},
+		{&slugs, "/api/v1/components?limit=100", "slug", 1000},
+		{&caps, "/api/v1/capabilities?limit=100", "slug", 1000},
+		{&names, "/api/v1/capabilities?limit=100", "name", 1000},
+	} {
+		if *l.into, err = collect(base+l.path, l.field, l.most); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	vendors, err := collect(base+"/api/v1/vendors?limit=10", "slug", 10)
 	if err != nil || len(codes) == 0 || len(slugs) == 0 || len(caps) == 0 || len(vendors) == 0 {

@@ -34,6 +34,22 @@ const docTemplate = `{
                 }
             }
         },
+        "/about/data": {
+            "get": {
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "web"
+                ],
+                "summary": "About the data: every source, its licence, its date, how far to trust it, and what the registry holds from it",
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    }
+                }
+            }
+        },
         "/api/v1/adoptions": {
             "get": {
                 "description": "Adoptions in id order. Rejected vendor claims are left out unless verification=rejected.",
@@ -6179,7 +6195,7 @@ const docTemplate = `{
                     "$ref": "#/definitions/reuse.ComponentRef"
                 },
                 "peers_using": {
-                    "description": "codes of close peers running it live and verified",
+                    "description": "codes of close peers running it live, verified or on public evidence",
                     "type": "array",
                     "items": {
                         "type": "string"

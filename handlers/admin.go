@@ -107,18 +107,7 @@ func (h *Admin) CreateKey(c *gin.Context) {
 //	@Failure	403		{object}	Problem
 //	@Router		/api/v1/keys [get]
 func (h *Admin) ListKeys(c *gin.Context) {
-	q := query{c: c}
-	p := q.page()
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	list, err := h.Store.ListKeys(c.Request.Context(), p)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeList(c, list)
+	listPage(c, &query{c: c}, h.Store.ListKeys)
 }
 
 // RevokeKey godoc
@@ -133,11 +122,7 @@ func (h *Admin) ListKeys(c *gin.Context) {
 //	@Failure	404	{object}	Problem
 //	@Router		/api/v1/keys/{prefix} [delete]
 func (h *Admin) RevokeKey(c *gin.Context) {
-	if err := h.Store.RevokeKey(c.Request.Context(), actor(c), c.Param("prefix")); err != nil {
-		WriteError(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
+	deleteResource(c, "prefix", h.Store.RevokeKey)
 }
 
 // ListAudit godoc
@@ -158,15 +143,7 @@ func (h *Admin) RevokeKey(c *gin.Context) {
 func (h *Admin) ListAudit(c *gin.Context) {
 	q := query{c: c}
 	f := models.AuditFilter{Entity: q.enum("entity", models.AuditEntities), EntityKey: q.str("entity_key"), Actor: q.str("actor")}
-	p := q.page()
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	list, err := h.Store.ListAudit(c.Request.Context(), f, p)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeList(c, list)
+	listPage(c, &q, func(ctx context.Context, p models.Page) (models.List[models.AuditEntry], error) {
+		return h.Store.ListAudit(ctx, f, p)
+	})
 }

@@ -60,17 +60,9 @@ func (h *Catalogue) ListCouncils(c *gin.Context) {
 		Type: q.enum("type", models.CouncilTypeSlugs()), Region: q.str("region"), Nation: q.str("nation"),
 		Q: q.str("q"), Status: q.enum("status", models.CouncilStatuses),
 	}
-	p := q.page()
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	list, err := h.Store.ListCouncils(c.Request.Context(), f, p)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeList(c, list)
+	listPage(c, &q, func(ctx context.Context, p models.Page) (models.List[models.Council], error) {
+		return h.Store.ListCouncils(ctx, f, p)
+	})
 }
 
 // GetCouncil godoc
@@ -83,12 +75,7 @@ func (h *Catalogue) ListCouncils(c *gin.Context) {
 //	@Failure	404		{object}	Problem
 //	@Router		/api/v1/councils/{code} [get]
 func (h *Catalogue) GetCouncil(c *gin.Context) {
-	council, err := h.Store.GetCouncil(c.Request.Context(), c.Param("code"))
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeResource(c, http.StatusOK, council)
+	getResource(c, "code", h.Store.GetCouncil)
 }
 
 // ListVendors godoc
@@ -102,18 +89,7 @@ func (h *Catalogue) GetCouncil(c *gin.Context) {
 //	@Failure	400		{object}	Problem
 //	@Router		/api/v1/vendors [get]
 func (h *Catalogue) ListVendors(c *gin.Context) {
-	q := query{c: c}
-	p := q.page()
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	list, err := h.Store.ListVendors(c.Request.Context(), p)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeList(c, list)
+	listPage(c, &query{c: c}, h.Store.ListVendors)
 }
 
 // GetVendor godoc
@@ -126,12 +102,7 @@ func (h *Catalogue) ListVendors(c *gin.Context) {
 //	@Failure	404		{object}	Problem
 //	@Router		/api/v1/vendors/{slug} [get]
 func (h *Catalogue) GetVendor(c *gin.Context) {
-	v, err := h.Store.GetVendor(c.Request.Context(), c.Param("slug"))
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeResource(c, http.StatusOK, v)
+	getResource(c, "slug", h.Store.GetVendor)
 }
 
 // CreateVendor godoc
@@ -149,18 +120,7 @@ func (h *Catalogue) GetVendor(c *gin.Context) {
 //	@Failure	413		{object}	Problem
 //	@Router		/api/v1/vendors [post]
 func (h *Catalogue) CreateVendor(c *gin.Context) {
-	in, err := decodeInput[models.VendorInput](c, true)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	v, err := h.Store.CreateVendor(c.Request.Context(), actor(c), in)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	c.Header("Location", "/api/v1/vendors/"+v.Slug)
-	writeResource(c, http.StatusCreated, v)
+	createResource(c, h.Store.CreateVendor, func(v models.Vendor) string { return "/api/v1/vendors/" + v.Slug })
 }
 
 // UpdateVendor godoc
@@ -180,24 +140,7 @@ func (h *Catalogue) CreateVendor(c *gin.Context) {
 //	@Failure	412			{object}	Problem
 //	@Router		/api/v1/vendors/{slug} [patch]
 func (h *Catalogue) UpdateVendor(c *gin.Context) {
-	in, err := decodeInput[models.VendorInput](c, false)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	ctx, slug := c.Request.Context(), c.Param("slug")
-	ifVersion, err := precondition(c, func() (models.Vendor, error) { return h.Store.GetVendor(ctx, slug) },
-		func(v models.Vendor) int { return v.Version })
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	v, err := h.Store.UpdateVendor(ctx, actor(c), slug, in, ifVersion)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeResource(c, http.StatusOK, v)
+	updateResource(c, h.Store.GetVendor, func(v models.Vendor) int { return v.Version }, h.Store.UpdateVendor)
 }
 
 // DeleteVendor godoc
@@ -212,11 +155,7 @@ func (h *Catalogue) UpdateVendor(c *gin.Context) {
 //	@Failure	409	{object}	Problem
 //	@Router		/api/v1/vendors/{slug} [delete]
 func (h *Catalogue) DeleteVendor(c *gin.Context) {
-	if err := h.Store.DeleteVendor(c.Request.Context(), actor(c), c.Param("slug")); err != nil {
-		WriteError(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
+	deleteResource(c, "slug", h.Store.DeleteVendor)
 }
 
 // ListCapabilities godoc
@@ -233,17 +172,9 @@ func (h *Catalogue) DeleteVendor(c *gin.Context) {
 func (h *Catalogue) ListCapabilities(c *gin.Context) {
 	q := query{c: c}
 	f := models.CapabilityFilter{Category: q.slug("category")}
-	p := q.page()
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	list, err := h.Store.ListCapabilities(c.Request.Context(), f, p)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeList(c, list)
+	listPage(c, &q, func(ctx context.Context, p models.Page) (models.List[models.Capability], error) {
+		return h.Store.ListCapabilities(ctx, f, p)
+	})
 }
 
 // GetCapability godoc
@@ -256,12 +187,7 @@ func (h *Catalogue) ListCapabilities(c *gin.Context) {
 //	@Failure	404		{object}	Problem
 //	@Router		/api/v1/capabilities/{slug} [get]
 func (h *Catalogue) GetCapability(c *gin.Context) {
-	v, err := h.Store.GetCapability(c.Request.Context(), c.Param("slug"))
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeResource(c, http.StatusOK, v)
+	getResource(c, "slug", h.Store.GetCapability)
 }
 
 // CreateCapability godoc
@@ -278,18 +204,7 @@ func (h *Catalogue) GetCapability(c *gin.Context) {
 //	@Failure	409			{object}	Problem
 //	@Router		/api/v1/capabilities [post]
 func (h *Catalogue) CreateCapability(c *gin.Context) {
-	in, err := decodeInput[models.CapabilityInput](c, true)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	v, err := h.Store.CreateCapability(c.Request.Context(), actor(c), in)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	c.Header("Location", "/api/v1/capabilities/"+v.Slug)
-	writeResource(c, http.StatusCreated, v)
+	createResource(c, h.Store.CreateCapability, func(v models.Capability) string { return "/api/v1/capabilities/" + v.Slug })
 }
 
 // UpdateCapability godoc
@@ -308,24 +223,7 @@ func (h *Catalogue) CreateCapability(c *gin.Context) {
 //	@Failure	412			{object}	Problem
 //	@Router		/api/v1/capabilities/{slug} [patch]
 func (h *Catalogue) UpdateCapability(c *gin.Context) {
-	in, err := decodeInput[models.CapabilityInput](c, false)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	ctx, slug := c.Request.Context(), c.Param("slug")
-	ifVersion, err := precondition(c, func() (models.Capability, error) { return h.Store.GetCapability(ctx, slug) },
-		func(v models.Capability) int { return v.Version })
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	v, err := h.Store.UpdateCapability(ctx, actor(c), slug, in, ifVersion)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeResource(c, http.StatusOK, v)
+	updateResource(c, h.Store.GetCapability, func(v models.Capability) int { return v.Version }, h.Store.UpdateCapability)
 }
 
 // DeleteCapability godoc
@@ -339,11 +237,7 @@ func (h *Catalogue) UpdateCapability(c *gin.Context) {
 //	@Failure	409	{object}	Problem
 //	@Router		/api/v1/capabilities/{slug} [delete]
 func (h *Catalogue) DeleteCapability(c *gin.Context) {
-	if err := h.Store.DeleteCapability(c.Request.Context(), actor(c), c.Param("slug")); err != nil {
-		WriteError(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
+	deleteResource(c, "slug", h.Store.DeleteCapability)
 }
 
 // ListComponents godoc
@@ -371,17 +265,9 @@ func (h *Catalogue) ListComponents(c *gin.Context) {
 		Lifecycle: q.enum("lifecycle", models.Lifecycles), Hosting: q.enum("hosting", models.HostingKinds),
 		OpenSource: q.boolean("open_source"), Q: q.search("q"),
 	}
-	p := q.page()
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	list, err := h.Store.ListComponents(c.Request.Context(), f, p)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeList(c, list)
+	listPage(c, &q, func(ctx context.Context, p models.Page) (models.List[models.Component], error) {
+		return h.Store.ListComponents(ctx, f, p)
+	})
 }
 
 // GetComponent godoc
@@ -394,12 +280,7 @@ func (h *Catalogue) ListComponents(c *gin.Context) {
 //	@Failure	404		{object}	Problem
 //	@Router		/api/v1/components/{slug} [get]
 func (h *Catalogue) GetComponent(c *gin.Context) {
-	v, err := h.Store.GetComponent(c.Request.Context(), c.Param("slug"))
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeResource(c, http.StatusOK, v)
+	getResource(c, "slug", h.Store.GetComponent)
 }
 
 // CreateComponent godoc
@@ -419,18 +300,7 @@ func (h *Catalogue) GetComponent(c *gin.Context) {
 //	@Failure		422			{object}	Problem
 //	@Router			/api/v1/components [post]
 func (h *Catalogue) CreateComponent(c *gin.Context) {
-	in, err := decodeInput[models.ComponentInput](c, true)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	v, err := h.Store.CreateComponent(c.Request.Context(), actor(c), in)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	c.Header("Location", "/api/v1/components/"+v.Slug)
-	writeResource(c, http.StatusCreated, v)
+	createResource(c, h.Store.CreateComponent, func(v models.Component) string { return "/api/v1/components/" + v.Slug })
 }
 
 // UpdateComponent godoc
@@ -450,24 +320,7 @@ func (h *Catalogue) CreateComponent(c *gin.Context) {
 //	@Failure	422			{object}	Problem
 //	@Router		/api/v1/components/{slug} [patch]
 func (h *Catalogue) UpdateComponent(c *gin.Context) {
-	in, err := decodeInput[models.ComponentInput](c, false)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	ctx, slug := c.Request.Context(), c.Param("slug")
-	ifVersion, err := precondition(c, func() (models.Component, error) { return h.Store.GetComponent(ctx, slug) },
-		func(v models.Component) int { return v.Version })
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	v, err := h.Store.UpdateComponent(ctx, actor(c), slug, in, ifVersion)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeResource(c, http.StatusOK, v)
+	updateResource(c, h.Store.GetComponent, func(v models.Component) int { return v.Version }, h.Store.UpdateComponent)
 }
 
 // DeleteComponent godoc
@@ -481,18 +334,102 @@ func (h *Catalogue) UpdateComponent(c *gin.Context) {
 //	@Failure	409	{object}	Problem
 //	@Router		/api/v1/components/{slug} [delete]
 func (h *Catalogue) DeleteComponent(c *gin.Context) {
-	if err := h.Store.DeleteComponent(c.Request.Context(), actor(c), c.Param("slug")); err != nil {
-		WriteError(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
+	deleteResource(c, "slug", h.Store.DeleteComponent)
 }
 
 // decodeInput decodes the body and validates it for create or update.
-func decodeInput[T interface{ Validate(create bool) error }](c *gin.Context, create bool) (T, error) {
+// input is a request body that checks itself, for a create or an update.
+type input interface{ Validate(create bool) error }
+
+func decodeInput[T input](c *gin.Context, create bool) (T, error) {
 	var in T
 	if err := decodeJSON(c, &in); err != nil {
 		return in, err
 	}
 	return in, in.Validate(create)
+}
+
+// The helpers below are the shape every resource's routes share: parse, call
+// one store method, write.
+
+// readPage reads the page q asks for and one page from list, after whatever
+// filters q has read; on an error it writes the problem and reports false.
+func readPage[T any](c *gin.Context, q *query, list func(context.Context, models.Page) (models.List[T], error)) (models.List[T], bool) {
+	p := q.page()
+	if err := q.err(); err != nil {
+		WriteError(c, err)
+		return models.List[T]{}, false
+	}
+	out, err := list(c.Request.Context(), p)
+	if err != nil {
+		WriteError(c, err)
+		return out, false
+	}
+	return out, true
+}
+
+// listPage answers a list request with readPage's page.
+func listPage[T any](c *gin.Context, q *query, list func(context.Context, models.Page) (models.List[T], error)) {
+	if out, ok := readPage(c, q, list); ok {
+		writeList(c, out)
+	}
+}
+
+// getResource answers a GET of the resource the path parameter param names.
+func getResource[T any](c *gin.Context, param string, get func(context.Context, string) (T, error)) {
+	v, err := get(c.Request.Context(), c.Param(param))
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeResource(c, http.StatusOK, v)
+}
+
+// createResource answers a POST: the body validated as new, stored by save, and the
+// resource written with 201 and its location.
+func createResource[In input, T any](c *gin.Context, save func(context.Context, models.Actor, In) (T, error), location func(T) string) {
+	in, err := decodeInput[In](c, true)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	v, err := save(c.Request.Context(), actor(c), in)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	c.Header("Location", location(v))
+	writeResource(c, http.StatusCreated, v)
+}
+
+// updateResource answers a PATCH of the resource the path's slug names, guarded by
+// If-Match against the version get finds.
+func updateResource[In input, T any](c *gin.Context, get func(context.Context, string) (T, error), version func(T) int,
+	save func(context.Context, models.Actor, string, In, *int) (T, error)) {
+	in, err := decodeInput[In](c, false)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	ctx, slug := c.Request.Context(), c.Param("slug")
+	ifVersion, err := precondition(c, func() (T, error) { return get(ctx, slug) }, version)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	v, err := save(ctx, actor(c), slug, in, ifVersion)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeResource(c, http.StatusOK, v)
+}
+
+// deleteResource answers a DELETE of the resource the path parameter param names.
+func deleteResource(c *gin.Context, param string, del func(context.Context, models.Actor, string) error) {
+	if err := del(c.Request.Context(), actor(c), c.Param(param)); err != nil {
+		WriteError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"encoding/xml"
 	"net/http"
 	"net/url"
@@ -17,17 +18,9 @@ import (
 func (h *Interop) changesPage(c *gin.Context) (models.List[models.ChangeEntry], bool) {
 	q := query{c: c}
 	f := models.ChangeFilter{Entity: q.enum("entity", models.ChangeEntities)}
-	p := q.page()
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return models.List[models.ChangeEntry]{}, false
-	}
-	list, err := h.Store.ListChanges(c.Request.Context(), f, p)
-	if err != nil {
-		WriteError(c, err)
-		return list, false
-	}
-	return list, true
+	return readPage(c, &q, func(ctx context.Context, p models.Page) (models.List[models.ChangeEntry], error) {
+		return h.Store.ListChanges(ctx, f, p)
+	})
 }
 
 // ListChanges godoc

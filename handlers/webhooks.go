@@ -65,18 +65,7 @@ func (h *Webhooks) CreateWebhook(c *gin.Context) {
 //	@Failure	403		{object}	Problem
 //	@Router		/api/v1/webhooks [get]
 func (h *Webhooks) ListWebhooks(c *gin.Context) {
-	q := query{c: c}
-	p := q.page()
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	list, err := h.Store.ListWebhooks(c.Request.Context(), p)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeList(c, list)
+	listPage(c, &query{c: c}, h.Store.ListWebhooks)
 }
 
 // DeleteWebhook godoc

@@ -64,26 +64,23 @@ func checkText(p *Problems, field string, v *string, required bool, max int) {
 }
 
 func checkSlug(p *Problems, field string, v *string, required bool) {
-	if v == nil {
-		if required {
-			p.Add(field, "is required")
-		}
-		return
-	}
-	if !ValidSlug(*v) {
-		p.Add(field, "must be lowercase letters and digits joined by single hyphens, e.g. \"online-payments\"")
-	}
+	checkString(p, field, v, required, ValidSlug, "must be lowercase letters and digits joined by single hyphens, e.g. \"online-payments\"")
 }
 
 func checkURL(p *Problems, field string, v *string, required bool) {
+	checkString(p, field, v, required, ValidHTTPURL, "must be an absolute http or https URL")
+}
+
+// checkString reports a required v that was not sent, and a sent one valid refuses.
+func checkString(p *Problems, field string, v *string, required bool, valid func(string) bool, problem string) {
 	if v == nil {
 		if required {
 			p.Add(field, "is required")
 		}
 		return
 	}
-	if !ValidHTTPURL(*v) {
-		p.Add(field, "must be an absolute http or https URL")
+	if !valid(*v) {
+		p.Add(field, "%s", problem)
 	}
 }
 

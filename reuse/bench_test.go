@@ -157,63 +157,41 @@ func benchWorld(b *testing.B, s benchScale) *benchEnv {
 }
 
 func BenchmarkOpportunities(b *testing.B) {
-	for _, s := range benchScales {
-		b.Run(s.name, func(b *testing.B) {
-			env := benchWorld(b, s)
-			i := 0
-			for b.Loop() {
-				if _, err := env.e.Opportunities(env.codes[i%len(env.codes)], 12, synthToday, 20); err != nil {
-					b.Fatal(err)
-				}
-				i++
-			}
-		})
-	}
+	atEachScale(b, func(b *testing.B, env *benchEnv, i int) {
+		if _, err := env.e.Opportunities(env.codes[i%len(env.codes)], 12, synthToday, 20); err != nil {
+			b.Fatal(err)
+		}
+	})
 }
 
 func BenchmarkPeers(b *testing.B) {
-	for _, s := range benchScales {
-		b.Run(s.name, func(b *testing.B) {
-			env := benchWorld(b, s)
-			i := 0
-			for b.Loop() {
-				if _, err := env.e.Peers(env.codes[i%len(env.codes)], 20); err != nil {
-					b.Fatal(err)
-				}
-				i++
-			}
-		})
-	}
+	atEachScale(b, func(b *testing.B, env *benchEnv, i int) {
+		if _, err := env.e.Peers(env.codes[i%len(env.codes)], 20); err != nil {
+			b.Fatal(err)
+		}
+	})
 }
 
 func BenchmarkConsolidation(b *testing.B) {
-	for _, s := range benchScales {
-		b.Run(s.name, func(b *testing.B) {
-			env := benchWorld(b, s)
-			for b.Loop() {
-				env.e.Consolidation()
-			}
-		})
-	}
+	atEachScale(b, func(_ *testing.B, env *benchEnv, _ int) { env.e.Consolidation() })
 }
 
 func BenchmarkMigrations(b *testing.B) {
-	for _, s := range benchScales {
-		b.Run(s.name, func(b *testing.B) {
-			env := benchWorld(b, s)
-			for b.Loop() {
-				env.e.Migrations()
-			}
-		})
-	}
+	atEachScale(b, func(_ *testing.B, env *benchEnv, _ int) { env.e.Migrations() })
 }
 
 func BenchmarkCollaborations(b *testing.B) {
+	atEachScale(b, func(_ *testing.B, env *benchEnv, _ int) { env.e.Collaborations(0, synthToday) })
+}
+
+// atEachScale runs op, given the scale's world and the iteration's number, as
+// one sub-benchmark per scale.
+func atEachScale(b *testing.B, op func(b *testing.B, env *benchEnv, i int)) {
 	for _, s := range benchScales {
 		b.Run(s.name, func(b *testing.B) {
 			env := benchWorld(b, s)
-			for b.Loop() {
-				env.e.Collaborations(0, synthToday)
+			for i := 0; b.Loop(); i++ {
+				op(b, env, i)
 			}
 		})
 	}

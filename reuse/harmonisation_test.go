@@ -72,6 +72,18 @@ func detailOf(s *Suggestion, kind string) string {
 	return ""
 }
 
+type reasonDetail struct{ kind, detail string }
+
+// wantDetails checks the detail s gives for each kind of reason, in order.
+func wantDetails(t *testing.T, s *Suggestion, want []reasonDetail) {
+	t.Helper()
+	for _, w := range want {
+		if got := detailOf(s, w.kind); got != w.detail {
+			t.Errorf("%s reason %q", w.kind, got)
+		}
+	}
+}
+
 func TestHarmonisationPrefersWhatMostMergingCouncilsRunLive(t *testing.T) {
 	e := mergerWorld().engine()
 	items := e.Harmonisation(merging, uses(
@@ -102,18 +114,12 @@ func TestHarmonisationPrefersWhatMostMergingCouncilsRunLive(t *testing.T) {
 	if s == nil || s.Component != "pay-a" || s.SwitchOn != "2028-06-30" {
 		t.Fatalf("suggestion %+v, want pay-a from 2028-06-30 (when Moor's Pay B contract ends)", s)
 	}
-	if got := detailOf(s, ReasonMergingCouncils); got != "used live by 2 of the 3 merging councils: Dale and Fell" {
-		t.Errorf("merging_councils reason %q", got)
-	}
-	if got := detailOf(s, ReasonContractEnding); got != "the last contract to end among those being replaced, Pay B at Moor, ends 2028-06-30" {
-		t.Errorf("contract_ending reason %q", got)
-	}
-	if got := detailOf(s, ReasonPeerAdoption); got != "used live by Neighbour N5, one of the merging councils' 5 closest peers" {
-		t.Errorf("peer_adoption reason %q", got)
-	}
-	if got := detailOf(s, ReasonTakeUp); got != "used live for Payments by 1 council nationally" {
-		t.Errorf("take_up reason %q", got)
-	}
+	wantDetails(t, s, []reasonDetail{
+		{ReasonMergingCouncils, "used live by 2 of the 3 merging councils: Dale and Fell"},
+		{ReasonContractEnding, "the last contract to end among those being replaced, Pay B at Moor, ends 2028-06-30"},
+		{ReasonPeerAdoption, "used live by Neighbour N5, one of the merging councils' 5 closest peers"},
+		{ReasonTakeUp, "used live for Payments by 1 council nationally"},
+	})
 }
 
 func TestHarmonisationNeverSuggestsObsoleteComponents(t *testing.T) {
@@ -128,12 +134,10 @@ func TestHarmonisationNeverSuggestsObsoleteComponents(t *testing.T) {
 	if s == nil || s.Component != "pay-a" || s.SwitchOn != "2027-09-30" {
 		t.Fatalf("suggestion %+v, want pay-a from 2027-09-30", s)
 	}
-	if got := detailOf(s, ReasonComponentRetiring); got != "Old Pay, which Dale and Fell use for Payments, is deprecated" {
-		t.Errorf("component_retiring reason %q", got)
-	}
-	if got := detailOf(s, ReasonMergingCouncils); got != "used by 1 of the 3 merging councils, though not yet live" {
-		t.Errorf("merging_councils reason %q", got)
-	}
+	wantDetails(t, s, []reasonDetail{
+		{ReasonComponentRetiring, "Old Pay, which Dale and Fell use for Payments, is deprecated"},
+		{ReasonMergingCouncils, "used by 1 of the 3 merging councils, though not yet live"},
+	})
 
 	// All three agree, but on a deprecated product: the catalogue's best current one is suggested.
 	items = e.Harmonisation(merging, uses(
@@ -161,12 +165,10 @@ func TestHarmonisationTieBreaksAndGaps(t *testing.T) {
 	if s == nil || s.Component != "pay-b" {
 		t.Fatalf("suggestion %+v, want pay-b", s)
 	}
-	if got := detailOf(s, ReasonPeerAdoption); got != "used live by 4 of the merging councils' 5 closest peers, including Neighbour N1 and Neighbour N2" {
-		t.Errorf("peer_adoption reason %q", got)
-	}
-	if got := detailOf(s, ReasonInHouse); got != "Moor runs its own build, Moor Pay, for Payments" {
-		t.Errorf("in_house reason %q", got)
-	}
+	wantDetails(t, s, []reasonDetail{
+		{ReasonPeerAdoption, "used live by 4 of the merging councils' 5 closest peers, including Neighbour N1 and Neighbour N2"},
+		{ReasonInHouse, "Moor runs its own build, Moor Pay, for Payments"},
+	})
 	// No contract ends recorded: the switch is at vesting.
 	if s.SwitchOn != "2027-04-01" || detailOf(s, ReasonReorganisation) == "" {
 		t.Errorf("switch_on %s, reasons %v", s.SwitchOn, s.Reasons)
@@ -184,9 +186,9 @@ func TestHarmonisationTieBreaksAndGaps(t *testing.T) {
 	if got := reasonKinds(it.Suggestion); !reflect.DeepEqual(got, want) {
 		t.Errorf("reason kinds %v, want %v (no take-up: nobody else runs it)", got, want)
 	}
-	if got := detailOf(it.Suggestion, ReasonGap); got != "Fell has no component in use for Customer relationship management" {
-		t.Errorf("gap reason %q", got)
-	}
+	wantDetails(t, it.Suggestion, []reasonDetail{
+		{ReasonGap, "Fell has no component in use for Customer relationship management"},
+	})
 }
 
 func TestHarmonisationSerialisesAsTheContractSays(t *testing.T) {

@@ -3,42 +3,23 @@ package reuse_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/reuse"
-	"github.com/council-components/registry/seed"
 	"github.com/council-components/registry/store"
 	"github.com/council-components/registry/store/storetest"
+	"github.com/council-components/registry/store/storetest/testdb"
 )
 
-func TestMain(m *testing.M) {
-	fmt.Println(storetest.Banner())
-	code := m.Run()
-	storetest.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 // seededStore is a real database of this test's own holding the reference data.
 func seededStore(t *testing.T) *store.Store {
 	t.Helper()
-	st, err := store.Open(storetest.NewDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	ctx := context.Background()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seed.Load(ctx, st, false); err != nil {
-		t.Fatal(err)
-	}
-	return st
+	return testdb.Open(t, testdb.Seeded(t, false))
 }
 
 // flakySource is the real store, except that its reads can be made to fail

@@ -91,11 +91,10 @@ type candidate struct {
 func (e *Engine) Opportunities(code string, horizonMonths int, today time.Time, limit int) ([]Opportunity, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	a, ok := e.councilIdx[code]
-	if !ok || !e.councils[a].known {
-		return nil, fmt.Errorf("%w: %s", ErrUnknownCouncil, code)
+	a, ca, err := e.knownCouncil(code)
+	if err != nil {
+		return nil, err
 	}
-	ca := &e.councils[a]
 	if !ca.Current {
 		return []Opportunity{}, nil
 	}

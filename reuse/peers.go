@@ -164,17 +164,25 @@ func (e *Engine) peers(a int32, limit int) []scoredPeer {
 	return top.sorted()
 }
 
+// knownCouncil finds the council with the given code, or says it is unknown.
+func (e *Engine) knownCouncil(code string) (int32, *councilRec, error) {
+	a, ok := e.councilIdx[code]
+	if !ok || !e.councils[a].known {
+		return 0, nil, fmt.Errorf("%w: %s", ErrUnknownCouncil, code)
+	}
+	return a, &e.councils[a], nil
+}
+
 // Peers returns up to limit councils most similar to the one with the given code, most similar
 // first (ties by code); limit <= 0 means all. Former councils and bodies that do not deliver
 // services are never returned.
 func (e *Engine) Peers(code string, limit int) ([]Peer, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	a, ok := e.councilIdx[code]
-	if !ok || !e.councils[a].known {
-		return nil, fmt.Errorf("%w: %s", ErrUnknownCouncil, code)
+	a, ca, err := e.knownCouncil(code)
+	if err != nil {
+		return nil, err
 	}
-	ca := &e.councils[a]
 	ranked := e.peers(a, limit)
 	out := make([]Peer, 0, len(ranked))
 	for _, p := range ranked {

@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"github.com/council-components/registry/seed"
+	"github.com/council-components/registry/store/storetest/testdb"
 )
 
 // TestTheRegistryRunsOnCitedEvidence seeds the shipped data as `registry serve`
 // does and checks the adoptions against the evidence file, read here on its own.
 func TestTheRegistryRunsOnCitedEvidence(t *testing.T) {
-	st := openStore(t)
+	st := testdb.New(t)
 	ctx := context.Background()
 	rep, err := seed.Load(ctx, st, false)
 	if err != nil {

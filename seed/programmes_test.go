@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/store/storetest/testdb"
 )
 
 // Several rows about one council are one membership with several items; rows
@@ -17,7 +18,7 @@ Kingston Council,,open-digital-planning,piloting,https://example.gov.uk/odp,ambi
 Nowhere Council,E06999999,local-digital-declaration,live,https://example.gov.uk/ldd,no such code,2020,test row
 `
 	files := editedFiles(t, "evidence/adoption_evidence.csv", func(s string) string { return s + extra })
-	st := openStore(t)
+	st := testdb.New(t)
 	rep, err := files.Load(context.Background(), st, false)
 	if err != nil {
 		t.Fatal(err)

@@ -2,9 +2,7 @@ package seed_test
 
 import (
 	"context"
-	"fmt"
 	"io/fs"
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -13,23 +11,17 @@ import (
 	"github.com/council-components/registry/seed"
 	"github.com/council-components/registry/store"
 	"github.com/council-components/registry/store/storetest"
+	"github.com/council-components/registry/store/storetest/testdb"
 )
 
-func TestMain(m *testing.M) {
-	fmt.Println(storetest.Banner())
-	code := m.Run()
-	storetest.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
-func openStore(t *testing.T) *store.Store {
+// loaded is a fresh database into which this test has loaded the reference
+// data (and the demo world when demo is set).
+func loaded(t *testing.T, demo bool) *store.Store {
 	t.Helper()
-	st, err := store.Open(storetest.NewDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(context.Background()); err != nil {
+	st := testdb.New(t)
+	if _, err := seed.Reference().Load(context.Background(), st, demo); err != nil {
 		t.Fatal(err)
 	}
 	return st
@@ -47,10 +39,7 @@ func count(t *testing.T, st *store.Store, query string) int {
 
 func TestCouncilsAreTheRealOnes(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t)
-	if _, err := seed.Reference().Load(ctx, st, false); err != nil {
-		t.Fatal(err)
-	}
+	st := loaded(t, false)
 	for q, want := range map[string]int{
 		"SELECT count(*) FROM councils WHERE status = 'current'":                           397,
 		"SELECT count(*) FROM councils WHERE status = 'former'":                            73,
@@ -147,10 +136,7 @@ func contains(ss []string, s string) bool {
 
 func TestComponentsAndEvidence(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t)
-	if _, err := seed.Reference().Load(ctx, st, false); err != nil {
-		t.Fatal(err)
-	}
+	st := loaded(t, false)
 	pay, err := st.GetComponent(ctx, "govuk-pay")
 	if err != nil {
 		t.Fatal(err)
@@ -179,10 +165,7 @@ func TestComponentsAndEvidence(t *testing.T) {
 
 func TestSeedIsIdempotent(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t)
-	if _, err := seed.Reference().Load(ctx, st, true); err != nil {
-		t.Fatal(err)
-	}
+	st := loaded(t, true)
 	tables := []string{"councils", "council_successions", "vendors", "capabilities", "components", "component_capabilities", "adoptions", "needs", "component_search"}
 	before := map[string]int{}
 	for _, tb := range tables {
@@ -193,16 +176,7 @@ func TestSeedIsIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for kind, n := range rep.Created {
-		if n != 0 {
-			t.Errorf("second run created %d %s", n, kind)
-		}
-	}
-	for kind, n := range rep.Updated {
-		if n != 0 {
-			t.Errorf("second run updated %d %s", n, kind)
-		}
-	}
+	testdb.WantNothingNew(t, rep, "second run")
 	for _, tb := range tables {
 		if n := count(t, st, "SELECT count(*) FROM "+tb); n != before[tb] {
 			t.Errorf("%s: %d rows after second run, %d before", tb, n, before[tb])
@@ -214,11 +188,7 @@ func TestSeedIsIdempotent(t *testing.T) {
 }
 
 func TestDemoRowsAreLabelled(t *testing.T) {
-	ctx := context.Background()
-	st := openStore(t)
-	if _, err := seed.Reference().Load(ctx, st, true); err != nil {
-		t.Fatal(err)
-	}
+	st := loaded(t, true)
 	demo := count(t, st, "SELECT count(*) FROM adoptions WHERE source = 'demo'")
 	if demo < 500 {
 		t.Errorf("only %d demo adoptions", demo)
@@ -295,7 +265,7 @@ func TestBadFileStopsWithFileAndLine(t *testing.T) {
 				}
 				return strings.Replace(s, tc.old, tc.new, 1)
 			})
-			st := openStore(t)
+			st := testdb.New(t)
 			_, err := files.Load(context.Background(), st, false)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want one naming %q", err, tc.want)
@@ -309,10 +279,7 @@ func TestBadFileStopsWithFileAndLine(t *testing.T) {
 
 func TestFailedSeedRollsBack(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t)
-	if _, err := seed.Reference().Load(ctx, st, false); err != nil {
-		t.Fatal(err)
-	}
+	st := loaded(t, false)
 	d, err := seed.Embedded().Read()
 	if err != nil {
 		t.Fatal(err)

@@ -77,21 +77,11 @@ func audit(tx *gorm.DB, actor models.Actor, at time.Time, entity, key, action st
 // ListAudit returns audit entries, newest first.
 func (s *Store) ListAudit(ctx context.Context, f models.AuditFilter, p models.Page) (models.List[models.AuditEntry], error) {
 	where := func(q *gorm.DB) *gorm.DB {
-		if f.Entity != "" {
-			q = q.Where("entity = ?", f.Entity)
-		}
-		if f.EntityKey != "" {
-			q = q.Where("entity_key = ?", f.EntityKey)
-		}
-		if f.Actor != "" {
-			q = q.Where("actor_key = ? OR actor_org = ?", f.Actor, f.Actor)
-		}
+		q = whereGiven(q, "entity = ?", f.Entity)
+		q = whereGiven(q, "entity_key = ?", f.EntityKey)
+		q = whereGiven(q, "actor_key = ? OR actor_org = ?", f.Actor)
 		return q
 	}
 	rows, total, next, err := keysetDesc(s.r.WithContext(ctx), "id", p, func(r auditRow) int64 { return r.ID }, where)
-	out := models.List[models.AuditEntry]{Items: make([]models.AuditEntry, len(rows)), Total: total, Next: next}
-	for i, r := range rows {
-		out.Items[i] = r.model()
-	}
-	return out, err
+	return listOf(rows, total, next, err, auditRow.model)
 }

@@ -15,11 +15,7 @@ func (s *Store) ListCapabilities(ctx context.Context, f models.CapabilityFilter,
 		where = func(q *gorm.DB) *gorm.DB { return q.Where("category = ?", f.Category) }
 	}
 	rows, total, next, err := keyset(s.r.WithContext(ctx), "slug", p, func(r capabilityRow) string { return r.Slug }, where)
-	list := models.List[models.Capability]{Items: make([]models.Capability, len(rows)), Total: total, Next: next}
-	for i, r := range rows {
-		list.Items[i] = r.model()
-	}
-	return list, err
+	return listOf(rows, total, next, err, capabilityRow.model)
 }
 
 // GetCapability returns one capability.

@@ -17,17 +17,11 @@ import (
 func (s *Store) ListChanges(ctx context.Context, f models.ChangeFilter, p models.Page) (models.List[models.ChangeEntry], error) {
 	where := func(q *gorm.DB) *gorm.DB {
 		q = q.Where("entity NOT IN ?", models.PrivateEntities)
-		if f.Entity != "" {
-			q = q.Where("entity = ?", f.Entity)
-		}
+		q = whereGiven(q, "entity = ?", f.Entity)
 		return q
 	}
 	rows, total, next, err := keysetDesc(s.r.WithContext(ctx), "id", p, func(r auditRow) int64 { return r.ID }, where)
-	out := models.List[models.ChangeEntry]{Items: make([]models.ChangeEntry, len(rows)), Total: total, Next: next}
-	for i, r := range rows {
-		out.Items[i] = r.change()
-	}
-	return out, err
+	return listOf(rows, total, next, err, auditRow.change)
 }
 
 // change is the public view of an audit entry.

@@ -26,25 +26,15 @@ func (s *Store) ListComponents(ctx context.Context, f models.ComponentFilter, p 
 // componentWhere narrows a query over components by every filter but Q.
 func componentWhere(f models.ComponentFilter) func(*gorm.DB) *gorm.DB {
 	return func(q *gorm.DB) *gorm.DB {
-		if f.Lifecycle != "" {
-			q = q.Where("components.lifecycle = ?", f.Lifecycle)
-		}
-		if f.Hosting != "" {
-			q = q.Where("components.hosting = ?", f.Hosting)
-		}
+		q = whereGiven(q, "components.lifecycle = ?", f.Lifecycle)
+		q = whereGiven(q, "components.hosting = ?", f.Hosting)
 		if f.OpenSource != nil {
 			q = q.Where("components.open_source = ?", *f.OpenSource)
 		}
-		if f.Vendor != "" {
-			q = q.Where("components.vendor_id IN (SELECT id FROM vendors WHERE slug = ?)", f.Vendor)
-		}
-		if f.Capability != "" {
-			q = q.Where(`components.id IN (SELECT cc.component_id FROM component_capabilities cc
-				JOIN capabilities cap ON cap.id = cc.capability_id WHERE cap.slug = ?)`, f.Capability)
-		}
-		if f.Standard != "" {
-			q = q.Where("components.id IN (SELECT component_id FROM component_standards WHERE standard = ?)", f.Standard)
-		}
+		q = whereGiven(q, "components.vendor_id IN (SELECT id FROM vendors WHERE slug = ?)", f.Vendor)
+		q = whereGiven(q, `components.id IN (SELECT cc.component_id FROM component_capabilities cc
+			JOIN capabilities cap ON cap.id = cc.capability_id WHERE cap.slug = ?)`, f.Capability)
+		q = whereGiven(q, "components.id IN (SELECT component_id FROM component_standards WHERE standard = ?)", f.Standard)
 		return q
 	}
 }
@@ -56,11 +46,7 @@ func (s *Store) GetComponent(ctx context.Context, slug string) (models.Component
 	if err := db.Where("slug = ?", slug).Take(&row).Error; err != nil {
 		return models.Component{}, notFoundAs(err, "component", slug)
 	}
-	cs, err := componentModels(db, []componentRow{row})
-	if err != nil {
-		return models.Component{}, err
-	}
-	return cs[0], nil
+	return componentModel(db, row)
 }
 
 // CreateComponent stores a new component. Unknown vendor, capabilities or
@@ -73,25 +59,14 @@ func (s *Store) CreateComponent(ctx context.Context, actor models.Actor, in mode
 	}
 	var id int64
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		refs, err := resolveComponentRefs(tx, c)
-		if err != nil {
-			return err
-		}
 		now := s.Now()
 		row := componentRow{Slug: c.Slug, Version: 1, CreatedAt: now, UpdatedAt: now}
-		fillComponentRow(&row, c, refs.vendorID)
-		if err := tx.Create(&row).Error; err != nil {
+		after, err := putComponent(tx, tx.Create, &row, c)
+		if err != nil {
 			return err
 		}
 		id = row.ID
-		if err := writeComponentLinks(tx, id, c, refs); err != nil {
-			return err
-		}
-		after, err := componentModels(tx, []componentRow{row})
-		if err != nil {
-			return err
-		}
-		return audit(tx, actor, now, "component", c.Slug, "created", nil, after[0])
+		return audit(tx, actor, now, "component", c.Slug, "created", nil, after)
 	})
 	if models.ErrorCode(err) == models.ECONFLICT {
 		return c, models.Errorf(models.ECONFLICT, "component %q already exists", c.Slug)
@@ -113,34 +88,23 @@ func (s *Store) UpdateComponent(ctx context.Context, actor models.Actor, slug st
 		if err := checkVersion(row.Version, ifVersion); err != nil {
 			return err
 		}
-		current, err := componentModels(tx, []componentRow{row})
+		current, err := componentModel(tx, row)
 		if err != nil {
 			return err
 		}
-		if err := actor.CanWriteComponent(current[0].Vendor, in.Vendor); err != nil {
+		if err := actor.CanWriteComponent(current.Vendor, in.Vendor); err != nil {
 			return err
 		}
-		c := current[0]
+		c := current
 		in.Apply(&c)
-		refs, err := resolveComponentRefs(tx, c)
-		if err != nil {
-			return err
-		}
-		fillComponentRow(&row, c, refs.vendorID)
 		row.Version++
 		row.UpdatedAt = s.Now()
-		if err := tx.Save(&row).Error; err != nil {
+		after, err := putComponent(tx, tx.Save, &row, c)
+		if err != nil {
 			return err
 		}
 		id = row.ID
-		if err := writeComponentLinks(tx, id, c, refs); err != nil {
-			return err
-		}
-		after, err := componentModels(tx, []componentRow{row})
-		if err != nil {
-			return err
-		}
-		return audit(tx, actor, row.UpdatedAt, "component", slug, "updated", current[0], after[0])
+		return audit(tx, actor, row.UpdatedAt, "component", slug, "updated", current, after)
 	})
 	if err != nil {
 		return models.Component{}, err
@@ -155,11 +119,11 @@ func (s *Store) DeleteComponent(ctx context.Context, actor models.Actor, slug st
 		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
 			return notFoundAs(err, "component", slug)
 		}
-		before, err := componentModels(tx, []componentRow{row})
+		before, err := componentModel(tx, row)
 		if err != nil {
 			return err
 		}
-		if err := actor.CanWriteComponent(before[0].Vendor, nil); err != nil {
+		if err := actor.CanWriteComponent(before.Vendor, nil); err != nil {
 			return err
 		}
 		var adoptions, dependents int64
@@ -181,7 +145,7 @@ func (s *Store) DeleteComponent(ctx context.Context, actor models.Actor, slug st
 		if err := tx.Delete(&row).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, s.Now(), "component", slug, "deleted", before[0], nil)
+		return audit(tx, actor, s.Now(), "component", slug, "deleted", before, nil)
 	})
 }
 
@@ -191,11 +155,33 @@ func (s *Store) getComponentByID(ctx context.Context, id int64) (models.Componen
 	if err := db.Take(&row, id).Error; err != nil {
 		return models.Component{}, translate(err)
 	}
+	return componentModel(db, row)
+}
+
+// componentModel is one row as the API shows it.
+func componentModel(db *gorm.DB, row componentRow) (models.Component, error) {
 	cs, err := componentModels(db, []componentRow{row})
 	if err != nil {
 		return models.Component{}, err
 	}
 	return cs[0], nil
+}
+
+// putComponent resolves c's references, writes row with save (tx.Create or
+// tx.Save) and c's links, and returns the component as stored.
+func putComponent(tx *gorm.DB, save func(any) *gorm.DB, row *componentRow, c models.Component) (models.Component, error) {
+	refs, err := resolveComponentRefs(tx, c)
+	if err != nil {
+		return models.Component{}, err
+	}
+	fillComponentRow(row, c, refs.vendorID)
+	if err := save(row).Error; err != nil {
+		return models.Component{}, err
+	}
+	if err := writeComponentLinks(tx, row.ID, c, refs); err != nil {
+		return models.Component{}, err
+	}
+	return componentModel(tx, *row)
 }
 
 func fillComponentRow(row *componentRow, c models.Component, vendorID int64) {
@@ -215,38 +201,38 @@ type componentRefs struct {
 func resolveComponentRefs(tx *gorm.DB, c models.Component) (componentRefs, error) {
 	var refs componentRefs
 	var p models.Problems
-	vendors, err := idsBySlug(tx, "vendors", []string{c.Vendor})
+	vendor, err := resolveIDs(tx, "vendors", "vendor", "vendor", []string{c.Vendor}, &p)
 	if err != nil {
 		return refs, err
 	}
-	if id, ok := vendors[c.Vendor]; ok {
-		refs.vendorID = id
-	} else {
-		p.Add("vendor", "no vendor has the slug %q", c.Vendor)
+	if len(vendor) == 1 {
+		refs.vendorID = vendor[0]
 	}
-	caps, err := idsBySlug(tx, "capabilities", c.Capabilities)
-	if err != nil {
+	if refs.capabilityIDs, err = resolveIDs(tx, "capabilities", "capabilities", "capability", c.Capabilities, &p); err != nil {
 		return refs, err
 	}
-	for _, slug := range c.Capabilities {
-		if id, ok := caps[slug]; ok {
-			refs.capabilityIDs = append(refs.capabilityIDs, id)
-		} else {
-			p.Add("capabilities", "no capability has the slug %q", slug)
-		}
-	}
-	deps, err := idsBySlug(tx, "components", c.DependsOn)
-	if err != nil {
+	if refs.dependsOnIDs, err = resolveIDs(tx, "components", "depends_on", "component", c.DependsOn, &p); err != nil {
 		return refs, err
-	}
-	for _, slug := range c.DependsOn {
-		if id, ok := deps[slug]; ok {
-			refs.dependsOnIDs = append(refs.dependsOnIDs, id)
-		} else {
-			p.Add("depends_on", "no component has the slug %q", slug)
-		}
 	}
 	return refs, p.ErrWithCode(models.EUNPROCESSABLE, "the request refers to things that do not exist")
+}
+
+// resolveIDs returns the ids of slugs in table, in order, adding a problem at
+// field for each that names no noun.
+func resolveIDs(tx *gorm.DB, table, field, noun string, slugs []string, p *models.Problems) ([]int64, error) {
+	ids, err := idsBySlug(tx, table, slugs)
+	if err != nil {
+		return nil, err
+	}
+	var out []int64
+	for _, slug := range slugs {
+		if id, ok := ids[slug]; ok {
+			out = append(out, id)
+		} else {
+			p.Add(field, "no "+noun+" has the slug %q", slug)
+		}
+	}
+	return out, nil
 }
 
 // idsBySlug maps each existing slug in table to its id.

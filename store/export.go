@@ -17,77 +17,83 @@ const exportBatch = 1000
 // read transaction so the files agree with each other.
 func (s *Store) Export(ctx context.Context, sink models.ExportSink) error {
 	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := sink.Begin("councils"); err != nil {
-			return err
+		steps := []func() error{
+			func() error {
+				return exportTable(tx, sink.Begin, "councils", "code", func(r councilRow) string { return r.Code },
+					func(rows []councilRow) ([]models.Council, error) { return s.councilModels(tx, rows) }, sink.Council)
+			},
+			func() error {
+				return exportTable(tx, sink.Begin, "vendors", "slug", func(r vendorRow) string { return r.Slug },
+					mapped(vendorRow.model), sink.Vendor)
+			},
+			func() error {
+				return exportTable(tx, sink.Begin, "capabilities", "slug", func(r capabilityRow) string { return r.Slug },
+					mapped(capabilityRow.model), sink.Capability)
+			},
+			func() error {
+				return exportTable(tx, sink.Begin, "components", "slug", func(r componentRow) string { return r.Slug },
+					func(rows []componentRow) ([]models.Component, error) { return componentModels(tx, rows) }, sink.Component)
+			},
+			func() error { return exportAdoptions(tx, sink) },
 		}
-		if err := exportByKey(tx, "code", func(r councilRow) string { return r.Code }, func(rows []councilRow) error {
-			cs, err := s.councilModels(tx, rows)
-			if err != nil {
+		for _, step := range steps {
+			if err := step(); err != nil {
 				return err
 			}
-			return each(cs, sink.Council)
-		}); err != nil {
-			return err
 		}
-		if err := sink.Begin("vendors"); err != nil {
-			return err
-		}
-		if err := exportByKey(tx, "slug", func(r vendorRow) string { return r.Slug }, func(rows []vendorRow) error {
-			for _, r := range rows {
-				if err := sink.Vendor(r.model()); err != nil {
-					return err
-				}
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
-		if err := sink.Begin("capabilities"); err != nil {
-			return err
-		}
-		if err := exportByKey(tx, "slug", func(r capabilityRow) string { return r.Slug }, func(rows []capabilityRow) error {
-			for _, r := range rows {
-				if err := sink.Capability(r.model()); err != nil {
-					return err
-				}
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
-		if err := sink.Begin("components"); err != nil {
-			return err
-		}
-		if err := exportByKey(tx, "slug", func(r componentRow) string { return r.Slug }, func(rows []componentRow) error {
-			cs, err := componentModels(tx, rows)
-			if err != nil {
-				return err
-			}
-			return each(cs, sink.Component)
-		}); err != nil {
-			return err
-		}
-		if err := sink.Begin("adoptions"); err != nil {
-			return err
-		}
-		var after int64
-		for {
-			var views []adoptionView
-			if err := adoptionsQuery(tx).Where("adoptions.id > ?", after).Order("adoptions.id").Limit(exportBatch).Scan(&views).Error; err != nil {
-				return err
-			}
-			for _, v := range views {
-				if err := sink.Adoption(v.model()); err != nil {
-					return err
-				}
-			}
-			if len(views) < exportBatch {
-				return nil
-			}
-			after = views[len(views)-1].Row.ID
-		}
+		return nil
 	}, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
 	return translate(err)
+}
+
+// exportTable begins the table name and writes its records, as toModels makes
+// them from each batch of rows, in order of the unique column key.
+func exportTable[R, M any](tx *gorm.DB, begin func(string) error, name, key string, keyOf func(R) string,
+	toModels func([]R) ([]M, error), write func(M) error) error {
+	if err := begin(name); err != nil {
+		return err
+	}
+	return exportByKey(tx, key, keyOf, func(rows []R) error {
+		ms, err := toModels(rows)
+		if err != nil {
+			return err
+		}
+		return each(ms, write)
+	})
+}
+
+// mapped makes models from rows one by one.
+func mapped[R, M any](model func(R) M) func([]R) ([]M, error) {
+	return func(rows []R) ([]M, error) {
+		out := make([]M, len(rows))
+		for i, r := range rows {
+			out[i] = model(r)
+		}
+		return out, nil
+	}
+}
+
+// exportAdoptions writes every adoption, rejected claims too, in id order.
+func exportAdoptions(tx *gorm.DB, sink models.ExportSink) error {
+	if err := sink.Begin("adoptions"); err != nil {
+		return err
+	}
+	var after int64
+	for {
+		var views []adoptionView
+		if err := adoptionsQuery(tx).Where("adoptions.id > ?", after).Order("adoptions.id").Limit(exportBatch).Scan(&views).Error; err != nil {
+			return err
+		}
+		for _, v := range views {
+			if err := sink.Adoption(v.model()); err != nil {
+				return err
+			}
+		}
+		if len(views) < exportBatch {
+			return nil
+		}
+		after = views[len(views)-1].Row.ID
+	}
 }
 
 // exportByKey hands the rows of R to fn a batch at a time, in order of the unique column key.

@@ -124,11 +124,7 @@ func (s *Store) RevokeKey(ctx context.Context, actor models.Actor, prefix string
 // ListKeys describes every key, newest first; secrets and hashes are never returned.
 func (s *Store) ListKeys(ctx context.Context, p models.Page) (models.List[models.APIKey], error) {
 	rows, total, next, err := keysetDesc(s.r.WithContext(ctx), "id", p, func(r apiKeyRow) int64 { return r.ID }, nil)
-	out := models.List[models.APIKey]{Items: make([]models.APIKey, len(rows)), Total: total, Next: next}
-	for i, r := range rows {
-		out.Items[i] = r.model()
-	}
-	return out, err
+	return listOf(rows, total, next, err, apiKeyRow.model)
 }
 
 // Authenticate returns the key's description when key is known, unrevoked and

@@ -31,21 +31,11 @@ func needsQuery(db *gorm.DB) *gorm.DB {
 func (s *Store) ListNeeds(ctx context.Context, f models.NeedFilter, p models.Page) (models.List[models.Need], error) {
 	db := s.r.WithContext(ctx)
 	where := func(q *gorm.DB) *gorm.DB {
-		if f.Council != "" {
-			q = q.Where("needs.council_id IN (SELECT id FROM councils WHERE code = ?)", f.Council)
-		}
-		if f.Capability != "" {
-			q = q.Where("needs.capability_id IN (SELECT id FROM capabilities WHERE slug = ?)", f.Capability)
-		}
-		if f.Status != "" {
-			q = q.Where("needs.status = ?", f.Status)
-		}
-		if f.NeededFrom != "" {
-			q = q.Where("needs.needed_by >= ?", f.NeededFrom)
-		}
-		if f.NeededTo != "" {
-			q = q.Where("needs.needed_by <= ?", f.NeededTo)
-		}
+		q = whereGiven(q, "needs.council_id IN (SELECT id FROM councils WHERE code = ?)", f.Council)
+		q = whereGiven(q, "needs.capability_id IN (SELECT id FROM capabilities WHERE slug = ?)", f.Capability)
+		q = whereGiven(q, "needs.status = ?", f.Status)
+		q = whereGiven(q, "needs.needed_by >= ?", f.NeededFrom)
+		q = whereGiven(q, "needs.needed_by <= ?", f.NeededTo)
 		return q
 	}
 	rows, total, next, err := keyset(db, "needs.id", p, func(r needRow) int64 { return r.ID }, where)
@@ -62,11 +52,7 @@ func (s *Store) ListNeeds(ctx context.Context, f models.NeedFilter, p models.Pag
 			return models.List[models.Need]{}, translate(err)
 		}
 	}
-	out := models.List[models.Need]{Items: make([]models.Need, len(views)), Total: total, Next: next}
-	for i, v := range views {
-		out.Items[i] = v.model()
-	}
-	return out, nil
+	return listOf(views, total, next, nil, needView.model)
 }
 
 // GetNeed returns one need.

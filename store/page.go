@@ -3,8 +3,10 @@ package store
 import (
 	"encoding/base64"
 	"encoding/json"
+	"strings"
 
 	"github.com/council-components/registry/models"
+	"gorm.io/gorm"
 )
 
 // cursor is the opaque position in a list: after a key for lists in key
@@ -46,4 +48,26 @@ func pageLimit(p models.Page) int {
 		return models.MaxPageSize
 	}
 	return p.Limit
+}
+
+// listOf is one page of rows as the API lists them, each turned by model.
+func listOf[R, M any](rows []R, total int, next string, err error, model func(R) M) (models.List[M], error) {
+	out := models.List[M]{Items: make([]M, len(rows)), Total: total, Next: next}
+	for i, r := range rows {
+		out.Items[i] = model(r)
+	}
+	return out, err
+}
+
+// whereGiven narrows q by cond, every placeholder of which takes v, when v was
+// given; an empty filter field does not filter.
+func whereGiven(q *gorm.DB, cond, v string) *gorm.DB {
+	if v == "" {
+		return q
+	}
+	args := make([]any, strings.Count(cond, "?"))
+	for i := range args {
+		args[i] = v
+	}
+	return q.Where(cond, args...)
 }

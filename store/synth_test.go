@@ -3,26 +3,19 @@ package store_test
 import (
 	"context"
 	"database/sql"
-	"github.com/council-components/registry/reuse"
 	"strings"
 	"testing"
 
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/reuse"
 	"github.com/council-components/registry/seed"
 	"github.com/council-components/registry/store"
-	"github.com/council-components/registry/store/storetest"
+	"github.com/council-components/registry/store/storetest/testdb"
 )
 
 func synthStore(t *testing.T, o store.SynthOptions) (*store.Store, store.SynthReport) {
 	t.Helper()
-	st, err := store.Open(storetest.NewDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	st := testdb.New(t)
 	rep, err := st.Synth(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
@@ -162,17 +155,7 @@ func TestSynthRefusesADatabaseThatHoldsAnything(t *testing.T) {
 		t.Fatalf("%d councils after a refused synth", got)
 	}
 
-	seeded, err := store.Open(storetest.NewDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer seeded.Close()
-	if _, err := seeded.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seed.Load(context.Background(), seeded, false); err != nil {
-		t.Fatal(err)
-	}
+	seeded := testdb.Open(t, testdb.Seeded(t, false))
 	if _, err := seeded.Synth(context.Background(), o); models.ErrorCode(err) != models.ECONFLICT {
 		t.Fatalf("synth over reference data: %v, want a conflict", err)
 	}

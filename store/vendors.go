@@ -12,11 +12,7 @@ import (
 // ListVendors returns vendors in slug order.
 func (s *Store) ListVendors(ctx context.Context, p models.Page) (models.List[models.Vendor], error) {
 	rows, total, next, err := keyset(s.r.WithContext(ctx), "slug", p, func(r vendorRow) string { return r.Slug }, nil)
-	list := models.List[models.Vendor]{Items: make([]models.Vendor, len(rows)), Total: total, Next: next}
-	for i, r := range rows {
-		list.Items[i] = r.model()
-	}
-	return list, err
+	return listOf(rows, total, next, err, vendorRow.model)
 }
 
 // GetVendor returns one vendor.

@@ -7,8 +7,7 @@ import (
 
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/seed"
-	"github.com/council-components/registry/store"
-	"github.com/council-components/registry/store/storetest"
+	"github.com/council-components/registry/store/storetest/testdb"
 )
 
 // TestVestIntoAnExistingSuccessor vests a plan whose successor is an existing council that
@@ -16,15 +15,8 @@ import (
 // the lifecycle allows, contract end filled in), and theirs retire the day before vesting.
 func TestVestIntoAnExistingSuccessor(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(storetest.NewDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := testdb.New(t)
 	st.Now = func() time.Time { return time.Date(2027, 4, 2, 9, 0, 0, 0, time.UTC) }
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	ref, err := seed.Embedded().Read()
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,19 +17,15 @@ import (
 
 	"github.com/council-components/registry/api"
 	"github.com/council-components/registry/models"
-	"github.com/council-components/registry/seed"
 	"github.com/council-components/registry/store"
 	"github.com/council-components/registry/store/storetest"
+	"github.com/council-components/registry/store/storetest/testdb"
 )
 
 // fixedNow is the tests' clock, so opportunities and charts do not drift.
 var fixedNow = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	storetest.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 // env is one test's service: the real router over a real database (SQLite,
 // or PostgreSQL when REGISTRY_TEST_ENGINE=postgres) holding the reference
@@ -43,23 +39,7 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	// Seeded once per run, then copied for each test.
-	dsn := storetest.Clone(t, "web_demo", func(dsn string) error {
-		st, err := store.Open(dsn)
-		if err != nil {
-			return err
-		}
-		defer st.Close() // on SQLite the last close folds the WAL into the file, so a plain copy has everything
-		if _, err := st.Migrate(context.Background()); err != nil {
-			return err
-		}
-		_, err = seed.Reference().Load(context.Background(), st, true)
-		return err
-	})
-	st, err := store.Open(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := testdb.Open(t, testdb.Seeded(t, true))
 	st.Now = func() time.Time { return fixedNow }
 	r, err := api.NewRouter(st, api.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -102,6 +82,25 @@ func (r response) json() map[string]any {
 		r.t.Fatalf("not JSON: %v", err)
 	}
 	return v
+}
+
+// allItems follows a list's next links from path and returns every item.
+func (e *env) allItems(path string) []map[string]any {
+	e.t.Helper()
+	var items []map[string]any
+	for path != "" {
+		body := e.get(path).want(200, "application/json").json()
+		for _, it := range body["items"].([]any) {
+			items = append(items, it.(map[string]any))
+		}
+		next, _ := body["next"].(string)
+		path = ""
+		if next != "" {
+			u, _ := url.Parse(next)
+			path = u.RequestURI()
+		}
+	}
+	return items
 }
 
 // adminKey creates an admin API key for writes in tests.

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -110,17 +109,8 @@ func TestComponentsPageMatchesAPI(t *testing.T) {
 		t.Run(query, func(t *testing.T) {
 			e := &env{t: t, st: e.st, router: e.router}
 			var api []string
-			for path := "/api/v1/components?limit=20&" + query; path != ""; {
-				body := e.get(path).want(200, "application/json").json()
-				for _, it := range body["items"].([]any) {
-					api = append(api, it.(map[string]any)["slug"].(string))
-				}
-				next, _ := body["next"].(string)
-				path = ""
-				if next != "" {
-					u, _ := url.Parse(next)
-					path = u.RequestURI()
-				}
+			for _, it := range e.allItems("/api/v1/components?limit=20&" + query) {
+				api = append(api, it["slug"].(string))
 			}
 			var pages []string
 			n := 0
@@ -368,22 +358,12 @@ func TestCapabilityPage(t *testing.T) {
 
 	// Ranked by councils running each component live, from the API's adoptions.
 	councils := map[string]map[string]bool{}
-	for path := "/api/v1/adoptions?status=live&limit=100&capability=" + capability; path != ""; {
-		body := e.get(path).json()
-		for _, it := range body["items"].([]any) {
-			m := it.(map[string]any)
-			comp := m["component"].(string)
-			if councils[comp] == nil {
-				councils[comp] = map[string]bool{}
-			}
-			councils[comp][m["council"].(string)] = true
+	for _, m := range e.allItems("/api/v1/adoptions?status=live&limit=100&capability=" + capability) {
+		comp := m["component"].(string)
+		if councils[comp] == nil {
+			councils[comp] = map[string]bool{}
 		}
-		next, _ := body["next"].(string)
-		path = ""
-		if next != "" {
-			u, _ := url.Parse(next)
-			path = u.RequestURI()
-		}
+		councils[comp][m["council"].(string)] = true
 	}
 	var want []string
 	for c := range councils {

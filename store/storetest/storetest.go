@@ -204,3 +204,12 @@ func Banner() string {
 	}
 	return "storage engine under test: SQLite (PostgreSQL skipped in this run; REGISTRY_TEST_ENGINE=postgres runs it)"
 }
+
+// Main runs a package's tests as its TestMain: it says which engine runs them
+// and removes the templates afterwards.
+func Main(m *testing.M) {
+	fmt.Println(Banner())
+	code := m.Run()
+	Cleanup()
+	os.Exit(code)
+}
