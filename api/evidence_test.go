@@ -81,3 +81,18 @@ func TestImportPlacesCouncilsByTheOneMatcher(t *testing.T) {
 		}
 	}
 }
+
+// TestNoDemoBannerOnRealData: a registry holding only real data shows no demo
+// banner, and its data page says none is loaded.
+func TestNoDemoBannerOnRealData(t *testing.T) {
+	e := newSeededEnv(t, false)
+	for _, path := range []string{"/", "/about/data"} {
+		body := e.do("GET", path, nil, "").wantStatus(http.StatusOK).Body.String()
+		if strings.Contains(body, "Illustrative demo data is loaded") {
+			t.Errorf("%s shows the demo banner without demo data", path)
+		}
+	}
+	if body := e.do("GET", "/about/data", nil, "").Body.String(); !strings.Contains(body, "has no demo data loaded") {
+		t.Error("/about/data does not say no demo data is loaded")
+	}
+}

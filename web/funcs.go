@@ -36,6 +36,13 @@ var templateFuncs = template.FuncMap{
 		}
 		return *n
 	},
+	"newestEvidence": newestEvidence,
+	"sourceName": func(source string) string {
+		if n := models.EvidenceSourceNames[source]; n != "" {
+			return n
+		}
+		return source
+	},
 	"add":  func(a, b int) int { return a + b },
 	"addf": func(a, b float64) float64 { return a + b },
 	"sub":  func(a, b float64) float64 { return a - b },
@@ -156,4 +163,17 @@ func label(s string) string {
 		return l
 	}
 	return sentence(s)
+}
+
+// newestEvidence is the newest current evidence item, else the newest of all,
+// else nil: what a page shows beside an adoption.
+func newestEvidence(items []models.EvidenceItem) *models.EvidenceItem {
+	var best *models.EvidenceItem
+	for i := range items {
+		it := &items[i]
+		if best == nil || (it.Current && !best.Current) || (it.Current == best.Current && it.ObservedOn > best.ObservedOn) {
+			best = it
+		}
+	}
+	return best
 }

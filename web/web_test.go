@@ -577,3 +577,32 @@ func TestIsPage(t *testing.T) {
 		}
 	}
 }
+
+// TestAboutDataAndTheDemoBanner: the data page counts what the registry holds
+// from each source, and while demo data is loaded every page says so.
+func TestAboutDataAndTheDemoBanner(t *testing.T) {
+	e := newEnv(t)
+	page := e.get("/about/data").want(200, "text/html").Body.String()
+	for _, want := range []string{"CC BY 4.0", "UK Local Authority Names and Codes", "LocalGov Drupal documentation",
+		"has demo data loaded now", `href="/api/v1/export"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/about/data lacks %q", want)
+		}
+	}
+	db, err := e.st.ReaderDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items int
+	if err := db.QueryRow("SELECT count(*) FROM adoption_evidence WHERE source = 'localgov-drupal-docs'").Scan(&items); err != nil || items == 0 {
+		t.Fatalf("%d LocalGov Drupal items (%v): a useless case", items, err)
+	}
+	if !strings.Contains(page, fmt.Sprintf(`<td class="govuk-table__cell govuk-table__cell--numeric">%d (%d)</td>`, items, items)) {
+		t.Errorf("/about/data does not count the %d LocalGov Drupal evidence items", items)
+	}
+	for _, path := range []string{"/", "/components/govuk-pay", "/about/data"} {
+		if !strings.Contains(e.get(path).Body.String(), "Illustrative demo data is loaded") {
+			t.Errorf("%s: no demo banner while demo data is loaded", path)
+		}
+	}
+}
