@@ -325,6 +325,8 @@ type councilData struct {
 	Peers         []councilPeer
 	Opportunities []councilOpportunity
 	HorizonMonths int
+	Projects      []models.Project    // real multi-council projects it takes part in
+	Programmes    []models.Membership // programmes and commitments it is a member of
 }
 
 type councilUse struct {
@@ -383,7 +385,20 @@ func (s *Site) council(c *gin.Context) (meta, any, error) {
 	if err := s.nameCouncilRows(ctx, &d, caps, adoptions, peers, ops); err != nil {
 		return meta{}, nil, err
 	}
+	if d.Projects, d.Programmes, err = s.councilProjects(ctx, council.Code); err != nil {
+		return meta{}, nil, err
+	}
 	return meta{Title: council.Name, Section: "councils"}, d, nil
+}
+
+// councilProjects are the real projects and programmes a council takes part in.
+func (s *Site) councilProjects(ctx context.Context, code string) ([]models.Project, []models.Membership, error) {
+	projects, err := walk(func(p models.Page) (models.List[models.Project], error) { return s.store.CouncilProjects(ctx, code, p) })
+	if err != nil {
+		return nil, nil, err
+	}
+	programmes, err := s.store.CouncilProgrammes(ctx, code)
+	return projects, programmes, err
 }
 
 // relatedCouncils are the councils that succeeded and preceded council, in its order.

@@ -49,6 +49,8 @@ type Store interface {
 	CollaborationProjects(ctx context.Context) ([]models.Project, error)
 	EvidenceSummary(ctx context.Context) ([]models.EvidenceSourceSummary, error)
 	HasDemoData(ctx context.Context) (bool, error)
+	CouncilProjects(ctx context.Context, code string, p models.Page) (models.List[models.Project], error)
+	CouncilProgrammes(ctx context.Context, code string) ([]models.Membership, error)
 	ListCapabilities(ctx context.Context, f models.CapabilityFilter, p models.Page) (models.List[models.Capability], error)
 	GetCapability(ctx context.Context, slug string) (models.Capability, error)
 	ListAdoptions(ctx context.Context, f models.AdoptionFilter, p models.Page) (models.List[models.Adoption], error)

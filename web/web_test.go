@@ -606,3 +606,22 @@ func TestAboutDataAndTheDemoBanner(t *testing.T) {
 		}
 	}
 }
+
+// TestCouncilPageListsItsRealProjects: the projects a council took part in, as
+// the API lists them, each linked to its source.
+func TestCouncilPageListsItsRealProjects(t *testing.T) {
+	e := newEnv(t)
+	projects := e.allItems("/api/v1/councils/" + lambeth + "/projects")
+	if len(projects) == 0 {
+		t.Fatal("Lambeth takes part in no project: a useless case")
+	}
+	page := e.get("/councils/" + lambeth).want(200, "text/html").Body.String()
+	for _, p := range projects {
+		if !strings.Contains(page, `href="`+html.EscapeString(p["source_url"].(string))+`" rel="noreferrer">`+html.EscapeString(p["name"].(string))+`</a>`) {
+			t.Errorf("Lambeth's page does not list project %q linked to its source", p["name"])
+		}
+	}
+	if !strings.Contains(page, "Member of:") && len(e.allItems("/api/v1/councils/"+lambeth+"/programmes")) > 0 {
+		t.Error("Lambeth's programmes are not shown")
+	}
+}
