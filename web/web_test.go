@@ -615,7 +615,7 @@ func TestCouncilPageListsItsRealProjects(t *testing.T) {
 	if len(projects) == 0 {
 		t.Fatal("Lambeth takes part in no project: a useless case")
 	}
-	page := e.get("/councils/" + lambeth).want(200, "text/html").Body.String()
+	page := e.get("/councils/"+lambeth).want(200, "text/html").Body.String()
 	for _, p := range projects {
 		if !strings.Contains(page, `href="`+html.EscapeString(p["source_url"].(string))+`" rel="noreferrer">`+html.EscapeString(p["name"].(string))+`</a>`) {
 			t.Errorf("Lambeth's page does not list project %q linked to its source", p["name"])
