@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -292,9 +293,16 @@ func TestHarvestDigitalLand(t *testing.T) {
 	if n := countRows(t, db, "SELECT count(*) FROM adoptions JOIN components ON components.id = adoptions.component_id WHERE components.slug = 'open-digital-planning'"); n != 0 {
 		t.Errorf("%d adoptions of Open Digital Planning: a programme membership is not an adoption", n)
 	}
+	// Memberships are recorded too: the first harvest adds its own wording for each of
+	// the 217 members (the seed quotes the evidence file's rows), then nothing changes.
+	members := "SELECT count(*) FROM programme_members WHERE source = '" + source + "' AND current"
+	if first.MembershipsChanged != 217 || countRows(t, db, members) < 217 {
+		t.Errorf("first run changed %d memberships, want 217", first.MembershipsChanged)
+	}
 	again := harvestJSON(t, args(projectsFile)...)
-	if again.Created != 0 || again.Updated != 0 || again.NoLongerListed != 0 {
-		t.Errorf("the same files again changed something: %d created, %d updated, %d no longer listed", again.Created, again.Updated, again.NoLongerListed)
+	if again.Created != 0 || again.Updated != 0 || again.NoLongerListed != 0 || again.MembershipsChanged != 0 || again.MembershipsNoLongerListed != 0 {
+		t.Errorf("the same files again changed something: %d created, %d updated, %d no longer listed, memberships %d changed, %d no longer listed",
+			again.Created, again.Updated, again.NoLongerListed, again.MembershipsChanged, again.MembershipsNoLongerListed)
 	}
 
 	b, err := os.ReadFile(projectsFile)
@@ -305,10 +313,19 @@ func TestHarvestDigitalLand(t *testing.T) {
 	if !bytes.Contains(b, []byte(ashfield)) {
 		t.Fatal("the shipped file no longer lists Ashfield's land charges")
 	}
-	newer := writeTemp(t, "project-organisation-2026-09-01.csv", bytes.Replace(b, []byte(ashfield), nil, 1))
+	odpLine := regexp.MustCompile(`(?m)^open-digital-planning,local-authority:DAC,[^\n]*\n`) // Dacorum's membership
+	if !odpLine.Match(b) {
+		t.Fatal("the shipped file no longer lists Dacorum in Open Digital Planning")
+	}
+	newer := writeTemp(t, "project-organisation-2026-09-01.csv", odpLine.ReplaceAll(bytes.Replace(b, []byte(ashfield), nil, 1), nil))
 	rep := harvestJSON(t, args(newer)...)
-	if rep.NoLongerListed != 1 || rep.Created != 0 || rep.ObservedOn != "2026-09-01" {
-		t.Errorf("newer file: %d created, %d no longer listed, on %s; want Ashfield's land charges no longer listed", rep.Created, rep.NoLongerListed, rep.ObservedOn)
+	if rep.NoLongerListed != 1 || rep.Created != 0 || rep.ObservedOn != "2026-09-01" || rep.MembershipsNoLongerListed != 1 {
+		t.Errorf("newer file: %d created, %d no longer listed, %d memberships no longer listed, on %s; want Ashfield's land charges and Dacorum's membership no longer listed",
+			rep.Created, rep.NoLongerListed, rep.MembershipsNoLongerListed, rep.ObservedOn)
+	}
+	if n := countRows(t, db, `SELECT count(*) FROM programme_members m JOIN councils c ON c.id = m.council_id
+		WHERE c.code = 'E07000096' AND m.source = ? AND NOT m.current`, source); n == 0 {
+		t.Error("Dacorum's membership evidence was not kept and flagged")
 	}
 	a := apiAdoption(t, db, adoptionOf(t, db, "E07000170", "hmlr-local-land-charges"))
 	if items := itemsOf(a, source); len(items) != 1 || items[0].Current {

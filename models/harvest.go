@@ -4,7 +4,7 @@ import "sort"
 
 // HarvestRun is one source's file, read and matched, to apply as evidence.
 // Observations of programme membership (Kind "membership") are not adoptions:
-// the store counts them and writes none.
+// the store records them as programme membership items.
 type HarvestRun struct {
 	Source     string // e.g. govuk-pay-performance
 	File       string // the path or URL read
@@ -47,12 +47,16 @@ type HarvestReport struct {
 	Unchanged  int    `json:"unchanged"` // adoptions listed again as they were
 	// NoLongerListed are adoptions whose evidence from this source the file no
 	// longer lists: kept and flagged (current: false), never deleted.
-	NoLongerListed int                 `json:"no_longer_listed"`
-	Memberships    int                 `json:"memberships"` // programme memberships read (not adoptions)
-	Matched        map[string]string   `json:"matched"`     // name → council code
-	MatchedJoint   map[string][]string `json:"matched_joint"`
-	Skipped        []string            `json:"skipped"`
-	Unmatched      []UnmatchedName     `json:"unmatched"`
+	NoLongerListed int `json:"no_longer_listed"`
+	Memberships    int `json:"memberships"` // programme memberships read (not adoptions)
+	// MembershipsChanged are members whose items were added or refreshed;
+	// MembershipsNoLongerListed members of the file's programmes it no longer lists.
+	MembershipsChanged        int                 `json:"memberships_changed"`
+	MembershipsNoLongerListed int                 `json:"memberships_no_longer_listed"`
+	Matched                   map[string]string   `json:"matched"` // name → council code
+	MatchedJoint              map[string][]string `json:"matched_joint"`
+	Skipped                   []string            `json:"skipped"`
+	Unmatched                 []UnmatchedName     `json:"unmatched"`
 }
 
 // NewHarvestReport starts a run's report: a name matched to one council goes

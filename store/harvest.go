@@ -35,7 +35,7 @@ type pairKey struct{ council, component string }
 // the file's items, and this source's items the file no longer lists stop
 // being current; the adoption is kept and flagged, never deleted. A file older
 // than the newest applied from its source is refused. A dry run does it all
-// and rolls back. Programme memberships are counted, not written.
+// and rolls back. Programme memberships are recorded the same way (harvest_members.go).
 func (s *Store) ApplyHarvest(ctx context.Context, h models.HarvestRun) (models.HarvestReport, error) {
 	var rep models.HarvestReport
 	err := s.write(ctx, func(tx *gorm.DB) error {
@@ -91,6 +91,9 @@ func (s *Store) ApplyHarvest(ctx context.Context, h models.HarvestRun) (models.H
 			return err
 		}
 		rep.NoLongerListed = n
+		if rep.MembershipsChanged, rep.MembershipsNoLongerListed, err = applyMemberships(tx, h, now); err != nil {
+			return err
+		}
 		if h.DryRun {
 			return errRollback
 		}
