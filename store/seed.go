@@ -104,101 +104,11 @@ func (s *Store) Seed(ctx context.Context, d SeedData) (SeedReport, error) {
 		if err != nil {
 			return err
 		}
-		councilIDs := map[string]int64{}
-		for _, c := range d.Councils {
-			row := councilRowOf(c)
-			created, changed, err := upsert(tx, &row, "code = ?", c.Code, func(old *councilRow) { row.ID = old.ID })
-			if err != nil {
-				return fmt.Errorf("council %s: %w", c.Code, err)
-			}
-			councilIDs[c.Code] = row.ID
-			rep.count("councils", created, changed)
-		}
-		for _, c := range d.Councils {
-			for _, succ := range c.Successors {
-				sid, ok := councilIDs[succ]
-				if !ok {
-					return fmt.Errorf("council %s: successor %s is not in the data", c.Code, succ)
-				}
-				res := tx.Exec(insertIgnore(tx, "council_successions (predecessor_id, successor_id) VALUES (?, ?)"), councilIDs[c.Code], sid)
-				if res.Error != nil {
-					return res.Error
-				}
-				rep.count("successions", res.RowsAffected == 1, false)
-			}
-		}
-
-		vendorIDs := map[string]int64{}
-		for _, v := range d.Vendors {
-			row := vendorRow{Slug: v.Slug, Name: v.Name, Website: v.Website, Kind: v.Kind, Description: v.Description,
-				Synthetic: v.Synthetic, Version: 1, CreatedAt: now, UpdatedAt: now}
-			created, changed, err := upsert(tx, &row, "slug = ?", v.Slug, func(old *vendorRow) {
-				row.ID, row.CreatedAt, row.Version, row.UpdatedAt = old.ID, old.CreatedAt, old.Version, old.UpdatedAt
-			})
-			if err != nil {
-				return fmt.Errorf("vendor %s: %w", v.Slug, err)
-			}
-			vendorIDs[v.Slug] = row.ID
-			rep.count("vendors", created, changed)
-		}
-
-		for _, c := range d.Capabilities {
-			row := capabilityRow{Slug: c.Slug, Name: c.Name, Category: c.Category, Description: c.Description,
-				LGSLCodes: joinInts(c.LGSLCodes), Version: 1, CreatedAt: now, UpdatedAt: now}
-			created, changed, err := upsert(tx, &row, "slug = ?", c.Slug, func(old *capabilityRow) {
-				row.ID, row.CreatedAt, row.Version, row.UpdatedAt = old.ID, old.CreatedAt, old.Version, old.UpdatedAt
-			})
-			if err != nil {
-				return fmt.Errorf("capability %s: %w", c.Slug, err)
-			}
-			rep.count("capabilities", created, changed)
-		}
-
-		// Components in two passes, so depends_on may name a component later in the list.
-		ids, dirty := map[string]int64{}, map[string]bool{}
-		for _, c := range d.Components {
-			row := componentRow{Slug: c.Slug, Version: 1, CreatedAt: now, UpdatedAt: now, Synthetic: c.Synthetic}
-			fillComponentRow(&row, c.Component, vendorIDs[c.Vendor])
-			created, changed, err := upsert(tx, &row, "slug = ?", c.Slug, func(old *componentRow) {
-				row.ID, row.CreatedAt, row.Version, row.UpdatedAt = old.ID, old.CreatedAt, old.Version, old.UpdatedAt
-			})
-			if err != nil {
-				return fmt.Errorf("component %s: %w", c.Slug, err)
-			}
-			ids[c.Slug], dirty[c.Slug] = row.ID, created || changed
-			rep.count("components", created, changed)
-		}
-		for _, c := range d.Components {
-			current, err := componentModels(tx, []componentRow{{ID: ids[c.Slug]}})
-			if err != nil {
+		sd := seeding{tx: tx, now: now, rep: &rep}
+		for _, step := range []func(SeedData) error{sd.councils, sd.vendorsAndCapabilities, sd.components, sd.records} {
+			if err := step(d); err != nil {
 				return err
 			}
-			if !dirty[c.Slug] && slices.Equal(current[0].Capabilities, sorted(c.Capabilities)) &&
-				slices.Equal(current[0].Standards, sorted(c.Standards)) && slices.Equal(current[0].DependsOn, sorted(c.DependsOn)) {
-				continue
-			}
-			refs, err := resolveComponentRefs(tx, c.Component)
-			if err != nil {
-				return fmt.Errorf("component %s: %w", c.Slug, err)
-			}
-			if err := writeComponentLinks(tx, ids[c.Slug], c.Component, refs); err != nil {
-				return err
-			}
-		}
-
-		for _, a := range d.Adoptions {
-			created, changed, err := seedAdoption(tx, a, now)
-			if err != nil {
-				return fmt.Errorf("adoption %s × %s: %w", a.Council, a.Component, err)
-			}
-			rep.count("adoptions", created, changed)
-		}
-		for _, n := range d.Needs {
-			created, changed, err := seedNeed(tx, n, now)
-			if err != nil {
-				return fmt.Errorf("need %s × %s: %w", n.Council, n.Capability, err)
-			}
-			rep.count("needs", created, changed)
 		}
 		if err := seedProgrammes(tx, d, now, &rep); err != nil {
 			return err
@@ -213,6 +123,126 @@ func (s *Store) Seed(ctx context.Context, d SeedData) (SeedReport, error) {
 		return nil
 	})
 	return rep, err
+}
+
+// seeding is one seed run inside its transaction: each step writes one kind
+// of reference data and counts what it changed.
+type seeding struct {
+	tx        *gorm.DB
+	now       time.Time
+	rep       *SeedReport
+	vendorIDs map[string]int64
+}
+
+func (sd *seeding) councils(d SeedData) error {
+	councilIDs := map[string]int64{}
+	for _, c := range d.Councils {
+		row := councilRowOf(c)
+		created, changed, err := upsert(sd.tx, &row, "code = ?", c.Code, func(old *councilRow) { row.ID = old.ID })
+		if err != nil {
+			return fmt.Errorf("council %s: %w", c.Code, err)
+		}
+		councilIDs[c.Code] = row.ID
+		sd.rep.count("councils", created, changed)
+	}
+	for _, c := range d.Councils {
+		for _, succ := range c.Successors {
+			sid, ok := councilIDs[succ]
+			if !ok {
+				return fmt.Errorf("council %s: successor %s is not in the data", c.Code, succ)
+			}
+			res := sd.tx.Exec(insertIgnore(sd.tx, "council_successions (predecessor_id, successor_id) VALUES (?, ?)"), councilIDs[c.Code], sid)
+			if res.Error != nil {
+				return res.Error
+			}
+			sd.rep.count("successions", res.RowsAffected == 1, false)
+		}
+	}
+	return nil
+}
+
+func (sd *seeding) vendorsAndCapabilities(d SeedData) error {
+	now := sd.now
+	sd.vendorIDs = map[string]int64{}
+	for _, v := range d.Vendors {
+		row := vendorRow{Slug: v.Slug, Name: v.Name, Website: v.Website, Kind: v.Kind, Description: v.Description,
+			Synthetic: v.Synthetic, Version: 1, CreatedAt: now, UpdatedAt: now}
+		created, changed, err := upsert(sd.tx, &row, "slug = ?", v.Slug, func(old *vendorRow) {
+			row.ID, row.CreatedAt, row.Version, row.UpdatedAt = old.ID, old.CreatedAt, old.Version, old.UpdatedAt
+		})
+		if err != nil {
+			return fmt.Errorf("vendor %s: %w", v.Slug, err)
+		}
+		sd.vendorIDs[v.Slug] = row.ID
+		sd.rep.count("vendors", created, changed)
+	}
+	for _, c := range d.Capabilities {
+		row := capabilityRow{Slug: c.Slug, Name: c.Name, Category: c.Category, Description: c.Description,
+			LGSLCodes: joinInts(c.LGSLCodes), Version: 1, CreatedAt: now, UpdatedAt: now}
+		created, changed, err := upsert(sd.tx, &row, "slug = ?", c.Slug, func(old *capabilityRow) {
+			row.ID, row.CreatedAt, row.Version, row.UpdatedAt = old.ID, old.CreatedAt, old.Version, old.UpdatedAt
+		})
+		if err != nil {
+			return fmt.Errorf("capability %s: %w", c.Slug, err)
+		}
+		sd.rep.count("capabilities", created, changed)
+	}
+	return nil
+}
+
+// components writes components in two passes, so depends_on may name a
+// component later in the list.
+func (sd *seeding) components(d SeedData) error {
+	ids, dirty := map[string]int64{}, map[string]bool{}
+	for _, c := range d.Components {
+		row := componentRow{Slug: c.Slug, Version: 1, CreatedAt: sd.now, UpdatedAt: sd.now, Synthetic: c.Synthetic}
+		fillComponentRow(&row, c.Component, sd.vendorIDs[c.Vendor])
+		created, changed, err := upsert(sd.tx, &row, "slug = ?", c.Slug, func(old *componentRow) {
+			row.ID, row.CreatedAt, row.Version, row.UpdatedAt = old.ID, old.CreatedAt, old.Version, old.UpdatedAt
+		})
+		if err != nil {
+			return fmt.Errorf("component %s: %w", c.Slug, err)
+		}
+		ids[c.Slug], dirty[c.Slug] = row.ID, created || changed
+		sd.rep.count("components", created, changed)
+	}
+	for _, c := range d.Components {
+		current, err := componentModels(sd.tx, []componentRow{{ID: ids[c.Slug]}})
+		if err != nil {
+			return err
+		}
+		if !dirty[c.Slug] && slices.Equal(current[0].Capabilities, sorted(c.Capabilities)) &&
+			slices.Equal(current[0].Standards, sorted(c.Standards)) && slices.Equal(current[0].DependsOn, sorted(c.DependsOn)) {
+			continue
+		}
+		refs, err := resolveComponentRefs(sd.tx, c.Component)
+		if err != nil {
+			return fmt.Errorf("component %s: %w", c.Slug, err)
+		}
+		if err := writeComponentLinks(sd.tx, ids[c.Slug], c.Component, refs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// records writes the evidence (or demo) adoptions and needs.
+func (sd *seeding) records(d SeedData) error {
+	for _, a := range d.Adoptions {
+		created, changed, err := seedAdoption(sd.tx, a, sd.now)
+		if err != nil {
+			return fmt.Errorf("adoption %s × %s: %w", a.Council, a.Component, err)
+		}
+		sd.rep.count("adoptions", created, changed)
+	}
+	for _, n := range d.Needs {
+		created, changed, err := seedNeed(sd.tx, n, sd.now)
+		if err != nil {
+			return fmt.Errorf("need %s × %s: %w", n.Council, n.Capability, err)
+		}
+		sd.rep.count("needs", created, changed)
+	}
+	return nil
 }
 
 // upsert inserts row, or when a row matches where, keeps the stored identity
