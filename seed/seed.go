@@ -6,6 +6,7 @@
 package seed
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"encoding/csv"
@@ -228,7 +229,6 @@ func (f Files) councils() ([]models.Council, error) {
 	if err != nil {
 		return nil, err
 	}
-	type govukLA struct{ slug, homepage string }
 	byGSS := map[string]govukLA{}
 	for _, r := range govuk {
 		byGSS[r.get("gss")] = govukLA{r.get("slug"), r.get("homepage_url")}
@@ -250,109 +250,137 @@ func (f Files) councils() ([]models.Council, error) {
 		}
 		codeOf[r.get("local-authority-code")] = code
 	}
-	bad := func(r csvRecord, format string, args ...any) error {
-		return &lineError{mySocietyFile, r.line, fmt.Sprintf(format, args...)}
-	}
 	var out []models.Council
 	seen := map[string]bool{}
 	for _, r := range recs {
 		la := r.get("local-authority-code")
 		code := codeOf[la]
 		if la == "" || seen[code] {
-			return nil, bad(r, "local authority code %q is blank or repeated", la)
+			return nil, badCouncil(r, "local authority code %q is blank or repeated", la)
 		}
 		seen[code] = true
-		t, ok := models.CouncilTypes[r.get("local-authority-type")]
-		if !ok {
-			return nil, bad(r, "unknown local-authority-type %q", r.get("local-authority-type"))
-		}
-		c := models.Council{
-			Code: code, AuthorityCode: la, Name: r.get("official-name"), ShortName: r.get("nice-name"),
-			Type: t.Slug, TypeName: t.Name, Region: r.get("region"), Nation: r.get("nation"), Powers: r.get("powers"),
-			Status: "former", Successors: []string{}, Predecessors: []string{},
-			FormerGSSCodes: splitCodes(r.get("former-gss-codes")),
-		}
-		if c.Name == "" || c.Nation == "" {
-			return nil, bad(r, "official-name and nation are required")
-		}
-		if c.ShortName == "" {
-			c.ShortName = c.Name
-		}
-		if c.Region == "" {
-			c.Region = c.Nation
-		}
-		if c.LowerOrUnitary, err = parseBool(r.get("lower-or-unitary")); err != nil {
-			return nil, bad(r, "lower-or-unitary: %v", err)
-		}
-		current, err := parseBool(r.get("current-authority"))
+		c, err := councilOf(r, code, codeOf)
 		if err != nil {
-			return nil, bad(r, "current-authority: %v", err)
+			return nil, err
 		}
-		if current {
-			c.Status = "current"
-		}
-		c.DeliversServices = c.LowerOrUnitary || t.Slug == "county"
-		for _, ref := range []struct {
-			col string
-			dst **string
-		}{{"county-la", &c.County}, {"combined-authority", &c.CombinedAuthority}} {
-			if v := r.get(ref.col); v != "" {
-				target, ok := codeOf[v]
-				if !ok {
-					return nil, bad(r, "%s %q is not an authority in the file", ref.col, v)
-				}
-				*ref.dst = &target
-			}
-		}
-		for _, succ := range splitCodes(r.get("replaced-by")) {
-			target, ok := codeOf[succ]
-			if !ok {
-				return nil, bad(r, "replaced-by %q is not an authority in the file", succ)
-			}
-			c.Successors = append(c.Successors, target)
-		}
-		if v := r.get("pop-2020"); v != "" {
-			p, err := strconv.ParseFloat(v, 64)
-			if err != nil || p < 0 {
-				return nil, bad(r, "pop-2020 %q is not a number", v)
-			}
-			n := int(math.Round(p))
-			c.Population = &n
-		}
-		if c.Latitude, err = optFloat(r.get("lat"), -90, 90); err != nil {
-			return nil, bad(r, "lat: %v", err)
-		}
-		if c.Longitude, err = optFloat(r.get("long"), -180, 180); err != nil {
-			return nil, bad(r, "long: %v", err)
-		}
-		for _, col := range []struct {
-			name string
-			dst  **string
-		}{{"start-date", &c.StartDate}, {"end-date", &c.EndDate}} {
-			if v := r.get(col.name); v != "" {
-				if !models.ValidDate(v) {
-					return nil, bad(r, "%s %q is not a YYYY-MM-DD date", col.name, v)
-				}
-				*col.dst = &v
-			}
-		}
-		if v := r.get("gov-uk-slug"); v != "" {
-			c.GovUKSlug = &v
-		}
-		for _, gss := range append([]string{r.get("gss-code")}, c.FormerGSSCodes...) {
-			if g, ok := byGSS[gss]; ok && gss != "" {
-				if c.GovUKSlug == nil && g.slug != "" {
-					c.GovUKSlug = &g.slug
-				}
-				if g.homepage != "" && models.ValidHTTPURL(g.homepage) {
-					c.HomepageURL = &g.homepage
-				}
-				break
-			}
-		}
+		addGovUK(&c, r.get("gss-code"), byGSS)
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// govukLA is what GOV.UK's Local Links Manager says of a council.
+type govukLA struct{ slug, homepage string }
+
+func badCouncil(r csvRecord, format string, args ...any) error {
+	return &lineError{mySocietyFile, r.line, fmt.Sprintf(format, args...)}
+}
+
+// councilOf reads one row of mySociety's register; codeOf maps its codes to the registry's.
+func councilOf(r csvRecord, code string, codeOf map[string]string) (models.Council, error) {
+	t, ok := models.CouncilTypes[r.get("local-authority-type")]
+	if !ok {
+		return models.Council{}, badCouncil(r, "unknown local-authority-type %q", r.get("local-authority-type"))
+	}
+	c := models.Council{
+		Code: code, AuthorityCode: r.get("local-authority-code"), Name: r.get("official-name"), ShortName: cmp.Or(r.get("nice-name"), r.get("official-name")),
+		Type: t.Slug, TypeName: t.Name, Region: cmp.Or(r.get("region"), r.get("nation")), Nation: r.get("nation"), Powers: r.get("powers"),
+		Status: "former", Successors: []string{}, Predecessors: []string{},
+		FormerGSSCodes: splitCodes(r.get("former-gss-codes")),
+	}
+	if c.Name == "" || c.Nation == "" {
+		return c, badCouncil(r, "official-name and nation are required")
+	}
+	var err error
+	if c.LowerOrUnitary, err = parseBool(r.get("lower-or-unitary")); err != nil {
+		return c, badCouncil(r, "lower-or-unitary: %v", err)
+	}
+	current, err := parseBool(r.get("current-authority"))
+	if err != nil {
+		return c, badCouncil(r, "current-authority: %v", err)
+	}
+	if current {
+		c.Status = "current"
+	}
+	c.DeliversServices = c.LowerOrUnitary || t.Slug == "county"
+	if err := councilLinks(r, &c, codeOf); err != nil {
+		return c, err
+	}
+	return c, councilFacts(r, &c)
+}
+
+// councilLinks reads the county, combined authority and successors, by the registry's codes.
+func councilLinks(r csvRecord, c *models.Council, codeOf map[string]string) error {
+	for _, ref := range []struct {
+		col string
+		dst **string
+	}{{"county-la", &c.County}, {"combined-authority", &c.CombinedAuthority}} {
+		if v := r.get(ref.col); v != "" {
+			target, ok := codeOf[v]
+			if !ok {
+				return badCouncil(r, "%s %q is not an authority in the file", ref.col, v)
+			}
+			*ref.dst = &target
+		}
+	}
+	for _, succ := range splitCodes(r.get("replaced-by")) {
+		target, ok := codeOf[succ]
+		if !ok {
+			return badCouncil(r, "replaced-by %q is not an authority in the file", succ)
+		}
+		c.Successors = append(c.Successors, target)
+	}
+	return nil
+}
+
+// councilFacts reads the population, place, dates and GOV.UK slug.
+func councilFacts(r csvRecord, c *models.Council) error {
+	if v := r.get("pop-2020"); v != "" {
+		p, err := strconv.ParseFloat(v, 64)
+		if err != nil || p < 0 {
+			return badCouncil(r, "pop-2020 %q is not a number", v)
+		}
+		n := int(math.Round(p))
+		c.Population = &n
+	}
+	var err error
+	if c.Latitude, err = optFloat(r.get("lat"), -90, 90); err != nil {
+		return badCouncil(r, "lat: %v", err)
+	}
+	if c.Longitude, err = optFloat(r.get("long"), -180, 180); err != nil {
+		return badCouncil(r, "long: %v", err)
+	}
+	for _, col := range []struct {
+		name string
+		dst  **string
+	}{{"start-date", &c.StartDate}, {"end-date", &c.EndDate}} {
+		if v := r.get(col.name); v != "" {
+			if !models.ValidDate(v) {
+				return badCouncil(r, "%s %q is not a YYYY-MM-DD date", col.name, v)
+			}
+			*col.dst = &v
+		}
+	}
+	if v := r.get("gov-uk-slug"); v != "" {
+		c.GovUKSlug = &v
+	}
+	return nil
+}
+
+// addGovUK adds GOV.UK's slug (where mySociety has none) and homepage,
+// matched on the GSS code or a former one.
+func addGovUK(c *models.Council, gss string, byGSS map[string]govukLA) {
+	for _, code := range append([]string{gss}, c.FormerGSSCodes...) {
+		if g, ok := byGSS[code]; ok && code != "" {
+			if c.GovUKSlug == nil && g.slug != "" {
+				c.GovUKSlug = &g.slug
+			}
+			if g.homepage != "" && models.ValidHTTPURL(g.homepage) {
+				c.HomepageURL = &g.homepage
+			}
+			return
+		}
+	}
 }
 
 func splitCodes(s string) []string {
