@@ -99,8 +99,16 @@ func (e *Engine) Opportunities(code string, horizonMonths int, today time.Time, 
 		return []Opportunity{}, nil
 	}
 	horizonMonths = max(horizonMonths, 0)
-	from, until := dayOf(today), dayOf(today.AddDate(0, horizonMonths, 0))
+	states := e.capStates(ca, dayOf(today), dayOf(today.AddDate(0, horizonMonths, 0)))
+	peers := e.peers(a, peerK)
+	use, simSum := e.peerUses(peers, states)
+	chosen := e.rankOffers(ca, states, use, simSum, limit)
+	return e.explain(chosen, states, use, peers), nil
+}
 
+// capStates is what the council has for each capability: adoptions, contracts
+// ending between from and until, and needs.
+func (e *Engine) capStates(ca *councilRec, from, until int32) []capState {
 	states := make([]capState, len(e.caps))
 	for _, s := range ca.adoptions {
 		r := &e.adoptions[s]
@@ -131,7 +139,12 @@ func (e *Engine) Opportunities(code string, horizonMonths int, today time.Time, 
 		}
 	}
 
-	peers := e.peers(a, peerK)
+	return states
+}
+
+// peerUses weighs, per capability and component, the closest peers running it
+// live, by similarity and by who vouches for their use; simSum is all peers' similarity.
+func (e *Engine) peerUses(peers []scoredPeer, states []capState) (map[[2]int32]*peerUse, float64) {
 	simSum := 0.0
 	use := map[[2]int32]*peerUse{}
 	for pi, p := range peers {
@@ -159,6 +172,12 @@ func (e *Engine) Opportunities(code string, horizonMonths int, today time.Time, 
 		}
 	}
 
+	return use, simSum
+}
+
+// rankOffers scores every component offered for a capability the council
+// should look at, and keeps the best limit.
+func (e *Engine) rankOffers(ca *councilRec, states []capState, use map[[2]int32]*peerUse, simSum float64, limit int) []candidate {
 	typeTotal := e.typeCount[ca.Type]
 	takeUpNorm := math.Log1p(float64(max(e.eligible, 1)))
 	top := newTopK(limit, func(x, y candidate) bool { // x ranks below y
@@ -191,7 +210,11 @@ func (e *Engine) Opportunities(code string, horizonMonths int, today time.Time, 
 		}
 	}
 
-	chosen := top.sorted()
+	return top.sorted()
+}
+
+// explain turns the chosen candidates into opportunities with their reasons.
+func (e *Engine) explain(chosen []candidate, states []capState, use map[[2]int32]*peerUse, peers []scoredPeer) []Opportunity {
 	out := make([]Opportunity, 0, len(chosen))
 	for _, c := range chosen {
 		st := &states[c.cap]
@@ -217,7 +240,7 @@ func (e *Engine) Opportunities(code string, horizonMonths int, today time.Time, 
 		o.Reasons = append(o.Reasons, e.capReasons(st, capRef)...)
 		out = append(out, o)
 	}
-	return out, nil
+	return out
 }
 
 // triggered reports whether a capability is worth offering components for, and sorts the state's
