@@ -177,6 +177,42 @@ func (e *Engine) mergingPeers(parties []string, isParty map[string]bool) (map[st
 func (e *Engine) suggest(capSlug string, parties []string, us []MergingUse, peerLive map[string][]int32, peerTotal int,
 	peerNames func([]int32) []string, vesting time.Time) *Suggestion {
 	capRef := e.capRef(capSlug)
+	cands, fromCatalogue := e.harmCandidates(capSlug, us, peerLive)
+	if len(cands) == 0 {
+		return nil
+	}
+	slices.SortFunc(cands, func(x, y harmCandidate) int {
+		return cmp.Or(cmp.Compare(y.partiesLive, x.partiesLive), cmp.Compare(y.partiesUsing, x.partiesUsing),
+			cmp.Compare(y.peersLive, x.peersLive), cmp.Compare(y.takeUp, x.takeUp),
+			cmp.Compare(boolInt(x.inHouse), boolInt(y.inHouse)), cmp.Compare(x.slug, y.slug))
+	})
+	pick := cands[0]
+	s := &Suggestion{Component: pick.slug, Reasons: []Reason{}}
+	switch {
+	case fromCatalogue:
+		s.add(ReasonComponentRetiring, "none of the merging councils' components for %s is current, so %s is suggested from the catalogue", capRef.Name, pick.name)
+	case pick.partiesLive > 0:
+		s.add(ReasonMergingCouncils, "used live by %d of the %d merging councils: %s", pick.partiesLive, len(parties), joinNames(pick.livePartyName))
+	default:
+		s.add(ReasonMergingCouncils, "used by %d of the %d merging councils, though not yet live", pick.partiesUsing, len(parties))
+	}
+	if ps := peerLive[pick.slug]; len(ps) > 0 {
+		s.add(ReasonPeerAdoption, "%s", mergingPeerSentence(len(ps), peerTotal, peerNames(ps)))
+	}
+	if pick.takeUp > 0 {
+		s.add(ReasonTakeUp, "used live for %s by %d %s nationally", capRef.Name, pick.takeUp, plural(pick.takeUp, "council", "councils"))
+	}
+	e.replacing(s, capRef, parties, us, vesting)
+	return s
+}
+
+func (s *Suggestion) add(kind, format string, args ...any) {
+	s.Reasons = append(s.Reasons, Reason{Kind: kind, Detail: fmt.Sprintf(format, args...)})
+}
+
+// harmCandidates are the current components the merging councils use for a
+// capability, or, when all they use is obsolete, the catalogue's with live use.
+func (e *Engine) harmCandidates(capSlug string, us []MergingUse, peerLive map[string][]int32) ([]harmCandidate, bool) {
 	var cands []harmCandidate
 	index := map[string]int{}
 	// Keyed by component and council; us is sorted by council, so live councils are named in code order.
@@ -202,63 +238,38 @@ func (e *Engine) suggest(capSlug string, parties []string, us []MergingUse, peer
 			c.livePartyName = append(c.livePartyName, e.councilName(u.Council))
 		}
 	}
-	fromCatalogue := false
-	if len(cands) == 0 {
-		fromCatalogue = true
-		if ci, ok := e.capIdx[capSlug]; ok {
-			for _, o := range e.caps[ci].offers {
-				if !o.skip && o.live > 0 {
-					cands = append(cands, e.candidate(capSlug, e.comps[o.comp].Slug, peerLive))
-				}
+	if len(cands) > 0 {
+		return cands, false
+	}
+	if ci, ok := e.capIdx[capSlug]; ok {
+		for _, o := range e.caps[ci].offers {
+			if !o.skip && o.live > 0 {
+				cands = append(cands, e.candidate(capSlug, e.comps[o.comp].Slug, peerLive))
 			}
 		}
 	}
-	if len(cands) == 0 {
-		return nil
-	}
-	slices.SortFunc(cands, func(x, y harmCandidate) int {
-		return cmp.Or(cmp.Compare(y.partiesLive, x.partiesLive), cmp.Compare(y.partiesUsing, x.partiesUsing),
-			cmp.Compare(y.peersLive, x.peersLive), cmp.Compare(y.takeUp, x.takeUp),
-			cmp.Compare(boolInt(x.inHouse), boolInt(y.inHouse)), cmp.Compare(x.slug, y.slug))
-	})
-	pick := cands[0]
-	s := &Suggestion{Component: pick.slug, Reasons: []Reason{}}
-	add := func(kind, format string, args ...any) {
-		s.Reasons = append(s.Reasons, Reason{Kind: kind, Detail: fmt.Sprintf(format, args...)})
-	}
+	return cands, true
+}
 
-	switch {
-	case fromCatalogue:
-		add(ReasonComponentRetiring, "none of the merging councils' components for %s is current, so %s is suggested from the catalogue", capRef.Name, pick.name)
-	case pick.partiesLive > 0:
-		add(ReasonMergingCouncils, "used live by %d of the %d merging councils: %s", pick.partiesLive, len(parties), joinNames(pick.livePartyName))
-	default:
-		add(ReasonMergingCouncils, "used by %d of the %d merging councils, though not yet live", pick.partiesUsing, len(parties))
-	}
-	if ps := peerLive[pick.slug]; len(ps) > 0 {
-		add(ReasonPeerAdoption, "%s", mergingPeerSentence(len(ps), peerTotal, peerNames(ps)))
-	}
-	if pick.takeUp > 0 {
-		add(ReasonTakeUp, "used live for %s by %d %s nationally", capRef.Name, pick.takeUp, plural(pick.takeUp, "council", "councils"))
-	}
-
-	// What is being replaced, and why it may go.
+// replacing says what the suggestion replaces and why it may go, and when to
+// switch: the last contract end among what is replaced, else vesting day.
+func (e *Engine) replacing(s *Suggestion, capRef CapabilityRef, parties []string, us []MergingUse, vesting time.Time) {
 	var last *MergingUse
 	obsoleteSeen, inHouseSeen, users := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for i := range us {
 		u := &us[i]
 		users[u.Council] = true
-		if u.Component == pick.slug {
+		if u.Component == s.Component {
 			continue
 		}
 		if e.isObsolete(u.Component) && !obsoleteSeen[u.Component] {
 			obsoleteSeen[u.Component] = true
-			add(ReasonComponentRetiring, "%s, which %s %s for %s, is %s", e.compName(u.Component),
+			s.add(ReasonComponentRetiring, "%s, which %s %s for %s, is %s", e.compName(u.Component),
 				joinNames(e.usersOf(us, u.Component)), plural(len(e.usersOf(us, u.Component)), "uses", "use"), capRef.Name, e.lifecycle(u.Component))
 		}
 		if e.isInHouse(u.Component) && !inHouseSeen[u.Component] {
 			inHouseSeen[u.Component] = true
-			add(ReasonInHouse, "%s runs its own build, %s, for %s", e.councilName(u.Council), e.compName(u.Component), capRef.Name)
+			s.add(ReasonInHouse, "%s runs its own build, %s, for %s", e.councilName(u.Council), e.compName(u.Component), capRef.Name)
 		}
 		if !u.ContractEndOn.IsZero() && (last == nil || u.ContractEndOn.After(last.ContractEndOn)) {
 			last = u
@@ -266,18 +277,17 @@ func (e *Engine) suggest(capSlug string, parties []string, us []MergingUse, peer
 	}
 	for _, p := range parties {
 		if !users[p] {
-			add(ReasonGap, "%s has no component in use for %s", e.councilName(p), capRef.Name)
+			s.add(ReasonGap, "%s has no component in use for %s", e.councilName(p), capRef.Name)
 		}
 	}
 	if last != nil {
 		s.SwitchOn = last.ContractEndOn.Format(time.DateOnly)
-		add(ReasonContractEnding, "the last contract to end among those being replaced, %s at %s, ends %s",
+		s.add(ReasonContractEnding, "the last contract to end among those being replaced, %s at %s, ends %s",
 			e.compName(last.Component), e.councilName(last.Council), s.SwitchOn)
 	} else {
 		s.SwitchOn = vesting.Format(time.DateOnly)
-		add(ReasonReorganisation, "no contract end is recorded for what is being replaced, so vesting day, %s, is the natural switch date", s.SwitchOn)
+		s.add(ReasonReorganisation, "no contract end is recorded for what is being replaced, so vesting day, %s, is the natural switch date", s.SwitchOn)
 	}
-	return s
 }
 
 func (e *Engine) candidate(capSlug, slug string, peerLive map[string][]int32) harmCandidate {
