@@ -106,20 +106,7 @@ func (e *Engine) Collaborations(window time.Duration, today time.Time) []Collabo
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	from := dayOf(today)
-	byCap := make([][]event, len(e.caps))
-	current := func(ci int32) bool { c := &e.councils[ci]; return c.known && c.Current }
-	for i := range e.adoptions {
-		r := &e.adoptions[i]
-		if r.council >= 0 && inUse(r.status) && r.contractEnd != noDay && r.contractEnd > from && current(r.council) {
-			byCap[r.cap] = append(byCap[r.cap], event{day: r.contractEnd, council: r.council})
-		}
-	}
-	for i := range e.needs {
-		n := &e.needs[i]
-		if n.council >= 0 && n.status == needOpen && n.neededBy != noDay && current(n.council) {
-			byCap[n.cap] = append(byCap[n.cap], event{day: n.neededBy, council: n.council})
-		}
-	}
+	byCap := e.datedEvents(from)
 
 	out := []Collaboration{}
 	// grouped[c] == capability+1 once council c is in a group for that capability;
@@ -180,4 +167,24 @@ func (e *Engine) Collaborations(window time.Duration, today time.Time) []Collabo
 		)
 	})
 	return out
+}
+
+// datedEvents are, per capability, the current councils' contract ends after
+// from and open needs: the dates that could bring councils together.
+func (e *Engine) datedEvents(from int32) [][]event {
+	byCap := make([][]event, len(e.caps))
+	current := func(ci int32) bool { c := &e.councils[ci]; return c.known && c.Current }
+	for i := range e.adoptions {
+		r := &e.adoptions[i]
+		if r.council >= 0 && inUse(r.status) && r.contractEnd != noDay && r.contractEnd > from && current(r.council) {
+			byCap[r.cap] = append(byCap[r.cap], event{day: r.contractEnd, council: r.council})
+		}
+	}
+	for i := range e.needs {
+		n := &e.needs[i]
+		if n.council >= 0 && n.status == needOpen && n.neededBy != noDay && current(n.council) {
+			byCap[n.cap] = append(byCap[n.cap], event{day: n.neededBy, council: n.council})
+		}
+	}
+	return byCap
 }
