@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -56,17 +55,9 @@ func adoptionFilter(q *query) models.AdoptionFilter {
 }
 
 func (h *Adoptions) list(c *gin.Context, f models.AdoptionFilter, q *query) {
-	p := q.page()
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	list, err := h.Store.ListAdoptions(c.Request.Context(), f, p)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeList(c, list)
+	listPage(c, q, func(ctx context.Context, p models.Page) (models.List[models.Adoption], error) {
+		return h.Store.ListAdoptions(ctx, f, p)
+	})
 }
 
 // ListAdoptions godoc
@@ -109,15 +100,7 @@ func (h *Adoptions) ListAdoptions(c *gin.Context) {
 //	@Failure	404				{object}	Problem
 //	@Router		/api/v1/councils/{code}/adoptions [get]
 func (h *Adoptions) ListCouncilAdoptions(c *gin.Context) {
-	code := c.Param("code")
-	if _, err := h.Store.GetCouncil(c.Request.Context(), code); err != nil {
-		WriteError(c, err)
-		return
-	}
-	q := &query{c: c}
-	f := adoptionFilter(q)
-	f.Council = code
-	h.list(c, f, q)
+	listWithin(h, c, "code", h.Store.GetCouncil, func(f *models.AdoptionFilter, code string) { f.Council = code })
 }
 
 // ListComponentAdoptions godoc
@@ -135,14 +118,21 @@ func (h *Adoptions) ListCouncilAdoptions(c *gin.Context) {
 //	@Failure	404				{object}	Problem
 //	@Router		/api/v1/components/{slug}/adoptions [get]
 func (h *Adoptions) ListComponentAdoptions(c *gin.Context) {
-	slug := c.Param("slug")
-	if _, err := h.Store.GetComponent(c.Request.Context(), slug); err != nil {
+	listWithin(h, c, "slug", h.Store.GetComponent, func(f *models.AdoptionFilter, slug string) { f.Component = slug })
+}
+
+// listWithin lists the adoptions of the council or component the path parameter
+// param names, narrowed by narrow; 404 when there is no such record.
+func listWithin[T any](h *Adoptions, c *gin.Context, param string, get func(context.Context, string) (T, error),
+	narrow func(*models.AdoptionFilter, string)) {
+	key := c.Param(param)
+	if _, err := get(c.Request.Context(), key); err != nil {
 		WriteError(c, err)
 		return
 	}
 	q := &query{c: c}
 	f := adoptionFilter(q)
-	f.Component = slug
+	narrow(&f, key)
 	h.list(c, f, q)
 }
 
@@ -156,16 +146,7 @@ func (h *Adoptions) ListComponentAdoptions(c *gin.Context) {
 //	@Failure	404	{object}	Problem
 //	@Router		/api/v1/adoptions/{id} [get]
 func (h *Adoptions) GetAdoption(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
-	}
-	a, err := h.Store.GetAdoption(c.Request.Context(), id)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeResource(c, http.StatusOK, a)
+	getResource(c, pathID, h.Store.GetAdoption)
 }
 
 // CreateAdoption godoc
@@ -185,18 +166,7 @@ func (h *Adoptions) GetAdoption(c *gin.Context) {
 //	@Failure		422			{object}	Problem
 //	@Router			/api/v1/adoptions [post]
 func (h *Adoptions) CreateAdoption(c *gin.Context) {
-	in, err := decodeInput[models.AdoptionInput](c, true)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	a, err := h.Store.CreateAdoption(c.Request.Context(), actor(c), in)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	c.Header("Location", "/api/v1/adoptions/"+strconv.FormatInt(a.ID, 10))
-	writeResource(c, http.StatusCreated, a)
+	createResource(c, h.Store.CreateAdoption, func(a models.Adoption) string { return "/api/v1/adoptions/" + strconv.FormatInt(a.ID, 10) })
 }
 
 // UpdateAdoption godoc
@@ -219,28 +189,7 @@ func (h *Adoptions) CreateAdoption(c *gin.Context) {
 //	@Failure		422			{object}	Problem
 //	@Router			/api/v1/adoptions/{id} [patch]
 func (h *Adoptions) UpdateAdoption(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
-	}
-	in, err := decodeInput[models.AdoptionInput](c, false)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	ctx := c.Request.Context()
-	ifVersion, err := precondition(c, func() (models.Adoption, error) { return h.Store.GetAdoption(ctx, id) },
-		func(a models.Adoption) int { return a.Version })
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	a, err := h.Store.UpdateAdoption(ctx, actor(c), id, in, ifVersion)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeResource(c, http.StatusOK, a)
+	updateResource(c, pathID, h.Store.GetAdoption, func(a models.Adoption) int { return a.Version }, h.Store.UpdateAdoption)
 }
 
 // VerifyAdoption godoc
@@ -255,7 +204,7 @@ func (h *Adoptions) UpdateAdoption(c *gin.Context) {
 //	@Failure	404	{object}	Problem
 //	@Failure	409	{object}	Problem
 //	@Router		/api/v1/adoptions/{id}/verify [post]
-func (h *Adoptions) VerifyAdoption(c *gin.Context) { h.act(c, h.Store.VerifyAdoption) }
+func (h *Adoptions) VerifyAdoption(c *gin.Context) { actOn(c, pathID, h.Store.VerifyAdoption) }
 
 // ConfirmAdoption godoc
 //
@@ -270,7 +219,7 @@ func (h *Adoptions) VerifyAdoption(c *gin.Context) { h.act(c, h.Store.VerifyAdop
 //	@Failure		404	{object}	Problem
 //	@Failure		409	{object}	Problem
 //	@Router			/api/v1/adoptions/{id}/confirm [post]
-func (h *Adoptions) ConfirmAdoption(c *gin.Context) { h.act(c, h.Store.ConfirmAdoption) }
+func (h *Adoptions) ConfirmAdoption(c *gin.Context) { actOn(c, pathID, h.Store.ConfirmAdoption) }
 
 // ClearRejection godoc
 //
@@ -285,21 +234,7 @@ func (h *Adoptions) ConfirmAdoption(c *gin.Context) { h.act(c, h.Store.ConfirmAd
 //	@Failure		404	{object}	Problem
 //	@Failure		409	{object}	Problem
 //	@Router			/api/v1/adoptions/{id}/clear-rejection [post]
-func (h *Adoptions) ClearRejection(c *gin.Context) { h.act(c, h.Store.ClearRejection) }
-
-// act runs one action on the adoption named in the path and writes the result.
-func (h *Adoptions) act(c *gin.Context, do func(context.Context, models.Actor, int64) (models.Adoption, error)) {
-	id, ok := pathID(c)
-	if !ok {
-		return
-	}
-	a, err := do(c.Request.Context(), actor(c), id)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeResource(c, http.StatusOK, a)
-}
+func (h *Adoptions) ClearRejection(c *gin.Context) { actOn(c, pathID, h.Store.ClearRejection) }
 
 // RejectionInput is the optional body of a rejection.
 type RejectionInput struct {
@@ -322,31 +257,30 @@ type RejectionInput struct {
 //	@Failure		409			{object}	Problem
 //	@Router			/api/v1/adoptions/{id}/reject [post]
 func (h *Adoptions) RejectAdoption(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
-	}
+	actOn(c, pathID, func(ctx context.Context, a models.Actor, id int64) (models.Adoption, error) {
+		reason, err := rejectionReason(c)
+		if err != nil {
+			return models.Adoption{}, err
+		}
+		return h.Store.RejectAdoption(ctx, a, id, reason)
+	})
+}
+
+// rejectionReason reads the optional body's reason: "" when none was sent.
+func rejectionReason(c *gin.Context) (string, error) {
 	var in RejectionInput
 	if c.Request.ContentLength != 0 {
 		if err := decodeJSON(c, &in); err != nil {
-			WriteError(c, err)
-			return
+			return "", err
 		}
 	}
-	reason := ""
-	if in.Reason != nil {
-		if len(*in.Reason) > 2000 {
-			WriteError(c, fieldError("reason", "must be at most 2000 characters"))
-			return
-		}
-		reason = *in.Reason
+	if in.Reason == nil {
+		return "", nil
 	}
-	a, err := h.Store.RejectAdoption(c.Request.Context(), actor(c), id, reason)
-	if err != nil {
-		WriteError(c, err)
-		return
+	if len(*in.Reason) > 2000 {
+		return "", fieldError("reason", "must be at most 2000 characters")
 	}
-	writeResource(c, http.StatusOK, a)
+	return *in.Reason, nil
 }
 
 // AdoptionHistory godoc
@@ -365,18 +299,9 @@ func (h *Adoptions) AdoptionHistory(c *gin.Context) {
 	if !ok {
 		return
 	}
-	q := query{c: c}
-	p := q.page()
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	list, err := h.Store.AdoptionHistory(c.Request.Context(), id, p)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeList(c, list)
+	listPage(c, &query{c: c}, func(ctx context.Context, p models.Page) (models.List[models.AdoptionEvent], error) {
+		return h.Store.AdoptionHistory(ctx, id, p)
+	})
 }
 
 // ListNeeds godoc
@@ -398,17 +323,9 @@ func (h *Adoptions) ListNeeds(c *gin.Context) {
 	q := query{c: c}
 	f := models.NeedFilter{Council: q.str("council"), Capability: q.slug("capability"),
 		Status: q.enum("status", models.NeedStatuses), NeededFrom: q.date("needed_from"), NeededTo: q.date("needed_to")}
-	p := q.page()
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	list, err := h.Store.ListNeeds(c.Request.Context(), f, p)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeList(c, list)
+	listPage(c, &q, func(ctx context.Context, p models.Page) (models.List[models.Need], error) {
+		return h.Store.ListNeeds(ctx, f, p)
+	})
 }
 
 // GetNeed godoc
@@ -421,16 +338,7 @@ func (h *Adoptions) ListNeeds(c *gin.Context) {
 //	@Failure	404	{object}	Problem
 //	@Router		/api/v1/needs/{id} [get]
 func (h *Adoptions) GetNeed(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
-	}
-	n, err := h.Store.GetNeed(c.Request.Context(), id)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeResource(c, http.StatusOK, n)
+	getResource(c, pathID, h.Store.GetNeed)
 }
 
 // CreateNeed godoc
@@ -447,18 +355,7 @@ func (h *Adoptions) GetNeed(c *gin.Context) {
 //	@Failure	422		{object}	Problem
 //	@Router		/api/v1/needs [post]
 func (h *Adoptions) CreateNeed(c *gin.Context) {
-	in, err := decodeInput[models.NeedInput](c, true)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	n, err := h.Store.CreateNeed(c.Request.Context(), actor(c), in)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	c.Header("Location", "/api/v1/needs/"+strconv.FormatInt(n.ID, 10))
-	writeResource(c, http.StatusCreated, n)
+	createResource(c, h.Store.CreateNeed, func(n models.Need) string { return "/api/v1/needs/" + strconv.FormatInt(n.ID, 10) })
 }
 
 // UpdateNeed godoc
@@ -478,28 +375,7 @@ func (h *Adoptions) CreateNeed(c *gin.Context) {
 //	@Failure	412			{object}	Problem
 //	@Router		/api/v1/needs/{id} [patch]
 func (h *Adoptions) UpdateNeed(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
-	}
-	in, err := decodeInput[models.NeedInput](c, false)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	ctx := c.Request.Context()
-	ifVersion, err := precondition(c, func() (models.Need, error) { return h.Store.GetNeed(ctx, id) },
-		func(n models.Need) int { return n.Version })
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	n, err := h.Store.UpdateNeed(ctx, actor(c), id, in, ifVersion)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeResource(c, http.StatusOK, n)
+	updateResource(c, pathID, h.Store.GetNeed, func(n models.Need) int { return n.Version }, h.Store.UpdateNeed)
 }
 
 // pathID reads a positive integer :id, answering 404 for anything else.

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/gin-gonic/gin"
 
@@ -75,7 +74,7 @@ func (h *Catalogue) ListCouncils(c *gin.Context) {
 //	@Failure	404		{object}	Problem
 //	@Router		/api/v1/councils/{code} [get]
 func (h *Catalogue) GetCouncil(c *gin.Context) {
-	getResource(c, "code", h.Store.GetCouncil)
+	getResource(c, pathKey("code"), h.Store.GetCouncil)
 }
 
 // ListVendors godoc
@@ -102,7 +101,7 @@ func (h *Catalogue) ListVendors(c *gin.Context) {
 //	@Failure	404		{object}	Problem
 //	@Router		/api/v1/vendors/{slug} [get]
 func (h *Catalogue) GetVendor(c *gin.Context) {
-	getResource(c, "slug", h.Store.GetVendor)
+	getResource(c, pathKey("slug"), h.Store.GetVendor)
 }
 
 // CreateVendor godoc
@@ -140,7 +139,7 @@ func (h *Catalogue) CreateVendor(c *gin.Context) {
 //	@Failure	412			{object}	Problem
 //	@Router		/api/v1/vendors/{slug} [patch]
 func (h *Catalogue) UpdateVendor(c *gin.Context) {
-	updateResource(c, h.Store.GetVendor, func(v models.Vendor) int { return v.Version }, h.Store.UpdateVendor)
+	updateResource(c, pathKey("slug"), h.Store.GetVendor, func(v models.Vendor) int { return v.Version }, h.Store.UpdateVendor)
 }
 
 // DeleteVendor godoc
@@ -155,7 +154,7 @@ func (h *Catalogue) UpdateVendor(c *gin.Context) {
 //	@Failure	409	{object}	Problem
 //	@Router		/api/v1/vendors/{slug} [delete]
 func (h *Catalogue) DeleteVendor(c *gin.Context) {
-	deleteResource(c, "slug", h.Store.DeleteVendor)
+	deleteResource(c, pathKey("slug"), h.Store.DeleteVendor)
 }
 
 // ListCapabilities godoc
@@ -187,7 +186,7 @@ func (h *Catalogue) ListCapabilities(c *gin.Context) {
 //	@Failure	404		{object}	Problem
 //	@Router		/api/v1/capabilities/{slug} [get]
 func (h *Catalogue) GetCapability(c *gin.Context) {
-	getResource(c, "slug", h.Store.GetCapability)
+	getResource(c, pathKey("slug"), h.Store.GetCapability)
 }
 
 // CreateCapability godoc
@@ -223,7 +222,7 @@ func (h *Catalogue) CreateCapability(c *gin.Context) {
 //	@Failure	412			{object}	Problem
 //	@Router		/api/v1/capabilities/{slug} [patch]
 func (h *Catalogue) UpdateCapability(c *gin.Context) {
-	updateResource(c, h.Store.GetCapability, func(v models.Capability) int { return v.Version }, h.Store.UpdateCapability)
+	updateResource(c, pathKey("slug"), h.Store.GetCapability, func(v models.Capability) int { return v.Version }, h.Store.UpdateCapability)
 }
 
 // DeleteCapability godoc
@@ -237,7 +236,7 @@ func (h *Catalogue) UpdateCapability(c *gin.Context) {
 //	@Failure	409	{object}	Problem
 //	@Router		/api/v1/capabilities/{slug} [delete]
 func (h *Catalogue) DeleteCapability(c *gin.Context) {
-	deleteResource(c, "slug", h.Store.DeleteCapability)
+	deleteResource(c, pathKey("slug"), h.Store.DeleteCapability)
 }
 
 // ListComponents godoc
@@ -280,7 +279,7 @@ func (h *Catalogue) ListComponents(c *gin.Context) {
 //	@Failure	404		{object}	Problem
 //	@Router		/api/v1/components/{slug} [get]
 func (h *Catalogue) GetComponent(c *gin.Context) {
-	getResource(c, "slug", h.Store.GetComponent)
+	getResource(c, pathKey("slug"), h.Store.GetComponent)
 }
 
 // CreateComponent godoc
@@ -320,7 +319,7 @@ func (h *Catalogue) CreateComponent(c *gin.Context) {
 //	@Failure	422			{object}	Problem
 //	@Router		/api/v1/components/{slug} [patch]
 func (h *Catalogue) UpdateComponent(c *gin.Context) {
-	updateResource(c, h.Store.GetComponent, func(v models.Component) int { return v.Version }, h.Store.UpdateComponent)
+	updateResource(c, pathKey("slug"), h.Store.GetComponent, func(v models.Component) int { return v.Version }, h.Store.UpdateComponent)
 }
 
 // DeleteComponent godoc
@@ -334,102 +333,5 @@ func (h *Catalogue) UpdateComponent(c *gin.Context) {
 //	@Failure	409	{object}	Problem
 //	@Router		/api/v1/components/{slug} [delete]
 func (h *Catalogue) DeleteComponent(c *gin.Context) {
-	deleteResource(c, "slug", h.Store.DeleteComponent)
-}
-
-// decodeInput decodes the body and validates it for create or update.
-// input is a request body that checks itself, for a create or an update.
-type input interface{ Validate(create bool) error }
-
-func decodeInput[T input](c *gin.Context, create bool) (T, error) {
-	var in T
-	if err := decodeJSON(c, &in); err != nil {
-		return in, err
-	}
-	return in, in.Validate(create)
-}
-
-// The helpers below are the shape every resource's routes share: parse, call
-// one store method, write.
-
-// readPage reads the page q asks for and one page from list, after whatever
-// filters q has read; on an error it writes the problem and reports false.
-func readPage[T any](c *gin.Context, q *query, list func(context.Context, models.Page) (models.List[T], error)) (models.List[T], bool) {
-	p := q.page()
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return models.List[T]{}, false
-	}
-	out, err := list(c.Request.Context(), p)
-	if err != nil {
-		WriteError(c, err)
-		return out, false
-	}
-	return out, true
-}
-
-// listPage answers a list request with readPage's page.
-func listPage[T any](c *gin.Context, q *query, list func(context.Context, models.Page) (models.List[T], error)) {
-	if out, ok := readPage(c, q, list); ok {
-		writeList(c, out)
-	}
-}
-
-// getResource answers a GET of the resource the path parameter param names.
-func getResource[T any](c *gin.Context, param string, get func(context.Context, string) (T, error)) {
-	v, err := get(c.Request.Context(), c.Param(param))
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeResource(c, http.StatusOK, v)
-}
-
-// createResource answers a POST: the body validated as new, stored by save, and the
-// resource written with 201 and its location.
-func createResource[In input, T any](c *gin.Context, save func(context.Context, models.Actor, In) (T, error), location func(T) string) {
-	in, err := decodeInput[In](c, true)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	v, err := save(c.Request.Context(), actor(c), in)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	c.Header("Location", location(v))
-	writeResource(c, http.StatusCreated, v)
-}
-
-// updateResource answers a PATCH of the resource the path's slug names, guarded by
-// If-Match against the version get finds.
-func updateResource[In input, T any](c *gin.Context, get func(context.Context, string) (T, error), version func(T) int,
-	save func(context.Context, models.Actor, string, In, *int) (T, error)) {
-	in, err := decodeInput[In](c, false)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	ctx, slug := c.Request.Context(), c.Param("slug")
-	ifVersion, err := precondition(c, func() (T, error) { return get(ctx, slug) }, version)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	v, err := save(ctx, actor(c), slug, in, ifVersion)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeResource(c, http.StatusOK, v)
-}
-
-// deleteResource answers a DELETE of the resource the path parameter param names.
-func deleteResource(c *gin.Context, param string, del func(context.Context, models.Actor, string) error) {
-	if err := del(c.Request.Context(), actor(c), c.Param(param)); err != nil {
-		WriteError(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
+	deleteResource(c, pathKey("slug"), h.Store.DeleteComponent)
 }

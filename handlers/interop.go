@@ -60,6 +60,16 @@ func readBody(c *gin.Context, accepted []string) ([]byte, error) {
 	return body, nil
 }
 
+// parseBody reads the body, sent as one of the accepted types, through parse.
+func parseBody[T any](c *gin.Context, accepted []string, parse func([]byte) (T, error)) (T, error) {
+	body, err := readBody(c, accepted)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return parse(body)
+}
+
 // ImportPubliccode godoc
 //
 //	@Summary		Create or update a component from a publiccode.yml file
@@ -94,23 +104,14 @@ func (h *Interop) ImportPubliccode(c *gin.Context) {
 			}
 		}
 	}
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	body, err := readBody(c, yamlTypes)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	pc, err := publiccode.Parse(body)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	res, err := h.Store.ImportPubliccode(c.Request.Context(), actor(c), pc, opt)
-	if err != nil {
-		WriteError(c, err)
+	res, ok := read(c, &q, func(ctx context.Context) (models.PubliccodeImport, error) {
+		pc, err := parseBody(c, yamlTypes, publiccode.Parse)
+		if err != nil {
+			return models.PubliccodeImport{}, err
+		}
+		return h.Store.ImportPubliccode(ctx, actor(c), pc, opt)
+	})
+	if !ok {
 		return
 	}
 	status := http.StatusOK
@@ -143,9 +144,7 @@ func (h *Interop) ExportPubliccode(c *gin.Context) {
 		WriteError(c, err)
 		return
 	}
-	tag := etagOf(body)
-	c.Header("ETag", tag)
-	if etagListed(c.GetHeader("If-None-Match"), tag) {
+	if tagged(c, body) {
 		c.Status(http.StatusNotModified)
 		return
 	}
@@ -175,24 +174,17 @@ func (h *Interop) ExportPubliccode(c *gin.Context) {
 func (h *Interop) ImportAdoptions(c *gin.Context) {
 	q := query{c: c}
 	dryRun, strict := q.boolean("dry_run"), q.boolean("strict")
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
 	opt := models.AdoptionImportOptions{DryRun: dryRun != nil && *dryRun, Strict: strict != nil && *strict}
-	body, err := readBody(c, csvTypes)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	rows, err := spreadsheet.ReadAdoptions(bytes.NewReader(body))
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	rep, err := h.Store.ImportAdoptions(c.Request.Context(), actor(c), rows, opt, nil)
-	if err != nil {
-		WriteError(c, err)
+	rep, ok := read(c, &q, func(ctx context.Context) (models.AdoptionImportReport, error) {
+		rows, err := parseBody(c, csvTypes, func(b []byte) ([]models.AdoptionImportRow, error) {
+			return spreadsheet.ReadAdoptions(bytes.NewReader(b))
+		})
+		if err != nil {
+			return models.AdoptionImportReport{}, err
+		}
+		return h.Store.ImportAdoptions(ctx, actor(c), rows, opt, nil)
+	})
+	if !ok {
 		return
 	}
 	if opt.Strict && !opt.DryRun && rep.Failed > 0 {

@@ -36,18 +36,7 @@ type Programmes struct {
 //	@Failure		400		{object}	Problem
 //	@Router			/api/v1/programmes [get]
 func (h *Programmes) ListProgrammes(c *gin.Context) {
-	q := query{c: c}
-	p := q.page()
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	list, err := h.Store.ListProgrammes(c.Request.Context(), p)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeList(c, list)
+	listPage(c, &query{c: c}, h.Store.ListProgrammes)
 }
 
 // GetProgramme godoc
@@ -61,12 +50,7 @@ func (h *Programmes) ListProgrammes(c *gin.Context) {
 //	@Failure		404		{object}	Problem
 //	@Router			/api/v1/programmes/{slug} [get]
 func (h *Programmes) GetProgramme(c *gin.Context) {
-	p, err := h.Store.GetProgramme(c.Request.Context(), c.Param("slug"))
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeResource(c, 200, p)
+	getResource(c, pathKey("slug"), h.Store.GetProgramme)
 }
 
 // CouncilProgrammes godoc
@@ -106,17 +90,9 @@ func (h *Programmes) CouncilProgrammes(c *gin.Context) {
 func (h *Programmes) ListProjects(c *gin.Context) {
 	q := query{c: c}
 	f := models.ProjectFilter{Council: q.str("council"), Component: q.slug("component"), Programme: q.slug("programme")}
-	p := q.page()
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	list, err := h.Store.ListProjects(c.Request.Context(), f, p)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeList(c, list)
+	listPage(c, &q, func(ctx context.Context, p models.Page) (models.List[models.Project], error) {
+		return h.Store.ListProjects(ctx, f, p)
+	})
 }
 
 // CouncilProjects godoc
@@ -131,18 +107,10 @@ func (h *Programmes) ListProjects(c *gin.Context) {
 //	@Failure	404		{object}	Problem
 //	@Router		/api/v1/councils/{code}/projects [get]
 func (h *Programmes) CouncilProjects(c *gin.Context) {
-	q := query{c: c}
-	p := q.page()
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	list, err := h.Store.CouncilProjects(c.Request.Context(), c.Param("code"), p)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeList(c, list)
+	code := c.Param("code")
+	listPage(c, &query{c: c}, func(ctx context.Context, p models.Page) (models.List[models.Project], error) {
+		return h.Store.CouncilProjects(ctx, code, p)
+	})
 }
 
 // Collaboration kinds: groups the reuse engine computes, and real projects.

@@ -47,17 +47,9 @@ type Reorganisations struct {
 func (h *Reorganisations) ListReorganisations(c *gin.Context) {
 	q := query{c: c}
 	f := models.ReorganisationFilter{Status: q.enum("status", models.ReorganisationStatuses), Council: q.str("council")}
-	p := q.page()
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	list, err := h.Store.ListReorganisations(c.Request.Context(), f, p)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeList(c, list)
+	listPage(c, &q, func(ctx context.Context, p models.Page) (models.List[models.Reorganisation], error) {
+		return h.Store.ListReorganisations(ctx, f, p)
+	})
 }
 
 // GetReorganisation godoc
@@ -70,16 +62,7 @@ func (h *Reorganisations) ListReorganisations(c *gin.Context) {
 //	@Failure	404	{object}	Problem
 //	@Router		/api/v1/reorganisations/{id} [get]
 func (h *Reorganisations) GetReorganisation(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
-	}
-	r, err := h.Store.GetReorganisation(c.Request.Context(), id)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeResource(c, http.StatusOK, r)
+	getResource(c, pathID, h.Store.GetReorganisation)
 }
 
 // CreateReorganisation godoc
@@ -98,18 +81,9 @@ func (h *Reorganisations) GetReorganisation(c *gin.Context) {
 //	@Failure		422				{object}	Problem
 //	@Router			/api/v1/reorganisations [post]
 func (h *Reorganisations) CreateReorganisation(c *gin.Context) {
-	in, err := decodeInput[models.ReorganisationInput](c, true)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	r, err := h.Store.CreateReorganisation(c.Request.Context(), actor(c), in)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	c.Header("Location", "/api/v1/reorganisations/"+strconv.FormatInt(r.ID, 10))
-	writeResource(c, http.StatusCreated, r)
+	createResource(c, h.Store.CreateReorganisation, func(r models.Reorganisation) string {
+		return "/api/v1/reorganisations/" + strconv.FormatInt(r.ID, 10)
+	})
 }
 
 // UpdateReorganisation godoc
@@ -133,28 +107,7 @@ func (h *Reorganisations) CreateReorganisation(c *gin.Context) {
 //	@Failure		422				{object}	Problem
 //	@Router			/api/v1/reorganisations/{id} [patch]
 func (h *Reorganisations) UpdateReorganisation(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
-	}
-	in, err := decodeInput[models.ReorganisationInput](c, false)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	ctx := c.Request.Context()
-	ifVersion, err := precondition(c, func() (models.Reorganisation, error) { return h.Store.GetReorganisation(ctx, id) },
-		func(r models.Reorganisation) int { return r.Version })
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	r, err := h.Store.UpdateReorganisation(ctx, actor(c), id, in, ifVersion)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeResource(c, http.StatusOK, r)
+	updateResource(c, pathID, h.Store.GetReorganisation, func(r models.Reorganisation) int { return r.Version }, h.Store.UpdateReorganisation)
 }
 
 // WithdrawReorganisation godoc
@@ -171,7 +124,7 @@ func (h *Reorganisations) UpdateReorganisation(c *gin.Context) {
 //	@Failure	409	{object}	Problem
 //	@Router		/api/v1/reorganisations/{id}/withdraw [post]
 func (h *Reorganisations) WithdrawReorganisation(c *gin.Context) {
-	h.act(c, h.Store.WithdrawReorganisation)
+	actOn(c, pathID, h.Store.WithdrawReorganisation)
 }
 
 // VestReorganisation godoc
@@ -189,21 +142,7 @@ func (h *Reorganisations) WithdrawReorganisation(c *gin.Context) {
 //	@Failure		409	{object}	Problem
 //	@Router			/api/v1/reorganisations/{id}/vest [post]
 func (h *Reorganisations) VestReorganisation(c *gin.Context) {
-	h.act(c, h.Store.VestReorganisation)
-}
-
-// act runs a state change on the reorganisation in the path and writes the result.
-func (h *Reorganisations) act(c *gin.Context, do func(context.Context, models.Actor, int64) (models.Reorganisation, error)) {
-	id, ok := pathID(c)
-	if !ok {
-		return
-	}
-	r, err := do(c.Request.Context(), actor(c), id)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	writeResource(c, http.StatusOK, r)
+	actOn(c, pathID, h.Store.VestReorganisation)
 }
 
 // HarmonisationBody is the harmonisation report of one reorganisation.

@@ -124,18 +124,19 @@ func (q *query) boolean(name string) *bool {
 }
 
 func (q *query) slug(name string) string {
-	v := q.c.Query(name)
-	if v != "" && !models.ValidSlug(v) {
-		q.p.Add(name, "must be a lowercase-hyphenated slug")
-		return ""
-	}
-	return v
+	return q.checked(name, models.ValidSlug, "must be a lowercase-hyphenated slug")
 }
 
 func (q *query) date(name string) string {
+	return q.checked(name, models.ValidDate, "must be a date in the form YYYY-MM-DD")
+}
+
+// checked is the parameter name when valid holds for it; otherwise it notes
+// problem and is empty.
+func (q *query) checked(name string, valid func(string) bool, problem string) string {
 	v := q.c.Query(name)
-	if v != "" && !models.ValidDate(v) {
-		q.p.Add(name, "must be a date in the form YYYY-MM-DD")
+	if v != "" && !valid(v) {
+		q.p.Add(name, "%s", problem)
 		return ""
 	}
 	return v

@@ -87,13 +87,19 @@ func writeResource(c *gin.Context, status int, v any) {
 		WriteError(c, err)
 		return
 	}
-	tag := etagOf(body)
-	c.Header("ETag", tag)
-	if status == http.StatusOK && etagListed(c.GetHeader("If-None-Match"), tag) {
+	if tagged(c, body) && status == http.StatusOK {
 		c.Status(http.StatusNotModified)
 		return
 	}
 	c.Data(status, "application/json; charset=utf-8", body)
+}
+
+// tagged sets the ETag of body and reports whether the client's If-None-Match
+// already holds it.
+func tagged(c *gin.Context, body []byte) bool {
+	tag := etagOf(body)
+	c.Header("ETag", tag)
+	return etagListed(c.GetHeader("If-None-Match"), tag)
 }
 
 // ETag is the strong validator of body: the API's resources, its response

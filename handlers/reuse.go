@@ -35,6 +35,15 @@ func (h *Reuse) engineFor(c *gin.Context) *reuse.Engine {
 	return eng
 }
 
+// engineAfter is engineFor once the query q has read is sound.
+func (h *Reuse) engineAfter(c *gin.Context, q *query) *reuse.Engine {
+	if err := q.err(); err != nil {
+		WriteError(c, err)
+		return nil
+	}
+	return h.engineFor(c)
+}
+
 func engineError(code string, err error) error {
 	if errors.Is(err, reuse.ErrUnknownCouncil) {
 		return models.NotFound("council", code)
@@ -56,21 +65,7 @@ func engineError(code string, err error) error {
 func (h *Reuse) Peers(c *gin.Context) {
 	q := query{c: c}
 	limit := q.size("limit", 10)
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	eng := h.engineFor(c)
-	if eng == nil {
-		return
-	}
-	code := c.Param("code")
-	peers, err := eng.Peers(code, limit)
-	if err != nil {
-		WriteError(c, engineError(code, err))
-		return
-	}
-	writeList(c, models.List[reuse.Peer]{Items: peers, Total: len(peers)})
+	ranked(h, c, &q, func(eng *reuse.Engine, code string) ([]reuse.Peer, error) { return eng.Peers(code, limit) })
 }
 
 // Opportunities godoc
@@ -90,21 +85,25 @@ func (h *Reuse) Opportunities(c *gin.Context) {
 	q := query{c: c}
 	horizon := q.intIn("horizon_months", 12, 1, 120)
 	limit := q.size("limit", 20)
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	eng := h.engineFor(c)
+	ranked(h, c, &q, func(eng *reuse.Engine, code string) ([]reuse.Opportunity, error) {
+		return eng.Opportunities(code, horizon, h.Store.Today(), limit)
+	})
+}
+
+// ranked answers with the list rank makes for the council the path names, once
+// the query q has read is sound.
+func ranked[T any](h *Reuse, c *gin.Context, q *query, rank func(eng *reuse.Engine, code string) ([]T, error)) {
+	eng := h.engineAfter(c, q)
 	if eng == nil {
 		return
 	}
 	code := c.Param("code")
-	ops, err := eng.Opportunities(code, horizon, h.Store.Today(), limit)
+	items, err := rank(eng, code)
 	if err != nil {
 		WriteError(c, engineError(code, err))
 		return
 	}
-	writeList(c, models.List[reuse.Opportunity]{Items: ops, Total: len(ops)})
+	writeList(c, models.List[T]{Items: items, Total: len(items)})
 }
 
 // Consolidation godoc
@@ -155,11 +154,7 @@ func (h *Reuse) Collaborations(c *gin.Context) {
 	q := query{c: c}
 	months := q.intIn("window_months", 6, 1, 24)
 	kind := q.enum("kind", collaborationKinds)
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	eng := h.engineFor(c)
+	eng := h.engineAfter(c, &q)
 	if eng == nil {
 		return
 	}

@@ -44,13 +44,8 @@ type CoverageBody struct {
 func (h *Stats) Coverage(c *gin.Context) {
 	q := query{c: c}
 	by, capability := q.enum("by", models.CoverageBreakdowns), q.slug("capability")
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	items, err := h.Store.Coverage(c.Request.Context(), by, capability)
-	if err != nil {
-		WriteError(c, err)
+	items, ok := read(c, &q, func(ctx context.Context) ([]models.CoverageItem, error) { return h.Store.Coverage(ctx, by, capability) })
+	if !ok {
 		return
 	}
 	if wantsCSV(c) {
@@ -95,13 +90,10 @@ func (h *Stats) AdoptionsOverTime(c *gin.Context) {
 	if (component == "") == (capability == "") && q.err() == nil {
 		q.p.Add("component", "give exactly one of component or capability")
 	}
-	if err := q.err(); err != nil {
-		WriteError(c, err)
-		return
-	}
-	months, err := h.Store.AdoptionsOverTime(c.Request.Context(), component, capability)
-	if err != nil {
-		WriteError(c, err)
+	months, ok := read(c, &q, func(ctx context.Context) ([]models.MonthCount, error) {
+		return h.Store.AdoptionsOverTime(ctx, component, capability)
+	})
+	if !ok {
 		return
 	}
 	if wantsCSV(c) {

@@ -37,14 +37,8 @@ type Webhooks struct {
 //	@Failure		403		{object}	Problem
 //	@Router			/api/v1/webhooks [post]
 func (h *Webhooks) CreateWebhook(c *gin.Context) {
-	in, err := decodeInput[models.WebhookInput](c, true)
-	if err != nil {
-		WriteError(c, err)
-		return
-	}
-	w, err := h.Store.CreateWebhook(c.Request.Context(), actor(c), in)
-	if err != nil {
-		WriteError(c, err)
+	w, ok := create(c, h.Store.CreateWebhook)
+	if !ok {
 		return
 	}
 	c.Header("Location", "/api/v1/webhooks/"+strconv.FormatInt(w.ID, 10))
@@ -80,13 +74,5 @@ func (h *Webhooks) ListWebhooks(c *gin.Context) {
 //	@Failure	404	{object}	Problem
 //	@Router		/api/v1/webhooks/{id} [delete]
 func (h *Webhooks) DeleteWebhook(c *gin.Context) {
-	id, ok := pathID(c)
-	if !ok {
-		return
-	}
-	if err := h.Store.DeleteWebhook(c.Request.Context(), actor(c), id); err != nil {
-		WriteError(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
+	deleteResource(c, pathID, h.Store.DeleteWebhook)
 }

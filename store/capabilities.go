@@ -32,16 +32,10 @@ func (s *Store) CreateCapability(ctx context.Context, actor models.Actor, in mod
 	now := s.Now()
 	row := capabilityRow{Slug: c.Slug, Name: c.Name, Category: c.Category, Description: c.Description,
 		LGSLCodes: joinInts(c.LGSLCodes), Version: 1, CreatedAt: now, UpdatedAt: now}
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := tx.Create(&row).Error; err != nil {
-			return err
-		}
-		return audit(tx, actor, now, "capability", row.Slug, "created", nil, row.model())
-	})
-	if models.ErrorCode(err) == models.ECONFLICT {
-		return c, models.Errorf(models.ECONFLICT, "capability %q already exists", c.Slug)
+	if err := insertAudited(s, ctx, actor, now, "capability", row.Slug, &row, capabilityRow.model); err != nil {
+		return c, err
 	}
-	return row.model(), err
+	return row.model(), nil
 }
 
 // UpdateCapability applies in to the capability, guarded by ifVersion like UpdateVendor.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -29,16 +30,26 @@ func (s *Store) CreateVendor(ctx context.Context, actor models.Actor, in models.
 	now := s.Now()
 	row := vendorRow{Slug: v.Slug, Name: v.Name, Website: v.Website, Kind: v.Kind, Description: v.Description,
 		Version: 1, CreatedAt: now, UpdatedAt: now}
+	if err := insertAudited(s, ctx, actor, now, "vendor", row.Slug, &row, vendorRow.model); err != nil {
+		return v, err
+	}
+	return row.model(), nil
+}
+
+// insertAudited stores row, a new kind whose key is key, and audits its
+// creation at at in the same transaction; a taken key is a conflict.
+func insertAudited[R, M any](s *Store, ctx context.Context, actor models.Actor, at time.Time, kind, key string,
+	row *R, model func(R) M) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := tx.Create(&row).Error; err != nil {
+		if err := tx.Create(row).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, now, "vendor", row.Slug, "created", nil, row.model())
+		return audit(tx, actor, at, kind, key, "created", nil, model(*row))
 	})
 	if models.ErrorCode(err) == models.ECONFLICT {
-		return v, models.Errorf(models.ECONFLICT, "vendor %q already exists", v.Slug)
+		return models.Errorf(models.ECONFLICT, "%s %q already exists", kind, key)
 	}
-	return row.model(), err
+	return err
 }
 
 // UpdateVendor applies in to the vendor. When ifVersion is set and the stored

@@ -52,7 +52,30 @@ var templateFuncs = template.FuncMap{
 	"coverageTable": func(caption, header string, groups []models.CoverageGroup) coverageTableData {
 		return coverageTableData{Caption: caption, Header: header, Groups: groups}
 	},
-	"f1": func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
+	"f1":        func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
+	"cols":      cols,
+	"numeric":   func(name string) col { return col{Name: name, Class: "govuk-table__header--numeric"} },
+	"halfWidth": func(name string) col { return col{Name: name, Class: "govuk-!-width-one-half"} },
+}
+
+// col is one column heading of a table, for the "thead" partial; Class is
+// added to the heading's own.
+type col struct{ Name, Class string }
+
+// cols lists a table's column headings: a string is a plain one.
+func cols(cs ...any) ([]col, error) {
+	out := make([]col, len(cs))
+	for i, c := range cs {
+		switch c := c.(type) {
+		case string:
+			out[i] = col{Name: c}
+		case col:
+			out[i] = c
+		default:
+			return nil, fmt.Errorf("cols: column %d is a %T, not a string or col", i, c)
+		}
+	}
+	return out, nil
 }
 
 type navItem struct {
