@@ -474,17 +474,22 @@ func (e *Engine) putAdoption(a Adoption) {
 	} else {
 		delete(e.evidence, a.ID)
 	}
-	var s int32
-	if n := len(e.freeAdoptions); n > 0 {
-		s = e.freeAdoptions[n-1]
-		e.freeAdoptions = e.freeAdoptions[:n-1]
-		e.adoptions[s] = r
-	} else {
-		s = int32(len(e.adoptions))
-		e.adoptions = append(e.adoptions, r)
-	}
+	s := takeSlot(&e.adoptions, &e.freeAdoptions, r)
 	e.adoptionSlot[a.ID] = s
 	e.linkAdoption(s)
+}
+
+// takeSlot stores r in a freed slot of recs if there is one, else at the end,
+// and returns its index.
+func takeSlot[R any](recs *[]R, free *[]int32, r R) int32 {
+	if n := len(*free); n > 0 {
+		s := (*free)[n-1]
+		*free = (*free)[:n-1]
+		(*recs)[s] = r
+		return s
+	}
+	*recs = append(*recs, r)
+	return int32(len(*recs) - 1)
 }
 
 func (e *Engine) deleteAdoption(id int64) {
@@ -659,15 +664,7 @@ func (e *Engine) putNeed(n Need) {
 		status = needOpen
 	}
 	r := needRec{id: n.ID, council: e.councilFor(n.Council), cap: e.capFor(n.Capability), neededBy: dayOf(n.NeededBy), status: status}
-	var s int32
-	if k := len(e.freeNeeds); k > 0 {
-		s = e.freeNeeds[k-1]
-		e.freeNeeds = e.freeNeeds[:k-1]
-		e.needs[s] = r
-	} else {
-		s = int32(len(e.needs))
-		e.needs = append(e.needs, r)
-	}
+	s := takeSlot(&e.needs, &e.freeNeeds, r)
 	e.needSlot[n.ID] = s
 	e.councils[r.council].needs = append(e.councils[r.council].needs, s)
 }
