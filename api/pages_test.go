@@ -147,6 +147,9 @@ func TestOpenAPIListsEveryRoute(t *testing.T) {
 	param := regexp.MustCompile(`:([a-z_]+)`)
 	routed := map[string]bool{}
 	for _, rt := range e.router.Routes() {
+		if rt.Method == "HEAD" {
+			continue // every GET answers HEAD too (TestEveryRouteHasAPolicy checks the pairs); the document lists the GET
+		}
 		path := param.ReplaceAllString(rt.Path, "{$1}")
 		if rt.Path == "/swagger/*any" {
 			path = "/swagger/index.html" // the UI's files are served under one wildcard route

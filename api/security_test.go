@@ -180,7 +180,11 @@ func TestAccessMatrix(t *testing.T) {
 		covered[r.method+" "+param.ReplaceAllString(strings.Split(r.path, "?")[0], "/x")] = true
 	}
 	for _, rt := range probe.router.Routes() {
-		shape := rt.Method + " " + param.ReplaceAllString(rt.Path, "/x")
+		method := rt.Method
+		if method == "HEAD" {
+			method = "GET" // each GET row is run as HEAD too, below
+		}
+		shape := method + " " + param.ReplaceAllString(rt.Path, "/x")
 		found := false
 		for c := range covered {
 			if strings.Count(c, "/") == strings.Count(shape, "/") && regexp.MustCompile("^"+strings.ReplaceAll(regexp.QuoteMeta(shape), "/x", "/[^/]+")+"$").MatchString(c) {
@@ -215,6 +219,15 @@ func TestAccessMatrix(t *testing.T) {
 					e.wantProblemShape(resp)
 				}
 			})
+			if r.method == "GET" { // and every read answers HEAD as it answers GET
+				t.Run("HEAD "+r.path+" as "+who, func(t *testing.T) {
+					e := probe.env.in(t)
+					resp := e.do("HEAD", strings.Replace(r.path, "{spare}", probe.spareKey, 1), nil, probe.keys[who])
+					if resp.Code != r.want[i] {
+						t.Fatalf("status %d, want %d", resp.Code, r.want[i])
+					}
+				})
+			}
 		}
 	}
 }

@@ -87,6 +87,12 @@ func (h *Ops) Metrics(c *gin.Context) {
 //	@Success	200
 //	@Router		/swagger/index.html [get]
 func (h *Ops) Swagger(c *gin.Context) {
+	if c.Request.Method == http.MethodHead { // the UI's handler knows only GET; net/http drops HEAD's body
+		head := c.Request
+		c.Request = head.Clone(head.Context())
+		c.Request.Method = http.MethodGet
+		defer func() { c.Request = head }()
+	}
 	h.SwaggerUI(c)
 }
 

@@ -167,6 +167,12 @@ func (h *Reorganisations) Harmonisation(c *gin.Context) {
 	if !ok {
 		return
 	}
+	q := query{c: c}
+	q.enum("format", formats)
+	if err := q.err(); err != nil {
+		WriteError(c, err)
+		return
+	}
 	r, items, err := h.harmonisation(c.Request.Context(), id)
 	if err != nil {
 		WriteError(c, err)

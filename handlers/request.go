@@ -161,8 +161,10 @@ func (q *query) size(name string, def int) int {
 	return q.intIn(name, def, 1, models.MaxPageSize)
 }
 
-// page reads limit (1..100; larger values are capped) and cursor.
+// page reads limit (1..100; larger values are capped), cursor and the format
+// a list may be asked for.
 func (q *query) page() models.Page {
+	q.enum("format", formats)
 	var p models.Page
 	if v := q.c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -161,6 +161,7 @@ func (s *Site) Register(r gin.IRoutes) {
 	r.GET("/dashboards/migrations", s.MigrationsDashboard)
 	r.GET("/dashboards/collaborations", s.CollaborationsDashboard)
 	r.GET("/about/data", s.AboutData)
+	r.GET(handlers.ProblemPath+":code", s.Problem)
 	r.GET("/assets/*filepath", s.Asset)
 }
 
