@@ -437,21 +437,13 @@ func (s *Site) councilReuse(ctx context.Context, code string) ([]reuse.Peer, []r
 // nameCouncilRows fills a council page's uses, peers and opportunities, with
 // one lookup each for every component and council they name.
 func (s *Site) nameCouncilRows(ctx context.Context, d *councilData, caps capabilitySet, adoptions []models.Adoption, peers []reuse.Peer, ops []reuse.Opportunity) error {
-	var compSlugs, councilCodes []string
-	for _, a := range adoptions {
-		compSlugs = append(compSlugs, a.Component)
-	}
-	for _, p := range peers {
-		compSlugs = append(compSlugs, p.SharedComponents...)
-	}
-	for _, o := range ops {
-		councilCodes = append(councilCodes, o.PeersUsing...)
-	}
+	compSlugs := append(gather(adoptions, func(a models.Adoption) []string { return []string{a.Component} }),
+		gather(peers, func(p reuse.Peer) []string { return p.SharedComponents })...)
 	comps, err := s.store.ComponentsBySlug(ctx, compSlugs)
 	if err != nil {
 		return err
 	}
-	named, err := s.store.CouncilsByCode(ctx, councilCodes)
+	named, err := s.store.CouncilsByCode(ctx, gather(ops, func(o reuse.Opportunity) []string { return o.PeersUsing }))
 	if err != nil {
 		return err
 	}
@@ -695,4 +687,14 @@ func walk[T any](list func(models.Page) (models.List[T], error)) ([]T, error) {
 		}
 		p.Cursor = l.Next
 	}
+}
+
+// gather is every code or slug the items list, in their order, for a page
+// to look them all up in one call.
+func gather[T any](items []T, listed func(T) []string) []string {
+	var out []string
+	for _, it := range items {
+		out = append(out, listed(it)...)
+	}
+	return out
 }
