@@ -240,21 +240,9 @@ func (s *Site) component(c *gin.Context) (meta, any, error) {
 	if err != nil {
 		return meta{}, nil, err
 	}
-	d := componentData{C: comp}
-	if d.Vendor, err = s.store.GetVendor(ctx, comp.Vendor); err != nil {
-		return meta{}, nil, err
-	}
-	caps, err := s.capabilities(ctx)
+	d, err := s.componentSummary(ctx, comp)
 	if err != nil {
 		return meta{}, nil, err
-	}
-	d.Capabilities = caps.refs(comp.Capabilities)
-	deps, err := s.store.ComponentsBySlug(ctx, comp.DependsOn)
-	if err != nil {
-		return meta{}, nil, err
-	}
-	for _, slug := range comp.DependsOn {
-		d.DependsOn = append(d.DependsOn, models.Ref{Slug: slug, Name: cmp.Or(deps[slug].Name, slug)})
 	}
 
 	adoptions, err := s.allAdoptions(ctx, models.AdoptionFilter{Component: comp.Slug})
@@ -266,22 +254,7 @@ func (s *Site) component(c *gin.Context) (meta, any, error) {
 		return meta{}, nil, err
 	}
 	var using []adopter
-	for _, status := range []string{"live", "piloting", "exploring", "retiring", "retired"} {
-		g := adopterGroup{Status: status}
-		for _, a := range adoptions {
-			if a.Status == status {
-				ad := adopter{Council: councils[a.Council], Adoption: a}
-				g.Adopters = append(g.Adopters, ad)
-				if models.InUse(status) {
-					using = append(using, ad)
-				}
-			}
-		}
-		slices.SortFunc(g.Adopters, func(x, y adopter) int { return cmp.Compare(x.Council.Name, y.Council.Name) })
-		if len(g.Adopters) > 0 {
-			d.Groups = append(d.Groups, g)
-		}
-	}
+	d.Groups, using = adopterGroups(adoptions, councils)
 	d.Adopters, d.InUse = len(adoptions), len(using)
 
 	months, err := s.store.AdoptionsOverTime(ctx, comp.Slug, "")
@@ -295,6 +268,50 @@ func (s *Site) component(c *gin.Context) (meta, any, error) {
 	}
 	d.Map = councilMap(background, using, comp.Name)
 	return meta{Title: comp.Name, Section: "components"}, d, nil
+}
+
+// componentSummary is what a component's page says before its adopters: its
+// vendor, and its capabilities and dependencies by name.
+func (s *Site) componentSummary(ctx context.Context, comp models.Component) (componentData, error) {
+	vendor, err := s.store.GetVendor(ctx, comp.Vendor)
+	if err != nil {
+		return componentData{}, err
+	}
+	caps, err := s.capabilities(ctx)
+	if err != nil {
+		return componentData{}, err
+	}
+	deps, err := s.store.ComponentsBySlug(ctx, comp.DependsOn)
+	if err != nil {
+		return componentData{}, err
+	}
+	d := componentData{C: comp, Vendor: vendor, Capabilities: caps.refs(comp.Capabilities)}
+	for _, slug := range comp.DependsOn {
+		d.DependsOn = append(d.DependsOn, models.Ref{Slug: slug, Name: cmp.Or(deps[slug].Name, slug)})
+	}
+	return d, nil
+}
+
+// adopterGroups are a component's adopters by status, in the page's order of
+// statuses and each by council name; using is those in use, for the map.
+func adopterGroups(adoptions []models.Adoption, councils map[string]models.Council) (groups []adopterGroup, using []adopter) {
+	for _, status := range []string{"live", "piloting", "exploring", "retiring", "retired"} {
+		g := adopterGroup{Status: status}
+		for _, a := range adoptions {
+			if a.Status == status {
+				ad := adopter{Council: councils[a.Council], Adoption: a}
+				g.Adopters = append(g.Adopters, ad)
+				if models.InUse(status) {
+					using = append(using, ad)
+				}
+			}
+		}
+		slices.SortFunc(g.Adopters, func(x, y adopter) int { return cmp.Compare(x.Council.Name, y.Council.Name) })
+		if len(g.Adopters) > 0 {
+			groups = append(groups, g)
+		}
+	}
+	return groups, using
 }
 
 func adoptionCouncils(as []models.Adoption) []string {
