@@ -115,13 +115,24 @@ func leaders(uses []models.ComponentUse, n, per int) []capabilityLeaders {
 func (s *Site) Components(c *gin.Context) { s.serve(c, "components", s.components) }
 
 type componentsData struct {
-	Q, Capability, Lifecycle, OpenSource, Hosting, Standard string
-	Filtered                                                bool // any filter or search is set
-	Capabilities                                            []models.Capability
-	Lifecycles, HostingKinds, Standards                     []string
-	Results                                                 []componentResult
-	Total                                                   int
-	NextURL, FirstURL                                       string
+	Q                 string
+	Filtered          bool // any filter or search is set
+	Filters           []filterSelect
+	Results           []componentResult
+	Total             int
+	NextURL, FirstURL string
+}
+
+// filterSelect is one of the components page's filters: a select whose first
+// option, Any, sets no filter.
+type filterSelect struct {
+	Name, Label, Any string
+	Options          []option
+}
+
+type option struct {
+	Value, Text string
+	Selected    bool
 }
 
 type componentResult struct {
@@ -143,21 +154,18 @@ func (s *Site) components(c *gin.Context) (meta, any, error) {
 	if err := q.Err(); err != nil {
 		return meta{}, nil, err
 	}
-	d := componentsData{
-		Q: f.Q, Capability: f.Capability, Lifecycle: f.Lifecycle, Hosting: f.Hosting, Standard: f.Standard,
-		Lifecycles: models.Lifecycles, HostingKinds: models.HostingKinds,
-	}
-	if f.OpenSource != nil {
-		d.OpenSource = strconv.FormatBool(*f.OpenSource)
-	}
-	d.Filtered = d.Q != "" || d.Capability != "" || d.Lifecycle != "" || d.OpenSource != "" || d.Hosting != "" || d.Standard != ""
 	caps, err := s.capabilities(ctx)
 	if err != nil {
 		return meta{}, nil, err
 	}
-	d.Capabilities = caps.list
-	if d.Standards, err = s.store.Standards(ctx); err != nil {
+	standards, err := s.store.Standards(ctx)
+	if err != nil {
 		return meta{}, nil, err
+	}
+	d := componentsData{
+		Q:        f.Q,
+		Filtered: f.Q != "" || f.Capability != "" || f.Lifecycle != "" || f.OpenSource != nil || f.Hosting != "" || f.Standard != "",
+		Filters:  componentFilters(f, caps.list, standards),
 	}
 	list, err := s.store.ListComponents(ctx, f, models.Page{Limit: listPageSize, Cursor: cursor})
 	if err != nil {
@@ -186,6 +194,35 @@ func (s *Site) components(c *gin.Context) (meta, any, error) {
 		title = "Components matching ‘" + d.Q + "’"
 	}
 	return meta{Title: title, Section: "components"}, d, nil
+}
+
+// componentFilters are the components page's selects, each showing what f chose.
+func componentFilters(f models.ComponentFilter, caps []models.Capability, standards []string) []filterSelect {
+	openSource := ""
+	if f.OpenSource != nil {
+		openSource = strconv.FormatBool(*f.OpenSource)
+	}
+	asIs := func(v string) string { return v }
+	return []filterSelect{
+		{Name: "capability", Label: "Capability", Any: "Any capability", Options: options(caps,
+			func(c models.Capability) string { return c.Slug }, func(c models.Capability) string { return c.Name }, f.Capability)},
+		{Name: "lifecycle", Label: "Lifecycle", Any: "Any lifecycle", Options: options(models.Lifecycles, asIs, sentence, f.Lifecycle)},
+		{Name: "open_source", Label: "Open source", Any: "Open source or not", Options: []option{
+			{Value: "true", Text: "Open source only", Selected: openSource == "true"},
+			{Value: "false", Text: "Not open source", Selected: openSource == "false"},
+		}},
+		{Name: "hosting", Label: "Hosting", Any: "Any hosting", Options: options(models.HostingKinds, asIs, label, f.Hosting)},
+		{Name: "standard", Label: "Standard", Any: "Any standard", Options: options(standards, asIs, asIs, f.Standard)},
+	}
+}
+
+// options offers each item as its value, written as text; the chosen value is selected.
+func options[T any](items []T, value, text func(T) string, chosen string) []option {
+	out := make([]option, len(items))
+	for i, it := range items {
+		out[i] = option{Value: value(it), Text: text(it), Selected: value(it) == chosen}
+	}
+	return out
 }
 
 // withQuery is this page's path and query with one parameter set (or removed when empty).
