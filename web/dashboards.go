@@ -154,11 +154,7 @@ func (s *Site) migrations(c *gin.Context) (meta, any, error) {
 		return meta{}, nil, err
 	}
 	ms := eng.Migrations()
-	var codes []string
-	for _, m := range ms {
-		codes = append(codes, m.Councils...)
-	}
-	named, err := s.store.CouncilsByCode(ctx, codes)
+	named, err := s.store.CouncilsByCode(ctx, gather(ms, func(m reuse.Migration) []string { return m.Councils }))
 	if err != nil {
 		return meta{}, nil, err
 	}
@@ -208,13 +204,8 @@ func (s *Site) collaborations(c *gin.Context) (meta, any, error) {
 	if err != nil {
 		return meta{}, nil, err
 	}
-	var codes []string
-	for _, co := range cs {
-		codes = append(codes, co.Councils...)
-	}
-	for _, p := range ps {
-		codes = append(codes, p.Councils...)
-	}
+	codes := append(gather(cs, func(co reuse.Collaboration) []string { return co.Councils }),
+		gather(ps, func(p models.Project) []string { return p.Councils })...)
 	named, err := s.store.CouncilsByCode(ctx, codes)
 	if err != nil {
 		return meta{}, nil, err

@@ -52,27 +52,44 @@ var templateFuncs = template.FuncMap{
 	"coverageTable": func(caption, header string, groups []models.CoverageGroup) coverageTableData {
 		return coverageTableData{Caption: caption, Header: header, Groups: groups}
 	},
-	"f1":        func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
-	"cols":      cols,
-	"numeric":   func(name string) col { return col{Name: name, Class: "govuk-table__header--numeric"} },
-	"halfWidth": func(name string) col { return col{Name: name, Class: "govuk-!-width-one-half"} },
+	"f1":            func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
+	"cols":          cols,
+	"numeric":       numeric,
+	"halfWidth":     func(name string) col { return col{Name: name, Class: "govuk-!-width-one-half"} },
+	"numericGroups": numericGroups,
 }
 
 // col is one column heading of a table, for the "thead" partial; Class is
-// added to the heading's own.
-type col struct{ Name, Class string }
+// added to the heading's own, and a Note follows the name in small print.
+type col struct{ Name, Class, Note string }
 
-// cols lists a table's column headings: a string is a plain one.
+func numeric(name string) col { return col{Name: name, Class: "govuk-table__header--numeric"} }
+
+// numericGroups are a numeric column for each coverage group, its council
+// count noted beside its name.
+func numericGroups(groups []models.CoverageGroup) []col {
+	out := make([]col, len(groups))
+	for i, g := range groups {
+		out[i] = numeric(g.Group)
+		out[i].Note = strconv.Itoa(g.Councils)
+	}
+	return out
+}
+
+// cols lists a table's column headings: a string is a plain one, and a
+// []col stands for as many columns.
 func cols(cs ...any) ([]col, error) {
-	out := make([]col, len(cs))
+	var out []col
 	for i, c := range cs {
 		switch c := c.(type) {
 		case string:
-			out[i] = col{Name: c}
+			out = append(out, col{Name: c})
 		case col:
-			out[i] = c
+			out = append(out, c)
+		case []col:
+			out = append(out, c...)
 		default:
-			return nil, fmt.Errorf("cols: column %d is a %T, not a string or col", i, c)
+			return nil, fmt.Errorf("cols: column %d is a %T, not a string, col or []col", i, c)
 		}
 	}
 	return out, nil

@@ -115,13 +115,24 @@ func leaders(uses []models.ComponentUse, n, per int) []capabilityLeaders {
 func (s *Site) Components(c *gin.Context) { s.serve(c, "components", s.components) }
 
 type componentsData struct {
-	Q, Capability, Lifecycle, OpenSource, Hosting, Standard string
-	Filtered                                                bool // any filter or search is set
-	Capabilities                                            []models.Capability
-	Lifecycles, HostingKinds, Standards                     []string
-	Results                                                 []componentResult
-	Total                                                   int
-	NextURL, FirstURL                                       string
+	Q                 string
+	Filtered          bool // any filter or search is set
+	Filters           []filterSelect
+	Results           []componentResult
+	Total             int
+	NextURL, FirstURL string
+}
+
+// filterSelect is one of the components page's filters: a select whose first
+// option, Any, sets no filter.
+type filterSelect struct {
+	Name, Label, Any string
+	Options          []option
+}
+
+type option struct {
+	Value, Text string
+	Selected    bool
 }
 
 type componentResult struct {
@@ -143,21 +154,18 @@ func (s *Site) components(c *gin.Context) (meta, any, error) {
 	if err := q.Err(); err != nil {
 		return meta{}, nil, err
 	}
-	d := componentsData{
-		Q: f.Q, Capability: f.Capability, Lifecycle: f.Lifecycle, Hosting: f.Hosting, Standard: f.Standard,
-		Lifecycles: models.Lifecycles, HostingKinds: models.HostingKinds,
-	}
-	if f.OpenSource != nil {
-		d.OpenSource = strconv.FormatBool(*f.OpenSource)
-	}
-	d.Filtered = d.Q != "" || d.Capability != "" || d.Lifecycle != "" || d.OpenSource != "" || d.Hosting != "" || d.Standard != ""
 	caps, err := s.capabilities(ctx)
 	if err != nil {
 		return meta{}, nil, err
 	}
-	d.Capabilities = caps.list
-	if d.Standards, err = s.store.Standards(ctx); err != nil {
+	standards, err := s.store.Standards(ctx)
+	if err != nil {
 		return meta{}, nil, err
+	}
+	d := componentsData{
+		Q:        f.Q,
+		Filtered: f.Q != "" || f.Capability != "" || f.Lifecycle != "" || f.OpenSource != nil || f.Hosting != "" || f.Standard != "",
+		Filters:  componentFilters(f, caps.list, standards),
 	}
 	list, err := s.store.ListComponents(ctx, f, models.Page{Limit: listPageSize, Cursor: cursor})
 	if err != nil {
@@ -186,6 +194,35 @@ func (s *Site) components(c *gin.Context) (meta, any, error) {
 		title = "Components matching ‘" + d.Q + "’"
 	}
 	return meta{Title: title, Section: "components"}, d, nil
+}
+
+// componentFilters are the components page's selects, each showing what f chose.
+func componentFilters(f models.ComponentFilter, caps []models.Capability, standards []string) []filterSelect {
+	openSource := ""
+	if f.OpenSource != nil {
+		openSource = strconv.FormatBool(*f.OpenSource)
+	}
+	asIs := func(v string) string { return v }
+	return []filterSelect{
+		{Name: "capability", Label: "Capability", Any: "Any capability", Options: options(caps,
+			func(c models.Capability) string { return c.Slug }, func(c models.Capability) string { return c.Name }, f.Capability)},
+		{Name: "lifecycle", Label: "Lifecycle", Any: "Any lifecycle", Options: options(models.Lifecycles, asIs, sentence, f.Lifecycle)},
+		{Name: "open_source", Label: "Open source", Any: "Open source or not", Options: []option{
+			{Value: "true", Text: "Open source only", Selected: openSource == "true"},
+			{Value: "false", Text: "Not open source", Selected: openSource == "false"},
+		}},
+		{Name: "hosting", Label: "Hosting", Any: "Any hosting", Options: options(models.HostingKinds, asIs, label, f.Hosting)},
+		{Name: "standard", Label: "Standard", Any: "Any standard", Options: options(standards, asIs, asIs, f.Standard)},
+	}
+}
+
+// options offers each item as its value, written as text; the chosen value is selected.
+func options[T any](items []T, value, text func(T) string, chosen string) []option {
+	out := make([]option, len(items))
+	for i, it := range items {
+		out[i] = option{Value: value(it), Text: text(it), Selected: value(it) == chosen}
+	}
+	return out
 }
 
 // withQuery is this page's path and query with one parameter set (or removed when empty).
@@ -240,21 +277,9 @@ func (s *Site) component(c *gin.Context) (meta, any, error) {
 	if err != nil {
 		return meta{}, nil, err
 	}
-	d := componentData{C: comp}
-	if d.Vendor, err = s.store.GetVendor(ctx, comp.Vendor); err != nil {
-		return meta{}, nil, err
-	}
-	caps, err := s.capabilities(ctx)
+	d, err := s.componentSummary(ctx, comp)
 	if err != nil {
 		return meta{}, nil, err
-	}
-	d.Capabilities = caps.refs(comp.Capabilities)
-	deps, err := s.store.ComponentsBySlug(ctx, comp.DependsOn)
-	if err != nil {
-		return meta{}, nil, err
-	}
-	for _, slug := range comp.DependsOn {
-		d.DependsOn = append(d.DependsOn, models.Ref{Slug: slug, Name: cmp.Or(deps[slug].Name, slug)})
 	}
 
 	adoptions, err := s.allAdoptions(ctx, models.AdoptionFilter{Component: comp.Slug})
@@ -266,22 +291,7 @@ func (s *Site) component(c *gin.Context) (meta, any, error) {
 		return meta{}, nil, err
 	}
 	var using []adopter
-	for _, status := range []string{"live", "piloting", "exploring", "retiring", "retired"} {
-		g := adopterGroup{Status: status}
-		for _, a := range adoptions {
-			if a.Status == status {
-				ad := adopter{Council: councils[a.Council], Adoption: a}
-				g.Adopters = append(g.Adopters, ad)
-				if models.InUse(status) {
-					using = append(using, ad)
-				}
-			}
-		}
-		slices.SortFunc(g.Adopters, func(x, y adopter) int { return cmp.Compare(x.Council.Name, y.Council.Name) })
-		if len(g.Adopters) > 0 {
-			d.Groups = append(d.Groups, g)
-		}
-	}
+	d.Groups, using = adopterGroups(adoptions, councils)
 	d.Adopters, d.InUse = len(adoptions), len(using)
 
 	months, err := s.store.AdoptionsOverTime(ctx, comp.Slug, "")
@@ -295,6 +305,50 @@ func (s *Site) component(c *gin.Context) (meta, any, error) {
 	}
 	d.Map = councilMap(background, using, comp.Name)
 	return meta{Title: comp.Name, Section: "components"}, d, nil
+}
+
+// componentSummary is what a component's page says before its adopters: its
+// vendor, and its capabilities and dependencies by name.
+func (s *Site) componentSummary(ctx context.Context, comp models.Component) (componentData, error) {
+	vendor, err := s.store.GetVendor(ctx, comp.Vendor)
+	if err != nil {
+		return componentData{}, err
+	}
+	caps, err := s.capabilities(ctx)
+	if err != nil {
+		return componentData{}, err
+	}
+	deps, err := s.store.ComponentsBySlug(ctx, comp.DependsOn)
+	if err != nil {
+		return componentData{}, err
+	}
+	d := componentData{C: comp, Vendor: vendor, Capabilities: caps.refs(comp.Capabilities)}
+	for _, slug := range comp.DependsOn {
+		d.DependsOn = append(d.DependsOn, models.Ref{Slug: slug, Name: cmp.Or(deps[slug].Name, slug)})
+	}
+	return d, nil
+}
+
+// adopterGroups are a component's adopters by status, in the page's order of
+// statuses and each by council name; using is those in use, for the map.
+func adopterGroups(adoptions []models.Adoption, councils map[string]models.Council) (groups []adopterGroup, using []adopter) {
+	for _, status := range []string{"live", "piloting", "exploring", "retiring", "retired"} {
+		g := adopterGroup{Status: status}
+		for _, a := range adoptions {
+			if a.Status == status {
+				ad := adopter{Council: councils[a.Council], Adoption: a}
+				g.Adopters = append(g.Adopters, ad)
+				if models.InUse(status) {
+					using = append(using, ad)
+				}
+			}
+		}
+		slices.SortFunc(g.Adopters, func(x, y adopter) int { return cmp.Compare(x.Council.Name, y.Council.Name) })
+		if len(g.Adopters) > 0 {
+			groups = append(groups, g)
+		}
+	}
+	return groups, using
 }
 
 func adoptionCouncils(as []models.Adoption) []string {
@@ -437,21 +491,13 @@ func (s *Site) councilReuse(ctx context.Context, code string) ([]reuse.Peer, []r
 // nameCouncilRows fills a council page's uses, peers and opportunities, with
 // one lookup each for every component and council they name.
 func (s *Site) nameCouncilRows(ctx context.Context, d *councilData, caps capabilitySet, adoptions []models.Adoption, peers []reuse.Peer, ops []reuse.Opportunity) error {
-	var compSlugs, councilCodes []string
-	for _, a := range adoptions {
-		compSlugs = append(compSlugs, a.Component)
-	}
-	for _, p := range peers {
-		compSlugs = append(compSlugs, p.SharedComponents...)
-	}
-	for _, o := range ops {
-		councilCodes = append(councilCodes, o.PeersUsing...)
-	}
+	compSlugs := append(gather(adoptions, func(a models.Adoption) []string { return []string{a.Component} }),
+		gather(peers, func(p reuse.Peer) []string { return p.SharedComponents })...)
 	comps, err := s.store.ComponentsBySlug(ctx, compSlugs)
 	if err != nil {
 		return err
 	}
-	named, err := s.store.CouncilsByCode(ctx, councilCodes)
+	named, err := s.store.CouncilsByCode(ctx, gather(ops, func(o reuse.Opportunity) []string { return o.PeersUsing }))
 	if err != nil {
 		return err
 	}
@@ -695,4 +741,14 @@ func walk[T any](list func(models.Page) (models.List[T], error)) ([]T, error) {
 		}
 		p.Cursor = l.Next
 	}
+}
+
+// gather is every code or slug the items list, in their order, for a page
+// to look them all up in one call.
+func gather[T any](items []T, listed func(T) []string) []string {
+	var out []string
+	for _, it := range items {
+		out = append(out, listed(it)...)
+	}
+	return out
 }
