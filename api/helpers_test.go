@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/council-components/registry/api"
+	"github.com/council-components/registry/api/apitest"
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/seed"
 	"github.com/council-components/registry/store"
@@ -27,7 +29,8 @@ type env struct {
 	dsn    string
 	st     *store.Store
 	router *gin.Engine
-	admin  string // an admin key
+	served http.Handler // the router, every exchange checked against /openapi.json
+	admin  string       // an admin key
 }
 
 var fixedNow = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
@@ -56,13 +59,14 @@ func newEnvWith(t testing.TB, dsn string, cfg api.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, dsn: dsn, st: st, router: r, admin: key}
+	return &env{t: t, dsn: dsn, st: st, router: r, served: apitest.Validated(t, r), admin: key}
 }
 
 // in is the same service reporting to subtest t.
 func (e *env) in(t *testing.T) *env {
 	c := *e
 	c.t = t
+	c.served = apitest.Validated(t, e.router)
 	return &c
 }
 
@@ -112,7 +116,7 @@ func (e *env) do(method, path string, body any, key string, headers ...string) r
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	w := httptest.NewRecorder()
-	e.router.ServeHTTP(w, req)
+	e.served.ServeHTTP(w, req)
 	return response{w, e.t}
 }
 

@@ -39,10 +39,6 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 		log = slog.Default()
 	}
 
-	openapi, err := OpenAPI3()
-	if err != nil {
-		return nil, err
-	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if db, err := st.SQLDB(); err == nil {
@@ -74,7 +70,7 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	site.Register(withHEAD{r.Group("", site.Recover)})
 	r.NoRoute(site.NotFound(handlers.NotFound))
 
-	ops := &handlers.Ops{DB: st, OpenAPI: openapi, Prom: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+	ops := &handlers.Ops{DB: st, Prom: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 		SwaggerUI: ginSwagger.WrapHandler(swaggerFiles.Handler, ginSwagger.URL("/openapi.json"))}
 	root := withHEAD{r} // every GET route below answers HEAD too
 	root.GET("/healthz", ops.Healthz)
@@ -171,5 +167,10 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	v1.POST("/reorganisations/:id/withdraw", reorg.WithdrawReorganisation)
 	v1.POST("/reorganisations/:id/vest", reorg.VestReorganisation)
 	v1.GET("/reorganisations/:id/harmonisation", reorg.Harmonisation)
+
+	ops.OpenAPI, err = OpenAPI3(r.Routes()) // the description, checked against the routes above
+	if err != nil {
+		return nil, err
+	}
 	return r, nil
 }
