@@ -58,6 +58,9 @@ func OpenAPI3(routes gin.RoutesInfo) ([]byte, error) {
 			op.OperationID = ids[route]
 			op.Security = securityOf(route)
 			describeResponses(method, op)
+			if op.RequestBody != nil {
+				describeContent(op.RequestBody.Value.Content)
+			}
 		}
 	}
 	return json.Marshal(doc)
@@ -146,10 +149,11 @@ func describeResponses(method string, op *openapi3.Operation) {
 // describeSuccess says what a 200 or 201 carries: a list's Link and total, a
 // resource's ETag and, when created, its Location; CSV variants as text.
 func describeSuccess(method string, status int, r *openapi3.Response) {
-	if csv := r.Content.Get("text/csv"); csv != nil {
-		csv.Schema = openapi3.NewSchemaRef("", openapi3.NewStringSchema().WithFormat("csv"))
-	}
 	js := r.Content.Get("application/json")
+	if js != nil && js.Schema != nil && strings.Contains(js.Schema.Ref, "ListBody-") {
+		r.Content["text/csv"] = openapi3.NewMediaType() // writeList answers every list in CSV too
+	}
+	describeContent(r.Content)
 	if js == nil || js.Schema == nil {
 		return
 	}
@@ -168,6 +172,26 @@ func describeSuccess(method string, status int, r *openapi3.Response) {
 	}
 	if status == http.StatusCreated {
 		r.Headers["Location"] = header("The new resource's path", openapi3.NewStringSchema().WithFormat("uri-reference"))
+	}
+}
+
+// describeContent gives each body that is not JSON the schema of what it is:
+// a publiccode.yml document is an object (https://yml.publiccode.tools), CSV,
+// Atom and plain text are text, a zip file is binary, whatever schema swag copied from the JSON.
+func describeContent(content openapi3.Content) {
+	yaml := content.Get("application/yaml") != nil
+	for mediaType, mt := range content {
+		switch {
+		case strings.HasSuffix(mediaType, "yaml"), yaml && mediaType == "application/json": // JSON is YAML too
+			doc := openapi3.NewObjectSchema()
+			doc.Description = "A publiccode.yml document: https://yml.publiccode.tools"
+			mt.Schema = openapi3.NewSchemaRef("", doc)
+		case mediaType == "application/json" || strings.HasSuffix(mediaType, "+json"):
+		case mediaType == "application/zip":
+			mt.Schema = openapi3.NewSchemaRef("", openapi3.NewStringSchema().WithFormat("binary"))
+		default:
+			mt.Schema = openapi3.NewSchemaRef("", openapi3.NewStringSchema())
+		}
 	}
 }
 

@@ -54,6 +54,11 @@ func Validated(t testing.TB, h http.Handler) http.Handler {
 	})
 }
 
+func init() { // the change feed's Atom and the export's zip, as the document says: text and bytes
+	openapi3filter.RegisterBodyDecoder("application/atom+xml", openapi3filter.PlainBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("application/zip", openapi3filter.FileBodyDecoder)
+}
+
 // The document is parsed once a process: every router serves the same bytes.
 var (
 	once      sync.Once
