@@ -74,6 +74,9 @@ commands:
 
 --db defaults to $DATABASE_URL, then registry.db; --addr to $REGISTRY_ADDR, then :8080.`
 
+// A command is one of the program's subcommands, given the arguments after its name.
+type command func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error
+
 // run is the whole program, so tests can start it with their own arguments and streams.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -81,28 +84,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return errUsage
 	}
 	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "serve":
-		return cmdServe(ctx, rest, getenv, stdout, stderr)
-	case "seed":
-		return cmdSeed(ctx, rest, getenv, stdout, stderr)
-	case "migrate":
-		return cmdMigrate(ctx, rest, getenv, stdout, stderr)
-	case "keys":
-		return cmdKeys(ctx, rest, getenv, stdout, stderr)
-	case "health":
-		return cmdHealth(ctx, rest, getenv, stdout, stderr)
-	case "import":
-		return cmdImport(ctx, rest, getenv, stdout, stderr)
-	case "harvest":
-		return cmdHarvest(ctx, rest, getenv, stdout, stderr)
-	case "backup":
-		return cmdBackup(ctx, rest, getenv, stdout, stderr)
-	case "synth":
-		return cmdSynth(ctx, rest, getenv, stdout, stderr)
-	case "help", "-h", "--help":
+	if cmd == "help" || cmd == "-h" || cmd == "--help" {
 		fmt.Fprintln(stdout, usage)
 		return nil
+	}
+	commands := map[string]command{
+		"serve":   cmdServe,
+		"seed":    cmdSeed,
+		"migrate": cmdMigrate,
+		"keys":    cmdKeys,
+		"health":  cmdHealth,
+		"import":  cmdImport,
+		"harvest": cmdHarvest,
+		"backup":  cmdBackup,
+		"synth":   cmdSynth,
+	}
+	if command, ok := commands[cmd]; ok {
+		return command(ctx, rest, getenv, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "unknown command %q\n\n%s\n", cmd, usage)
 	return errUsage
@@ -148,12 +146,18 @@ func openMigrated(ctx context.Context, dsn string) (*store.Store, int, error) {
 	return st, n, nil
 }
 
+// parseAndOpen parses args into fs, then opens and migrates the database its
+// --db flag (db) names.
+func parseAndOpen(ctx context.Context, fs *flag.FlagSet, args []string, db *string) (*store.Store, int, error) {
+	if err := parse(fs, args); err != nil {
+		return nil, 0, err
+	}
+	return openMigrated(ctx, *db)
+}
+
 func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs, db := flags("migrate", getenv, stderr)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	st, n, err := openMigrated(ctx, *db)
+	st, n, err := parseAndOpen(ctx, fs, args, db)
 	if err != nil {
 		return err
 	}
@@ -165,10 +169,7 @@ func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, 
 func cmdSeed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs, db := flags("seed", getenv, stderr)
 	demo := fs.Bool("demo", false, "also load the synthetic demo world (every row marked source=demo)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	st, _, err := openMigrated(ctx, *db)
+	st, _, err := parseAndOpen(ctx, fs, args, db)
 	if err != nil {
 		return err
 	}
@@ -256,10 +257,7 @@ func cmdKeys(ctx context.Context, args []string, getenv func(string) string, std
 		org := fs.String("org", "", "vendor slug (vendor keys) or council GSS code (council keys)")
 		name := fs.String("name", "", "what the key is for, e.g. who holds it")
 		ttl := fs.Duration("expires-in", 0, "expire the key after this long, e.g. 2160h; 0 never expires")
-		if err := parse(fs, args[1:]); err != nil {
-			return err
-		}
-		st, _, err := openMigrated(ctx, *db)
+		st, _, err := parseAndOpen(ctx, fs, args[1:], db)
 		if err != nil {
 			return err
 		}
@@ -277,15 +275,9 @@ func cmdKeys(ctx context.Context, args []string, getenv func(string) string, std
 		return nil
 	case "revoke":
 		fs, db := flags("keys revoke", getenv, stderr)
-		if err := parse(fs, args[1:]); err != nil {
-			return err
-		}
-		prefix := fs.Arg(0)
-		if err := parse(fs, fs.Args()[min(1, fs.NArg()):]); err != nil { // flags may follow PREFIX
-			return err
-		}
-		if prefix == "" || fs.NArg() != 0 {
-			return fmt.Errorf("%w: keys revoke PREFIX", errUsage)
+		prefix, err := parseWithArg(fs, args[1:])
+		if err != nil {
+			return fmt.Errorf("%w: keys revoke PREFIX", err)
 		}
 		st, _, err := openMigrated(ctx, *db)
 		if err != nil {
@@ -407,15 +399,9 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 	fs, db := flags("import adoptions", getenv, stderr)
 	dryRun := fs.Bool("dry-run", false, "report what would change and write nothing")
 	strict := fs.Bool("strict", false, "apply nothing if any row has a problem")
-	if err := parse(fs, args[1:]); err != nil {
-		return err
-	}
-	file := fs.Arg(0)
-	if err := parse(fs, fs.Args()[min(1, fs.NArg()):]); err != nil { // flags may follow FILE
-		return err
-	}
-	if file == "" || fs.NArg() != 0 {
-		return fmt.Errorf("%w: %s", errUsage, use)
+	file, err := parseWithArg(fs, args[1:])
+	if err != nil {
+		return fmt.Errorf("%w: %s", err, use)
 	}
 	f, err := os.Open(file)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/council-components/registry/api/apitest"
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/store"
 )
@@ -175,9 +176,7 @@ func TestCacheConcurrentReadsAgreeAcrossWrites(t *testing.T) {
 		var wg sync.WaitGroup
 		for range readers { // identical requests at once: one computes, the rest wait for its answer
 			wg.Go(func() {
-				req := httptest.NewRequest("GET", "/api/v1/components/govuk-pay", nil)
-				w := httptest.NewRecorder()
-				e.router.ServeHTTP(w, req)
+				w := apitest.Serve(e.router, "GET", "/api/v1/components/govuk-pay", nil, "")
 				bodies <- fmt.Sprint(w.Code, " ", w.Body.String())
 			})
 		}

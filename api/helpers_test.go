@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -50,11 +49,7 @@ func newEnvWith(t testing.TB, dsn string, cfg api.Config) *env {
 		t.Fatal(err)
 	}
 	st.Names = names
-	cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	r, err := api.NewRouter(st, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := apitest.NewRouter(t, st, cfg)
 	key, _, err := st.CreateKey(context.Background(), models.Actor{Key: "test"}, models.RoleAdmin, "", "test admin", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -105,19 +100,7 @@ func (e *env) do(method, path string, body any, key string, headers ...string) r
 		}
 		rdr = bytes.NewReader(j)
 	}
-	req := httptest.NewRequest(method, path, rdr)
-	if rdr != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if key != "" {
-		req.Header.Set("Authorization", "Bearer "+key)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	w := httptest.NewRecorder()
-	e.served.ServeHTTP(w, req)
-	return response{w, e.t}
+	return response{apitest.Serve(e.served, method, path, rdr, key, headers...), e.t}
 }
 
 // json decodes the body into a generic value.

@@ -11,32 +11,10 @@ import (
 	"testing"
 
 	"github.com/council-components/registry/seed"
+	"github.com/council-components/registry/store/storetest/testdb"
 )
 
 const dacorum = "E07000096"
-
-// evidenceCSV reads one of the shipped evidence files as header-keyed rows.
-func evidenceCSV(t *testing.T, name string) []map[string]string {
-	t.Helper()
-	f, err := os.Open("../seed/data/evidence/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []map[string]string
-	for _, rec := range recs[1:] {
-		row := map[string]string{}
-		for i, h := range recs[0] {
-			row[h] = strings.TrimSpace(rec[i])
-		}
-		out = append(out, row)
-	}
-	return out
-}
 
 func splitCodes(s string) []string {
 	var out []string
@@ -69,7 +47,7 @@ func (e *env) allPages(path string) []map[string]any {
 func TestProgrammesFromEvidence(t *testing.T) {
 	e := newSeededEnv(t, false)
 	members := map[string]map[string]int{} // programme → council → items
-	for _, r := range evidenceCSV(t, "adoption_evidence.csv") {
+	for _, r := range testdb.SeedCSV(t, "evidence/adoption_evidence.csv") {
 		if p := r["component"]; (p == "open-digital-planning" || p == "local-digital-declaration") && r["gss_code"] != "" {
 			if members[p] == nil {
 				members[p] = map[string]int{}
@@ -163,7 +141,7 @@ func TestProgrammesFromEvidence(t *testing.T) {
 // funding and dates as the source states them.
 func TestProjectsFromCollaborations(t *testing.T) {
 	e := newSeededEnv(t, false)
-	rows := evidenceCSV(t, "collaborations.csv")
+	rows := testdb.SeedCSV(t, "evidence/collaborations.csv")
 	all := e.allPages("/api/v1/projects?limit=20")
 	if len(all) != len(rows) || len(rows) != 67 {
 		t.Fatalf("%d projects through the pages, %d rows in the file", len(all), len(rows))
@@ -251,7 +229,7 @@ func TestCollaborationsHoldBothKinds(t *testing.T) {
 		listed[c.Slug] = true
 	}
 	wantProjects := 0
-	for _, r := range evidenceCSV(t, "collaborations.csv") {
+	for _, r := range testdb.SeedCSV(t, "evidence/collaborations.csv") {
 		if listed[r["component"]] {
 			wantProjects++
 		}

@@ -3,13 +3,12 @@ package api_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/council-components/registry/api"
+	"github.com/council-components/registry/api/apitest"
 	"github.com/council-components/registry/store"
 )
 
@@ -256,11 +255,7 @@ func TestEngineFollowsAnotherReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	r2, err := api.NewRouter(other, api.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	replica := &env{t: t, st: other, router: r2, admin: e.admin}
+	replica := &env{t: t, st: other, router: apitest.NewRouter(t, other, api.Config{}), admin: e.admin}
 	replica.do("POST", "/api/v1/adoptions", map[string]any{"council": bromley, "component": "booker", "status": "live"}, e.admin).wantStatus(201)
 	if hasComponent(e.opportunities(bromley, ""), "booker") {
 		t.Error("the first replica still offers booker after the second recorded Bromley's adoption")

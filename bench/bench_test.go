@@ -25,6 +25,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/council-components/registry/api"
+	"github.com/council-components/registry/api/apitest"
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/seed"
 	"github.com/council-components/registry/store"
@@ -96,15 +97,7 @@ func (e *benchEnv) serve(b *testing.B, method, path string, body []byte, key str
 	if body != nil {
 		rdr = bytes.NewReader(body)
 	}
-	req := httptest.NewRequest(method, path, rdr)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if key != "" {
-		req.Header.Set("Authorization", "Bearer "+key)
-	}
-	w := httptest.NewRecorder()
-	e.router.ServeHTTP(w, req)
+	w := apitest.Serve(e.router, method, path, rdr, key)
 	if w.Code != want {
 		b.Fatalf("%s %s: %d, want %d: %s", method, path, w.Code, want, w.Body.String())
 	}

@@ -143,7 +143,5 @@ func (h *Admin) RevokeKey(c *gin.Context) {
 func (h *Admin) ListAudit(c *gin.Context) {
 	q := query{c: c}
 	f := models.AuditFilter{Entity: q.enum("entity", models.AuditEntities), EntityKey: q.str("entity_key"), Actor: q.str("actor")}
-	listPage(c, &q, func(ctx context.Context, p models.Page) (models.List[models.AuditEntry], error) {
-		return h.Store.ListAudit(ctx, f, p)
-	})
+	listBy(c, &q, f, h.Store.ListAudit)
 }

@@ -54,12 +54,6 @@ func adoptionFilter(q *query) models.AdoptionFilter {
 	}
 }
 
-func (h *Adoptions) list(c *gin.Context, f models.AdoptionFilter, q *query) {
-	listPage(c, q, func(ctx context.Context, p models.Page) (models.List[models.Adoption], error) {
-		return h.Store.ListAdoptions(ctx, f, p)
-	})
-}
-
 // ListAdoptions godoc
 //
 //	@Summary		List adoptions
@@ -80,7 +74,7 @@ func (h *Adoptions) list(c *gin.Context, f models.AdoptionFilter, q *query) {
 //	@Router			/api/v1/adoptions [get]
 func (h *Adoptions) ListAdoptions(c *gin.Context) {
 	q := &query{c: c}
-	h.list(c, adoptionFilter(q), q)
+	listBy(c, q, adoptionFilter(q), h.Store.ListAdoptions)
 }
 
 // ListCouncilAdoptions godoc
@@ -133,7 +127,7 @@ func listWithin[T any](h *Adoptions, c *gin.Context, param string, get func(cont
 	q := &query{c: c}
 	f := adoptionFilter(q)
 	narrow(&f, key)
-	h.list(c, f, q)
+	listBy(c, q, f, h.Store.ListAdoptions)
 }
 
 // GetAdoption godoc
@@ -299,9 +293,7 @@ func (h *Adoptions) AdoptionHistory(c *gin.Context) {
 	if !ok {
 		return
 	}
-	listPage(c, &query{c: c}, func(ctx context.Context, p models.Page) (models.List[models.AdoptionEvent], error) {
-		return h.Store.AdoptionHistory(ctx, id, p)
-	})
+	listBy(c, &query{c: c}, id, h.Store.AdoptionHistory)
 }
 
 // ListNeeds godoc
@@ -323,9 +315,7 @@ func (h *Adoptions) ListNeeds(c *gin.Context) {
 	q := query{c: c}
 	f := models.NeedFilter{Council: q.str("council"), Capability: q.slug("capability"),
 		Status: q.enum("status", models.NeedStatuses), NeededFrom: q.date("needed_from"), NeededTo: q.date("needed_to")}
-	listPage(c, &q, func(ctx context.Context, p models.Page) (models.List[models.Need], error) {
-		return h.Store.ListNeeds(ctx, f, p)
-	})
+	listBy(c, &q, f, h.Store.ListNeeds)
 }
 
 // GetNeed godoc

@@ -59,9 +59,7 @@ func (h *Catalogue) ListCouncils(c *gin.Context) {
 		Type: q.enum("type", models.CouncilTypeSlugs()), Region: q.str("region"), Nation: q.str("nation"),
 		Q: q.str("q"), Status: q.enum("status", models.CouncilStatuses),
 	}
-	listPage(c, &q, func(ctx context.Context, p models.Page) (models.List[models.Council], error) {
-		return h.Store.ListCouncils(ctx, f, p)
-	})
+	listBy(c, &q, f, h.Store.ListCouncils)
 }
 
 // GetCouncil godoc
@@ -171,9 +169,7 @@ func (h *Catalogue) DeleteVendor(c *gin.Context) {
 func (h *Catalogue) ListCapabilities(c *gin.Context) {
 	q := query{c: c}
 	f := models.CapabilityFilter{Category: q.slug("category")}
-	listPage(c, &q, func(ctx context.Context, p models.Page) (models.List[models.Capability], error) {
-		return h.Store.ListCapabilities(ctx, f, p)
-	})
+	listBy(c, &q, f, h.Store.ListCapabilities)
 }
 
 // GetCapability godoc
@@ -264,9 +260,7 @@ func (h *Catalogue) ListComponents(c *gin.Context) {
 		Lifecycle: q.enum("lifecycle", models.Lifecycles), Hosting: q.enum("hosting", models.HostingKinds),
 		OpenSource: q.boolean("open_source"), Q: q.search("q"),
 	}
-	listPage(c, &q, func(ctx context.Context, p models.Page) (models.List[models.Component], error) {
-		return h.Store.ListComponents(ctx, f, p)
-	})
+	listBy(c, &q, f, h.Store.ListComponents)
 }
 
 // GetComponent godoc

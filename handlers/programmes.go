@@ -90,9 +90,7 @@ func (h *Programmes) CouncilProgrammes(c *gin.Context) {
 func (h *Programmes) ListProjects(c *gin.Context) {
 	q := query{c: c}
 	f := models.ProjectFilter{Council: q.str("council"), Component: q.slug("component"), Programme: q.slug("programme")}
-	listPage(c, &q, func(ctx context.Context, p models.Page) (models.List[models.Project], error) {
-		return h.Store.ListProjects(ctx, f, p)
-	})
+	listBy(c, &q, f, h.Store.ListProjects)
 }
 
 // CouncilProjects godoc
@@ -108,9 +106,7 @@ func (h *Programmes) ListProjects(c *gin.Context) {
 //	@Router		/api/v1/councils/{code}/projects [get]
 func (h *Programmes) CouncilProjects(c *gin.Context) {
 	code := c.Param("code")
-	listPage(c, &query{c: c}, func(ctx context.Context, p models.Page) (models.List[models.Project], error) {
-		return h.Store.CouncilProjects(ctx, code, p)
-	})
+	listBy(c, &query{c: c}, code, h.Store.CouncilProjects)
 }
 
 // Collaboration kinds: groups the reuse engine computes, and real projects.

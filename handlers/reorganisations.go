@@ -47,9 +47,7 @@ type Reorganisations struct {
 func (h *Reorganisations) ListReorganisations(c *gin.Context) {
 	q := query{c: c}
 	f := models.ReorganisationFilter{Status: q.enum("status", models.ReorganisationStatuses), Council: q.str("council")}
-	listPage(c, &q, func(ctx context.Context, p models.Page) (models.List[models.Reorganisation], error) {
-		return h.Store.ListReorganisations(ctx, f, p)
-	})
+	listBy(c, &q, f, h.Store.ListReorganisations)
 }
 
 // GetReorganisation godoc

@@ -59,6 +59,12 @@ func listPage[T any](c *gin.Context, q *query, list func(context.Context, models
 	}
 }
 
+// listBy answers a list request with the page q asks for of list's items for
+// by: the filter q has read, or the key of the record the items belong to.
+func listBy[B, T any](c *gin.Context, q *query, by B, list func(context.Context, B, models.Page) (models.List[T], error)) {
+	listPage(c, q, func(ctx context.Context, p models.Page) (models.List[T], error) { return list(ctx, by, p) })
+}
+
 // getResource answers a GET of the resource the path's key names.
 func getResource[K, T any](c *gin.Context, key func(*gin.Context) (K, bool), get func(context.Context, K) (T, error)) {
 	actOn(c, key, func(ctx context.Context, _ models.Actor, k K) (T, error) { return get(ctx, k) })

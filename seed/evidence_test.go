@@ -2,9 +2,6 @@ package seed_test
 
 import (
 	"context"
-	"encoding/csv"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/council-components/registry/seed"
@@ -23,23 +20,15 @@ func TestTheRegistryRunsOnCitedEvidence(t *testing.T) {
 
 	// The evidence file's own pairs of council and component, leaving out programmes
 	// (memberships, not adoptions) and the two rows with no council code.
-	f, err := os.Open(filepath.Join("data", "evidence", "adoption_evidence.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	pairs, noCode := map[[2]string]bool{}, 0
-	for _, r := range rows[1:] {
+	for _, r := range testdb.SeedCSV(t, "evidence/adoption_evidence.csv") {
+		code, component := r["gss_code"], r["component"]
 		switch {
-		case r[2] == "open-digital-planning" || r[2] == "local-digital-declaration":
-		case r[1] == "":
+		case component == "open-digital-planning" || component == "local-digital-declaration":
+		case code == "":
 			noCode++
 		default:
-			pairs[[2]string{r[1], r[2]}] = true
+			pairs[[2]string{code, component}] = true
 		}
 	}
 	if len(rep.Unmatched) != noCode || noCode != 2 {

@@ -3,8 +3,6 @@ package web_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/council-components/registry/api"
+	"github.com/council-components/registry/api/apitest"
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/store"
 	"github.com/council-components/registry/store/storetest"
@@ -41,11 +40,7 @@ func newEnv(t testing.TB) *env {
 	// Seeded once per run, then copied for each test.
 	st := testdb.Open(t, testdb.Seeded(t, true))
 	st.Now = func() time.Time { return fixedNow }
-	r, err := api.NewRouter(st, api.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{t: t, st: st, router: r}
+	return &env{t: t, st: st, router: apitest.NewRouter(t, st, api.Config{})}
 }
 
 type response struct {
@@ -55,13 +50,7 @@ type response struct {
 
 func (e *env) get(path string, headers ...string) response {
 	e.t.Helper()
-	req := httptest.NewRequest(http.MethodGet, path, nil)
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	w := httptest.NewRecorder()
-	e.router.ServeHTTP(w, req)
-	return response{w, e.t}
+	return response{apitest.Serve(e.router, http.MethodGet, path, nil, "", headers...), e.t}
 }
 
 func (r response) want(status int, contentType string) response {
@@ -115,12 +104,7 @@ func (e *env) adminKey() string {
 
 func (e *env) post(path, body, key string) response {
 	e.t.Helper()
-	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+key)
-	w := httptest.NewRecorder()
-	e.router.ServeHTTP(w, req)
-	return response{w, e.t}
+	return response{apitest.Serve(e.router, http.MethodPost, path, strings.NewReader(body), key), e.t}
 }
 
 var hrefPattern = regexp.MustCompile(`href="(/[a-z]+/[^"?#]+)"`)
