@@ -3741,18 +3741,23 @@ const docTemplate = `{
             "properties": {
                 "expires_at": {
                     "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
                     "example": "2027-11-29T00:00:00Z"
                 },
                 "name": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "GDS listings team"
                 },
                 "org": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "government-digital-service"
                 },
                 "role": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "vendor"
                 }
             }
@@ -3768,6 +3773,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -3787,6 +3794,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -3806,6 +3815,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -3825,6 +3836,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -3844,6 +3857,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -3863,6 +3878,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -3882,6 +3899,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -3901,6 +3920,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -3920,6 +3941,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -3939,6 +3962,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -3958,6 +3983,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -3977,6 +4004,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -3996,6 +4025,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4015,6 +4046,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4034,6 +4067,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4053,6 +4088,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4072,6 +4109,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4091,6 +4130,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4110,6 +4151,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4129,6 +4172,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4168,7 +4213,8 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "reason": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 }
             }
         },

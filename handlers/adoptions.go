@@ -232,7 +232,7 @@ func (h *Adoptions) ClearRejection(c *gin.Context) { actOn(c, pathID, h.Store.Cl
 
 // RejectionInput is the optional body of a rejection.
 type RejectionInput struct {
-	Reason *string `json:"reason"`
+	Reason *string `json:"reason,omitempty" extensions:"x-nullable"`
 }
 
 // RejectAdoption godoc

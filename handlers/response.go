@@ -18,7 +18,7 @@ import (
 type ListBody[T any] struct {
 	Items []T     `json:"items"`
 	Total int     `json:"total" example:"397"`
-	Next  *string `json:"next" example:"http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0&limit=20"`
+	Next  *string `json:"next" example:"http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0&limit=20" extensions:"x-nullable" format:"uri"`
 }
 
 // writeList sends one page with a next URL in the body and a Link header:

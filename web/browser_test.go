@@ -155,7 +155,7 @@ func TestBrowser(t *testing.T) {
 	t.Logf("Chromium %s, axe-core %s", chromium, axePath)
 
 	e := newEnv(t)
-	srv := httptest.NewServer(e.router)
+	srv := httptest.NewServer(e.served)
 	defer srv.Close()
 
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
