@@ -169,7 +169,7 @@ func TestOpenAPIListsEveryRoute(t *testing.T) {
 		}
 	}
 	if t.Failed() {
-		t.Log("regenerate with: go tool swag init -g main.go --output docs --outputTypes go,json --parseInternal")
+		t.Log("regenerate with: go tool swag init -g main.go --output docs --outputTypes go,json --parseInternal --requiredByDefault")
 	}
 	e.do("GET", "/swagger/index.html", nil, "").wantStatus(http.StatusOK)
 }
