@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/council-components/registry/docs"
+	"github.com/council-components/registry/models"
 )
 
 // The served description is the document swag generates into docs/ from the
@@ -45,6 +46,7 @@ func OpenAPI3(routes gin.RoutesInfo) ([]byte, error) {
 		Value: openapi3.NewJWTSecurityScheme().WithBearerFormat("API key").
 			WithDescription("An API key from an administrator (`registry keys create`), sent as Authorization: Bearer KEY."),
 	}}
+	closeSets(doc.Components.Schemas)
 	ids, err := operationIDs(routes)
 	if err != nil {
 		return nil, err
@@ -64,6 +66,50 @@ func OpenAPI3(routes gin.RoutesInfo) ([]byte, error) {
 		}
 	}
 	return json.Marshal(doc)
+}
+
+// closedSets are the fields whose values come from a fixed list, each from
+// the list the models check against, so the document's enums cannot drift
+// from the rules. Keyed by schema, then property.
+var closedSets = map[string]map[string][]string{
+	"models.Adoption":        {"status": models.AdoptionStatuses, "source": models.AdoptionSources, "verification": models.Verifications},
+	"models.AdoptionInput":   {"status": models.AdoptionStatuses, "source": models.AdoptionSources},
+	"models.Need":            {"status": models.NeedStatuses},
+	"models.NeedInput":       {"status": models.NeedStatuses},
+	"models.Component":       {"lifecycle": models.Lifecycles, "hosting": models.HostingKinds, "pricing": models.PricingModels},
+	"models.ComponentInput":  {"lifecycle": models.Lifecycles, "hosting": models.HostingKinds, "pricing": models.PricingModels},
+	"reuse.Migration":        {"lifecycle": models.Lifecycles},
+	"reuse.HarmonisationUse": {"status": models.AdoptionStatuses},
+	"models.Vendor":          {"kind": models.VendorKinds},
+	"models.VendorInput":     {"kind": models.VendorKinds},
+	"models.APIKey":          {"role": models.Roles},
+	"models.Actor":           {"role": models.Roles},
+	"models.ChangeActor":     {"role": models.Roles},
+	"handlers.KeyInput":      {"role": models.Roles},
+	"handlers.CreatedKey":    {"role": models.Roles},
+	"models.Reorganisation":  {"status": models.ReorganisationStatuses},
+	"models.AuditEntry":      {"entity": models.AuditEntities},
+	"models.ChangeEntry":     {"entity": models.ChangeEntities},
+	"models.Webhook":         {"entities": models.ChangeEntities},
+	"models.CreatedWebhook":  {"entities": models.ChangeEntities},
+	"models.WebhookInput":    {"entities": models.ChangeEntities},
+	"handlers.CoverageBody":  {"by": models.CoverageBreakdowns},
+}
+
+// closeSets writes closedSets into the schemas (into the items of a list).
+func closeSets(schemas openapi3.Schemas) {
+	for name, props := range closedSets {
+		for prop, values := range props {
+			p := schemas[name].Value.Properties[prop].Value
+			if p.Type.Is(openapi3.TypeArray) {
+				p = p.Items.Value
+			}
+			p.Enum = nil
+			for _, v := range values {
+				p.Enum = append(p.Enum, v)
+			}
+		}
+	}
 }
 
 // operationIDs names each route's operation after its handler method, e.g.
@@ -170,8 +216,9 @@ func describeSuccess(method string, status int, r *openapi3.Response) {
 	if method == http.MethodGet || strings.HasPrefix(js.Schema.Ref, "#/components/schemas/models.") {
 		r.Headers["ETag"] = etagHeader() // writeResource's, or the response cache's on an anonymous read
 	}
-	if status == http.StatusCreated {
-		r.Headers["Location"] = header("The new resource's path", openapi3.NewStringSchema().WithFormat("uri-reference"))
+	if loc := r.Headers["Location"]; loc != nil { // where an annotation names it, createResource always sends it
+		loc.Value.Required = true
+		loc.Value.Schema = openapi3.NewSchemaRef("", openapi3.NewStringSchema().WithFormat("uri-reference"))
 	}
 }
 

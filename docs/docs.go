@@ -11,7 +11,8 @@ const docTemplate = `{
         "title": "{{.Title}}",
         "contact": {},
         "license": {
-            "name": "Code MIT; reference data under its own licences (seed/data/README.md)"
+            "name": "Code MIT; reference data under its own licences (seed/data/README.md)",
+            "url": "https://opensource.org/license/mit"
         },
         "version": "{{.Version}}"
     },
@@ -144,6 +145,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/models.Adoption"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the new resource's path"
+                            }
                         }
                     },
                     "400": {
@@ -806,6 +813,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/models.Capability"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the new resource's path"
+                            }
                         }
                     },
                     "400": {
@@ -1205,6 +1218,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/models.Component"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the new resource's path"
+                            }
                         }
                     },
                     "400": {
@@ -2275,6 +2294,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/models.Need"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the new resource's path"
+                            }
                         }
                     },
                     "400": {
@@ -2751,6 +2776,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/models.Reorganisation"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the new resource's path"
+                            }
                         }
                     },
                     "400": {
@@ -3226,6 +3257,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/models.Vendor"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the new resource's path"
+                            }
                         }
                     },
                     "400": {
@@ -3619,6 +3656,9 @@ const docTemplate = `{
     "definitions": {
         "handlers.AdoptionsOverTimeBody": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "capability": {
                     "type": "string"
@@ -3636,6 +3676,12 @@ const docTemplate = `{
         },
         "handlers.CollaborationItem": {
             "type": "object",
+            "required": [
+                "capability",
+                "councils",
+                "kind",
+                "window"
+            ],
             "properties": {
                 "capability": {
                     "$ref": "#/definitions/reuse.CapabilityRef"
@@ -3673,6 +3719,9 @@ const docTemplate = `{
         },
         "handlers.CoverageBody": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "by": {
                     "type": "string",
@@ -3688,6 +3737,16 @@ const docTemplate = `{
         },
         "handlers.CreatedKey": {
             "type": "object",
+            "required": [
+                "created_at",
+                "expires_at",
+                "key",
+                "last_used_at",
+                "name",
+                "prefix",
+                "revoked_at",
+                "role"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -3724,6 +3783,10 @@ const docTemplate = `{
         },
         "handlers.HarmonisationBody": {
             "type": "object",
+            "required": [
+                "items",
+                "reorganisation"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3764,6 +3827,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-handlers_CollaborationItem": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3785,6 +3853,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_APIKey": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3806,6 +3879,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Adoption": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3827,6 +3905,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_AdoptionEvent": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3848,6 +3931,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_AuditEntry": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3869,6 +3957,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Capability": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3890,6 +3983,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_ChangeEntry": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3911,6 +4009,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Component": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3932,6 +4035,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Council": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3953,6 +4061,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Membership": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3974,6 +4087,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Need": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3995,6 +4113,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Programme": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4016,6 +4139,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Project": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4037,6 +4165,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Reorganisation": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4058,6 +4191,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Vendor": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4079,6 +4217,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Webhook": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4100,6 +4243,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-reuse_ConsolidationItem": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4121,6 +4269,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-reuse_Migration": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4142,6 +4295,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-reuse_Opportunity": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4163,6 +4321,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-reuse_Peer": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4184,6 +4347,12 @@ const docTemplate = `{
         },
         "handlers.Problem": {
             "type": "object",
+            "required": [
+                "detail",
+                "status",
+                "title",
+                "type"
+            ],
             "properties": {
                 "detail": {
                     "type": "string",
@@ -4220,6 +4389,9 @@ const docTemplate = `{
         },
         "handlers.Status": {
             "type": "object",
+            "required": [
+                "status"
+            ],
             "properties": {
                 "status": {
                     "type": "string",
@@ -4229,6 +4401,15 @@ const docTemplate = `{
         },
         "models.APIKey": {
             "type": "object",
+            "required": [
+                "created_at",
+                "expires_at",
+                "last_used_at",
+                "name",
+                "prefix",
+                "revoked_at",
+                "role"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -4261,6 +4442,10 @@ const docTemplate = `{
         },
         "models.Actor": {
             "type": "object",
+            "required": [
+                "key",
+                "role"
+            ],
             "properties": {
                 "key": {
                     "type": "string",
@@ -4278,6 +4463,26 @@ const docTemplate = `{
         },
         "models.Adoption": {
             "type": "object",
+            "required": [
+                "capability",
+                "component",
+                "confirmed_on",
+                "contract_end_on",
+                "council",
+                "created_at",
+                "ended_on",
+                "evidence",
+                "evidence_url",
+                "fresh",
+                "id",
+                "notes",
+                "source",
+                "started_on",
+                "status",
+                "updated_at",
+                "verification",
+                "verified"
+            ],
             "properties": {
                 "capability": {
                     "type": "string",
@@ -4355,6 +4560,12 @@ const docTemplate = `{
         },
         "models.AdoptionEvent": {
             "type": "object",
+            "required": [
+                "action",
+                "actor",
+                "at",
+                "changes"
+            ],
             "properties": {
                 "action": {
                     "description": "created, updated, verified, rejected, seeded",
@@ -4377,6 +4588,17 @@ const docTemplate = `{
         },
         "models.AdoptionImportReport": {
             "type": "object",
+            "required": [
+                "applied",
+                "created",
+                "dry_run",
+                "failed",
+                "results",
+                "rows",
+                "strict",
+                "unchanged",
+                "updated"
+            ],
             "properties": {
                 "applied": {
                     "description": "whether the valid rows were written",
@@ -4418,6 +4640,13 @@ const docTemplate = `{
         },
         "models.AdoptionImportResult": {
             "type": "object",
+            "required": [
+                "action",
+                "adoption",
+                "component",
+                "council",
+                "row"
+            ],
             "properties": {
                 "action": {
                     "description": "created, updated, unchanged or failed",
@@ -4456,6 +4685,19 @@ const docTemplate = `{
         },
         "models.AdoptionInput": {
             "type": "object",
+            "required": [
+                "capability",
+                "component",
+                "contract_end_on",
+                "council",
+                "ended_on",
+                "evidence_url",
+                "notes",
+                "source",
+                "started_on",
+                "status",
+                "verified"
+            ],
             "properties": {
                 "capability": {
                     "type": "string"
@@ -4494,6 +4736,16 @@ const docTemplate = `{
         },
         "models.AuditEntry": {
             "type": "object",
+            "required": [
+                "action",
+                "actor",
+                "after",
+                "at",
+                "before",
+                "entity",
+                "entity_key",
+                "id"
+            ],
             "properties": {
                 "action": {
                     "type": "string",
@@ -4526,6 +4778,15 @@ const docTemplate = `{
         },
         "models.Capability": {
             "type": "object",
+            "required": [
+                "category",
+                "created_at",
+                "description",
+                "lgsl_codes",
+                "name",
+                "slug",
+                "updated_at"
+            ],
             "properties": {
                 "category": {
                     "type": "string",
@@ -4558,6 +4819,13 @@ const docTemplate = `{
         },
         "models.CapabilityInput": {
             "type": "object",
+            "required": [
+                "category",
+                "description",
+                "lgsl_codes",
+                "name",
+                "slug"
+            ],
             "properties": {
                 "category": {
                     "type": "string"
@@ -4581,6 +4849,10 @@ const docTemplate = `{
         },
         "models.CategoryMapping": {
             "type": "object",
+            "required": [
+                "capability",
+                "category"
+            ],
             "properties": {
                 "capability": {
                     "type": "string",
@@ -4594,6 +4866,10 @@ const docTemplate = `{
         },
         "models.Change": {
             "type": "object",
+            "required": [
+                "from",
+                "to"
+            ],
             "properties": {
                 "from": {},
                 "to": {}
@@ -4601,6 +4877,9 @@ const docTemplate = `{
         },
         "models.ChangeActor": {
             "type": "object",
+            "required": [
+                "role"
+            ],
             "properties": {
                 "org": {
                     "type": "string",
@@ -4614,6 +4893,16 @@ const docTemplate = `{
         },
         "models.ChangeEntry": {
             "type": "object",
+            "required": [
+                "action",
+                "actor",
+                "at",
+                "entity",
+                "fields",
+                "id",
+                "key",
+                "resource"
+            ],
             "properties": {
                 "action": {
                     "type": "string",
@@ -4652,6 +4941,28 @@ const docTemplate = `{
         },
         "models.Component": {
             "type": "object",
+            "required": [
+                "adoption_count",
+                "capabilities",
+                "claimed_count",
+                "created_at",
+                "depends_on",
+                "description",
+                "docs_url",
+                "hosting",
+                "licence",
+                "lifecycle",
+                "name",
+                "open_source",
+                "pricing",
+                "repository_url",
+                "slug",
+                "standards",
+                "summary",
+                "updated_at",
+                "url",
+                "vendor"
+            ],
             "properties": {
                 "adoption_count": {
                     "description": "AdoptionCount counts councils using it (piloting, live or retiring) on\nrecord, evidence or verified claims; ClaimedCount the vendors' claims the\ncouncil has not verified yet, which count nowhere else.",
@@ -4738,6 +5049,24 @@ const docTemplate = `{
         },
         "models.ComponentInput": {
             "type": "object",
+            "required": [
+                "capabilities",
+                "depends_on",
+                "description",
+                "docs_url",
+                "hosting",
+                "licence",
+                "lifecycle",
+                "name",
+                "open_source",
+                "pricing",
+                "repository_url",
+                "slug",
+                "standards",
+                "summary",
+                "url",
+                "vendor"
+            ],
             "properties": {
                 "capabilities": {
                     "type": "array",
@@ -4800,6 +5129,32 @@ const docTemplate = `{
         },
         "models.Council": {
             "type": "object",
+            "required": [
+                "adoption_count",
+                "code",
+                "combined_authority",
+                "county",
+                "delivers_services",
+                "end_date",
+                "former_gss_codes",
+                "gov_uk_slug",
+                "homepage_url",
+                "latitude",
+                "local_authority_code",
+                "longitude",
+                "lower_or_unitary",
+                "name",
+                "nation",
+                "population",
+                "predecessors",
+                "region",
+                "short_name",
+                "start_date",
+                "status",
+                "successors",
+                "type",
+                "type_name"
+            ],
             "properties": {
                 "adoption_count": {
                     "type": "integer"
@@ -4906,6 +5261,10 @@ const docTemplate = `{
         },
         "models.CouncilRef": {
             "type": "object",
+            "required": [
+                "code",
+                "name"
+            ],
             "properties": {
                 "code": {
                     "type": "string",
@@ -4919,6 +5278,12 @@ const docTemplate = `{
         },
         "models.CoverageGroup": {
             "type": "object",
+            "required": [
+                "councils",
+                "group",
+                "live_councils",
+                "share"
+            ],
             "properties": {
                 "councils": {
                     "type": "integer"
@@ -4937,6 +5302,14 @@ const docTemplate = `{
         },
         "models.CoverageItem": {
             "type": "object",
+            "required": [
+                "breakdown",
+                "capability",
+                "category",
+                "councils",
+                "live_councils",
+                "share"
+            ],
             "properties": {
                 "breakdown": {
                     "type": "array",
@@ -4966,6 +5339,17 @@ const docTemplate = `{
         },
         "models.CreatedWebhook": {
             "type": "object",
+            "required": [
+                "created_at",
+                "description",
+                "entities",
+                "failed",
+                "id",
+                "last_delivered_at",
+                "pending",
+                "secret",
+                "url"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -5007,6 +5391,13 @@ const docTemplate = `{
         },
         "models.EvidenceItem": {
             "type": "object",
+            "required": [
+                "current",
+                "observed_on",
+                "quote",
+                "source",
+                "url"
+            ],
             "properties": {
                 "current": {
                     "type": "boolean"
@@ -5031,6 +5422,10 @@ const docTemplate = `{
         },
         "models.FieldError": {
             "type": "object",
+            "required": [
+                "field",
+                "message"
+            ],
             "properties": {
                 "field": {
                     "type": "string"
@@ -5042,6 +5437,10 @@ const docTemplate = `{
         },
         "models.Membership": {
             "type": "object",
+            "required": [
+                "items",
+                "programme"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5056,6 +5455,10 @@ const docTemplate = `{
         },
         "models.MonthCount": {
             "type": "object",
+            "required": [
+                "live",
+                "month"
+            ],
             "properties": {
                 "live": {
                     "type": "integer",
@@ -5069,6 +5472,17 @@ const docTemplate = `{
         },
         "models.Need": {
             "type": "object",
+            "required": [
+                "capability",
+                "council",
+                "created_at",
+                "id",
+                "needed_by",
+                "notes",
+                "source",
+                "status",
+                "updated_at"
+            ],
             "properties": {
                 "capability": {
                     "type": "string",
@@ -5107,6 +5521,13 @@ const docTemplate = `{
         },
         "models.NeedInput": {
             "type": "object",
+            "required": [
+                "capability",
+                "council",
+                "needed_by",
+                "notes",
+                "status"
+            ],
             "properties": {
                 "capability": {
                     "type": "string"
@@ -5127,6 +5548,16 @@ const docTemplate = `{
         },
         "models.Programme": {
             "type": "object",
+            "required": [
+                "kind",
+                "member_count",
+                "name",
+                "owner",
+                "slug",
+                "source_url",
+                "summary",
+                "url"
+            ],
             "properties": {
                 "kind": {
                     "type": "string",
@@ -5168,6 +5599,10 @@ const docTemplate = `{
         },
         "models.ProgrammeMember": {
             "type": "object",
+            "required": [
+                "council",
+                "items"
+            ],
             "properties": {
                 "council": {
                     "$ref": "#/definitions/models.CouncilRef"
@@ -5182,6 +5617,11 @@ const docTemplate = `{
         },
         "models.ProgrammeRef": {
             "type": "object",
+            "required": [
+                "kind",
+                "name",
+                "slug"
+            ],
             "properties": {
                 "kind": {
                     "type": "string",
@@ -5203,6 +5643,17 @@ const docTemplate = `{
         },
         "models.ProgrammeWithMembers": {
             "type": "object",
+            "required": [
+                "kind",
+                "member_count",
+                "members",
+                "name",
+                "owner",
+                "slug",
+                "source_url",
+                "summary",
+                "url"
+            ],
             "properties": {
                 "kind": {
                     "type": "string",
@@ -5250,6 +5701,22 @@ const docTemplate = `{
         },
         "models.Project": {
             "type": "object",
+            "required": [
+                "capability",
+                "component",
+                "councils",
+                "ended_on",
+                "funding",
+                "lead",
+                "name",
+                "notes",
+                "programme",
+                "quote",
+                "slug",
+                "source_url",
+                "started_on",
+                "theme"
+            ],
             "properties": {
                 "capability": {
                     "$ref": "#/definitions/models.Ref"
@@ -5313,6 +5780,10 @@ const docTemplate = `{
         },
         "models.ProjectLead": {
             "type": "object",
+            "required": [
+                "code",
+                "name"
+            ],
             "properties": {
                 "code": {
                     "type": "string",
@@ -5326,6 +5797,15 @@ const docTemplate = `{
         },
         "models.ProjectRef": {
             "type": "object",
+            "required": [
+                "ended_on",
+                "funding",
+                "lead",
+                "name",
+                "slug",
+                "source_url",
+                "started_on"
+            ],
             "properties": {
                 "ended_on": {
                     "type": "string"
@@ -5358,6 +5838,9 @@ const docTemplate = `{
         },
         "models.PubliccodeContact": {
             "type": "object",
+            "required": [
+                "name"
+            ],
             "properties": {
                 "affiliation": {
                     "type": "string"
@@ -5375,6 +5858,10 @@ const docTemplate = `{
         },
         "models.PubliccodeContractor": {
             "type": "object",
+            "required": [
+                "name",
+                "until"
+            ],
             "properties": {
                 "email": {
                     "type": "string"
@@ -5392,6 +5879,11 @@ const docTemplate = `{
         },
         "models.PubliccodeDependency": {
             "type": "object",
+            "required": [
+                "component",
+                "kind",
+                "name"
+            ],
             "properties": {
                 "component": {
                     "type": "string"
@@ -5409,6 +5901,16 @@ const docTemplate = `{
         },
         "models.PubliccodeExtras": {
             "type": "object",
+            "required": [
+                "categories",
+                "dependencies",
+                "language",
+                "logo",
+                "maintenance",
+                "platforms",
+                "publiccode_yml_version",
+                "software_type"
+            ],
             "properties": {
                 "categories": {
                     "type": "array",
@@ -5451,6 +5953,13 @@ const docTemplate = `{
         },
         "models.PubliccodeImport": {
             "type": "object",
+            "required": [
+                "changed",
+                "component",
+                "created",
+                "document_changed",
+                "publiccode"
+            ],
             "properties": {
                 "changed": {
                     "description": "the component's fields changed (always true when created)",
@@ -5474,6 +5983,11 @@ const docTemplate = `{
         },
         "models.PubliccodeMaintenance": {
             "type": "object",
+            "required": [
+                "contacts",
+                "contractors",
+                "type"
+            ],
             "properties": {
                 "contacts": {
                     "type": "array",
@@ -5496,6 +6010,10 @@ const docTemplate = `{
         },
         "models.Ref": {
             "type": "object",
+            "required": [
+                "name",
+                "slug"
+            ],
             "properties": {
                 "name": {
                     "type": "string"
@@ -5507,6 +6025,21 @@ const docTemplate = `{
         },
         "models.Reorganisation": {
             "type": "object",
+            "required": [
+                "carried_over",
+                "created_at",
+                "id",
+                "names",
+                "notes",
+                "predecessors",
+                "source",
+                "status",
+                "successor",
+                "successors",
+                "updated_at",
+                "vested_at",
+                "vesting_date"
+            ],
             "properties": {
                 "carried_over": {
                     "description": "predecessor adoptions carried to a successor",
@@ -5580,6 +6113,12 @@ const docTemplate = `{
         },
         "models.ReorganisationInput": {
             "type": "object",
+            "required": [
+                "notes",
+                "predecessors",
+                "successor",
+                "vesting_date"
+            ],
             "properties": {
                 "notes": {
                     "type": "string"
@@ -5601,6 +6140,10 @@ const docTemplate = `{
         },
         "models.ReorganisationSuccessor": {
             "type": "object",
+            "required": [
+                "code",
+                "name"
+            ],
             "properties": {
                 "code": {
                     "type": "string",
@@ -5618,6 +6161,11 @@ const docTemplate = `{
         },
         "models.SuccessorInput": {
             "type": "object",
+            "required": [
+                "code",
+                "name",
+                "type"
+            ],
             "properties": {
                 "code": {
                     "type": "string"
@@ -5632,6 +6180,15 @@ const docTemplate = `{
         },
         "models.Vendor": {
             "type": "object",
+            "required": [
+                "created_at",
+                "description",
+                "kind",
+                "name",
+                "slug",
+                "updated_at",
+                "website"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -5662,6 +6219,13 @@ const docTemplate = `{
         },
         "models.VendorInput": {
             "type": "object",
+            "required": [
+                "description",
+                "kind",
+                "name",
+                "slug",
+                "website"
+            ],
             "properties": {
                 "description": {
                     "type": "string"
@@ -5682,6 +6246,16 @@ const docTemplate = `{
         },
         "models.Webhook": {
             "type": "object",
+            "required": [
+                "created_at",
+                "description",
+                "entities",
+                "failed",
+                "id",
+                "last_delivered_at",
+                "pending",
+                "url"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -5719,6 +6293,11 @@ const docTemplate = `{
         },
         "models.WebhookInput": {
             "type": "object",
+            "required": [
+                "description",
+                "entities",
+                "url"
+            ],
             "properties": {
                 "description": {
                     "type": "string"
@@ -5737,6 +6316,10 @@ const docTemplate = `{
         },
         "reuse.CapabilityRef": {
             "type": "object",
+            "required": [
+                "name",
+                "slug"
+            ],
             "properties": {
                 "name": {
                     "type": "string"
@@ -5748,6 +6331,10 @@ const docTemplate = `{
         },
         "reuse.ComponentRef": {
             "type": "object",
+            "required": [
+                "name",
+                "slug"
+            ],
             "properties": {
                 "name": {
                     "type": "string"
@@ -5759,6 +6346,13 @@ const docTemplate = `{
         },
         "reuse.ConsolidationItem": {
             "type": "object",
+            "required": [
+                "capability",
+                "concentration",
+                "councils",
+                "distinct_components",
+                "in_house_share"
+            ],
             "properties": {
                 "capability": {
                     "$ref": "#/definitions/reuse.CapabilityRef"
@@ -5783,6 +6377,10 @@ const docTemplate = `{
         },
         "reuse.CouncilRef": {
             "type": "object",
+            "required": [
+                "code",
+                "name"
+            ],
             "properties": {
                 "code": {
                     "type": "string"
@@ -5794,6 +6392,12 @@ const docTemplate = `{
         },
         "reuse.HarmonisationItem": {
             "type": "object",
+            "required": [
+                "agree",
+                "capability",
+                "suggestion",
+                "uses"
+            ],
             "properties": {
                 "agree": {
                     "type": "boolean"
@@ -5814,6 +6418,12 @@ const docTemplate = `{
         },
         "reuse.HarmonisationUse": {
             "type": "object",
+            "required": [
+                "component",
+                "contract_end_on",
+                "council",
+                "status"
+            ],
             "properties": {
                 "component": {
                     "type": "string",
@@ -5835,6 +6445,11 @@ const docTemplate = `{
         },
         "reuse.Migration": {
             "type": "object",
+            "required": [
+                "component",
+                "councils",
+                "lifecycle"
+            ],
             "properties": {
                 "component": {
                     "$ref": "#/definitions/reuse.ComponentRef"
@@ -5852,6 +6467,13 @@ const docTemplate = `{
         },
         "reuse.Opportunity": {
             "type": "object",
+            "required": [
+                "capability",
+                "component",
+                "peers_using",
+                "reasons",
+                "score"
+            ],
             "properties": {
                 "capability": {
                     "$ref": "#/definitions/reuse.CapabilityRef"
@@ -5879,6 +6501,11 @@ const docTemplate = `{
         },
         "reuse.Peer": {
             "type": "object",
+            "required": [
+                "council",
+                "shared_components",
+                "similarity"
+            ],
             "properties": {
                 "council": {
                     "$ref": "#/definitions/reuse.CouncilRef"
@@ -5898,6 +6525,10 @@ const docTemplate = `{
         },
         "reuse.Reason": {
             "type": "object",
+            "required": [
+                "detail",
+                "kind"
+            ],
             "properties": {
                 "detail": {
                     "type": "string"
@@ -5909,6 +6540,11 @@ const docTemplate = `{
         },
         "reuse.ReorganisationRef": {
             "type": "object",
+            "required": [
+                "id",
+                "successor",
+                "vesting_date"
+            ],
             "properties": {
                 "id": {
                     "type": "integer",
@@ -5926,6 +6562,11 @@ const docTemplate = `{
         },
         "reuse.Suggestion": {
             "type": "object",
+            "required": [
+                "component",
+                "reasons",
+                "switch_on"
+            ],
             "properties": {
                 "component": {
                     "type": "string",
@@ -5945,6 +6586,10 @@ const docTemplate = `{
         },
         "reuse.Window": {
             "type": "object",
+            "required": [
+                "from",
+                "to"
+            ],
             "properties": {
                 "from": {
                     "type": "string"

@@ -153,6 +153,7 @@ func (h *Adoptions) GetAdoption(c *gin.Context) {
 //	@Security		BearerAuth
 //	@Param			adoption	body		models.AdoptionInput	true	"council, component and status are required"
 //	@Success		201			{object}	models.Adoption
+//	@Header		201			{string}	Location "the new resource's path"
 //	@Failure		400			{object}	Problem
 //	@Failure		401			{object}	Problem
 //	@Failure		403			{object}	Problem
@@ -340,6 +341,7 @@ func (h *Adoptions) GetNeed(c *gin.Context) {
 //	@Security	BearerAuth
 //	@Param		need	body		models.NeedInput	true	"council, capability and needed_by are required"
 //	@Success	201		{object}	models.Need
+//	@Header	201		{string}	Location "the new resource's path"
 //	@Failure	400		{object}	Problem
 //	@Failure	403		{object}	Problem
 //	@Failure	422		{object}	Problem

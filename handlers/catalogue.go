@@ -111,6 +111,7 @@ func (h *Catalogue) GetVendor(c *gin.Context) {
 //	@Security	BearerAuth
 //	@Param		vendor	body		models.VendorInput	true	"slug, name and website are required"
 //	@Success	201		{object}	models.Vendor
+//	@Header	201		{string}	Location "the new resource's path"
 //	@Failure	400		{object}	Problem
 //	@Failure	401		{object}	Problem
 //	@Failure	409		{object}	Problem
@@ -194,6 +195,7 @@ func (h *Catalogue) GetCapability(c *gin.Context) {
 //	@Security	BearerAuth
 //	@Param		capability	body		models.CapabilityInput	true	"slug, name, category and description are required"
 //	@Success	201			{object}	models.Capability
+//	@Header	201			{string}	Location "the new resource's path"
 //	@Failure	400			{object}	Problem
 //	@Failure	401			{object}	Problem
 //	@Failure	409			{object}	Problem
@@ -286,6 +288,7 @@ func (h *Catalogue) GetComponent(c *gin.Context) {
 //	@Security		BearerAuth
 //	@Param			component	body		models.ComponentInput	true	"slug, name, summary, vendor, capabilities and lifecycle are required"
 //	@Success		201			{object}	models.Component
+//	@Header		201			{string}	Location "the new resource's path"
 //	@Failure		400			{object}	Problem
 //	@Failure		401			{object}	Problem
 //	@Failure		409			{object}	Problem

@@ -73,6 +73,7 @@ func (h *Reorganisations) GetReorganisation(c *gin.Context) {
 //	@Security		BearerAuth
 //	@Param			reorganisation	body		models.ReorganisationInput	true	"predecessors, successor.name and vesting_date are required"
 //	@Success		201				{object}	models.Reorganisation
+//	@Header		201				{string}	Location "the new resource's path"
 //	@Failure		400				{object}	Problem
 //	@Failure		401				{object}	Problem
 //	@Failure		403				{object}	Problem

@@ -9,6 +9,19 @@ const (
 	RoleCouncil = "council"
 )
 
+// Roles lists them, for the API description's enums.
+var Roles = []string{RoleAdmin, RoleVendor, RoleCouncil}
+
+// The registry's own writers, named as actors in history and the audit log
+// beside the keys' roles: the seed and the evidence harvests.
+const (
+	RoleSeed    = "seed"
+	RoleHarvest = "harvest"
+)
+
+// ActorRoles are the roles an actor in history or the audit log may have.
+var ActorRoles = []string{RoleAdmin, RoleVendor, RoleCouncil, RoleSeed, RoleHarvest}
+
 // KeyPrefix starts every API key, so a leaked one is easy to recognise.
 const KeyPrefix = "ccr_"
 
