@@ -125,15 +125,7 @@ func (s *Store) adoption(db *gorm.DB, id int64) (models.Adoption, error) {
 }
 
 func getAdoption(db *gorm.DB, id int64) (models.Adoption, error) {
-	var v adoptionView
-	res := adoptionsQuery(db).Where("adoptions.id = ?", id).Limit(1).Scan(&v)
-	if res.Error != nil {
-		return models.Adoption{}, translate(res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return models.Adoption{}, models.NotFound("adoption", fmt.Sprint(id))
-	}
-	return v.model(), nil
+	return oneRow(adoptionsQuery(db).Where("adoptions.id = ?", id), "adoption", id, adoptionView.model)
 }
 
 // CreateAdoption records an adoption for actor. A council records its own
@@ -374,15 +366,7 @@ func (r eventRow) model() models.AdoptionEvent {
 
 // auditAdoption logs an adoption write with the record before and as it now stands.
 func auditAdoption(tx *gorm.DB, actor models.Actor, at time.Time, action string, before *models.Adoption, id int64) error {
-	after, err := getAdoption(tx, id)
-	if err != nil {
-		return err
-	}
-	var b any
-	if before != nil {
-		b = *before
-	}
-	return audit(tx, actor, at, "adoption", fmt.Sprint(id), action, b, after)
+	return auditRecord(tx, actor, at, "adoption", id, action, before, getAdoption)
 }
 
 func recordEvent(tx *gorm.DB, adoptionID int64, actor models.Actor, at time.Time, action string, changes map[string]models.Change) error {

@@ -61,15 +61,7 @@ func (s *Store) GetNeed(ctx context.Context, id int64) (models.Need, error) {
 }
 
 func getNeed(db *gorm.DB, id int64) (models.Need, error) {
-	var v needView
-	res := needsQuery(db).Where("needs.id = ?", id).Limit(1).Scan(&v)
-	if res.Error != nil {
-		return models.Need{}, translate(res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return models.Need{}, models.NotFound("need", fmt.Sprint(id))
-	}
-	return v.model(), nil
+	return oneRow(needsQuery(db).Where("needs.id = ?", id), "need", id, needView.model)
 }
 
 // CreateNeed records that a council needs a capability: its own council, or any for an admin.
@@ -103,11 +95,7 @@ func (s *Store) CreateNeed(ctx context.Context, actor models.Actor, in models.Ne
 			return err
 		}
 		id = row.ID
-		after, err := getNeed(tx, id)
-		if err != nil {
-			return err
-		}
-		return audit(tx, actor, now, "need", fmt.Sprint(id), "created", nil, after)
+		return auditRecord(tx, actor, now, "need", id, "created", nil, getNeed)
 	})
 	if err != nil {
 		return models.Need{}, err
@@ -143,11 +131,7 @@ func (s *Store) UpdateNeed(ctx context.Context, actor models.Actor, id int64, in
 		if err := tx.Save(&row).Error; err != nil {
 			return err
 		}
-		after, err := getNeed(tx, id)
-		if err != nil {
-			return err
-		}
-		return audit(tx, actor, row.UpdatedAt, "need", fmt.Sprint(id), "updated", cur, after)
+		return auditRecord(tx, actor, row.UpdatedAt, "need", id, "updated", &cur, getNeed)
 	})
 	if err != nil {
 		return models.Need{}, err

@@ -333,14 +333,7 @@ func linkCouncils(tx *gorm.DB, id int64, role string, councils []councilRow) err
 	return nil
 }
 
+// auditReorganisation logs a reorganisation write with the record before and as it now stands.
 func auditReorganisation(tx *gorm.DB, actor models.Actor, at time.Time, action string, before *models.Reorganisation, id int64) error {
-	after, err := getReorganisation(tx, id)
-	if err != nil {
-		return err
-	}
-	var b any
-	if before != nil {
-		b = *before
-	}
-	return audit(tx, actor, at, "reorganisation", fmt.Sprint(id), action, b, after)
+	return auditRecord(tx, actor, at, "reorganisation", id, action, before, getReorganisation)
 }
