@@ -21,8 +21,8 @@ func (s *Store) ListCapabilities(ctx context.Context, f models.CapabilityFilter,
 // GetCapability returns one capability.
 func (s *Store) GetCapability(ctx context.Context, slug string) (models.Capability, error) {
 	var row capabilityRow
-	err := s.r.WithContext(ctx).Where("slug = ?", slug).Take(&row).Error
-	return row.model(), notFoundAs(err, "capability", slug)
+	err := takeBySlug(s.r.WithContext(ctx), &row, "capability", slug)
+	return row.model(), err
 }
 
 // CreateCapability stores a new capability; a taken slug is a conflict.
@@ -43,8 +43,8 @@ func (s *Store) UpdateCapability(ctx context.Context, actor models.Actor, slug s
 	var out models.Capability
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var row capabilityRow
-		if err := forUpdate(tx).Where("slug = ?", slug).Take(&row).Error; err != nil {
-			return notFoundAs(err, "capability", slug)
+		if err := takeBySlug(forUpdate(tx), &row, "capability", slug); err != nil {
+			return err
 		}
 		if err := checkVersion(row.Version, ifVersion); err != nil {
 			return err
@@ -73,8 +73,8 @@ func (s *Store) UpdateCapability(ctx context.Context, actor models.Actor, slug s
 func (s *Store) DeleteCapability(ctx context.Context, actor models.Actor, slug string) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
 		var row capabilityRow
-		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
-			return notFoundAs(err, "capability", slug)
+		if err := takeBySlug(tx, &row, "capability", slug); err != nil {
+			return err
 		}
 		var n int64
 		err := tx.Raw(`SELECT (SELECT count(*) FROM component_capabilities WHERE capability_id = ?)

@@ -43,8 +43,8 @@ func componentWhere(f models.ComponentFilter) func(*gorm.DB) *gorm.DB {
 func (s *Store) GetComponent(ctx context.Context, slug string) (models.Component, error) {
 	db := s.r.WithContext(ctx)
 	var row componentRow
-	if err := db.Where("slug = ?", slug).Take(&row).Error; err != nil {
-		return models.Component{}, notFoundAs(err, "component", slug)
+	if err := takeBySlug(db, &row, "component", slug); err != nil {
+		return models.Component{}, err
 	}
 	return componentModel(db, row)
 }
@@ -82,8 +82,8 @@ func (s *Store) UpdateComponent(ctx context.Context, actor models.Actor, slug st
 	var id int64
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var row componentRow
-		if err := forUpdate(tx).Where("slug = ?", slug).Take(&row).Error; err != nil {
-			return notFoundAs(err, "component", slug)
+		if err := takeBySlug(forUpdate(tx), &row, "component", slug); err != nil {
+			return err
 		}
 		if err := checkVersion(row.Version, ifVersion); err != nil {
 			return err
@@ -116,8 +116,8 @@ func (s *Store) UpdateComponent(ctx context.Context, actor models.Actor, slug st
 func (s *Store) DeleteComponent(ctx context.Context, actor models.Actor, slug string) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
 		var row componentRow
-		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
-			return notFoundAs(err, "component", slug)
+		if err := takeBySlug(tx, &row, "component", slug); err != nil {
+			return err
 		}
 		before, err := componentModel(tx, row)
 		if err != nil {

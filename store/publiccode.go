@@ -154,8 +154,8 @@ func storePubliccode(tx *gorm.DB, actor models.Actor, now time.Time, c models.Co
 func (s *Store) PubliccodeSource(ctx context.Context, slug string) (models.PubliccodeSource, error) {
 	db := s.r.WithContext(ctx)
 	var row componentRow
-	if err := db.Where("slug = ?", slug).Take(&row).Error; err != nil {
-		return models.PubliccodeSource{}, notFoundAs(err, "component", slug)
+	if err := takeBySlug(db, &row, "component", slug); err != nil {
+		return models.PubliccodeSource{}, err
 	}
 	cs, err := componentModels(db, []componentRow{row})
 	if err != nil {

@@ -19,8 +19,8 @@ func (s *Store) ListVendors(ctx context.Context, p models.Page) (models.List[mod
 // GetVendor returns one vendor.
 func (s *Store) GetVendor(ctx context.Context, slug string) (models.Vendor, error) {
 	var row vendorRow
-	err := s.r.WithContext(ctx).Where("slug = ?", slug).Take(&row).Error
-	return row.model(), notFoundAs(err, "vendor", slug)
+	err := takeBySlug(s.r.WithContext(ctx), &row, "vendor", slug)
+	return row.model(), err
 }
 
 // CreateVendor stores a new vendor; a taken slug is a conflict.
@@ -58,8 +58,8 @@ func (s *Store) UpdateVendor(ctx context.Context, actor models.Actor, slug strin
 	var out models.Vendor
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var row vendorRow
-		if err := forUpdate(tx).Where("slug = ?", slug).Take(&row).Error; err != nil {
-			return notFoundAs(err, "vendor", slug)
+		if err := takeBySlug(forUpdate(tx), &row, "vendor", slug); err != nil {
+			return err
 		}
 		if err := actor.CanWriteVendor(slug); err != nil {
 			return err
@@ -91,8 +91,8 @@ func (s *Store) UpdateVendor(ctx context.Context, actor models.Actor, slug strin
 func (s *Store) DeleteVendor(ctx context.Context, actor models.Actor, slug string) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
 		var row vendorRow
-		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
-			return notFoundAs(err, "vendor", slug)
+		if err := takeBySlug(tx, &row, "vendor", slug); err != nil {
+			return err
 		}
 		var n int64
 		if err := tx.Model(&componentRow{}).Where("vendor_id = ?", row.ID).Count(&n).Error; err != nil {
