@@ -88,23 +88,11 @@ func (s *Store) ListAdoptions(ctx context.Context, f models.AdoptionFilter, p mo
 		}
 		return q
 	}
-	rows, total, next, err := keyset(db, "adoptions.id", p, func(r adoptionRow) int64 { return r.ID }, where)
+	views, total, next, err := keysetViews[adoptionRow, adoptionView](db, "adoptions", p,
+		func(r adoptionRow) int64 { return r.ID }, where, adoptionsQuery)
+	out, err := listOf(views, total, next, err, adoptionView.model)
 	if err != nil {
-		return models.List[models.Adoption]{}, err
-	}
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	var views []adoptionView
-	if len(ids) > 0 {
-		if err := adoptionsQuery(db).Where("adoptions.id IN ?", ids).Order("adoptions.id").Scan(&views).Error; err != nil {
-			return models.List[models.Adoption]{}, translate(err)
-		}
-	}
-	out := models.List[models.Adoption]{Items: make([]models.Adoption, len(views)), Total: total, Next: next}
-	for i, v := range views {
-		out.Items[i] = v.model()
+		return out, err
 	}
 	return out, s.withEvidence(db, out.Items)
 }

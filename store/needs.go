@@ -38,21 +38,9 @@ func (s *Store) ListNeeds(ctx context.Context, f models.NeedFilter, p models.Pag
 		q = whereGiven(q, "needs.needed_by <= ?", f.NeededTo)
 		return q
 	}
-	rows, total, next, err := keyset(db, "needs.id", p, func(r needRow) int64 { return r.ID }, where)
-	if err != nil {
-		return models.List[models.Need]{}, err
-	}
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	var views []needView
-	if len(ids) > 0 {
-		if err := needsQuery(db).Where("needs.id IN ?", ids).Order("needs.id").Scan(&views).Error; err != nil {
-			return models.List[models.Need]{}, translate(err)
-		}
-	}
-	return listOf(views, total, next, nil, needView.model)
+	views, total, next, err := keysetViews[needRow, needView](db, "needs", p,
+		func(r needRow) int64 { return r.ID }, where, needsQuery)
+	return listOf(views, total, next, err, needView.model)
 }
 
 // GetNeed returns one need.
