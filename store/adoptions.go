@@ -278,11 +278,8 @@ func (s *Store) RejectAdoption(ctx context.Context, actor models.Actor, id int64
 
 func (s *Store) settleClaim(ctx context.Context, actor models.Actor, id int64, action, reason string) (models.Adoption, error) {
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		cur, row, err := loadAdoptionForWrite(tx, id)
+		cur, row, err := loadForCouncil(tx, actor, id, action)
 		if err != nil {
-			return err
-		}
-		if err := actor.CanSettleClaim(cur.Council, action); err != nil {
 			return err
 		}
 		if changes, err := cur.CanSettle(action); err != nil || !changes {
@@ -479,6 +476,16 @@ func loadAdoptionForWrite(tx *gorm.DB, id int64) (adoptionForWrite, adoptionRow,
 	return adoptionForWrite{a, vendor}, row, nil
 }
 
+// loadForCouncil reads an adoption, as loadAdoptionForWrite does, for a write only the council it
+// is about or an admin may make: action (verified, rejected, cleared, confirmed) names the write.
+func loadForCouncil(tx *gorm.DB, actor models.Actor, id int64, action string) (adoptionForWrite, adoptionRow, error) {
+	cur, row, err := loadAdoptionForWrite(tx, id)
+	if err != nil {
+		return cur, row, err
+	}
+	return cur, row, actor.CanSettleClaim(cur.Council, action)
+}
+
 func dateOf(t time.Time) *string {
 	s := t.UTC().Format(time.DateOnly)
 	return &s
@@ -488,11 +495,8 @@ func dateOf(t time.Time) *string {
 // that council or an admin may.
 func (s *Store) ClearRejection(ctx context.Context, actor models.Actor, id int64) (models.Adoption, error) {
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		cur, row, err := loadAdoptionForWrite(tx, id)
+		cur, row, err := loadForCouncil(tx, actor, id, "cleared")
 		if err != nil {
-			return err
-		}
-		if err := actor.CanSettleClaim(cur.Council, "cleared"); err != nil {
 			return err
 		}
 		if row.RejectedAt == nil || row.RejectionClearedAt != nil {
