@@ -73,12 +73,8 @@ func (in AdoptionInput) Validate(create bool) error {
 		checkText(&p, "council", in.Council, true, 20)
 		checkSlug(&p, "component", in.Component, true)
 	} else {
-		if in.Council != nil {
-			p.Add("council", "cannot be changed; record a new adoption instead")
-		}
-		if in.Component != nil {
-			p.Add("component", "cannot be changed; record a new adoption instead")
-		}
+		refuseKey(&p, "council", in.Council, "record a new adoption")
+		refuseKey(&p, "component", in.Component, "record a new adoption")
 	}
 	checkSlug(&p, "capability", in.Capability, false)
 	checkEnum(&p, "status", in.Status, create, AdoptionStatuses)
@@ -185,12 +181,8 @@ func (in NeedInput) Validate(create bool) error {
 		checkSlug(&p, "capability", in.Capability, true)
 		checkText(&p, "needed_by", in.NeededBy, true, 10)
 	} else {
-		if in.Council != nil {
-			p.Add("council", "cannot be changed; state a new need instead")
-		}
-		if in.Capability != nil {
-			p.Add("capability", "cannot be changed; state a new need instead")
-		}
+		refuseKey(&p, "council", in.Council, "state a new need")
+		refuseKey(&p, "capability", in.Capability, "state a new need")
 	}
 	checkDate(&p, "needed_by", in.NeededBy)
 	checkEnum(&p, "status", in.Status, false, NeedStatuses)

@@ -72,11 +72,7 @@ type VendorInput struct {
 // Validate checks the input; create requires every mandatory field.
 func (in VendorInput) Validate(create bool) error {
 	var p Problems
-	if create {
-		checkSlug(&p, "slug", in.Slug, true)
-	} else if in.Slug != nil {
-		p.Add("slug", "cannot be changed; create a new vendor instead")
-	}
+	checkKeySlug(&p, in.Slug, create, "vendor")
 	checkText(&p, "name", in.Name, create, 200)
 	checkURL(&p, "website", in.Website, create)
 	checkEnum(&p, "kind", in.Kind, false, VendorKinds)
@@ -117,11 +113,7 @@ type CapabilityInput struct {
 // Validate checks the input; create requires every mandatory field.
 func (in CapabilityInput) Validate(create bool) error {
 	var p Problems
-	if create {
-		checkSlug(&p, "slug", in.Slug, true)
-	} else if in.Slug != nil {
-		p.Add("slug", "cannot be changed; create a new capability instead")
-	}
+	checkKeySlug(&p, in.Slug, create, "capability")
 	checkText(&p, "name", in.Name, create, 200)
 	checkSlug(&p, "category", in.Category, create)
 	checkText(&p, "description", in.Description, create, 5000)
@@ -202,11 +194,7 @@ type ComponentInput struct {
 // Validate checks the input's shape; the store checks that references exist.
 func (in ComponentInput) Validate(create bool) error {
 	var p Problems
-	if create {
-		checkSlug(&p, "slug", in.Slug, true)
-	} else if in.Slug != nil {
-		p.Add("slug", "cannot be changed; create a new component instead")
-	}
+	checkKeySlug(&p, in.Slug, create, "component")
 	checkText(&p, "name", in.Name, create, 200)
 	checkText(&p, "summary", in.Summary, create, 500)
 	checkText(&p, "description", in.Description, false, 20000)

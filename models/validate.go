@@ -63,6 +63,24 @@ func checkText(p *Problems, field string, v *string, required bool, max int) {
 	}
 }
 
+// refuseKey reports a key field an update sends: it names the record for good, so
+// the caller must make a new record instead.
+func refuseKey(p *Problems, field string, v *string, instead string) {
+	if v != nil {
+		p.Add(field, "cannot be changed; %s instead", instead)
+	}
+}
+
+// checkKeySlug requires a catalogue entry's slug on create and refuses it on update:
+// the slug is the entry's key.
+func checkKeySlug(p *Problems, slug *string, create bool, kind string) {
+	if create {
+		checkSlug(p, "slug", slug, true)
+		return
+	}
+	refuseKey(p, "slug", slug, "create a new "+kind)
+}
+
 func checkSlug(p *Problems, field string, v *string, required bool) {
 	checkString(p, field, v, required, ValidSlug, "must be lowercase letters and digits joined by single hyphens, e.g. \"online-payments\"")
 }

@@ -304,23 +304,18 @@ func locked[T any](e *Engine, change func(T), v T) {
 func (e *Engine) Apply(ch models.WorldChanges) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, c := range ch.Capabilities {
-		e.putCapability(c)
-	}
-	for _, c := range ch.Components {
-		e.putComponent(c)
-	}
-	for _, a := range ch.Adoptions {
-		e.putAdoption(a)
-	}
-	for _, id := range ch.DeletedAdoptions {
-		e.deleteAdoption(id)
-	}
-	for _, n := range ch.Needs {
-		e.putNeed(n)
-	}
-	for _, id := range ch.DeletedNeeds {
-		e.deleteNeed(id)
+	each(ch.Capabilities, e.putCapability)
+	each(ch.Components, e.putComponent)
+	each(ch.Adoptions, e.putAdoption)
+	each(ch.DeletedAdoptions, e.deleteAdoption)
+	each(ch.Needs, e.putNeed)
+	each(ch.DeletedNeeds, e.deleteNeed)
+}
+
+// each makes one change per value, in order.
+func each[T any](vs []T, change func(T)) {
+	for _, v := range vs {
+		change(v)
 	}
 }
 

@@ -718,18 +718,14 @@ func TestIncrementalUpdatesMatchAFreshBuild(t *testing.T) {
 			adoptions[a.ID] = a
 			e.PutAdoption(a)
 		case op < 75 && len(adoptions) > 0:
-			id := pickKey(r, adoptions)
-			delete(adoptions, id)
-			e.DeleteAdoption(id)
+			deleteAny(r, adoptions, e.DeleteAdoption)
 		case op < 83:
 			n := full.needs[r.IntN(len(full.needs))]
 			n.Status = []string{"open", "met", "withdrawn"}[r.IntN(3)]
 			needs[n.ID] = n
 			e.PutNeed(n)
 		case op < 87 && len(needs) > 0:
-			id := pickKey(r, needs)
-			delete(needs, id)
-			e.DeleteNeed(id)
+			deleteAny(r, needs, e.DeleteNeed)
 		case op < 93:
 			i := r.IntN(len(comps))
 			c := comps[i]
@@ -827,6 +823,13 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 		}
 	})
 	wg.Wait()
+}
+
+// deleteAny deletes a random record from the test's copy and, through del, from the engine.
+func deleteAny[V any](r *rand.Rand, m map[int64]V, del func(int64)) {
+	id := pickKey(r, m)
+	delete(m, id)
+	del(id)
 }
 
 // pickKey picks a key deterministically (smallest after a random offset in sorted order).

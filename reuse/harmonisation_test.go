@@ -32,8 +32,6 @@ func mergerWorld() *builder {
 	return b
 }
 
-func uses(us ...MergingUse) []MergingUse { return us }
-
 func use(council, comp, capability, status, contractEnd string) MergingUse {
 	u := MergingUse{Council: council, Component: comp, Capability: capability, Status: status}
 	if contractEnd != "" {
@@ -43,6 +41,22 @@ func use(council, comp, capability, status, contractEnd string) MergingUse {
 }
 
 var merging = []string{"D1", "D2", "D3"}
+
+// harmonise asks what the merging districts should run, given their uses, at vesting on 2027-04-01.
+func harmonise(e *Engine, us ...MergingUse) []HarmonisationItem {
+	return e.Harmonisation(merging, us, day("2027-04-01"))
+}
+
+// wantSuggestion fails unless capability's item has the merging councils agreeing (or not) as
+// agree says, and suggests component from switchOn; it returns the suggestion.
+func wantSuggestion(t *testing.T, items []HarmonisationItem, capability string, agree bool, component, switchOn string) *Suggestion {
+	t.Helper()
+	it := itemFor(t, items, capability)
+	if s := it.Suggestion; it.Agree != agree || s == nil || s.Component != component || s.SwitchOn != switchOn {
+		t.Fatalf("%s: agree %t, suggestion %+v; want agree %t and a suggestion of %s from %s", capability, it.Agree, it.Suggestion, agree, component, switchOn)
+	}
+	return it.Suggestion
+}
 
 func itemFor(t *testing.T, items []HarmonisationItem, capability string) HarmonisationItem {
 	t.Helper()
@@ -86,14 +100,14 @@ func wantDetails(t *testing.T, s *Suggestion, want []reasonDetail) {
 
 func TestHarmonisationPrefersWhatMostMergingCouncilsRunLive(t *testing.T) {
 	e := mergerWorld().engine()
-	items := e.Harmonisation(merging, uses(
+	items := harmonise(e,
 		use("D1", "pay-a", "payments", "live", "2027-03-31"),
 		use("D2", "pay-a", "payments", "live", ""),
 		use("D3", "pay-b", "payments", "live", "2028-06-30"),
 		use("D1", "crm-x", "crm", "live", ""), use("D2", "crm-x", "crm", "live", ""), use("D3", "crm-x", "crm", "piloting", ""),
 		use("D1", "book-y", "booking", "exploring", ""), // not in use: ignored
 		use("N1", "pay-b", "payments", "live", ""),      // not merging: ignored
-	), day("2027-04-01"))
+	)
 	if len(items) != 2 {
 		t.Fatalf("%d items, want payments and crm: %+v", len(items), items)
 	}
@@ -109,11 +123,9 @@ func TestHarmonisationPrefersWhatMostMergingCouncilsRunLive(t *testing.T) {
 	if !reflect.DeepEqual(pay.Uses, wantUses) {
 		t.Errorf("uses %+v, want %+v", pay.Uses, wantUses)
 	}
-	s := pay.Suggestion
-	// Two of three run pay-a live: that outweighs the neighbours' liking for pay-b.
-	if s == nil || s.Component != "pay-a" || s.SwitchOn != "2028-06-30" {
-		t.Fatalf("suggestion %+v, want pay-a from 2028-06-30 (when Moor's Pay B contract ends)", s)
-	}
+	// Two of three run pay-a live: that outweighs the neighbours' liking for pay-b. The
+	// switch waits for Moor's Pay B contract to end.
+	s := wantSuggestion(t, items, "payments", false, "pay-a", "2028-06-30")
 	wantDetails(t, s, []reasonDetail{
 		{ReasonMergingCouncils, "used live by 2 of the 3 merging councils: Dale and Fell"},
 		{ReasonContractEnding, "the last contract to end among those being replaced, Pay B at Moor, ends 2028-06-30"},
@@ -122,81 +134,83 @@ func TestHarmonisationPrefersWhatMostMergingCouncilsRunLive(t *testing.T) {
 	})
 }
 
-func TestHarmonisationNeverSuggestsObsoleteComponents(t *testing.T) {
+// TestHarmonisationSuggestions: what is suggested, from when and why, for the ways the
+// merging councils can differ over one capability.
+func TestHarmonisationSuggestions(t *testing.T) {
 	e := mergerWorld().engine()
-	// Two of three still run a deprecated product: the third's current one wins.
-	items := e.Harmonisation(merging, uses(
-		use("D1", "old-pay", "payments", "live", "2026-12-31"),
-		use("D2", "old-pay", "payments", "live", "2027-09-30"),
-		use("D3", "pay-a", "payments", "piloting", ""),
-	), day("2027-04-01"))
-	s := itemFor(t, items, "payments").Suggestion
-	if s == nil || s.Component != "pay-a" || s.SwitchOn != "2027-09-30" {
-		t.Fatalf("suggestion %+v, want pay-a from 2027-09-30", s)
+	for _, tc := range []struct {
+		name                string
+		uses                []MergingUse
+		capability          string
+		agree               bool
+		component, switchOn string
+		kinds               []string       // when set, every reason's kind, in order
+		details             []reasonDetail // the first detail given for each kind
+	}{{
+		// Two of three run a deprecated product: the third's current one wins.
+		name: "deprecated majority",
+		uses: []MergingUse{
+			use("D1", "old-pay", "payments", "live", "2026-12-31"),
+			use("D2", "old-pay", "payments", "live", "2027-09-30"),
+			use("D3", "pay-a", "payments", "piloting", ""),
+		},
+		capability: "payments", component: "pay-a", switchOn: "2027-09-30",
+		details: []reasonDetail{
+			{ReasonComponentRetiring, "Old Pay, which Dale and Fell use for Payments, is deprecated"},
+			{ReasonMergingCouncils, "used by 1 of the 3 merging councils, though not yet live"},
+		},
+	}, {
+		// All three agree on a deprecated product: the catalogue's best current one, pay-b (most peers).
+		name: "agreed on a deprecated product",
+		uses: []MergingUse{
+			use("D1", "old-pay", "payments", "live", ""), use("D2", "old-pay", "payments", "live", ""),
+			use("D3", "old-pay", "payments", "retiring", "2027-06-30"),
+		},
+		capability: "payments", agree: true, component: "pay-b", switchOn: "2027-06-30",
+		kinds: []string{ReasonComponentRetiring, ReasonPeerAdoption, ReasonTakeUp, ReasonComponentRetiring, ReasonContractEnding},
+		details: []reasonDetail{
+			{ReasonComponentRetiring, "none of the merging councils' components for Payments is current, so Pay B is suggested from the catalogue"},
+		},
+	}, {
+		// One each: the neighbours' choice (pay-b, 4 peers) beats pay-a (1 peer) and the in-house build.
+		name: "one each",
+		uses: []MergingUse{
+			use("D1", "pay-a", "payments", "live", ""),
+			use("D2", "pay-b", "payments", "live", ""),
+			use("D3", "own-pay", "payments", "live", ""),
+		},
+		capability: "payments", component: "pay-b", switchOn: "2027-04-01", // no contract ends recorded: at vesting
+		details: []reasonDetail{
+			{ReasonPeerAdoption, "used live by 4 of the merging councils' 5 closest peers, including Neighbour N1 and Neighbour N2"},
+			{ReasonInHouse, "Moor runs its own build, Moor Pay, for Payments"},
+			{ReasonReorganisation, "no contract end is recorded for what is being replaced, so vesting day, 2027-04-01, is the natural switch date"},
+		},
+	}, {
+		// Two run the same product and the third nothing: they do not agree, and the gap is named.
+		name:       "a gap",
+		uses:       []MergingUse{use("D1", "crm-x", "crm", "live", "2027-01-31"), use("D3", "crm-x", "crm", "live", "")},
+		capability: "crm", component: "crm-x", switchOn: "2027-04-01", // D1's contract ends before vesting
+		kinds: []string{ReasonMergingCouncils, ReasonGap, ReasonReorganisation}, // no take-up: nobody else runs it
+		details: []reasonDetail{
+			{ReasonGap, "Fell has no component in use for Customer relationship management"},
+		},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := wantSuggestion(t, harmonise(e, tc.uses...), tc.capability, tc.agree, tc.component, tc.switchOn)
+			if got := reasonKinds(s); tc.kinds != nil && !reflect.DeepEqual(got, tc.kinds) {
+				t.Errorf("reason kinds %v, want %v", got, tc.kinds)
+			}
+			wantDetails(t, s, tc.details)
+		})
 	}
-	wantDetails(t, s, []reasonDetail{
-		{ReasonComponentRetiring, "Old Pay, which Dale and Fell use for Payments, is deprecated"},
-		{ReasonMergingCouncils, "used by 1 of the 3 merging councils, though not yet live"},
-	})
-
-	// All three agree, but on a deprecated product: the catalogue's best current one is suggested.
-	items = e.Harmonisation(merging, uses(
-		use("D1", "old-pay", "payments", "live", ""), use("D2", "old-pay", "payments", "live", ""),
-		use("D3", "old-pay", "payments", "retiring", "2027-06-30"),
-	), day("2027-04-01"))
-	it := itemFor(t, items, "payments")
-	if !it.Agree || it.Suggestion == nil || it.Suggestion.Component != "pay-b" {
-		t.Fatalf("agreeing on a deprecated product: %+v, want agree and a suggestion of pay-b (most peers)", it)
-	}
-	if it.Suggestion.SwitchOn != "2027-06-30" || !strings.HasPrefix(it.Suggestion.Reasons[0].Detail, "none of the merging councils' components for Payments is current") {
-		t.Errorf("suggestion %+v", it.Suggestion)
-	}
-}
-
-func TestHarmonisationTieBreaksAndGaps(t *testing.T) {
-	e := mergerWorld().engine()
-	// One each: the neighbours' choice (pay-b, 4 peers) wins over pay-a (1 peer) and the in-house build.
-	items := e.Harmonisation(merging, uses(
-		use("D1", "pay-a", "payments", "live", ""),
-		use("D2", "pay-b", "payments", "live", ""),
-		use("D3", "own-pay", "payments", "live", ""),
-	), day("2027-04-01"))
-	s := itemFor(t, items, "payments").Suggestion
-	if s == nil || s.Component != "pay-b" {
-		t.Fatalf("suggestion %+v, want pay-b", s)
-	}
-	wantDetails(t, s, []reasonDetail{
-		{ReasonPeerAdoption, "used live by 4 of the merging councils' 5 closest peers, including Neighbour N1 and Neighbour N2"},
-		{ReasonInHouse, "Moor runs its own build, Moor Pay, for Payments"},
-	})
-	// No contract ends recorded: the switch is at vesting.
-	if s.SwitchOn != "2027-04-01" || detailOf(s, ReasonReorganisation) == "" {
-		t.Errorf("switch_on %s, reasons %v", s.SwitchOn, s.Reasons)
-	}
-
-	// Two use the same product and the third nothing: they do not agree, and the gap is named.
-	items = e.Harmonisation(merging, uses(
-		use("D1", "crm-x", "crm", "live", "2027-01-31"), use("D3", "crm-x", "crm", "live", ""),
-	), day("2027-04-01"))
-	it := itemFor(t, items, "crm")
-	if it.Agree || it.Suggestion == nil || it.Suggestion.Component != "crm-x" {
-		t.Fatalf("crm %+v", it)
-	}
-	want := []string{ReasonMergingCouncils, ReasonGap, ReasonReorganisation}
-	if got := reasonKinds(it.Suggestion); !reflect.DeepEqual(got, want) {
-		t.Errorf("reason kinds %v, want %v (no take-up: nobody else runs it)", got, want)
-	}
-	wantDetails(t, it.Suggestion, []reasonDetail{
-		{ReasonGap, "Fell has no component in use for Customer relationship management"},
-	})
 }
 
 func TestHarmonisationSerialisesAsTheContractSays(t *testing.T) {
 	e := mergerWorld().engine()
-	items := e.Harmonisation(merging, uses(
+	items := harmonise(e,
 		use("D1", "pay-a", "payments", "live", ""), use("D2", "pay-b", "payments", "live", "2027-05-01"),
 		use("D1", "crm-x", "crm", "live", ""), use("D2", "crm-x", "crm", "live", ""), use("D3", "crm-x", "crm", "live", ""),
-	), day("2027-04-01"))
+	)
 	blob, err := json.Marshal(items)
 	if err != nil {
 		t.Fatal(err)

@@ -179,21 +179,13 @@ func (f Files) projects(known map[string]models.Council, comps []store.SeedCompo
 		if !models.ValidHTTPURL(p.SourceURL) {
 			return nil, bad("source_url must cite the project with an http(s) URL")
 		}
-		for _, col := range []struct {
-			name string
-			dst  **string
-		}{{"start_date", &p.StartedOn}, {"end_date", &p.EndedOn}} {
-			if v := r.get(col.name); v != "" {
-				if !models.ValidDatePrefix(v) {
-					return nil, bad("%s %q is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", col.name, v)
-				}
-				*col.dst = &v
-			}
+		if err := r.optDates(models.ValidDatePrefix, "a date (YYYY, YYYY-MM or YYYY-MM-DD)", dateColumn{"start_date", &p.StartedOn}, dateColumn{"end_date", &p.EndedOn}); err != nil {
+			return nil, bad("%v", err)
 		}
 		if funding := models.FundingFromQuote(p.Quote); funding != "" {
 			p.Funding = &funding
 		}
-		codes, names := splitSemicolons(r.get("gss_codes")), splitSemicolons(r.get("councils"))
+		codes, names := splitList(r.get("gss_codes"), ";"), splitList(r.get("councils"), ";")
 		for _, code := range codes {
 			if _, ok := known[code]; !ok {
 				report("%s: gss_code %q is not a council in %s; left out", p.Name, code, mySocietyFile)
@@ -231,17 +223,6 @@ func projectLead(lead string, codes, names []string, known map[string]models.Cou
 		if ok && (i < len(names) && names[i] == lead || c.Name == lead || c.ShortName == lead) {
 			out.Code = &code
 			break
-		}
-	}
-	return out
-}
-
-// splitSemicolons splits a "; "-separated list of the evidence files.
-func splitSemicolons(s string) []string {
-	out := []string{}
-	for _, p := range strings.Split(s, ";") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
 		}
 	}
 	return out

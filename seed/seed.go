@@ -173,6 +173,26 @@ type csvRecord struct {
 	get  func(col string) string
 }
 
+// dateColumn is an optional date column and the field it fills.
+type dateColumn struct {
+	name string
+	dst  **string
+}
+
+// optDates fills each column's field where the record has a value; valid judges the
+// values, and the first it refuses is named, with what a date must look like (form).
+func (r csvRecord) optDates(valid func(string) bool, form string, cols ...dateColumn) error {
+	for _, col := range cols {
+		if v := r.get(col.name); v != "" {
+			if !valid(v) {
+				return fmt.Errorf("%s %q is not %s", col.name, v, form)
+			}
+			*col.dst = &v
+		}
+	}
+	return nil
+}
+
 func (f Files) readCSV(name string, required []string) ([]csvRecord, error) {
 	file, err := f.open(name)
 	if err != nil {
@@ -350,16 +370,8 @@ func councilFacts(r csvRecord, c *models.Council) error {
 	if c.Longitude, err = optFloat(r.get("long"), -180, 180); err != nil {
 		return badCouncil(r, "long: %v", err)
 	}
-	for _, col := range []struct {
-		name string
-		dst  **string
-	}{{"start-date", &c.StartDate}, {"end-date", &c.EndDate}} {
-		if v := r.get(col.name); v != "" {
-			if !models.ValidDate(v) {
-				return badCouncil(r, "%s %q is not a YYYY-MM-DD date", col.name, v)
-			}
-			*col.dst = &v
-		}
+	if err := r.optDates(models.ValidDate, "a YYYY-MM-DD date", dateColumn{"start-date", &c.StartDate}, dateColumn{"end-date", &c.EndDate}); err != nil {
+		return badCouncil(r, "%v", err)
 	}
 	if v := r.get("gov-uk-slug"); v != "" {
 		c.GovUKSlug = &v
@@ -383,9 +395,13 @@ func addGovUK(c *models.Council, gss string, byGSS map[string]govukLA) {
 	}
 }
 
-func splitCodes(s string) []string {
+// splitCodes splits mySociety's comma-separated lists of GSS codes.
+func splitCodes(s string) []string { return splitList(s, ",") }
+
+// splitList splits a list on sep, trimming each item and dropping empty ones.
+func splitList(s, sep string) []string {
 	out := []string{}
-	for _, p := range strings.Split(s, ",") {
+	for _, p := range strings.Split(s, sep) {
 		if p = strings.TrimSpace(p); p != "" {
 			out = append(out, p)
 		}

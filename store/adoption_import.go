@@ -194,17 +194,10 @@ func findCouncil(tx *gorm.DB, names *models.CouncilMatcher, today, v string) (fo
 			rows = current
 		}
 	}
-	switch len(rows) {
-	case 0:
+	if len(rows) == 0 {
 		return matchCouncil(tx, names, today, v)
-	case 1:
-		return found{id: rows[0].ID, key: rows[0].Code}, nil
 	}
-	codes := make([]string, len(rows))
-	for i, r := range rows {
-		codes[i] = r.Code
-	}
-	return found{problem: fmt.Sprintf("%q names several councils (%s); use the GSS code", v, strings.Join(codes, ", "))}, nil
+	return onlyMatch(rows, func(r councilRow) (int64, string) { return r.ID, r.Code }, v, "councils", "GSS code"), nil
 }
 
 // matchCouncil places a name no council has exactly ("London Borough of
@@ -244,15 +237,22 @@ func findComponent(tx *gorm.DB, v string) (found, error) {
 			return found{}, err
 		}
 	}
-	switch len(rows) {
-	case 0:
+	if len(rows) == 0 {
 		return found{problem: fmt.Sprintf("no component has the slug or name %q", v)}, nil
-	case 1:
-		return found{id: rows[0].ID, key: rows[0].Slug}, nil
 	}
-	slugs := make([]string, len(rows))
+	return onlyMatch(rows, func(r componentRow) (int64, string) { return r.ID, r.Slug }, v, "components", "slug"), nil
+}
+
+// onlyMatch is the one row v matched (key gives its id and its code or slug) or, when v matched
+// several, the problem that lists them: v "names several <kinds> (...); use the <use>".
+func onlyMatch[R any](rows []R, key func(R) (int64, string), v, kinds, use string) found {
+	if len(rows) == 1 {
+		id, k := key(rows[0])
+		return found{id: id, key: k}
+	}
+	keys := make([]string, len(rows))
 	for i, r := range rows {
-		slugs[i] = r.Slug
+		_, keys[i] = key(r)
 	}
-	return found{problem: fmt.Sprintf("%q names several components (%s); use the slug", v, strings.Join(slugs, ", "))}, nil
+	return found{problem: fmt.Sprintf("%q names several %s (%s); use the %s", v, kinds, strings.Join(keys, ", "), use)}
 }

@@ -88,23 +88,11 @@ func (s *Store) ListAdoptions(ctx context.Context, f models.AdoptionFilter, p mo
 		}
 		return q
 	}
-	rows, total, next, err := keyset(db, "adoptions.id", p, func(r adoptionRow) int64 { return r.ID }, where)
+	views, total, next, err := keysetViews[adoptionRow, adoptionView](db, "adoptions", p,
+		func(r adoptionRow) int64 { return r.ID }, where, adoptionsQuery)
+	out, err := listOf(views, total, next, err, adoptionView.model)
 	if err != nil {
-		return models.List[models.Adoption]{}, err
-	}
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	var views []adoptionView
-	if len(ids) > 0 {
-		if err := adoptionsQuery(db).Where("adoptions.id IN ?", ids).Order("adoptions.id").Scan(&views).Error; err != nil {
-			return models.List[models.Adoption]{}, translate(err)
-		}
-	}
-	out := models.List[models.Adoption]{Items: make([]models.Adoption, len(views)), Total: total, Next: next}
-	for i, v := range views {
-		out.Items[i] = v.model()
+		return out, err
 	}
 	return out, s.withEvidence(db, out.Items)
 }
@@ -125,15 +113,7 @@ func (s *Store) adoption(db *gorm.DB, id int64) (models.Adoption, error) {
 }
 
 func getAdoption(db *gorm.DB, id int64) (models.Adoption, error) {
-	var v adoptionView
-	res := adoptionsQuery(db).Where("adoptions.id = ?", id).Limit(1).Scan(&v)
-	if res.Error != nil {
-		return models.Adoption{}, translate(res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return models.Adoption{}, models.NotFound("adoption", fmt.Sprint(id))
-	}
-	return v.model(), nil
+	return oneRow(adoptionsQuery(db).Where("adoptions.id = ?", id), "adoption", id, adoptionView.model)
 }
 
 // CreateAdoption records an adoption for actor. A council records its own
@@ -298,11 +278,8 @@ func (s *Store) RejectAdoption(ctx context.Context, actor models.Actor, id int64
 
 func (s *Store) settleClaim(ctx context.Context, actor models.Actor, id int64, action, reason string) (models.Adoption, error) {
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		cur, row, err := loadAdoptionForWrite(tx, id)
+		cur, row, err := loadForCouncil(tx, actor, id, action)
 		if err != nil {
-			return err
-		}
-		if err := actor.CanSettleClaim(cur.Council, action); err != nil {
 			return err
 		}
 		if changes, err := cur.CanSettle(action); err != nil || !changes {
@@ -374,15 +351,7 @@ func (r eventRow) model() models.AdoptionEvent {
 
 // auditAdoption logs an adoption write with the record before and as it now stands.
 func auditAdoption(tx *gorm.DB, actor models.Actor, at time.Time, action string, before *models.Adoption, id int64) error {
-	after, err := getAdoption(tx, id)
-	if err != nil {
-		return err
-	}
-	var b any
-	if before != nil {
-		b = *before
-	}
-	return audit(tx, actor, at, "adoption", fmt.Sprint(id), action, b, after)
+	return auditRecord(tx, actor, at, "adoption", id, action, before, getAdoption)
 }
 
 func recordEvent(tx *gorm.DB, adoptionID int64, actor models.Actor, at time.Time, action string, changes map[string]models.Change) error {
@@ -507,6 +476,16 @@ func loadAdoptionForWrite(tx *gorm.DB, id int64) (adoptionForWrite, adoptionRow,
 	return adoptionForWrite{a, vendor}, row, nil
 }
 
+// loadForCouncil reads an adoption, as loadAdoptionForWrite does, for a write only the council it
+// is about or an admin may make: action (verified, rejected, cleared, confirmed) names the write.
+func loadForCouncil(tx *gorm.DB, actor models.Actor, id int64, action string) (adoptionForWrite, adoptionRow, error) {
+	cur, row, err := loadAdoptionForWrite(tx, id)
+	if err != nil {
+		return cur, row, err
+	}
+	return cur, row, actor.CanSettleClaim(cur.Council, action)
+}
+
 func dateOf(t time.Time) *string {
 	s := t.UTC().Format(time.DateOnly)
 	return &s
@@ -516,11 +495,8 @@ func dateOf(t time.Time) *string {
 // that council or an admin may.
 func (s *Store) ClearRejection(ctx context.Context, actor models.Actor, id int64) (models.Adoption, error) {
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		cur, row, err := loadAdoptionForWrite(tx, id)
+		cur, row, err := loadForCouncil(tx, actor, id, "cleared")
 		if err != nil {
-			return err
-		}
-		if err := actor.CanSettleClaim(cur.Council, "cleared"); err != nil {
 			return err
 		}
 		if row.RejectedAt == nil || row.RejectionClearedAt != nil {

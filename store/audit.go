@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -72,6 +73,21 @@ func audit(tx *gorm.DB, actor models.Actor, at time.Time, entity, key, action st
 	}
 	return tx.Create(&auditRow{At: at, ActorKey: actor.Key, ActorRole: actor.Role, ActorOrg: actor.Org,
 		Entity: entity, EntityKey: key, Action: action, Before: b, After: a}).Error
+}
+
+// auditRecord records a write of the kind's record id: before is the record as it was (nil when
+// there was none) and get reads it as the write left it.
+func auditRecord[M any](tx *gorm.DB, actor models.Actor, at time.Time, kind string, id int64, action string,
+	before *M, get func(*gorm.DB, int64) (M, error)) error {
+	after, err := get(tx, id)
+	if err != nil {
+		return err
+	}
+	var b any // stays an untyped nil when there was no record, so the entry has no before
+	if before != nil {
+		b = *before
+	}
+	return audit(tx, actor, at, kind, fmt.Sprint(id), action, b, after)
 }
 
 // ListAudit returns audit entries, newest first.

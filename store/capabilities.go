@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -21,8 +22,8 @@ func (s *Store) ListCapabilities(ctx context.Context, f models.CapabilityFilter,
 // GetCapability returns one capability.
 func (s *Store) GetCapability(ctx context.Context, slug string) (models.Capability, error) {
 	var row capabilityRow
-	err := s.r.WithContext(ctx).Where("slug = ?", slug).Take(&row).Error
-	return row.model(), notFoundAs(err, "capability", slug)
+	err := takeBySlug(s.r.WithContext(ctx), &row, "capability", slug)
+	return row.model(), err
 }
 
 // CreateCapability stores a new capability; a taken slug is a conflict.
@@ -40,55 +41,35 @@ func (s *Store) CreateCapability(ctx context.Context, actor models.Actor, in mod
 
 // UpdateCapability applies in to the capability, guarded by ifVersion like UpdateVendor.
 func (s *Store) UpdateCapability(ctx context.Context, actor models.Actor, slug string, in models.CapabilityInput, ifVersion *int) (models.Capability, error) {
-	var out models.Capability
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var row capabilityRow
-		if err := forUpdate(tx).Where("slug = ?", slug).Take(&row).Error; err != nil {
-			return notFoundAs(err, "capability", slug)
-		}
-		if err := checkVersion(row.Version, ifVersion); err != nil {
-			return err
-		}
-		before := row.model()
-		c := row.model()
-		in.Apply(&c)
-		row.Name, row.Category, row.Description, row.LGSLCodes = c.Name, c.Category, c.Description, joinInts(c.LGSLCodes)
-		row.Version++
-		row.UpdatedAt = s.Now()
-		if err := tx.Save(&row).Error; err != nil {
-			return err
-		}
-		out = row.model()
-		if in.Name != nil { // capability names are part of component search text
-			if err := reindexComponentsWhere(tx, "components.id IN (SELECT component_id FROM component_capabilities WHERE capability_id = ?)", row.ID); err != nil {
-				return err
-			}
-		}
-		return audit(tx, actor, row.UpdatedAt, "capability", slug, "updated", before, out)
-	})
-	return out, err
+	return updateEntry(s, ctx, actor, capabilityEntries, slug, in, in.Name != nil, ifVersion)
 }
 
 // DeleteCapability removes a capability no component, adoption or need refers to.
 func (s *Store) DeleteCapability(ctx context.Context, actor models.Actor, slug string) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
-		var row capabilityRow
-		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
-			return notFoundAs(err, "capability", slug)
-		}
+	return deleteEntry(s, ctx, actor, capabilityEntries, slug)
+}
+
+// capabilityEntries is what the shared entry writes (entries.go) need to know of capabilities.
+var capabilityEntries = entryKind[capabilityRow, models.Capability]{
+	name:  "capability",
+	model: capabilityRow.model,
+	fill: func(r *capabilityRow, c models.Capability) {
+		r.Name, r.Category, r.Description, r.LGSLCodes = c.Name, c.Category, c.Description, joinInts(c.LGSLCodes)
+	},
+	revision: func(r *capabilityRow) (int64, *int, *time.Time) { return r.ID, &r.Version, &r.UpdatedAt },
+	// capability names are part of component search text
+	searchedBy: "components.id IN (SELECT component_id FROM component_capabilities WHERE capability_id = ?)",
+	inUse: func(tx *gorm.DB, r capabilityRow) error {
 		var n int64
 		err := tx.Raw(`SELECT (SELECT count(*) FROM component_capabilities WHERE capability_id = ?)
 			+ (SELECT count(*) FROM adoptions WHERE capability_id = ?)
-			+ (SELECT count(*) FROM needs WHERE capability_id = ?)`, row.ID, row.ID, row.ID).Scan(&n).Error
+			+ (SELECT count(*) FROM needs WHERE capability_id = ?)`, r.ID, r.ID, r.ID).Scan(&n).Error
 		if err != nil {
 			return err
 		}
 		if n > 0 {
-			return models.Errorf(models.ECONFLICT, "capability %q is still used by components, adoptions or needs", slug)
+			return models.Errorf(models.ECONFLICT, "capability %q is still used by components, adoptions or needs", r.Slug)
 		}
-		if err := tx.Delete(&row).Error; err != nil {
-			return err
-		}
-		return audit(tx, actor, s.Now(), "capability", slug, "deleted", row.model(), nil)
-	})
+		return nil
+	},
 }

@@ -43,8 +43,8 @@ func componentWhere(f models.ComponentFilter) func(*gorm.DB) *gorm.DB {
 func (s *Store) GetComponent(ctx context.Context, slug string) (models.Component, error) {
 	db := s.r.WithContext(ctx)
 	var row componentRow
-	if err := db.Where("slug = ?", slug).Take(&row).Error; err != nil {
-		return models.Component{}, notFoundAs(err, "component", slug)
+	if err := takeBySlug(db, &row, "component", slug); err != nil {
+		return models.Component{}, err
 	}
 	return componentModel(db, row)
 }
@@ -82,8 +82,8 @@ func (s *Store) UpdateComponent(ctx context.Context, actor models.Actor, slug st
 	var id int64
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var row componentRow
-		if err := forUpdate(tx).Where("slug = ?", slug).Take(&row).Error; err != nil {
-			return notFoundAs(err, "component", slug)
+		if err := takeBySlug(forUpdate(tx), &row, "component", slug); err != nil {
+			return err
 		}
 		if err := checkVersion(row.Version, ifVersion); err != nil {
 			return err
@@ -116,8 +116,8 @@ func (s *Store) UpdateComponent(ctx context.Context, actor models.Actor, slug st
 func (s *Store) DeleteComponent(ctx context.Context, actor models.Actor, slug string) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
 		var row componentRow
-		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
-			return notFoundAs(err, "component", slug)
+		if err := takeBySlug(tx, &row, "component", slug); err != nil {
+			return err
 		}
 		before, err := componentModel(tx, row)
 		if err != nil {
@@ -220,38 +220,37 @@ func resolveComponentRefs(tx *gorm.DB, c models.Component) (componentRefs, error
 // resolveIDs returns the ids of slugs in table, in order, adding a problem at
 // field for each that names no noun.
 func resolveIDs(tx *gorm.DB, table, field, noun string, slugs []string, p *models.Problems) ([]int64, error) {
-	ids, err := idsBySlug(tx, table, slugs)
-	if err != nil {
-		return nil, err
+	ids, missing, err := idsInOrder(tx, table, slugs)
+	for _, slug := range missing {
+		p.Add(field, "no "+noun+" has the slug %q", slug)
 	}
-	var out []int64
-	for _, slug := range slugs {
-		if id, ok := ids[slug]; ok {
-			out = append(out, id)
-		} else {
-			p.Add(field, "no "+noun+" has the slug %q", slug)
-		}
-	}
-	return out, nil
+	return ids, err
 }
 
-// idsBySlug maps each existing slug in table to its id.
-func idsBySlug(tx *gorm.DB, table string, slugs []string) (map[string]int64, error) {
-	out := map[string]int64{}
+// idsInOrder returns, in the order of slugs, the ids of those table holds and the slugs it does not.
+func idsInOrder(tx *gorm.DB, table string, slugs []string) (ids []int64, missing []string, err error) {
 	if len(slugs) == 0 {
-		return out, nil
+		return nil, nil, nil
 	}
 	var found []struct {
 		ID   int64
 		Slug string
 	}
 	if err := tx.Table(table).Select("id, slug").Where("slug IN ?", slugs).Scan(&found).Error; err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	idOf := make(map[string]int64, len(found))
 	for _, f := range found {
-		out[f.Slug] = f.ID
+		idOf[f.Slug] = f.ID
 	}
-	return out, nil
+	for _, slug := range slugs {
+		if id, ok := idOf[slug]; ok {
+			ids = append(ids, id)
+		} else {
+			missing = append(missing, slug)
+		}
+	}
+	return ids, missing, nil
 }
 
 // writeComponentLinks replaces the component's capabilities, standards and

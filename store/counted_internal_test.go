@@ -5,18 +5,13 @@ import (
 	"testing"
 
 	"github.com/council-components/registry/models"
-	"github.com/council-components/registry/store/storetest"
 )
 
 // TestCountedSQLIsTheModelsRule: the SQL that decides which adoptions count
 // (counted, pendingClaim) answers as models.Counts and models.Pending do, for
 // every source, verification and rejection, on the engine under test.
 func TestCountedSQLIsTheModelsRule(t *testing.T) {
-	st, err := Open(storetest.NewDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openBlank(t)
 	for _, source := range models.AdoptionSources {
 		for _, verified := range []bool{false, true} {
 			for _, rejected := range []bool{false, true} {

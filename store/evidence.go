@@ -151,11 +151,8 @@ func evidenceAdoption(tx *gorm.DB, council, component, capability string, status
 // adoption is still as recorded: it is verified, and confirmed today.
 func (s *Store) ConfirmAdoption(ctx context.Context, actor models.Actor, id int64) (models.Adoption, error) {
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		w, row, err := loadAdoptionForWrite(tx, id)
+		_, row, err := loadForCouncil(tx, actor, id, "confirmed")
 		if err != nil {
-			return err
-		}
-		if err := actor.CanSettleClaim(w.Council, "confirmed"); err != nil {
 			return err
 		}
 		if row.RejectedAt != nil {

@@ -38,21 +38,9 @@ func (s *Store) ListNeeds(ctx context.Context, f models.NeedFilter, p models.Pag
 		q = whereGiven(q, "needs.needed_by <= ?", f.NeededTo)
 		return q
 	}
-	rows, total, next, err := keyset(db, "needs.id", p, func(r needRow) int64 { return r.ID }, where)
-	if err != nil {
-		return models.List[models.Need]{}, err
-	}
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	var views []needView
-	if len(ids) > 0 {
-		if err := needsQuery(db).Where("needs.id IN ?", ids).Order("needs.id").Scan(&views).Error; err != nil {
-			return models.List[models.Need]{}, translate(err)
-		}
-	}
-	return listOf(views, total, next, nil, needView.model)
+	views, total, next, err := keysetViews[needRow, needView](db, "needs", p,
+		func(r needRow) int64 { return r.ID }, where, needsQuery)
+	return listOf(views, total, next, err, needView.model)
 }
 
 // GetNeed returns one need.
@@ -61,15 +49,7 @@ func (s *Store) GetNeed(ctx context.Context, id int64) (models.Need, error) {
 }
 
 func getNeed(db *gorm.DB, id int64) (models.Need, error) {
-	var v needView
-	res := needsQuery(db).Where("needs.id = ?", id).Limit(1).Scan(&v)
-	if res.Error != nil {
-		return models.Need{}, translate(res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return models.Need{}, models.NotFound("need", fmt.Sprint(id))
-	}
-	return v.model(), nil
+	return oneRow(needsQuery(db).Where("needs.id = ?", id), "need", id, needView.model)
 }
 
 // CreateNeed records that a council needs a capability: its own council, or any for an admin.
@@ -103,11 +83,7 @@ func (s *Store) CreateNeed(ctx context.Context, actor models.Actor, in models.Ne
 			return err
 		}
 		id = row.ID
-		after, err := getNeed(tx, id)
-		if err != nil {
-			return err
-		}
-		return audit(tx, actor, now, "need", fmt.Sprint(id), "created", nil, after)
+		return auditRecord(tx, actor, now, "need", id, "created", nil, getNeed)
 	})
 	if err != nil {
 		return models.Need{}, err
@@ -143,11 +119,7 @@ func (s *Store) UpdateNeed(ctx context.Context, actor models.Actor, id int64, in
 		if err := tx.Save(&row).Error; err != nil {
 			return err
 		}
-		after, err := getNeed(tx, id)
-		if err != nil {
-			return err
-		}
-		return audit(tx, actor, row.UpdatedAt, "need", fmt.Sprint(id), "updated", cur, after)
+		return auditRecord(tx, actor, row.UpdatedAt, "need", id, "updated", &cur, getNeed)
 	})
 	if err != nil {
 		return models.Need{}, err

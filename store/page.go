@@ -59,6 +59,27 @@ func listOf[R, M any](rows []R, total int, next string, err error, model func(R)
 	return out, err
 }
 
+// keysetViews is keyset over table's rows R in id order (keyOf gives a row's id), each page read
+// back through view, a query that joins what the rows refer to, as V.
+func keysetViews[R, V any](db *gorm.DB, table string, p models.Page, keyOf func(R) int64,
+	where, view func(*gorm.DB) *gorm.DB) ([]V, int, string, error) {
+	rows, total, next, err := keyset(db, table+".id", p, keyOf, where)
+	if err != nil {
+		return nil, 0, "", err
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = keyOf(r)
+	}
+	var views []V
+	if len(ids) > 0 {
+		if err := view(db).Where(table+".id IN ?", ids).Order(table + ".id").Scan(&views).Error; err != nil {
+			return nil, 0, "", translate(err)
+		}
+	}
+	return views, total, next, nil
+}
+
 // whereGiven narrows q by cond, every placeholder of which takes v, when v was
 // given; an empty filter field does not filter.
 func whereGiven(q *gorm.DB, cond, v string) *gorm.DB {

@@ -269,8 +269,8 @@ func (v memberView) item() models.EvidenceItem {
 func (s *Store) GetProgramme(ctx context.Context, slug string) (models.ProgrammeWithMembers, error) {
 	db := s.r.WithContext(ctx)
 	var row programmeRow
-	if err := db.Where("slug = ?", slug).Take(&row).Error; err != nil {
-		return models.ProgrammeWithMembers{}, notFoundAs(err, "programme", slug)
+	if err := takeBySlug(db, &row, "programme", slug); err != nil {
+		return models.ProgrammeWithMembers{}, err
 	}
 	var views []memberView
 	if err := membersQuery(db).Where("m.programme_id = ?", row.ID).

@@ -154,8 +154,8 @@ func storePubliccode(tx *gorm.DB, actor models.Actor, now time.Time, c models.Co
 func (s *Store) PubliccodeSource(ctx context.Context, slug string) (models.PubliccodeSource, error) {
 	db := s.r.WithContext(ctx)
 	var row componentRow
-	if err := db.Where("slug = ?", slug).Take(&row).Error; err != nil {
-		return models.PubliccodeSource{}, notFoundAs(err, "component", slug)
+	if err := takeBySlug(db, &row, "component", slug); err != nil {
+		return models.PubliccodeSource{}, err
 	}
 	cs, err := componentModels(db, []componentRow{row})
 	if err != nil {
@@ -364,16 +364,11 @@ func publiccodeCapabilities(tx *gorm.DB, pc *models.Publiccode, opt models.Publi
 			mapped = append(mapped, capability)
 		}
 	}
-	known, err := idsBySlug(tx, "capabilities", mapped) // an admin may have removed one the table names
+	_, missing, err := idsInOrder(tx, "capabilities", mapped) // an admin may have removed one the table names
 	if err != nil {
 		return nil, err
 	}
-	var out []string
-	for _, capability := range mapped {
-		if _, ok := known[capability]; ok {
-			out = append(out, capability)
-		}
-	}
+	out := slices.DeleteFunc(mapped, func(capability string) bool { return slices.Contains(missing, capability) })
 	if existing != nil {
 		for _, capability := range existing.Capabilities {
 			if publiccode.CategoryForCapability(capability) == "" {

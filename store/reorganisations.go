@@ -250,12 +250,7 @@ func (s *Store) UpdateReorganisation(ctx context.Context, actor models.Actor, id
 				return err
 			}
 		}
-		row.Version++
-		row.UpdatedAt = s.Now()
-		if err := tx.Save(&row).Error; err != nil {
-			return err
-		}
-		return auditReorganisation(tx, actor, row.UpdatedAt, "updated", &before, id)
+		return revisePlan(tx, actor, row, before, "updated", s.Now())
 	})
 	if err != nil {
 		return models.Reorganisation{}, err
@@ -271,12 +266,7 @@ func (s *Store) WithdrawReorganisation(ctx context.Context, actor models.Actor, 
 			return err
 		}
 		row.Status = "withdrawn"
-		row.Version++
-		row.UpdatedAt = s.Now()
-		if err := tx.Save(&row).Error; err != nil {
-			return err
-		}
-		return auditReorganisation(tx, actor, row.UpdatedAt, "withdrawn", &before, id)
+		return revisePlan(tx, actor, row, before, "withdrawn", s.Now())
 	})
 	if err != nil {
 		return models.Reorganisation{}, err
@@ -295,6 +285,16 @@ func loadPlanned(tx *gorm.DB, id int64, action string) (reorganisationRow, model
 	}
 	r, err := getReorganisation(tx, id)
 	return row, r, err
+}
+
+// revisePlan saves row as the plan's next version, changed at, and audits the change from before.
+func revisePlan(tx *gorm.DB, actor models.Actor, row reorganisationRow, before models.Reorganisation, action string, at time.Time) error {
+	row.Version++
+	row.UpdatedAt = at
+	if err := tx.Save(&row).Error; err != nil {
+		return err
+	}
+	return auditReorganisation(tx, actor, row.UpdatedAt, action, &before, row.ID)
 }
 
 // checkPlan checks a planned reorganisation's councils against the register and returns the
@@ -333,14 +333,7 @@ func linkCouncils(tx *gorm.DB, id int64, role string, councils []councilRow) err
 	return nil
 }
 
+// auditReorganisation logs a reorganisation write with the record before and as it now stands.
 func auditReorganisation(tx *gorm.DB, actor models.Actor, at time.Time, action string, before *models.Reorganisation, id int64) error {
-	after, err := getReorganisation(tx, id)
-	if err != nil {
-		return err
-	}
-	var b any
-	if before != nil {
-		b = *before
-	}
-	return audit(tx, actor, at, "reorganisation", fmt.Sprint(id), action, b, after)
+	return auditRecord(tx, actor, at, "reorganisation", id, action, before, getReorganisation)
 }

@@ -252,6 +252,25 @@ func notFoundAs(err error, kind, key string) error {
 	return translate(err)
 }
 
+// takeBySlug reads into row the kind's row with slug; none is a not-found error naming it.
+func takeBySlug(db *gorm.DB, row any, kind, slug string) error {
+	return notFoundAs(db.Where("slug = ?", slug).Take(row).Error, kind, slug)
+}
+
+// oneRow is, as model makes it, the one row of V that q selects; none is kind id not found.
+func oneRow[V, M any](q *gorm.DB, kind string, id int64, model func(V) M) (M, error) {
+	var v V
+	var none M
+	res := q.Limit(1).Scan(&v)
+	if res.Error != nil {
+		return none, translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return none, models.NotFound(kind, fmt.Sprint(id))
+	}
+	return model(v), nil
+}
+
 // translate turns driver errors into *models.Error; others pass through as internal.
 func translate(err error) error {
 	var me *models.Error

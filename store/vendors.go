@@ -19,8 +19,8 @@ func (s *Store) ListVendors(ctx context.Context, p models.Page) (models.List[mod
 // GetVendor returns one vendor.
 func (s *Store) GetVendor(ctx context.Context, slug string) (models.Vendor, error) {
 	var row vendorRow
-	err := s.r.WithContext(ctx).Where("slug = ?", slug).Take(&row).Error
-	return row.model(), notFoundAs(err, "vendor", slug)
+	err := takeBySlug(s.r.WithContext(ctx), &row, "vendor", slug)
+	return row.model(), err
 }
 
 // CreateVendor stores a new vendor; a taken slug is a conflict.
@@ -36,76 +36,37 @@ func (s *Store) CreateVendor(ctx context.Context, actor models.Actor, in models.
 	return row.model(), nil
 }
 
-// insertAudited stores row, a new kind whose key is key, and audits its
-// creation at at in the same transaction; a taken key is a conflict.
-func insertAudited[R, M any](s *Store, ctx context.Context, actor models.Actor, at time.Time, kind, key string,
-	row *R, model func(R) M) error {
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := tx.Create(row).Error; err != nil {
-			return err
-		}
-		return audit(tx, actor, at, kind, key, "created", nil, model(*row))
-	})
-	if models.ErrorCode(err) == models.ECONFLICT {
-		return models.Errorf(models.ECONFLICT, "%s %q already exists", kind, key)
-	}
-	return err
-}
-
 // UpdateVendor applies in to the vendor. When ifVersion is set and the stored
 // version differs, nothing is written and the error is a failed precondition.
 func (s *Store) UpdateVendor(ctx context.Context, actor models.Actor, slug string, in models.VendorInput, ifVersion *int) (models.Vendor, error) {
-	var out models.Vendor
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var row vendorRow
-		if err := forUpdate(tx).Where("slug = ?", slug).Take(&row).Error; err != nil {
-			return notFoundAs(err, "vendor", slug)
-		}
-		if err := actor.CanWriteVendor(slug); err != nil {
-			return err
-		}
-		if err := checkVersion(row.Version, ifVersion); err != nil {
-			return err
-		}
-		before := row.model()
-		v := row.model()
-		in.Apply(&v)
-		row.Name, row.Website, row.Kind, row.Description = v.Name, v.Website, v.Kind, v.Description
-		row.Version++
-		row.UpdatedAt = s.Now()
-		if err := tx.Save(&row).Error; err != nil {
-			return err
-		}
-		out = row.model()
-		if in.Name != nil { // the vendor's name is part of its components' search text
-			if err := reindexComponentsWhere(tx, "components.vendor_id = ?", row.ID); err != nil {
-				return err
-			}
-		}
-		return audit(tx, actor, row.UpdatedAt, "vendor", slug, "updated", before, out)
-	})
-	return out, err
+	return updateEntry(s, ctx, actor, vendorEntries, slug, in, in.Name != nil, ifVersion)
 }
 
 // DeleteVendor removes a vendor that has no components.
 func (s *Store) DeleteVendor(ctx context.Context, actor models.Actor, slug string) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
-		var row vendorRow
-		if err := tx.Where("slug = ?", slug).Take(&row).Error; err != nil {
-			return notFoundAs(err, "vendor", slug)
-		}
+	return deleteEntry(s, ctx, actor, vendorEntries, slug)
+}
+
+// vendorEntries is what the shared entry writes (entries.go) need to know of vendors.
+var vendorEntries = entryKind[vendorRow, models.Vendor]{
+	name:  "vendor",
+	model: vendorRow.model,
+	fill: func(r *vendorRow, v models.Vendor) {
+		r.Name, r.Website, r.Kind, r.Description = v.Name, v.Website, v.Kind, v.Description
+	},
+	revision:   func(r *vendorRow) (int64, *int, *time.Time) { return r.ID, &r.Version, &r.UpdatedAt },
+	may:        models.Actor.CanWriteVendor, // a vendor key edits only its own vendor
+	searchedBy: "components.vendor_id = ?",  // the vendor's name is part of its components' search text
+	inUse: func(tx *gorm.DB, r vendorRow) error {
 		var n int64
-		if err := tx.Model(&componentRow{}).Where("vendor_id = ?", row.ID).Count(&n).Error; err != nil {
+		if err := tx.Model(&componentRow{}).Where("vendor_id = ?", r.ID).Count(&n).Error; err != nil {
 			return err
 		}
 		if n > 0 {
-			return models.Errorf(models.ECONFLICT, "vendor %q still lists %d components; delete or move them first", slug, n)
+			return models.Errorf(models.ECONFLICT, "vendor %q still lists %d components; delete or move them first", r.Slug, n)
 		}
-		if err := tx.Delete(&row).Error; err != nil {
-			return err
-		}
-		return audit(tx, actor, s.Now(), "vendor", slug, "deleted", row.model(), nil)
-	})
+		return nil
+	},
 }
 
 func checkVersion(stored int, want *int) error {

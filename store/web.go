@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 
+	"gorm.io/gorm"
+
 	"github.com/council-components/registry/models"
 )
 
@@ -42,42 +44,32 @@ func (s *Store) LiveUse(ctx context.Context, capability string) ([]models.Compon
 // CouncilsByCode returns the councils (current or former) with the given
 // codes, keyed by code; codes that do not exist are simply absent.
 func (s *Store) CouncilsByCode(ctx context.Context, codes []string) (map[string]models.Council, error) {
-	out := map[string]models.Council{}
-	if len(codes) == 0 {
-		return out, nil
-	}
-	db := s.r.WithContext(ctx)
-	var rows []councilRow
-	if err := db.Where("code IN ?", codes).Order("code").Find(&rows).Error; err != nil {
-		return nil, translate(err)
-	}
-	cs, err := s.councilModels(db, rows)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cs {
-		out[c.Code] = c
-	}
-	return out, nil
+	return modelsByKey(s.r.WithContext(ctx), "code", codes, s.councilModels, func(c models.Council) string { return c.Code })
 }
 
 // ComponentsBySlug returns the components with the given slugs, keyed by slug.
 func (s *Store) ComponentsBySlug(ctx context.Context, slugs []string) (map[string]models.Component, error) {
-	out := map[string]models.Component{}
-	if len(slugs) == 0 {
+	return modelsByKey(s.r.WithContext(ctx), "slug", slugs, componentModels, func(c models.Component) string { return c.Slug })
+}
+
+// modelsByKey reads the rows of R whose column col holds one of keys, in col order, turns them
+// into models with convert and keys each by key; keys no row holds are simply absent.
+func modelsByKey[R, M any](db *gorm.DB, col string, keys []string, convert func(*gorm.DB, []R) ([]M, error),
+	key func(M) string) (map[string]M, error) {
+	out := map[string]M{}
+	if len(keys) == 0 {
 		return out, nil
 	}
-	db := s.r.WithContext(ctx)
-	var rows []componentRow
-	if err := db.Where("slug IN ?", slugs).Order("slug").Find(&rows).Error; err != nil {
+	var rows []R
+	if err := db.Where(col+" IN ?", keys).Order(col).Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
-	cs, err := componentModels(db, rows)
+	ms, err := convert(db, rows)
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range cs {
-		out[c.Slug] = c
+	for _, m := range ms {
+		out[key(m)] = m
 	}
 	return out, nil
 }

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"testing"
 	"time"
-
-	"github.com/council-components/registry/store/storetest"
 )
 
 // TestRowLoopsReportARowStreamCutShort cuts a real query's rows off midway
@@ -15,11 +13,7 @@ import (
 // checks that the row loop every world read goes through reports it, rather
 // than returning the rows read so far as if they were all.
 func TestRowLoopsReportARowStreamCutShort(t *testing.T) {
-	st, err := Open(storetest.NewDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openBlank(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	const q = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) SELECT i FROM n`

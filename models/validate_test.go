@@ -1,0 +1,45 @@
+package models
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestUpdatesRefuseKeyFields: an update that sends the fields naming a record is refused
+// field by field, in order, with what to do instead.
+func TestUpdatesRefuseKeyFields(t *testing.T) {
+	s := func(v string) *string { return &v }
+	for _, tc := range []struct {
+		name  string
+		input interface{ Validate(bool) error }
+		want  []FieldError
+	}{
+		{"vendor", VendorInput{Slug: s("gds")}, []FieldError{
+			{"slug", "cannot be changed; create a new vendor instead"}}},
+		{"capability", CapabilityInput{Slug: s("payments")}, []FieldError{
+			{"slug", "cannot be changed; create a new capability instead"}}},
+		{"component", ComponentInput{Slug: s("govuk-pay")}, []FieldError{
+			{"slug", "cannot be changed; create a new component instead"}}},
+		{"adoption", AdoptionInput{Council: s("E09000022"), Component: s("govuk-pay")}, []FieldError{
+			{"council", "cannot be changed; record a new adoption instead"},
+			{"component", "cannot be changed; record a new adoption instead"}}},
+		{"need", NeedInput{Council: s("E09000022"), Capability: s("payments")}, []FieldError{
+			{"council", "cannot be changed; state a new need instead"},
+			{"capability", "cannot be changed; state a new need instead"}}},
+	} {
+		var e *Error
+		if err := tc.input.Validate(false); !errors.As(err, &e) || e.Code != EINVALID || !reflect.DeepEqual(e.Fields, tc.want) {
+			t.Errorf("%s update: %v (%+v), want %+v", tc.name, err, e, tc.want)
+		}
+		// A create needs its keys, so it never refuses them (it may lack other fields).
+		if err := tc.input.Validate(true); errors.As(err, &e) {
+			for _, f := range e.Fields {
+				if strings.HasPrefix(f.Message, "cannot be changed") {
+					t.Errorf("%s create refused %s: %s", tc.name, f.Field, f.Message)
+				}
+			}
+		}
+	}
+}
