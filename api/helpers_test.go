@@ -50,7 +50,7 @@ func newEnvWith(t testing.TB, dsn string, cfg api.Config) *env {
 	}
 	st.Names = names
 	r := apitest.NewRouter(t, st, cfg)
-	key, _, err := st.CreateKey(context.Background(), models.Actor{Key: "test"}, models.RoleAdmin, "", "test admin", nil)
+	key, _, err := st.CreateKey(context.Background(), models.Actor{Key: "test", Role: models.RoleAdmin}, models.RoleAdmin, "", "test admin", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

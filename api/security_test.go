@@ -41,7 +41,7 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 	e.do("POST", "/api/v1/vendors", map[string]any{"slug": "empty-vendor", "name": "Empty", "website": "https://empty.example"}, e.admin).wantStatus(201)
 	e.do("POST", "/api/v1/capabilities", map[string]any{"slug": "unused-capability", "name": "Unused", "category": "payments", "description": "Nobody provides it."}, e.admin).wantStatus(201)
 	e.do("POST", "/api/v1/components", map[string]any{"slug": "gds-extra", "name": "GDS extra", "summary": "Spare.", "vendor": gds, "capabilities": []string{"online-card-payments"}, "lifecycle": "alpha"}, e.admin).wantStatus(201)
-	_, k, err := e.st.CreateKey(context.Background(), models.Actor{Key: "test"}, "council", southwark, "spare", nil)
+	_, k, err := e.st.CreateKey(context.Background(), models.Actor{Key: "test", Role: models.RoleAdmin}, "council", southwark, "spare", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,6 +146,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/dashboards/migrations", nil, ok6},
 		{"GET", "/dashboards/collaborations", nil, ok6},
 		{"GET", "/about/data", nil, ok6},
+		{"GET", "/problems/invalid", nil, ok6},
 		{"GET", "/assets/app.css", nil, ok6},
 		{"GET", "/api/v1/keys", nil, adminOnly(200)},
 		{"POST", "/api/v1/keys", map[string]any{"role": "admin", "name": "another"}, adminOnly(201)},

@@ -3749,17 +3749,22 @@ const docTemplate = `{
             ],
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "expires_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
                 },
                 "key": {
                     "type": "string",
                     "example": "ccr_k3j9x2ab_..."
                 },
                 "last_used_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
                 },
                 "name": {
                     "type": "string"
@@ -3773,7 +3778,9 @@ const docTemplate = `{
                     "example": "ccr_k3j9x2ab"
                 },
                 "revoked_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
                 },
                 "role": {
                     "type": "string",
@@ -4412,13 +4419,18 @@ const docTemplate = `{
             ],
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "expires_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
                 },
                 "last_used_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
                 },
                 "name": {
                     "type": "string"
@@ -4432,7 +4444,9 @@ const docTemplate = `{
                     "example": "ccr_k3j9x2ab"
                 },
                 "revoked_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
                 },
                 "role": {
                     "type": "string",
@@ -4494,20 +4508,27 @@ const docTemplate = `{
                 },
                 "confirmed_on": {
                     "type": "string",
+                    "format": "date",
+                    "x-nullable": true,
                     "example": "2026-08-03"
                 },
                 "contract_end_on": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date",
+                    "x-nullable": true
                 },
                 "council": {
                     "type": "string",
                     "example": "E09000022"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "ended_on": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date",
+                    "x-nullable": true
                 },
                 "evidence": {
                     "description": "Evidence is what public sources say, oldest first; ConfirmedOn the newest of the\ncouncil's verification and the current evidence's dates; Fresh whether that is\nwithin the registry's freshness window (--fresh-months, default 24).",
@@ -4518,7 +4539,9 @@ const docTemplate = `{
                 },
                 "evidence_url": {
                     "description": "the first evidence item's URL",
-                    "type": "string"
+                    "type": "string",
+                    "format": "uri",
+                    "x-nullable": true
                 },
                 "fresh": {
                     "type": "boolean"
@@ -4539,6 +4562,8 @@ const docTemplate = `{
                 },
                 "started_on": {
                     "type": "string",
+                    "format": "date",
+                    "x-nullable": true,
                     "example": "2021-05-10"
                 },
                 "status": {
@@ -4546,7 +4571,8 @@ const docTemplate = `{
                     "example": "live"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "verification": {
                     "description": "pending, verified or rejected",
@@ -4576,7 +4602,8 @@ const docTemplate = `{
                     "$ref": "#/definitions/models.Actor"
                 },
                 "at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "changes": {
                     "type": "object",
@@ -4655,7 +4682,8 @@ const docTemplate = `{
                 },
                 "adoption": {
                     "description": "the record created or updated; null in a dry run's creations and for failures",
-                    "type": "integer"
+                    "type": "integer",
+                    "x-nullable": true
                 },
                 "changes": {
                     "type": "object",
@@ -4685,52 +4713,50 @@ const docTemplate = `{
         },
         "models.AdoptionInput": {
             "type": "object",
-            "required": [
-                "capability",
-                "component",
-                "contract_end_on",
-                "council",
-                "ended_on",
-                "evidence_url",
-                "notes",
-                "source",
-                "started_on",
-                "status",
-                "verified"
-            ],
             "properties": {
                 "capability": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "component": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "contract_end_on": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "council": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "ended_on": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "evidence_url": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "notes": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "source": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "started_on": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "status": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "verified": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "x-nullable": true
                 }
             }
         },
@@ -4755,13 +4781,16 @@ const docTemplate = `{
                     "$ref": "#/definitions/models.Actor"
                 },
                 "after": {
-                    "type": "object"
+                    "type": "object",
+                    "x-nullable": true
                 },
                 "at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "before": {
-                    "type": "object"
+                    "type": "object",
+                    "x-nullable": true
                 },
                 "entity": {
                     "type": "string",
@@ -4793,7 +4822,8 @@ const docTemplate = `{
                     "example": "payments"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "description": {
                     "type": "string"
@@ -4813,37 +4843,36 @@ const docTemplate = `{
                     "example": "online-card-payments"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 }
             }
         },
         "models.CapabilityInput": {
             "type": "object",
-            "required": [
-                "category",
-                "description",
-                "lgsl_codes",
-                "name",
-                "slug"
-            ],
             "properties": {
                 "category": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "description": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "lgsl_codes": {
                     "type": "array",
                     "items": {
                         "type": "integer"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "name": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "slug": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 }
             }
         },
@@ -4856,6 +4885,7 @@ const docTemplate = `{
             "properties": {
                 "capability": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "online-card-payments"
                 },
                 "category": {
@@ -4871,8 +4901,12 @@ const docTemplate = `{
                 "to"
             ],
             "properties": {
-                "from": {},
-                "to": {}
+                "from": {
+                    "x-nullable": true
+                },
+                "to": {
+                    "x-nullable": true
+                }
             }
         },
         "models.ChangeActor": {
@@ -4912,7 +4946,8 @@ const docTemplate = `{
                     "$ref": "#/definitions/models.ChangeActor"
                 },
                 "at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "entity": {
                     "type": "string",
@@ -4935,7 +4970,8 @@ const docTemplate = `{
                 },
                 "resource": {
                     "description": "the record's API path, when it has one",
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 }
             }
         },
@@ -4981,7 +5017,8 @@ const docTemplate = `{
                     "type": "integer"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "depends_on": {
                     "type": "array",
@@ -4993,7 +5030,9 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "docs_url": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "uri",
+                    "x-nullable": true
                 },
                 "hosting": {
                     "type": "string",
@@ -5001,6 +5040,7 @@ const docTemplate = `{
                 },
                 "licence": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "MIT"
                 },
                 "lifecycle": {
@@ -5019,7 +5059,9 @@ const docTemplate = `{
                     "example": "free"
                 },
                 "repository_url": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "uri",
+                    "x-nullable": true
                 },
                 "slug": {
                     "type": "string",
@@ -5035,10 +5077,13 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "https://www.payments.service.gov.uk/"
                 },
                 "vendor": {
@@ -5049,81 +5094,79 @@ const docTemplate = `{
         },
         "models.ComponentInput": {
             "type": "object",
-            "required": [
-                "capabilities",
-                "depends_on",
-                "description",
-                "docs_url",
-                "hosting",
-                "licence",
-                "lifecycle",
-                "name",
-                "open_source",
-                "pricing",
-                "repository_url",
-                "slug",
-                "standards",
-                "summary",
-                "url",
-                "vendor"
-            ],
             "properties": {
                 "capabilities": {
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "depends_on": {
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "description": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "docs_url": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "hosting": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "licence": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "lifecycle": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "name": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "open_source": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "x-nullable": true
                 },
                 "pricing": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "repository_url": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "slug": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "standards": {
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "summary": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "url": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "vendor": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 }
             }
         },
@@ -5164,10 +5207,12 @@ const docTemplate = `{
                     "example": "E09000022"
                 },
                 "combined_authority": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "county": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "E10000002"
                 },
                 "delivers_services": {
@@ -5175,7 +5220,9 @@ const docTemplate = `{
                     "type": "boolean"
                 },
                 "end_date": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date",
+                    "x-nullable": true
                 },
                 "former_gss_codes": {
                     "type": "array",
@@ -5185,14 +5232,18 @@ const docTemplate = `{
                 },
                 "gov_uk_slug": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "lambeth"
                 },
                 "homepage_url": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "https://www.lambeth.gov.uk"
                 },
                 "latitude": {
                     "type": "number",
+                    "x-nullable": true,
                     "example": 51.4538
                 },
                 "local_authority_code": {
@@ -5201,6 +5252,7 @@ const docTemplate = `{
                 },
                 "longitude": {
                     "type": "number",
+                    "x-nullable": true,
                     "example": -0.1183
                 },
                 "lower_or_unitary": {
@@ -5216,6 +5268,7 @@ const docTemplate = `{
                 },
                 "population": {
                     "type": "integer",
+                    "x-nullable": true,
                     "example": 321813
                 },
                 "powers": {
@@ -5237,7 +5290,9 @@ const docTemplate = `{
                     "example": "Lambeth"
                 },
                 "start_date": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date",
+                    "x-nullable": true
                 },
                 "status": {
                     "type": "string",
@@ -5352,7 +5407,8 @@ const docTemplate = `{
             ],
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "description": {
                     "type": "string"
@@ -5373,7 +5429,9 @@ const docTemplate = `{
                     "example": 3
                 },
                 "last_delivered_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
                 },
                 "pending": {
                     "description": "deliveries waiting or being retried",
@@ -5385,6 +5443,7 @@ const docTemplate = `{
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://hooks.example.gov.uk/registry"
                 }
             }
@@ -5404,6 +5463,7 @@ const docTemplate = `{
                 },
                 "observed_on": {
                     "type": "string",
+                    "format": "date",
                     "example": "2026-08-03"
                 },
                 "quote": {
@@ -5416,6 +5476,7 @@ const docTemplate = `{
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://github.com/alphagov/pay-product-page/blob/a9c97e9/data/performance.json"
                 }
             }
@@ -5493,7 +5554,8 @@ const docTemplate = `{
                     "example": "E09000022"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "id": {
                     "type": "integer",
@@ -5501,6 +5563,7 @@ const docTemplate = `{
                 },
                 "needed_by": {
                     "type": "string",
+                    "format": "date",
                     "example": "2027-04-01"
                 },
                 "notes": {
@@ -5515,34 +5578,34 @@ const docTemplate = `{
                     "example": "open"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 }
             }
         },
         "models.NeedInput": {
             "type": "object",
-            "required": [
-                "capability",
-                "council",
-                "needed_by",
-                "notes",
-                "status"
-            ],
             "properties": {
                 "capability": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "council": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "needed_by": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date",
+                    "x-nullable": true
                 },
                 "notes": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "status": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 }
             }
         },
@@ -5586,6 +5649,7 @@ const docTemplate = `{
                 },
                 "source_url": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://github.com/digital-land/specification/blob/5e802e8eb6f80a76dbcf085b26c74f1fe7b33599/content/project/open-digital-planning.md"
                 },
                 "summary": {
@@ -5593,6 +5657,7 @@ const docTemplate = `{
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://opendigitalplanning.org/"
                 }
             }
@@ -5688,6 +5753,7 @@ const docTemplate = `{
                 },
                 "source_url": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://github.com/digital-land/specification/blob/5e802e8eb6f80a76dbcf085b26c74f1fe7b33599/content/project/open-digital-planning.md"
                 },
                 "summary": {
@@ -5695,6 +5761,7 @@ const docTemplate = `{
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://opendigitalplanning.org/"
                 }
             }
@@ -5719,10 +5786,16 @@ const docTemplate = `{
             ],
             "properties": {
                 "capability": {
-                    "$ref": "#/definitions/models.Ref"
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Ref"
+                        }
+                    ],
+                    "x-nullable": true
                 },
                 "component": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "planx"
                 },
                 "councils": {
@@ -5736,15 +5809,22 @@ const docTemplate = `{
                     ]
                 },
                 "ended_on": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "funding": {
                     "description": "null when the source states no amount",
                     "type": "string",
+                    "x-nullable": true,
                     "example": "GBP 121750"
                 },
                 "lead": {
-                    "$ref": "#/definitions/models.ProjectLead"
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.ProjectLead"
+                        }
+                    ],
+                    "x-nullable": true
                 },
                 "name": {
                     "type": "string",
@@ -5755,6 +5835,7 @@ const docTemplate = `{
                 },
                 "programme": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "open-digital-planning"
                 },
                 "quote": {
@@ -5766,10 +5847,12 @@ const docTemplate = `{
                 },
                 "source_url": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://github.com/digital-land/specification/blob/5e802e8eb6f80a76dbcf085b26c74f1fe7b33599/specification/award.csv"
                 },
                 "started_on": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "2022-03-01"
                 },
                 "theme": {
@@ -5787,6 +5870,7 @@ const docTemplate = `{
             "properties": {
                 "code": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "E07000096"
                 },
                 "name": {
@@ -5808,15 +5892,22 @@ const docTemplate = `{
             ],
             "properties": {
                 "ended_on": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "funding": {
                     "description": "null when the source states no amount",
                     "type": "string",
+                    "x-nullable": true,
                     "example": "GBP 121750"
                 },
                 "lead": {
-                    "$ref": "#/definitions/models.ProjectLead"
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.ProjectLead"
+                        }
+                    ],
+                    "x-nullable": true
                 },
                 "name": {
                     "type": "string",
@@ -5828,10 +5919,12 @@ const docTemplate = `{
                 },
                 "source_url": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://github.com/digital-land/specification/blob/5e802e8eb6f80a76dbcf085b26c74f1fe7b33599/specification/award.csv"
                 },
                 "started_on": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "2022-03-01"
                 }
             }
@@ -5873,7 +5966,8 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "website": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "uri"
                 }
             }
         },
@@ -5886,7 +5980,8 @@ const docTemplate = `{
             ],
             "properties": {
                 "component": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "kind": {
                     "description": "open, proprietary or hardware",
@@ -5930,7 +6025,8 @@ const docTemplate = `{
                     "example": "en"
                 },
                 "logo": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "maintenance": {
                     "$ref": "#/definitions/models.PubliccodeMaintenance"
@@ -6046,7 +6142,8 @@ const docTemplate = `{
                     "type": "integer"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "id": {
                     "type": "integer",
@@ -6088,7 +6185,8 @@ const docTemplate = `{
                         {
                             "$ref": "#/definitions/models.ReorganisationSuccessor"
                         }
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "successors": {
                     "type": "array",
@@ -6100,40 +6198,47 @@ const docTemplate = `{
                     ]
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "vested_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
                 },
                 "vesting_date": {
                     "type": "string",
+                    "format": "date",
                     "example": "2027-04-01"
                 }
             }
         },
         "models.ReorganisationInput": {
             "type": "object",
-            "required": [
-                "notes",
-                "predecessors",
-                "successor",
-                "vesting_date"
-            ],
             "properties": {
                 "notes": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "predecessors": {
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "successor": {
-                    "$ref": "#/definitions/models.SuccessorInput"
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.SuccessorInput"
+                        }
+                    ],
+                    "x-nullable": true
                 },
                 "vesting_date": {
                     "type": "string",
+                    "format": "date",
+                    "x-nullable": true,
                     "example": "2027-04-01"
                 }
             }
@@ -6147,6 +6252,7 @@ const docTemplate = `{
             "properties": {
                 "code": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "E06000099"
                 },
                 "name": {
@@ -6161,20 +6267,18 @@ const docTemplate = `{
         },
         "models.SuccessorInput": {
             "type": "object",
-            "required": [
-                "code",
-                "name",
-                "type"
-            ],
             "properties": {
                 "code": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "name": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "type": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 }
             }
         },
@@ -6191,7 +6295,8 @@ const docTemplate = `{
             ],
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "description": {
                     "type": "string"
@@ -6209,38 +6314,39 @@ const docTemplate = `{
                     "example": "government-digital-service"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "website": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://www.gov.uk/government/organisations/government-digital-service"
                 }
             }
         },
         "models.VendorInput": {
             "type": "object",
-            "required": [
-                "description",
-                "kind",
-                "name",
-                "slug",
-                "website"
-            ],
             "properties": {
                 "description": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "kind": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "name": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "slug": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "website": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "uri",
+                    "x-nullable": true
                 }
             }
         },
@@ -6258,7 +6364,8 @@ const docTemplate = `{
             ],
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "description": {
                     "type": "string"
@@ -6279,7 +6386,9 @@ const docTemplate = `{
                     "example": 3
                 },
                 "last_delivered_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
                 },
                 "pending": {
                     "description": "deliveries waiting or being retried",
@@ -6287,29 +6396,29 @@ const docTemplate = `{
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://hooks.example.gov.uk/registry"
                 }
             }
         },
         "models.WebhookInput": {
             "type": "object",
-            "required": [
-                "description",
-                "entities",
-                "url"
-            ],
             "properties": {
                 "description": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "entities": {
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "https://hooks.example.gov.uk/registry"
                 }
             }
@@ -6406,7 +6515,12 @@ const docTemplate = `{
                     "$ref": "#/definitions/reuse.CapabilityRef"
                 },
                 "suggestion": {
-                    "$ref": "#/definitions/reuse.Suggestion"
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/reuse.Suggestion"
+                        }
+                    ],
+                    "x-nullable": true
                 },
                 "uses": {
                     "type": "array",
@@ -6431,6 +6545,8 @@ const docTemplate = `{
                 },
                 "contract_end_on": {
                     "type": "string",
+                    "format": "date",
+                    "x-nullable": true,
                     "example": "2027-03-31"
                 },
                 "council": {
@@ -6556,6 +6672,7 @@ const docTemplate = `{
                 },
                 "vesting_date": {
                     "type": "string",
+                    "format": "date",
                     "example": "2027-04-01"
                 }
             }
@@ -6580,6 +6697,7 @@ const docTemplate = `{
                 },
                 "switch_on": {
                     "type": "string",
+                    "format": "date",
                     "example": "2028-06-30"
                 }
             }

@@ -32,7 +32,7 @@ func decodeJSON(c *gin.Context, dst any) error {
 	if err != nil {
 		return models.Errorf(models.EINVALID, "the request body could not be read")
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
+	if trimmed := bytes.TrimSpace(body); len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) {
 		return fieldError("body", "is required: send a JSON object")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))

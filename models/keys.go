@@ -31,8 +31,8 @@ type APIKey struct {
 	Role       string     `json:"role" example:"vendor"`
 	Org        string     `json:"org,omitempty" example:"government-digital-service"`
 	Name       string     `json:"name"`
-	CreatedAt  time.Time  `json:"created_at"`
-	LastUsedAt *time.Time `json:"last_used_at"`
-	ExpiresAt  *time.Time `json:"expires_at"`
-	RevokedAt  *time.Time `json:"revoked_at"`
+	CreatedAt  time.Time  `json:"created_at" format:"date-time"`
+	LastUsedAt *time.Time `json:"last_used_at" extensions:"x-nullable" format:"date-time"`
+	ExpiresAt  *time.Time `json:"expires_at" extensions:"x-nullable" format:"date-time"`
+	RevokedAt  *time.Time `json:"revoked_at" extensions:"x-nullable" format:"date-time"`
 }

@@ -97,7 +97,7 @@ func (e *env) allItems(path string) []map[string]any {
 // adminKey creates an admin API key for writes in tests.
 func (e *env) adminKey() string {
 	e.t.Helper()
-	key, _, err := e.st.CreateKey(context.Background(), models.Actor{Key: "test"}, models.RoleAdmin, "", "test", nil)
+	key, _, err := e.st.CreateKey(context.Background(), models.Actor{Key: "test", Role: models.RoleAdmin}, models.RoleAdmin, "", "test", nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -70,7 +70,9 @@ var (
 
 func described(h http.Handler) (routers.Router, error) {
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/openapi.json", nil))
+	req := httptest.NewRequest(http.MethodGet, "/openapi.json", nil)
+	req.RemoteAddr = "192.0.2.254:1" // not a test's client: its rate limit is the test's to spend
+	h.ServeHTTP(rec, req)
 	if rec.Code != http.StatusOK {
 		return nil, fmt.Errorf("GET /openapi.json: %d", rec.Code)
 	}
