@@ -335,7 +335,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from a previous GET; a stale one gets 412",
+                        "description": "ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is written",
                         "name": "If-Match",
                         "in": "header"
                     },
@@ -892,6 +892,12 @@ const docTemplate = `{
                         "name": "slug",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is deleted",
+                        "name": "If-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -906,6 +912,12 @@ const docTemplate = `{
                     },
                     "409": {
                         "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -938,7 +950,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from a previous GET; a stale one gets 412",
+                        "description": "ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is written",
                         "name": "If-Match",
                         "in": "header"
                     },
@@ -1418,6 +1430,12 @@ const docTemplate = `{
                         "name": "slug",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is deleted",
+                        "name": "If-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -1432,6 +1450,12 @@ const docTemplate = `{
                     },
                     "409": {
                         "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1464,7 +1488,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from a previous GET; a stale one gets 412",
+                        "description": "ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is written",
                         "name": "If-Match",
                         "in": "header"
                     },
@@ -2382,7 +2406,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from a previous GET; a stale one gets 412",
+                        "description": "ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is written",
                         "name": "If-Match",
                         "in": "header"
                     },
@@ -3342,6 +3366,12 @@ const docTemplate = `{
                         "name": "slug",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is deleted",
+                        "name": "If-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -3362,6 +3392,12 @@ const docTemplate = `{
                     },
                     "409": {
                         "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -3394,7 +3430,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from a previous GET; a stale one gets 412",
+                        "description": "ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is written",
                         "name": "If-Match",
                         "in": "header"
                     },

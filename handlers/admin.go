@@ -122,7 +122,7 @@ func (h *Admin) ListKeys(c *gin.Context) {
 //	@Failure	404	{object}	Problem
 //	@Router		/api/v1/keys/{prefix} [delete]
 func (h *Admin) RevokeKey(c *gin.Context) {
-	deleteResource(c, pathKey("prefix"), h.Store.RevokeKey)
+	deleteUntagged(c, pathKey("prefix"), h.Store.RevokeKey)
 }
 
 // ListAudit godoc

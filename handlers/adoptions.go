@@ -173,7 +173,7 @@ func (h *Adoptions) CreateAdoption(c *gin.Context) {
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			id			path		int						true	"adoption id"
-//	@Param			If-Match	header		string					false	"ETag from a previous GET; a stale one gets 412"
+//	@Param			If-Match	header		string					false	"ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is written"
 //	@Param			adoption	body		models.AdoptionInput	true	"fields to change"
 //	@Success		200			{object}	models.Adoption
 //	@Failure		400			{object}	Problem
@@ -358,7 +358,7 @@ func (h *Adoptions) CreateNeed(c *gin.Context) {
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		id			path		int					true	"need id"
-//	@Param		If-Match	header		string				false	"ETag from a previous GET; a stale one gets 412"
+//	@Param		If-Match	header		string				false	"ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is written"
 //	@Param		need		body		models.NeedInput	true	"fields to change"
 //	@Success	200			{object}	models.Need
 //	@Failure	400			{object}	Problem
