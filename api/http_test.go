@@ -221,3 +221,27 @@ func send(t *testing.T, method, url string, header http.Header) sent {
 	}
 	return sent{resp.StatusCode, resp.Header, string(b)}
 }
+
+// TestPATCHKeepsPOSTsFieldRules: a PATCH cannot blank a field a POST requires.
+func TestPATCHKeepsPOSTsFieldRules(t *testing.T) {
+	e := newEnv(t)
+	e.fixture()
+	before := e.snapshot()
+	for _, c := range []struct {
+		path  string
+		body  map[string]any
+		field string
+	}{
+		{"/api/v1/vendors/acme", map[string]any{"name": ""}, "name"},
+		{"/api/v1/capabilities/online-payments", map[string]any{"description": " "}, "description"},
+		{"/api/v1/components/govuk-pay", map[string]any{"summary": ""}, "summary"},
+		{"/api/v1/components/govuk-pay", map[string]any{"capabilities": []string{}}, "capabilities"},
+	} {
+		e.do("PATCH", c.path, c.body, e.admin).wantProblem(http.StatusBadRequest, c.field)
+	}
+	e.do("POST", "/api/v1/vendors", map[string]any{"slug": "blank", "name": "", "website": "https://blank.example"}, e.admin).
+		wantProblem(http.StatusBadRequest, "name") // as a POST refuses it
+	if e.snapshot() != before {
+		t.Fatal("a refused PATCH changed the database")
+	}
+}

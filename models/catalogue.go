@@ -73,7 +73,7 @@ type VendorInput struct {
 func (in VendorInput) Validate(create bool) error {
 	var p Problems
 	checkKeySlug(&p, in.Slug, create, "vendor")
-	checkText(&p, "name", in.Name, create, 200)
+	checkMandatoryText(&p, "name", in.Name, create, 200)
 	checkURL(&p, "website", in.Website, create)
 	checkEnum(&p, "kind", in.Kind, false, VendorKinds)
 	checkText(&p, "description", in.Description, false, 5000)
@@ -114,9 +114,9 @@ type CapabilityInput struct {
 func (in CapabilityInput) Validate(create bool) error {
 	var p Problems
 	checkKeySlug(&p, in.Slug, create, "capability")
-	checkText(&p, "name", in.Name, create, 200)
+	checkMandatoryText(&p, "name", in.Name, create, 200)
 	checkSlug(&p, "category", in.Category, create)
-	checkText(&p, "description", in.Description, create, 5000)
+	checkMandatoryText(&p, "description", in.Description, create, 5000)
 	if in.LGSLCodes != nil {
 		for _, c := range *in.LGSLCodes {
 			if c <= 0 {
@@ -195,8 +195,8 @@ type ComponentInput struct {
 func (in ComponentInput) Validate(create bool) error {
 	var p Problems
 	checkKeySlug(&p, in.Slug, create, "component")
-	checkText(&p, "name", in.Name, create, 200)
-	checkText(&p, "summary", in.Summary, create, 500)
+	checkMandatoryText(&p, "name", in.Name, create, 200)
+	checkMandatoryText(&p, "summary", in.Summary, create, 500)
 	checkText(&p, "description", in.Description, false, 20000)
 	checkSlug(&p, "vendor", in.Vendor, create)
 	checkSlugList(&p, "capabilities", in.Capabilities, create, 50)

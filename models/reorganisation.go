@@ -3,7 +3,6 @@ package models
 import (
 	"regexp"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -90,10 +89,7 @@ func (in ReorganisationInput) Validate(create bool) error {
 		}
 	} else {
 		s := in.Successor
-		checkText(&p, "successor.name", s.Name, create, 200)
-		if s.Name != nil && strings.TrimSpace(*s.Name) == "" && !create {
-			p.Add("successor.name", "must not be blank")
-		}
+		checkMandatoryText(&p, "successor.name", s.Name, create, 200)
 		if s.Code.Set && s.Code.Value != nil {
 			code := *s.Code.Value
 			if !councilCode.MatchString(code) {
