@@ -47,6 +47,7 @@ func OpenAPI3(routes gin.RoutesInfo) ([]byte, error) {
 			WithDescription("An API key from an administrator (`registry keys create`), sent as Authorization: Bearer KEY."),
 	}}
 	closeSets(doc.Components.Schemas)
+	typeNullables(doc.Components.Schemas)
 	ids, err := operationIDs(routes)
 	if err != nil {
 		return nil, err
@@ -107,6 +108,32 @@ func closeSets(schemas openapi3.Schemas) {
 			p.Enum = nil
 			for _, v := range values {
 				p.Enum = append(p.Enum, v)
+			}
+		}
+	}
+}
+
+// typeNullables gives every nullable property the type OpenAPI 3.0 asks a
+// nullable schema to state beside it: a nullable reference (swag's allOf) is
+// an object; a value of any type (a change's from and to) is one of the JSON
+// types, null among them.
+func typeNullables(schemas openapi3.Schemas) {
+	for _, schema := range schemas {
+		for _, prop := range schema.Value.Properties {
+			p := prop.Value
+			switch {
+			case !p.Nullable || p.Type != nil && len(*p.Type) > 0:
+			case len(p.AllOf) > 0:
+				p.Type = &openapi3.Types{openapi3.TypeObject}
+			default:
+				p.Nullable = false
+				p.AnyOf = openapi3.SchemaRefs{
+					openapi3.NewSchemaRef("", openapi3.NewStringSchema().WithNullable()),
+					openapi3.NewSchemaRef("", openapi3.NewFloat64Schema()),
+					openapi3.NewSchemaRef("", openapi3.NewBoolSchema()),
+					openapi3.NewSchemaRef("", openapi3.NewArraySchema().WithItems(openapi3.NewSchema())),
+					openapi3.NewSchemaRef("", openapi3.NewObjectSchema()),
+				}
 			}
 		}
 	}
