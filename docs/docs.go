@@ -4417,6 +4417,7 @@ const docTemplate = `{
                 },
                 "type": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://council-components.example/problems/invalid"
                 }
             }

@@ -15,7 +15,7 @@ import (
 
 // Problem is an RFC 9457 problem document; every error this service sends is one.
 type Problem struct {
-	Type   string              `json:"type" example:"https://council-components.example/problems/invalid"`
+	Type   string              `json:"type" example:"https://council-components.example/problems/invalid" format:"uri"`
 	Title  string              `json:"title" example:"Invalid request"`
 	Status int                 `json:"status" example:"400"`
 	Detail string              `json:"detail" example:"the request has invalid fields"`
