@@ -4560,7 +4560,8 @@ const docTemplate = `{
                 },
                 "created_at": {
                     "type": "string",
-                    "format": "date-time"
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "ended_on": {
                     "type": "string",
@@ -4578,10 +4579,12 @@ const docTemplate = `{
                     "description": "the first evidence item's URL",
                     "type": "string",
                     "format": "uri",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "https://github.com/alphagov/pay-product-page/blob/a9c97e9/data/performance.json"
                 },
                 "fresh": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "id": {
                     "type": "integer",
@@ -4609,7 +4612,8 @@ const docTemplate = `{
                 },
                 "updated_at": {
                     "type": "string",
-                    "format": "date-time"
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "verification": {
                     "description": "pending, verified or rejected",
@@ -4617,7 +4621,8 @@ const docTemplate = `{
                     "example": "verified"
                 },
                 "verified": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 }
             }
         },
@@ -4860,10 +4865,12 @@ const docTemplate = `{
                 },
                 "created_at": {
                     "type": "string",
-                    "format": "date-time"
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "description": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "Take card payments online for council services."
                 },
                 "lgsl_codes": {
                     "type": "array",
@@ -4881,7 +4888,8 @@ const docTemplate = `{
                 },
                 "updated_at": {
                     "type": "string",
-                    "format": "date-time"
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 }
             }
         },
@@ -5039,7 +5047,8 @@ const docTemplate = `{
             "properties": {
                 "adoption_count": {
                     "description": "AdoptionCount counts councils using it (piloting, live or retiring) on\nrecord, evidence or verified claims; ClaimedCount the vendors' claims the\ncouncil has not verified yet, which count nowhere else.",
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 196
                 },
                 "capabilities": {
                     "type": "array",
@@ -5051,17 +5060,22 @@ const docTemplate = `{
                     ]
                 },
                 "claimed_count": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 0
                 },
                 "created_at": {
                     "type": "string",
-                    "format": "date-time"
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "depends_on": {
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "example": [
+                        "govuk-notify"
+                    ]
                 },
                 "description": {
                     "type": "string"
@@ -5089,7 +5103,8 @@ const docTemplate = `{
                     "example": "GOV.UK Pay"
                 },
                 "open_source": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "pricing": {
                     "type": "string",
@@ -5098,7 +5113,8 @@ const docTemplate = `{
                 "repository_url": {
                     "type": "string",
                     "format": "uri",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "https://github.com/alphagov/pay-connector"
                 },
                 "slug": {
                     "type": "string",
@@ -5111,11 +5127,13 @@ const docTemplate = `{
                     }
                 },
                 "summary": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "Online card payments and refunds for UK public sector services, run by GDS as part of Government as a Platform."
                 },
                 "updated_at": {
                     "type": "string",
-                    "format": "date-time"
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "url": {
                     "type": "string",
@@ -5237,7 +5255,8 @@ const docTemplate = `{
             ],
             "properties": {
                 "adoption_count": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 12
                 },
                 "code": {
                     "type": "string",
@@ -5254,7 +5273,8 @@ const docTemplate = `{
                 },
                 "delivers_services": {
                     "description": "lower tier, unitary or county: not combined authorities or the GLA",
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "end_date": {
                     "type": "string",
@@ -5293,7 +5313,8 @@ const docTemplate = `{
                     "example": -0.1183
                 },
                 "lower_or_unitary": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "name": {
                     "type": "string",
@@ -5329,7 +5350,8 @@ const docTemplate = `{
                 "start_date": {
                     "type": "string",
                     "format": "date",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "1965-04-01"
                 },
                 "status": {
                     "type": "string",
@@ -5496,7 +5518,8 @@ const docTemplate = `{
             ],
             "properties": {
                 "current": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "observed_on": {
                     "type": "string",
@@ -5592,7 +5615,8 @@ const docTemplate = `{
                 },
                 "created_at": {
                     "type": "string",
-                    "format": "date-time"
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "id": {
                     "type": "integer",
@@ -5616,7 +5640,8 @@ const docTemplate = `{
                 },
                 "updated_at": {
                     "type": "string",
-                    "format": "date-time"
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 }
             }
         },
@@ -6180,7 +6205,8 @@ const docTemplate = `{
                 },
                 "created_at": {
                     "type": "string",
-                    "format": "date-time"
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "id": {
                     "type": "integer",
@@ -6236,7 +6262,8 @@ const docTemplate = `{
                 },
                 "updated_at": {
                     "type": "string",
-                    "format": "date-time"
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "vested_at": {
                     "type": "string",
@@ -6333,10 +6360,12 @@ const docTemplate = `{
             "properties": {
                 "created_at": {
                     "type": "string",
-                    "format": "date-time"
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "description": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "The Government Digital Service builds and runs shared components such as GOV.UK Pay, Notify and One Login."
                 },
                 "kind": {
                     "type": "string",
@@ -6352,7 +6381,8 @@ const docTemplate = `{
                 },
                 "updated_at": {
                     "type": "string",
-                    "format": "date-time"
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "website": {
                     "type": "string",

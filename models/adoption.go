@@ -24,9 +24,9 @@ type Adoption struct {
 	EndedOn         *string `json:"ended_on" extensions:"x-nullable" format:"date"`
 	ContractEndOn   *string `json:"contract_end_on" extensions:"x-nullable" format:"date"`
 	Notes           string  `json:"notes"`
-	EvidenceURL     *string `json:"evidence_url" extensions:"x-nullable" format:"uri"` // the first evidence item's URL
+	EvidenceURL     *string `json:"evidence_url" extensions:"x-nullable" format:"uri" example:"https://github.com/alphagov/pay-product-page/blob/a9c97e9/data/performance.json"` // the first evidence item's URL
 	Source          string  `json:"source" example:"council"`
-	Verified        bool    `json:"verified"`
+	Verified        bool    `json:"verified" example:"true"`
 	Verification    string  `json:"verification" example:"verified"` // pending, verified or rejected
 	RejectionReason string  `json:"rejection_reason,omitempty"`
 	// Evidence is what public sources say, oldest first; ConfirmedOn the newest of the
@@ -34,9 +34,9 @@ type Adoption struct {
 	// within the registry's freshness window (--fresh-months, default 24).
 	Evidence    []EvidenceItem `json:"evidence"`
 	ConfirmedOn *string        `json:"confirmed_on" example:"2026-08-03" extensions:"x-nullable" format:"date"`
-	Fresh       bool           `json:"fresh"`
-	CreatedAt   time.Time      `json:"created_at" format:"date-time"`
-	UpdatedAt   time.Time      `json:"updated_at" format:"date-time"`
+	Fresh       bool           `json:"fresh" example:"true"`
+	CreatedAt   time.Time      `json:"created_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
+	UpdatedAt   time.Time      `json:"updated_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
 	Version     int            `json:"-"`
 }
 
@@ -159,8 +159,8 @@ type Need struct {
 	Status     string    `json:"status" example:"open"`
 	Notes      string    `json:"notes"`
 	Source     string    `json:"source" example:"council"`
-	CreatedAt  time.Time `json:"created_at" format:"date-time"`
-	UpdatedAt  time.Time `json:"updated_at" format:"date-time"`
+	CreatedAt  time.Time `json:"created_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
+	UpdatedAt  time.Time `json:"updated_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
 	Version    int       `json:"-"`
 }
 

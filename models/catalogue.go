@@ -24,8 +24,8 @@ type Council struct {
 	Region            string   `json:"region" example:"London"`
 	Nation            string   `json:"nation" example:"England"`
 	AuthorityCode     string   `json:"local_authority_code" example:"LBH"`
-	LowerOrUnitary    bool     `json:"lower_or_unitary"`
-	DeliversServices  bool     `json:"delivers_services"` // lower tier, unitary or county: not combined authorities or the GLA
+	LowerOrUnitary    bool     `json:"lower_or_unitary" example:"true"`
+	DeliversServices  bool     `json:"delivers_services" example:"true"` // lower tier, unitary or county: not combined authorities or the GLA
 	Powers            string   `json:"powers,omitempty" example:"unitary"`
 	County            *string  `json:"county" example:"E10000002" extensions:"x-nullable"`
 	CombinedAuthority *string  `json:"combined_authority" extensions:"x-nullable"`
@@ -35,12 +35,12 @@ type Council struct {
 	GovUKSlug         *string  `json:"gov_uk_slug" example:"lambeth" extensions:"x-nullable"`
 	HomepageURL       *string  `json:"homepage_url" example:"https://www.lambeth.gov.uk" extensions:"x-nullable" format:"uri"`
 	Status            string   `json:"status" example:"current"`
-	StartDate         *string  `json:"start_date" extensions:"x-nullable" format:"date"`
+	StartDate         *string  `json:"start_date" extensions:"x-nullable" format:"date" example:"1965-04-01"`
 	EndDate           *string  `json:"end_date" extensions:"x-nullable" format:"date"`
 	Successors        []string `json:"successors"`
 	Predecessors      []string `json:"predecessors"`
 	FormerGSSCodes    []string `json:"former_gss_codes"`
-	AdoptionCount     int      `json:"adoption_count"`
+	AdoptionCount     int      `json:"adoption_count" example:"12"`
 }
 
 // CouncilFilter narrows a council list. Empty fields do not filter.
@@ -54,9 +54,9 @@ type Vendor struct {
 	Name        string    `json:"name" example:"Government Digital Service"`
 	Website     string    `json:"website" example:"https://www.gov.uk/government/organisations/government-digital-service" format:"uri"`
 	Kind        string    `json:"kind" example:"public-sector"`
-	Description string    `json:"description"`
-	CreatedAt   time.Time `json:"created_at" format:"date-time"`
-	UpdatedAt   time.Time `json:"updated_at" format:"date-time"`
+	Description string    `json:"description" example:"The Government Digital Service builds and runs shared components such as GOV.UK Pay, Notify and One Login."`
+	CreatedAt   time.Time `json:"created_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
+	UpdatedAt   time.Time `json:"updated_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
 	Version     int       `json:"-"`
 }
 
@@ -94,10 +94,10 @@ type Capability struct {
 	Slug        string    `json:"slug" example:"online-card-payments"`
 	Name        string    `json:"name" example:"Online card payments"`
 	Category    string    `json:"category" example:"payments"`
-	Description string    `json:"description"`
+	Description string    `json:"description" example:"Take card payments online for council services."`
 	LGSLCodes   []int     `json:"lgsl_codes"`
-	CreatedAt   time.Time `json:"created_at" format:"date-time"`
-	UpdatedAt   time.Time `json:"updated_at" format:"date-time"`
+	CreatedAt   time.Time `json:"created_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
+	UpdatedAt   time.Time `json:"updated_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
 	Version     int       `json:"-"`
 }
 
@@ -147,27 +147,27 @@ type CapabilityFilter struct {
 type Component struct {
 	Slug          string   `json:"slug" example:"govuk-pay"`
 	Name          string   `json:"name" example:"GOV.UK Pay"`
-	Summary       string   `json:"summary"`
+	Summary       string   `json:"summary" example:"Online card payments and refunds for UK public sector services, run by GDS as part of Government as a Platform."`
 	Description   string   `json:"description"`
 	Vendor        string   `json:"vendor" example:"government-digital-service"`
 	Capabilities  []string `json:"capabilities" example:"online-card-payments"`
 	Licence       *string  `json:"licence" example:"MIT" extensions:"x-nullable"`
-	OpenSource    bool     `json:"open_source"`
+	OpenSource    bool     `json:"open_source" example:"true"`
 	Hosting       string   `json:"hosting" example:"saas"`
 	Pricing       string   `json:"pricing" example:"free"`
 	Lifecycle     string   `json:"lifecycle" example:"live"`
 	Standards     []string `json:"standards"`
 	URL           *string  `json:"url" example:"https://www.payments.service.gov.uk/" extensions:"x-nullable" format:"uri"`
-	RepositoryURL *string  `json:"repository_url" extensions:"x-nullable" format:"uri"`
+	RepositoryURL *string  `json:"repository_url" extensions:"x-nullable" format:"uri" example:"https://github.com/alphagov/pay-connector"`
 	DocsURL       *string  `json:"docs_url" extensions:"x-nullable" format:"uri"`
-	DependsOn     []string `json:"depends_on"`
+	DependsOn     []string `json:"depends_on" example:"govuk-notify"`
 	// AdoptionCount counts councils using it (piloting, live or retiring) on
 	// record, evidence or verified claims; ClaimedCount the vendors' claims the
 	// council has not verified yet, which count nowhere else.
-	AdoptionCount int       `json:"adoption_count"`
-	ClaimedCount  int       `json:"claimed_count"`
-	CreatedAt     time.Time `json:"created_at" format:"date-time"`
-	UpdatedAt     time.Time `json:"updated_at" format:"date-time"`
+	AdoptionCount int       `json:"adoption_count" example:"196"`
+	ClaimedCount  int       `json:"claimed_count" example:"0"`
+	CreatedAt     time.Time `json:"created_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
+	UpdatedAt     time.Time `json:"updated_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
 	Version       int       `json:"-"`
 }
 

@@ -24,8 +24,8 @@ type Reorganisation struct {
 	Notes        string                   `json:"notes"`
 	CarriedOver  int                      `json:"carried_over"` // predecessor adoptions carried to a successor
 	VestedAt     *time.Time               `json:"vested_at" extensions:"x-nullable" format:"date-time"`
-	CreatedAt    time.Time                `json:"created_at" format:"date-time"`
-	UpdatedAt    time.Time                `json:"updated_at" format:"date-time"`
+	CreatedAt    time.Time                `json:"created_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
+	UpdatedAt    time.Time                `json:"updated_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
 	Version      int                      `json:"-"`
 }
 
