@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/council-components/registry/api"
+	"github.com/council-components/registry/api/apitest"
 	"github.com/council-components/registry/store"
 	"github.com/council-components/registry/store/storetest"
 	"github.com/council-components/registry/store/storetest/testdb"
@@ -155,7 +156,7 @@ func serveInProcess(t *testing.T, dsn string) (*store.Store, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(r)
+	srv := httptest.NewServer(apitest.Validated(t, r))
 	t.Cleanup(srv.Close)
 	return st, srv.URL
 }

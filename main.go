@@ -6,6 +6,7 @@
 //	@version					1.0
 //	@description				Reusable components for UK councils (payments, notifications, identity, forms, websites…), the capabilities they provide, and the councils that adopt them. Anonymous callers may read; every write needs an API key sent as Authorization: Bearer KEY. Errors are application/problem+json.
 //	@license.name				Code MIT; reference data under its own licences (seed/data/README.md)
+//	@license.url				https://opensource.org/license/mit
 //	@BasePath					/
 //	@securityDefinitions.apikey	BearerAuth
 //	@in							header
@@ -24,6 +25,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -71,6 +73,7 @@ commands:
   harvest digital-land FILE|URL --organisations FILE|URL [--dry-run] [--json] [--db DSN]
                                                                 record a source's published file as evidence (see README)
   health  [--addr :8080]                                        exit 0 when the local server answers /readyz (for HEALTHCHECK)
+  openapi                                                       print the OpenAPI 3 document the server serves at /openapi.json
 
 --db defaults to $DATABASE_URL, then registry.db; --addr to $REGISTRY_ADDR, then :8080.`
 
@@ -98,6 +101,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		"harvest": cmdHarvest,
 		"backup":  cmdBackup,
 		"synth":   cmdSynth,
+		"openapi": cmdOpenAPI,
 	}
 	if command, ok := commands[cmd]; ok {
 		return command(ctx, rest, getenv, stdout, stderr)
@@ -153,6 +157,35 @@ func parseAndOpen(ctx context.Context, fs *flag.FlagSet, args []string, db *stri
 		return nil, 0, err
 	}
 	return openMigrated(ctx, *db)
+}
+
+// cmdOpenAPI prints the served description, for generating clients and linting
+// it without a running server. The router is built over a throwaway database:
+// the description depends on the routes, not the data.
+func cmdOpenAPI(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if err := parse(flag.NewFlagSet("openapi", flag.ContinueOnError), args); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "registry-openapi-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	st, _, err := openMigrated(ctx, filepath.Join(dir, "registry.db"))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	r, err := api.NewRouter(st, api.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		return err
+	}
+	doc, err := api.OpenAPI3(r.Routes())
+	if err != nil {
+		return err
+	}
+	_, err = stdout.Write(doc)
+	return err
 }
 
 func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/council-components/registry/api"
+	"github.com/council-components/registry/api/apitest"
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/store"
 	"github.com/council-components/registry/store/storetest"
@@ -111,7 +112,7 @@ func apiAdoption(t *testing.T, db string, id int) models.Adoption {
 			t.Fatal(err)
 		}
 		w := httptest.NewRecorder()
-		r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, fmt.Sprintf("/api/v1/adoptions/%d", id), nil))
+		apitest.Validated(t, r).ServeHTTP(w, httptest.NewRequest(http.MethodGet, fmt.Sprintf("/api/v1/adoptions/%d", id), nil))
 		if w.Code != http.StatusOK {
 			t.Fatalf("GET adoption %d = %d: %s", id, w.Code, w.Body.String())
 		}

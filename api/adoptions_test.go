@@ -20,7 +20,7 @@ const (
 // key creates an API key for role and org.
 func (e *env) key(role, org string) string {
 	e.t.Helper()
-	k, _, err := e.st.CreateKey(context.Background(), models.Actor{Key: "test"}, role, org, role+" "+org, nil)
+	k, _, err := e.st.CreateKey(context.Background(), models.Actor{Key: "test", Role: models.RoleAdmin}, role, org, role+" "+org, nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ import (
 // Requests with an Authorization header are never served from or stored in
 // the cache (their answers carry Cache-Control: no-store). Answers are keyed
 // by everything a handler may look at besides the data: host and forwarded
-// scheme (absolute next links), Accept (CSV), the path and query, and the
+// scheme (absolute next links), the representation Accept or ?format chose (CSV), the path and query, and the
 // store's date (opportunities and statistics depend on today).
 
 // cacheMaxBytes bounds the bodies kept; cacheMaxEntry bounds one body.
@@ -48,7 +48,7 @@ func newResponseCache(st CacheStore) *responseCache {
 
 // middleware answers cacheable requests from memory or records the handler's answer.
 func (rc *responseCache) middleware(c *gin.Context) {
-	if c.Request.Method != http.MethodGet || c.GetHeader("Authorization") != "" || !strings.HasPrefix(c.FullPath(), "/api/v1/") {
+	if !isRead(c.Request) || c.GetHeader("Authorization") != "" || !strings.HasPrefix(c.FullPath(), "/api/v1/") {
 		c.Next()
 		return
 	}
@@ -94,7 +94,11 @@ func (rc *responseCache) key(c *gin.Context) string {
 	if c.ClientIP() != c.RemoteIP() {
 		forwarded = c.GetHeader("X-Forwarded-Proto")
 	}
-	return strings.Join([]string{c.Request.Host, forwarded, c.GetHeader("Accept"),
+	representation := "json"
+	if handlers.WantsCSV(c) {
+		representation = "csv"
+	}
+	return strings.Join([]string{c.Request.Host, forwarded, representation,
 		rc.today().Format(time.DateOnly), c.Request.URL.RequestURI()}, "\x00")
 }
 

@@ -176,7 +176,7 @@ func TestCacheConcurrentReadsAgreeAcrossWrites(t *testing.T) {
 		var wg sync.WaitGroup
 		for range readers { // identical requests at once: one computes, the rest wait for its answer
 			wg.Go(func() {
-				w := apitest.Serve(e.router, "GET", "/api/v1/components/govuk-pay", nil, "")
+				w := apitest.Serve(e.served, "GET", "/api/v1/components/govuk-pay", nil, "")
 				bodies <- fmt.Sprint(w.Code, " ", w.Body.String())
 			})
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -27,7 +28,8 @@ type env struct {
 	dsn    string
 	st     *store.Store
 	router *gin.Engine
-	admin  string // an admin key
+	served http.Handler // the router, every exchange checked against /openapi.json
+	admin  string       // an admin key
 }
 
 var fixedNow = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
@@ -48,17 +50,18 @@ func newEnvWith(t testing.TB, dsn string, cfg api.Config) *env {
 	}
 	st.Names = names
 	r := apitest.NewRouter(t, st, cfg)
-	key, _, err := st.CreateKey(context.Background(), models.Actor{Key: "test"}, models.RoleAdmin, "", "test admin", nil)
+	key, _, err := st.CreateKey(context.Background(), models.Actor{Key: "test", Role: models.RoleAdmin}, models.RoleAdmin, "", "test admin", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, dsn: dsn, st: st, router: r, admin: key}
+	return &env{t: t, dsn: dsn, st: st, router: r, served: apitest.Validated(t, r), admin: key}
 }
 
 // in is the same service reporting to subtest t.
 func (e *env) in(t *testing.T) *env {
 	c := *e
 	c.t = t
+	c.served = apitest.Validated(t, e.router)
 	return &c
 }
 
@@ -97,7 +100,7 @@ func (e *env) do(method, path string, body any, key string, headers ...string) r
 		}
 		rdr = bytes.NewReader(j)
 	}
-	return response{apitest.Serve(e.router, method, path, rdr, key, headers...), e.t}
+	return response{apitest.Serve(e.served, method, path, rdr, key, headers...), e.t}
 }
 
 // json decodes the body into a generic value.

@@ -101,6 +101,7 @@ var policies = map[string]Policy{
 	"GET /dashboards/migrations":     public,
 	"GET /dashboards/collaborations": public,
 	"GET /about/data":                public,
+	"GET /problems/:code":            public,
 	"GET /assets/*filepath":          public,
 
 	"GET /api/v1/keys":            adminOnly,
@@ -137,7 +138,7 @@ func authorize(log *slog.Logger) gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		p, ok := policies[c.Request.Method+" "+route]
+		p, ok := policies[policyMethod(c.Request)+" "+route]
 		if !ok {
 			log.Error("route has no policy: refused", "method", c.Request.Method, "route", route)
 			handlers.WriteProblem(c, models.EFORBIDDEN, "this route has no access policy", nil)

@@ -22,8 +22,21 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 	}
 	routes := map[string]bool{}
 	for _, rt := range r.Routes() {
+		routes[rt.Method+" "+rt.Path] = true
+	}
+	for _, rt := range r.Routes() {
+		switch rt.Method {
+		case "HEAD": // answered as GET, under GET's policy
+			if !routes["GET "+rt.Path] {
+				t.Errorf("route HEAD %s has no GET", rt.Path)
+			}
+			continue
+		case "GET":
+			if !routes["HEAD "+rt.Path] {
+				t.Errorf("route GET %s does not answer HEAD", rt.Path)
+			}
+		}
 		key := rt.Method + " " + rt.Path
-		routes[key] = true
 		p, ok := policies[key]
 		if !ok {
 			t.Errorf("route %s has no entry in policies", key)

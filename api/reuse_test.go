@@ -255,7 +255,8 @@ func TestEngineFollowsAnotherReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	replica := &env{t: t, st: other, router: apitest.NewRouter(t, other, api.Config{}), admin: e.admin}
+	replicaRouter := apitest.NewRouter(t, other, api.Config{})
+	replica := &env{t: t, st: other, router: replicaRouter, served: apitest.Validated(t, replicaRouter), admin: e.admin}
 	replica.do("POST", "/api/v1/adoptions", map[string]any{"council": bromley, "component": "booker", "status": "live"}, e.admin).wantStatus(201)
 	if hasComponent(e.opportunities(bromley, ""), "booker") {
 		t.Error("the first replica still offers booker after the second recorded Bromley's adoption")

@@ -29,7 +29,7 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.RedirectTrailingSlash = false
+	r.RedirectTrailingSlash = true // /api/v1/councils/ → /api/v1/councils (301, or 307 for writes)
 	r.RedirectFixedPath = false
 	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, err
@@ -39,10 +39,6 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 		log = slog.Default()
 	}
 
-	openapi, err := OpenAPI3()
-	if err != nil {
-		return nil, err
-	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if db, err := st.SQLDB(); err == nil {
@@ -53,15 +49,15 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	}
 	m := newMetrics(reg)
 
-	r.Use(recovery(log), requestLog(log), m.middleware, limitBody, authenticate(st))
+	r.Use(recovery(log), requestLog(log), m.middleware, canonicalCode, limitBody, authenticate(st))
 	if cfg.RateLimit > 0 {
 		r.Use(newRateLimiter(cfg.RateLimit).middleware)
 	}
-	r.Use(authorize(log))
+	r.Use(authorize(log), anonymousReads)
 	// Anonymous GETs under /api/v1 are answered from memory while the catalogue
 	// version (the audit log's newest id, shared by every replica) stands: api/cache.go.
 	r.Use(newResponseCache(st).middleware)
-	r.NoMethod(handlers.MethodNotAllowed)
+	r.NoMethod(noMethod)
 
 	// Web pages for people (package web): GOV.UK-styled HTML over the same store
 	// and engine. Unknown paths outside /api/ and the operational endpoints get
@@ -71,19 +67,20 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	site.Register(r.Group("", site.Recover))
+	site.Register(withHEAD{r.Group("", site.Recover)})
 	r.NoRoute(site.NotFound(handlers.NotFound))
 
-	ops := &handlers.Ops{DB: st, OpenAPI: openapi, Prom: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+	ops := &handlers.Ops{DB: st, Prom: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 		SwaggerUI: ginSwagger.WrapHandler(swaggerFiles.Handler, ginSwagger.URL("/openapi.json"))}
-	r.GET("/healthz", ops.Healthz)
-	r.GET("/readyz", ops.Readyz)
-	r.GET("/metrics", ops.Metrics)
-	r.GET("/openapi.json", ops.OpenAPIDoc)
-	r.GET("/swagger/*any", ops.Swagger)
+	root := withHEAD{r} // every GET route below answers HEAD too
+	root.GET("/healthz", ops.Healthz)
+	root.GET("/readyz", ops.Readyz)
+	root.GET("/metrics", ops.Metrics)
+	root.GET("/openapi.json", ops.OpenAPIDoc)
+	root.GET("/swagger/*any", ops.Swagger)
 
 	cat := &handlers.Catalogue{Store: st}
-	v1 := r.Group("/api/v1")
+	v1 := withHEAD{r.Group("/api/v1")}
 	v1.GET("/councils", cat.ListCouncils)
 	v1.GET("/councils/:code", cat.GetCouncil)
 
@@ -170,5 +167,10 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	v1.POST("/reorganisations/:id/withdraw", reorg.WithdrawReorganisation)
 	v1.POST("/reorganisations/:id/vest", reorg.VestReorganisation)
 	v1.GET("/reorganisations/:id/harmonisation", reorg.Harmonisation)
+
+	ops.OpenAPI, err = OpenAPI3(r.Routes()) // the description, checked against the routes above
+	if err != nil {
+		return nil, err
+	}
 	return r, nil
 }

@@ -41,7 +41,7 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 	e.do("POST", "/api/v1/vendors", map[string]any{"slug": "empty-vendor", "name": "Empty", "website": "https://empty.example"}, e.admin).wantStatus(201)
 	e.do("POST", "/api/v1/capabilities", map[string]any{"slug": "unused-capability", "name": "Unused", "category": "payments", "description": "Nobody provides it."}, e.admin).wantStatus(201)
 	e.do("POST", "/api/v1/components", map[string]any{"slug": "gds-extra", "name": "GDS extra", "summary": "Spare.", "vendor": gds, "capabilities": []string{"online-card-payments"}, "lifecycle": "alpha"}, e.admin).wantStatus(201)
-	_, k, err := e.st.CreateKey(context.Background(), models.Actor{Key: "test"}, "council", southwark, "spare", nil)
+	_, k, err := e.st.CreateKey(context.Background(), models.Actor{Key: "test", Role: models.RoleAdmin}, "council", southwark, "spare", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,6 +146,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/dashboards/migrations", nil, ok6},
 		{"GET", "/dashboards/collaborations", nil, ok6},
 		{"GET", "/about/data", nil, ok6},
+		{"GET", "/problems/invalid", nil, ok6},
 		{"GET", "/assets/app.css", nil, ok6},
 		{"GET", "/api/v1/keys", nil, adminOnly(200)},
 		{"POST", "/api/v1/keys", map[string]any{"role": "admin", "name": "another"}, adminOnly(201)},
@@ -180,7 +181,11 @@ func TestAccessMatrix(t *testing.T) {
 		covered[r.method+" "+param.ReplaceAllString(strings.Split(r.path, "?")[0], "/x")] = true
 	}
 	for _, rt := range probe.router.Routes() {
-		shape := rt.Method + " " + param.ReplaceAllString(rt.Path, "/x")
+		method := rt.Method
+		if method == "HEAD" {
+			method = "GET" // each GET row is run as HEAD too, below
+		}
+		shape := method + " " + param.ReplaceAllString(rt.Path, "/x")
 		found := false
 		for c := range covered {
 			if strings.Count(c, "/") == strings.Count(shape, "/") && regexp.MustCompile("^"+strings.ReplaceAll(regexp.QuoteMeta(shape), "/x", "/[^/]+")+"$").MatchString(c) {
@@ -215,6 +220,15 @@ func TestAccessMatrix(t *testing.T) {
 					e.wantProblemShape(resp)
 				}
 			})
+			if r.method == "GET" { // and every read answers HEAD as it answers GET
+				t.Run("HEAD "+r.path+" as "+who, func(t *testing.T) {
+					e := probe.env.in(t)
+					resp := e.do("HEAD", strings.Replace(r.path, "{spare}", probe.spareKey, 1), nil, probe.keys[who])
+					if resp.Code != r.want[i] {
+						t.Fatalf("status %d, want %d", resp.Code, r.want[i])
+					}
+				})
+			}
 		}
 	}
 }

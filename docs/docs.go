@@ -11,45 +11,14 @@ const docTemplate = `{
         "title": "{{.Title}}",
         "contact": {},
         "license": {
-            "name": "Code MIT; reference data under its own licences (seed/data/README.md)"
+            "name": "Code MIT; reference data under its own licences (seed/data/README.md)",
+            "url": "https://opensource.org/license/mit"
         },
         "version": "{{.Version}}"
     },
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
-        "/": {
-            "get": {
-                "produces": [
-                    "text/html"
-                ],
-                "tags": [
-                    "web"
-                ],
-                "summary": "Home page: search, headline numbers and the most-adopted components by capability",
-                "responses": {
-                    "200": {
-                        "description": "OK"
-                    }
-                }
-            }
-        },
-        "/about/data": {
-            "get": {
-                "produces": [
-                    "text/html"
-                ],
-                "tags": [
-                    "web"
-                ],
-                "summary": "About the data: every source, its licence, its date, how far to trust it, and what the registry holds from it",
-                "responses": {
-                    "200": {
-                        "description": "OK"
-                    }
-                }
-            }
-        },
         "/api/v1/adoptions": {
             "get": {
                 "description": "Adoptions in id order. Rejected vendor claims are left out unless verification=rejected.",
@@ -176,6 +145,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/models.Adoption"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the new resource's path"
+                            }
                         }
                     },
                     "400": {
@@ -220,7 +195,9 @@ const docTemplate = `{
                 ],
                 "description": "A CSV file with a header row naming its columns (any order and case): council (GSS code or name), component (slug or name), capability (needed only when the component provides several), status, started_on, ended_on, contract_end_on (YYYY-MM-DD), evidence_url and notes. Each row creates an adoption, or updates the council's current adoption of that component (empty cells leave fields as they are), under the same rules as POST and PATCH /api/v1/adoptions, with the same history and audit entries. Every row's problems are reported with its row number (the header is row 1). Without strict every valid row is applied; with strict=true nothing is applied when any row fails (422). dry_run=true reports what would happen and writes nothing.",
                 "consumes": [
-                    "text/csv"
+                    "text/csv",
+                    "application/csv",
+                    "text/plain"
                 ],
                 "produces": [
                     "application/json"
@@ -358,7 +335,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from a previous GET; a stale one gets 412",
+                        "description": "ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is written",
                         "name": "If-Match",
                         "in": "header"
                     },
@@ -836,6 +813,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/models.Capability"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the new resource's path"
+                            }
                         }
                     },
                     "400": {
@@ -909,6 +892,12 @@ const docTemplate = `{
                         "name": "slug",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is deleted",
+                        "name": "If-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -923,6 +912,12 @@ const docTemplate = `{
                     },
                     "409": {
                         "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -955,7 +950,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from a previous GET; a stale one gets 412",
+                        "description": "ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is written",
                         "name": "If-Match",
                         "in": "header"
                     },
@@ -1235,6 +1230,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/models.Component"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the new resource's path"
+                            }
                         }
                     },
                     "400": {
@@ -1279,7 +1280,11 @@ const docTemplate = `{
                 ],
                 "description": "Reads a publiccode.yml file (https://yml.publiccode.tools, versions 0 to 0.x) sent as application/yaml. The component is the one named by ?slug, else the one whose repository_url is the file's url, else a new one whose slug is made from its name. The file gives name, summary and description (description.en, else en-GB or another en-*, else its first language), repository_url (url), url (landingURL), docs_url (documentation), licence (legal.license; NOASSERTION and NONE mean none), lifecycle (developmentStatus: concept and development are alpha, beta beta, stable live, obsolete deprecated), capabilities (categories, through the table in the README), and depends_on (the dependsOn entries that name registry components). A new component's vendor is ?vendor, else the caller's own vendor, else the vendor whose name or website matches organisation.name, legal.repoOwner, legal.mainCopyrightOwner or organisation.uri. The whole file is kept, so the export gives back its platforms, softwareType, maintenance contacts, logo and everything else. Every problem in the file is reported at once with its YAML path, and nothing is written unless all is well. Importing a file that changes nothing writes nothing.",
                 "consumes": [
-                    "application/yaml"
+                    "application/yaml",
+                    "application/x-yaml",
+                    "text/yaml",
+                    "text/x-yaml",
+                    "application/json"
                 ],
                 "produces": [
                     "application/json"
@@ -1425,6 +1430,12 @@ const docTemplate = `{
                         "name": "slug",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is deleted",
+                        "name": "If-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -1439,6 +1450,12 @@ const docTemplate = `{
                     },
                     "409": {
                         "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1471,7 +1488,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from a previous GET; a stale one gets 412",
+                        "description": "ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is written",
                         "name": "If-Match",
                         "in": "header"
                     },
@@ -2301,6 +2318,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/models.Need"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the new resource's path"
+                            }
                         }
                     },
                     "400": {
@@ -2383,7 +2406,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from a previous GET; a stale one gets 412",
+                        "description": "ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is written",
                         "name": "If-Match",
                         "in": "header"
                     },
@@ -2777,6 +2800,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/models.Reorganisation"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the new resource's path"
+                            }
                         }
                     },
                     "400": {
@@ -3252,6 +3281,12 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/models.Vendor"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the new resource's path"
+                            }
                         }
                     },
                     "400": {
@@ -3331,6 +3366,12 @@ const docTemplate = `{
                         "name": "slug",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is deleted",
+                        "name": "If-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -3351,6 +3392,12 @@ const docTemplate = `{
                     },
                     "409": {
                         "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -3383,7 +3430,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from a previous GET; a stale one gets 412",
+                        "description": "ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is written",
                         "name": "If-Match",
                         "in": "header"
                     },
@@ -3581,329 +3628,6 @@ const docTemplate = `{
                 }
             }
         },
-        "/assets/{file}": {
-            "get": {
-                "produces": [
-                    "text/css",
-                    "text/javascript",
-                    "image/svg+xml"
-                ],
-                "tags": [
-                    "web"
-                ],
-                "summary": "Static files for the web pages: CSS, JavaScript and the icon",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "file name, e.g. app.css",
-                        "name": "file",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK"
-                    },
-                    "404": {
-                        "description": "Not Found"
-                    }
-                }
-            }
-        },
-        "/capabilities": {
-            "get": {
-                "produces": [
-                    "text/html"
-                ],
-                "tags": [
-                    "web"
-                ],
-                "summary": "Capabilities page: every capability by category, with how many councils have it live",
-                "responses": {
-                    "200": {
-                        "description": "OK"
-                    }
-                }
-            }
-        },
-        "/capabilities/{slug}": {
-            "get": {
-                "produces": [
-                    "text/html"
-                ],
-                "tags": [
-                    "web"
-                ],
-                "summary": "A capability's page: components ranked by live adoption, and coverage by nation and region",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "capability slug, e.g. online-card-payments",
-                        "name": "slug",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK"
-                    },
-                    "404": {
-                        "description": "Not Found"
-                    }
-                }
-            }
-        },
-        "/components": {
-            "get": {
-                "produces": [
-                    "text/html"
-                ],
-                "tags": [
-                    "web"
-                ],
-                "summary": "Components page: search and filter, with the API's ranking and pagination",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "words to search for",
-                        "name": "q",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "capability slug",
-                        "name": "capability",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "alpha",
-                            "beta",
-                            "live",
-                            "deprecated",
-                            "retired"
-                        ],
-                        "type": "string",
-                        "description": "lifecycle",
-                        "name": "lifecycle",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "true",
-                            "false"
-                        ],
-                        "type": "string",
-                        "description": "open source only, or not",
-                        "name": "open_source",
-                        "in": "query"
-                    },
-                    {
-                        "enum": [
-                            "saas",
-                            "self-hosted",
-                            "hybrid",
-                            "unknown"
-                        ],
-                        "type": "string",
-                        "description": "hosting",
-                        "name": "hosting",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "a standard the component follows",
-                        "name": "standard",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "opaque cursor from the next-page link",
-                        "name": "cursor",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK"
-                    },
-                    "400": {
-                        "description": "Bad Request"
-                    }
-                }
-            }
-        },
-        "/components/{slug}": {
-            "get": {
-                "produces": [
-                    "text/html"
-                ],
-                "tags": [
-                    "web"
-                ],
-                "summary": "A component's page: summary, vendor, licence, capabilities, standards, links, adopters by status, live adoptions over time and a map of the councils using it",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "component slug, e.g. govuk-pay",
-                        "name": "slug",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK"
-                    },
-                    "404": {
-                        "description": "Not Found"
-                    }
-                }
-            }
-        },
-        "/councils": {
-            "get": {
-                "produces": [
-                    "text/html"
-                ],
-                "tags": [
-                    "web"
-                ],
-                "summary": "Councils page: find a council by name or code",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "part of the council's name, or its code",
-                        "name": "q",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "opaque cursor from the next-page link",
-                        "name": "cursor",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK"
-                    },
-                    "400": {
-                        "description": "Bad Request"
-                    }
-                }
-            }
-        },
-        "/councils/{code}": {
-            "get": {
-                "produces": [
-                    "text/html"
-                ],
-                "tags": [
-                    "web"
-                ],
-                "summary": "A council's page: the components it uses, its needs, its closest peers and its reuse opportunities with their reasons",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "ONS GSS code, e.g. E09000022",
-                        "name": "code",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK"
-                    },
-                    "404": {
-                        "description": "Not Found"
-                    }
-                }
-            }
-        },
-        "/dashboards": {
-            "get": {
-                "produces": [
-                    "text/html"
-                ],
-                "tags": [
-                    "web"
-                ],
-                "summary": "Dashboards for central teams: coverage, consolidation, migrations and collaborations",
-                "responses": {
-                    "200": {
-                        "description": "OK"
-                    }
-                }
-            }
-        },
-        "/dashboards/collaborations": {
-            "get": {
-                "produces": [
-                    "text/html"
-                ],
-                "tags": [
-                    "web"
-                ],
-                "summary": "Collaborations: councils that need the same capability at about the same time and could procure or build together",
-                "responses": {
-                    "200": {
-                        "description": "OK"
-                    }
-                }
-            }
-        },
-        "/dashboards/consolidation": {
-            "get": {
-                "produces": [
-                    "text/html"
-                ],
-                "tags": [
-                    "web"
-                ],
-                "summary": "Consolidation: capabilities where councils run the most different components, most fragmented first",
-                "responses": {
-                    "200": {
-                        "description": "OK"
-                    }
-                }
-            }
-        },
-        "/dashboards/coverage": {
-            "get": {
-                "produces": [
-                    "text/html"
-                ],
-                "tags": [
-                    "web"
-                ],
-                "summary": "Coverage heat map: for each capability and region, the share of councils running it live",
-                "responses": {
-                    "200": {
-                        "description": "OK"
-                    }
-                }
-            }
-        },
-        "/dashboards/migrations": {
-            "get": {
-                "produces": [
-                    "text/html"
-                ],
-                "tags": [
-                    "web"
-                ],
-                "summary": "Migrations: deprecated or retired components that councils still run, and which councils",
-                "responses": {
-                    "200": {
-                        "description": "OK"
-                    }
-                }
-            }
-        },
         "/healthz": {
             "get": {
                 "produces": [
@@ -3919,22 +3643,6 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.Status"
                         }
-                    }
-                }
-            }
-        },
-        "/metrics": {
-            "get": {
-                "produces": [
-                    "text/plain"
-                ],
-                "tags": [
-                    "operations"
-                ],
-                "summary": "Prometheus metrics: requests and latency by route and status, database pool, Go runtime",
-                "responses": {
-                    "200": {
-                        "description": "OK"
                     }
                 }
             }
@@ -3979,27 +3687,14 @@ const docTemplate = `{
                     }
                 }
             }
-        },
-        "/swagger/index.html": {
-            "get": {
-                "produces": [
-                    "text/html"
-                ],
-                "tags": [
-                    "operations"
-                ],
-                "summary": "Swagger UI for this API (its assets are served under /swagger/)",
-                "responses": {
-                    "200": {
-                        "description": "OK"
-                    }
-                }
-            }
         }
     },
     "definitions": {
         "handlers.AdoptionsOverTimeBody": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "capability": {
                     "type": "string"
@@ -4017,6 +3712,12 @@ const docTemplate = `{
         },
         "handlers.CollaborationItem": {
             "type": "object",
+            "required": [
+                "capability",
+                "councils",
+                "kind",
+                "window"
+            ],
             "properties": {
                 "capability": {
                     "$ref": "#/definitions/reuse.CapabilityRef"
@@ -4054,6 +3755,9 @@ const docTemplate = `{
         },
         "handlers.CoverageBody": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "by": {
                     "type": "string",
@@ -4069,19 +3773,34 @@ const docTemplate = `{
         },
         "handlers.CreatedKey": {
             "type": "object",
+            "required": [
+                "created_at",
+                "expires_at",
+                "key",
+                "last_used_at",
+                "name",
+                "prefix",
+                "revoked_at",
+                "role"
+            ],
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "expires_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
                 },
                 "key": {
                     "type": "string",
                     "example": "ccr_k3j9x2ab_..."
                 },
                 "last_used_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
                 },
                 "name": {
                     "type": "string"
@@ -4095,7 +3814,9 @@ const docTemplate = `{
                     "example": "ccr_k3j9x2ab"
                 },
                 "revoked_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
                 },
                 "role": {
                     "type": "string",
@@ -4105,6 +3826,10 @@ const docTemplate = `{
         },
         "handlers.HarmonisationBody": {
             "type": "object",
+            "required": [
+                "items",
+                "reorganisation"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4122,24 +3847,34 @@ const docTemplate = `{
             "properties": {
                 "expires_at": {
                     "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
                     "example": "2027-11-29T00:00:00Z"
                 },
                 "name": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "GDS listings team"
                 },
                 "org": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "government-digital-service"
                 },
                 "role": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "vendor"
                 }
             }
         },
         "handlers.ListBody-handlers_CollaborationItem": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4149,6 +3884,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4159,6 +3896,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_APIKey": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4168,6 +3910,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4178,6 +3922,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Adoption": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4187,6 +3936,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4197,6 +3948,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_AdoptionEvent": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4206,6 +3962,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4216,6 +3974,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_AuditEntry": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4225,6 +3988,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4235,6 +4000,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Capability": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4244,6 +4014,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4254,6 +4026,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_ChangeEntry": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4263,6 +4040,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4273,6 +4052,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Component": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4282,6 +4066,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4292,6 +4078,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Council": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4301,6 +4092,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4311,6 +4104,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Membership": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4320,6 +4118,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4330,6 +4130,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Need": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4339,6 +4144,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4349,6 +4156,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Programme": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4358,6 +4170,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4368,6 +4182,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Project": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4377,6 +4196,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4387,6 +4208,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Reorganisation": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4396,6 +4222,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4406,6 +4234,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Vendor": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4415,6 +4248,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4425,6 +4260,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-models_Webhook": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4434,6 +4274,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4444,6 +4286,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-reuse_ConsolidationItem": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4453,6 +4300,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4463,6 +4312,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-reuse_Migration": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4472,6 +4326,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4482,6 +4338,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-reuse_Opportunity": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4491,6 +4352,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4501,6 +4364,11 @@ const docTemplate = `{
         },
         "handlers.ListBody-reuse_Peer": {
             "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4510,6 +4378,8 @@ const docTemplate = `{
                 },
                 "next": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
                 },
                 "total": {
@@ -4520,6 +4390,12 @@ const docTemplate = `{
         },
         "handlers.Problem": {
             "type": "object",
+            "required": [
+                "detail",
+                "status",
+                "title",
+                "type"
+            ],
             "properties": {
                 "detail": {
                     "type": "string",
@@ -4541,6 +4417,7 @@ const docTemplate = `{
                 },
                 "type": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://council-components.example/problems/invalid"
                 }
             }
@@ -4549,12 +4426,16 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "reason": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 }
             }
         },
         "handlers.Status": {
             "type": "object",
+            "required": [
+                "status"
+            ],
             "properties": {
                 "status": {
                     "type": "string",
@@ -4564,15 +4445,29 @@ const docTemplate = `{
         },
         "models.APIKey": {
             "type": "object",
+            "required": [
+                "created_at",
+                "expires_at",
+                "last_used_at",
+                "name",
+                "prefix",
+                "revoked_at",
+                "role"
+            ],
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "expires_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
                 },
                 "last_used_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
                 },
                 "name": {
                     "type": "string"
@@ -4586,7 +4481,9 @@ const docTemplate = `{
                     "example": "ccr_k3j9x2ab"
                 },
                 "revoked_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
                 },
                 "role": {
                     "type": "string",
@@ -4596,6 +4493,10 @@ const docTemplate = `{
         },
         "models.Actor": {
             "type": "object",
+            "required": [
+                "key",
+                "role"
+            ],
             "properties": {
                 "key": {
                     "type": "string",
@@ -4613,6 +4514,26 @@ const docTemplate = `{
         },
         "models.Adoption": {
             "type": "object",
+            "required": [
+                "capability",
+                "component",
+                "confirmed_on",
+                "contract_end_on",
+                "council",
+                "created_at",
+                "ended_on",
+                "evidence",
+                "evidence_url",
+                "fresh",
+                "id",
+                "notes",
+                "source",
+                "started_on",
+                "status",
+                "updated_at",
+                "verification",
+                "verified"
+            ],
             "properties": {
                 "capability": {
                     "type": "string",
@@ -4624,20 +4545,28 @@ const docTemplate = `{
                 },
                 "confirmed_on": {
                     "type": "string",
+                    "format": "date",
+                    "x-nullable": true,
                     "example": "2026-08-03"
                 },
                 "contract_end_on": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date",
+                    "x-nullable": true
                 },
                 "council": {
                     "type": "string",
                     "example": "E09000022"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "ended_on": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date",
+                    "x-nullable": true
                 },
                 "evidence": {
                     "description": "Evidence is what public sources say, oldest first; ConfirmedOn the newest of the\ncouncil's verification and the current evidence's dates; Fresh whether that is\nwithin the registry's freshness window (--fresh-months, default 24).",
@@ -4648,10 +4577,14 @@ const docTemplate = `{
                 },
                 "evidence_url": {
                     "description": "the first evidence item's URL",
-                    "type": "string"
+                    "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
+                    "example": "https://github.com/alphagov/pay-product-page/blob/a9c97e9/data/performance.json"
                 },
                 "fresh": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "id": {
                     "type": "integer",
@@ -4669,6 +4602,8 @@ const docTemplate = `{
                 },
                 "started_on": {
                     "type": "string",
+                    "format": "date",
+                    "x-nullable": true,
                     "example": "2021-05-10"
                 },
                 "status": {
@@ -4676,7 +4611,9 @@ const docTemplate = `{
                     "example": "live"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "verification": {
                     "description": "pending, verified or rejected",
@@ -4684,12 +4621,19 @@ const docTemplate = `{
                     "example": "verified"
                 },
                 "verified": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 }
             }
         },
         "models.AdoptionEvent": {
             "type": "object",
+            "required": [
+                "action",
+                "actor",
+                "at",
+                "changes"
+            ],
             "properties": {
                 "action": {
                     "description": "created, updated, verified, rejected, seeded",
@@ -4700,7 +4644,8 @@ const docTemplate = `{
                     "$ref": "#/definitions/models.Actor"
                 },
                 "at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "changes": {
                     "type": "object",
@@ -4712,6 +4657,17 @@ const docTemplate = `{
         },
         "models.AdoptionImportReport": {
             "type": "object",
+            "required": [
+                "applied",
+                "created",
+                "dry_run",
+                "failed",
+                "results",
+                "rows",
+                "strict",
+                "unchanged",
+                "updated"
+            ],
             "properties": {
                 "applied": {
                     "description": "whether the valid rows were written",
@@ -4753,6 +4709,13 @@ const docTemplate = `{
         },
         "models.AdoptionImportResult": {
             "type": "object",
+            "required": [
+                "action",
+                "adoption",
+                "component",
+                "council",
+                "row"
+            ],
             "properties": {
                 "action": {
                     "description": "created, updated, unchanged or failed",
@@ -4761,7 +4724,8 @@ const docTemplate = `{
                 },
                 "adoption": {
                     "description": "the record created or updated; null in a dry run's creations and for failures",
-                    "type": "integer"
+                    "type": "integer",
+                    "x-nullable": true
                 },
                 "changes": {
                     "type": "object",
@@ -4793,42 +4757,63 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "capability": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "component": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "contract_end_on": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "council": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "ended_on": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "evidence_url": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "notes": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "source": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "started_on": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "status": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "verified": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "x-nullable": true
                 }
             }
         },
         "models.AuditEntry": {
             "type": "object",
+            "required": [
+                "action",
+                "actor",
+                "after",
+                "at",
+                "before",
+                "entity",
+                "entity_key",
+                "id"
+            ],
             "properties": {
                 "action": {
                     "type": "string",
@@ -4838,13 +4823,16 @@ const docTemplate = `{
                     "$ref": "#/definitions/models.Actor"
                 },
                 "after": {
-                    "type": "object"
+                    "type": "object",
+                    "x-nullable": true
                 },
                 "at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "before": {
-                    "type": "object"
+                    "type": "object",
+                    "x-nullable": true
                 },
                 "entity": {
                     "type": "string",
@@ -4861,16 +4849,28 @@ const docTemplate = `{
         },
         "models.Capability": {
             "type": "object",
+            "required": [
+                "category",
+                "created_at",
+                "description",
+                "lgsl_codes",
+                "name",
+                "slug",
+                "updated_at"
+            ],
             "properties": {
                 "category": {
                     "type": "string",
                     "example": "payments"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "description": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "Take card payments online for council services."
                 },
                 "lgsl_codes": {
                     "type": "array",
@@ -4887,7 +4887,9 @@ const docTemplate = `{
                     "example": "online-card-payments"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 }
             }
         },
@@ -4895,30 +4897,40 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "category": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "description": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "lgsl_codes": {
                     "type": "array",
                     "items": {
                         "type": "integer"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "name": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "slug": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 }
             }
         },
         "models.CategoryMapping": {
             "type": "object",
+            "required": [
+                "capability",
+                "category"
+            ],
             "properties": {
                 "capability": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "online-card-payments"
                 },
                 "category": {
@@ -4929,13 +4941,24 @@ const docTemplate = `{
         },
         "models.Change": {
             "type": "object",
+            "required": [
+                "from",
+                "to"
+            ],
             "properties": {
-                "from": {},
-                "to": {}
+                "from": {
+                    "x-nullable": true
+                },
+                "to": {
+                    "x-nullable": true
+                }
             }
         },
         "models.ChangeActor": {
             "type": "object",
+            "required": [
+                "role"
+            ],
             "properties": {
                 "org": {
                     "type": "string",
@@ -4949,6 +4972,16 @@ const docTemplate = `{
         },
         "models.ChangeEntry": {
             "type": "object",
+            "required": [
+                "action",
+                "actor",
+                "at",
+                "entity",
+                "fields",
+                "id",
+                "key",
+                "resource"
+            ],
             "properties": {
                 "action": {
                     "type": "string",
@@ -4958,7 +4991,8 @@ const docTemplate = `{
                     "$ref": "#/definitions/models.ChangeActor"
                 },
                 "at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "entity": {
                     "type": "string",
@@ -4981,16 +5015,40 @@ const docTemplate = `{
                 },
                 "resource": {
                     "description": "the record's API path, when it has one",
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 }
             }
         },
         "models.Component": {
             "type": "object",
+            "required": [
+                "adoption_count",
+                "capabilities",
+                "claimed_count",
+                "created_at",
+                "depends_on",
+                "description",
+                "docs_url",
+                "hosting",
+                "licence",
+                "lifecycle",
+                "name",
+                "open_source",
+                "pricing",
+                "repository_url",
+                "slug",
+                "standards",
+                "summary",
+                "updated_at",
+                "url",
+                "vendor"
+            ],
             "properties": {
                 "adoption_count": {
                     "description": "AdoptionCount counts councils using it (piloting, live or retiring) on\nrecord, evidence or verified claims; ClaimedCount the vendors' claims the\ncouncil has not verified yet, which count nowhere else.",
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 196
                 },
                 "capabilities": {
                     "type": "array",
@@ -5002,22 +5060,30 @@ const docTemplate = `{
                     ]
                 },
                 "claimed_count": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 0
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "depends_on": {
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "example": [
+                        "govuk-notify"
+                    ]
                 },
                 "description": {
                     "type": "string"
                 },
                 "docs_url": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "uri",
+                    "x-nullable": true
                 },
                 "hosting": {
                     "type": "string",
@@ -5025,6 +5091,7 @@ const docTemplate = `{
                 },
                 "licence": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "MIT"
                 },
                 "lifecycle": {
@@ -5036,14 +5103,18 @@ const docTemplate = `{
                     "example": "GOV.UK Pay"
                 },
                 "open_source": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "pricing": {
                     "type": "string",
                     "example": "free"
                 },
                 "repository_url": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
+                    "example": "https://github.com/alphagov/pay-connector"
                 },
                 "slug": {
                     "type": "string",
@@ -5056,13 +5127,18 @@ const docTemplate = `{
                     }
                 },
                 "summary": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "Online card payments and refunds for UK public sector services, run by GDS as part of Government as a Platform."
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "https://www.payments.service.gov.uk/"
                 },
                 "vendor": {
@@ -5078,84 +5154,132 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "depends_on": {
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "description": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "docs_url": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "hosting": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "licence": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "lifecycle": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "name": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "open_source": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "x-nullable": true
                 },
                 "pricing": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "repository_url": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "slug": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "standards": {
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "summary": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "url": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "vendor": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 }
             }
         },
         "models.Council": {
             "type": "object",
+            "required": [
+                "adoption_count",
+                "code",
+                "combined_authority",
+                "county",
+                "delivers_services",
+                "end_date",
+                "former_gss_codes",
+                "gov_uk_slug",
+                "homepage_url",
+                "latitude",
+                "local_authority_code",
+                "longitude",
+                "lower_or_unitary",
+                "name",
+                "nation",
+                "population",
+                "predecessors",
+                "region",
+                "short_name",
+                "start_date",
+                "status",
+                "successors",
+                "type",
+                "type_name"
+            ],
             "properties": {
                 "adoption_count": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 12
                 },
                 "code": {
                     "type": "string",
                     "example": "E09000022"
                 },
                 "combined_authority": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "county": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "E10000002"
                 },
                 "delivers_services": {
                     "description": "lower tier, unitary or county: not combined authorities or the GLA",
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "end_date": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date",
+                    "x-nullable": true
                 },
                 "former_gss_codes": {
                     "type": "array",
@@ -5165,14 +5289,18 @@ const docTemplate = `{
                 },
                 "gov_uk_slug": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "lambeth"
                 },
                 "homepage_url": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "https://www.lambeth.gov.uk"
                 },
                 "latitude": {
                     "type": "number",
+                    "x-nullable": true,
                     "example": 51.4538
                 },
                 "local_authority_code": {
@@ -5181,10 +5309,12 @@ const docTemplate = `{
                 },
                 "longitude": {
                     "type": "number",
+                    "x-nullable": true,
                     "example": -0.1183
                 },
                 "lower_or_unitary": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "name": {
                     "type": "string",
@@ -5196,6 +5326,7 @@ const docTemplate = `{
                 },
                 "population": {
                     "type": "integer",
+                    "x-nullable": true,
                     "example": 321813
                 },
                 "powers": {
@@ -5217,7 +5348,10 @@ const docTemplate = `{
                     "example": "Lambeth"
                 },
                 "start_date": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date",
+                    "x-nullable": true,
+                    "example": "1965-04-01"
                 },
                 "status": {
                     "type": "string",
@@ -5241,6 +5375,10 @@ const docTemplate = `{
         },
         "models.CouncilRef": {
             "type": "object",
+            "required": [
+                "code",
+                "name"
+            ],
             "properties": {
                 "code": {
                     "type": "string",
@@ -5254,6 +5392,12 @@ const docTemplate = `{
         },
         "models.CoverageGroup": {
             "type": "object",
+            "required": [
+                "councils",
+                "group",
+                "live_councils",
+                "share"
+            ],
             "properties": {
                 "councils": {
                     "type": "integer"
@@ -5272,6 +5416,14 @@ const docTemplate = `{
         },
         "models.CoverageItem": {
             "type": "object",
+            "required": [
+                "breakdown",
+                "capability",
+                "category",
+                "councils",
+                "live_councils",
+                "share"
+            ],
             "properties": {
                 "breakdown": {
                     "type": "array",
@@ -5301,9 +5453,21 @@ const docTemplate = `{
         },
         "models.CreatedWebhook": {
             "type": "object",
+            "required": [
+                "created_at",
+                "description",
+                "entities",
+                "failed",
+                "id",
+                "last_delivered_at",
+                "pending",
+                "secret",
+                "url"
+            ],
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "description": {
                     "type": "string"
@@ -5324,7 +5488,9 @@ const docTemplate = `{
                     "example": 3
                 },
                 "last_delivered_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
                 },
                 "pending": {
                     "description": "deliveries waiting or being retried",
@@ -5336,18 +5502,28 @@ const docTemplate = `{
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://hooks.example.gov.uk/registry"
                 }
             }
         },
         "models.EvidenceItem": {
             "type": "object",
+            "required": [
+                "current",
+                "observed_on",
+                "quote",
+                "source",
+                "url"
+            ],
             "properties": {
                 "current": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "observed_on": {
                     "type": "string",
+                    "format": "date",
                     "example": "2026-08-03"
                 },
                 "quote": {
@@ -5360,12 +5536,17 @@ const docTemplate = `{
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://github.com/alphagov/pay-product-page/blob/a9c97e9/data/performance.json"
                 }
             }
         },
         "models.FieldError": {
             "type": "object",
+            "required": [
+                "field",
+                "message"
+            ],
             "properties": {
                 "field": {
                     "type": "string"
@@ -5377,6 +5558,10 @@ const docTemplate = `{
         },
         "models.Membership": {
             "type": "object",
+            "required": [
+                "items",
+                "programme"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5391,6 +5576,10 @@ const docTemplate = `{
         },
         "models.MonthCount": {
             "type": "object",
+            "required": [
+                "live",
+                "month"
+            ],
             "properties": {
                 "live": {
                     "type": "integer",
@@ -5404,6 +5593,17 @@ const docTemplate = `{
         },
         "models.Need": {
             "type": "object",
+            "required": [
+                "capability",
+                "council",
+                "created_at",
+                "id",
+                "needed_by",
+                "notes",
+                "source",
+                "status",
+                "updated_at"
+            ],
             "properties": {
                 "capability": {
                     "type": "string",
@@ -5414,7 +5614,9 @@ const docTemplate = `{
                     "example": "E09000022"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "id": {
                     "type": "integer",
@@ -5422,6 +5624,7 @@ const docTemplate = `{
                 },
                 "needed_by": {
                     "type": "string",
+                    "format": "date",
                     "example": "2027-04-01"
                 },
                 "notes": {
@@ -5436,7 +5639,9 @@ const docTemplate = `{
                     "example": "open"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 }
             }
         },
@@ -5444,24 +5649,40 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "capability": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "council": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "needed_by": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date",
+                    "x-nullable": true
                 },
                 "notes": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "status": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 }
             }
         },
         "models.Programme": {
             "type": "object",
+            "required": [
+                "kind",
+                "member_count",
+                "name",
+                "owner",
+                "slug",
+                "source_url",
+                "summary",
+                "url"
+            ],
             "properties": {
                 "kind": {
                     "type": "string",
@@ -5490,6 +5711,7 @@ const docTemplate = `{
                 },
                 "source_url": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://github.com/digital-land/specification/blob/5e802e8eb6f80a76dbcf085b26c74f1fe7b33599/content/project/open-digital-planning.md"
                 },
                 "summary": {
@@ -5497,12 +5719,17 @@ const docTemplate = `{
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://opendigitalplanning.org/"
                 }
             }
         },
         "models.ProgrammeMember": {
             "type": "object",
+            "required": [
+                "council",
+                "items"
+            ],
             "properties": {
                 "council": {
                     "$ref": "#/definitions/models.CouncilRef"
@@ -5517,6 +5744,11 @@ const docTemplate = `{
         },
         "models.ProgrammeRef": {
             "type": "object",
+            "required": [
+                "kind",
+                "name",
+                "slug"
+            ],
             "properties": {
                 "kind": {
                     "type": "string",
@@ -5538,6 +5770,17 @@ const docTemplate = `{
         },
         "models.ProgrammeWithMembers": {
             "type": "object",
+            "required": [
+                "kind",
+                "member_count",
+                "members",
+                "name",
+                "owner",
+                "slug",
+                "source_url",
+                "summary",
+                "url"
+            ],
             "properties": {
                 "kind": {
                     "type": "string",
@@ -5572,6 +5815,7 @@ const docTemplate = `{
                 },
                 "source_url": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://github.com/digital-land/specification/blob/5e802e8eb6f80a76dbcf085b26c74f1fe7b33599/content/project/open-digital-planning.md"
                 },
                 "summary": {
@@ -5579,18 +5823,41 @@ const docTemplate = `{
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://opendigitalplanning.org/"
                 }
             }
         },
         "models.Project": {
             "type": "object",
+            "required": [
+                "capability",
+                "component",
+                "councils",
+                "ended_on",
+                "funding",
+                "lead",
+                "name",
+                "notes",
+                "programme",
+                "quote",
+                "slug",
+                "source_url",
+                "started_on",
+                "theme"
+            ],
             "properties": {
                 "capability": {
-                    "$ref": "#/definitions/models.Ref"
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Ref"
+                        }
+                    ],
+                    "x-nullable": true
                 },
                 "component": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "planx"
                 },
                 "councils": {
@@ -5604,15 +5871,22 @@ const docTemplate = `{
                     ]
                 },
                 "ended_on": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "funding": {
                     "description": "null when the source states no amount",
                     "type": "string",
+                    "x-nullable": true,
                     "example": "GBP 121750"
                 },
                 "lead": {
-                    "$ref": "#/definitions/models.ProjectLead"
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.ProjectLead"
+                        }
+                    ],
+                    "x-nullable": true
                 },
                 "name": {
                     "type": "string",
@@ -5623,6 +5897,7 @@ const docTemplate = `{
                 },
                 "programme": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "open-digital-planning"
                 },
                 "quote": {
@@ -5634,10 +5909,12 @@ const docTemplate = `{
                 },
                 "source_url": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://github.com/digital-land/specification/blob/5e802e8eb6f80a76dbcf085b26c74f1fe7b33599/specification/award.csv"
                 },
                 "started_on": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "2022-03-01"
                 },
                 "theme": {
@@ -5648,9 +5925,14 @@ const docTemplate = `{
         },
         "models.ProjectLead": {
             "type": "object",
+            "required": [
+                "code",
+                "name"
+            ],
             "properties": {
                 "code": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "E07000096"
                 },
                 "name": {
@@ -5661,17 +5943,33 @@ const docTemplate = `{
         },
         "models.ProjectRef": {
             "type": "object",
+            "required": [
+                "ended_on",
+                "funding",
+                "lead",
+                "name",
+                "slug",
+                "source_url",
+                "started_on"
+            ],
             "properties": {
                 "ended_on": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "funding": {
                     "description": "null when the source states no amount",
                     "type": "string",
+                    "x-nullable": true,
                     "example": "GBP 121750"
                 },
                 "lead": {
-                    "$ref": "#/definitions/models.ProjectLead"
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.ProjectLead"
+                        }
+                    ],
+                    "x-nullable": true
                 },
                 "name": {
                     "type": "string",
@@ -5683,16 +5981,21 @@ const docTemplate = `{
                 },
                 "source_url": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://github.com/digital-land/specification/blob/5e802e8eb6f80a76dbcf085b26c74f1fe7b33599/specification/award.csv"
                 },
                 "started_on": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "2022-03-01"
                 }
             }
         },
         "models.PubliccodeContact": {
             "type": "object",
+            "required": [
+                "name"
+            ],
             "properties": {
                 "affiliation": {
                     "type": "string"
@@ -5710,6 +6013,10 @@ const docTemplate = `{
         },
         "models.PubliccodeContractor": {
             "type": "object",
+            "required": [
+                "name",
+                "until"
+            ],
             "properties": {
                 "email": {
                     "type": "string"
@@ -5721,15 +6028,22 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "website": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "uri"
                 }
             }
         },
         "models.PubliccodeDependency": {
             "type": "object",
+            "required": [
+                "component",
+                "kind",
+                "name"
+            ],
             "properties": {
                 "component": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "kind": {
                     "description": "open, proprietary or hardware",
@@ -5744,6 +6058,16 @@ const docTemplate = `{
         },
         "models.PubliccodeExtras": {
             "type": "object",
+            "required": [
+                "categories",
+                "dependencies",
+                "language",
+                "logo",
+                "maintenance",
+                "platforms",
+                "publiccode_yml_version",
+                "software_type"
+            ],
             "properties": {
                 "categories": {
                     "type": "array",
@@ -5763,7 +6087,8 @@ const docTemplate = `{
                     "example": "en"
                 },
                 "logo": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "maintenance": {
                     "$ref": "#/definitions/models.PubliccodeMaintenance"
@@ -5786,6 +6111,13 @@ const docTemplate = `{
         },
         "models.PubliccodeImport": {
             "type": "object",
+            "required": [
+                "changed",
+                "component",
+                "created",
+                "document_changed",
+                "publiccode"
+            ],
             "properties": {
                 "changed": {
                     "description": "the component's fields changed (always true when created)",
@@ -5809,6 +6141,11 @@ const docTemplate = `{
         },
         "models.PubliccodeMaintenance": {
             "type": "object",
+            "required": [
+                "contacts",
+                "contractors",
+                "type"
+            ],
             "properties": {
                 "contacts": {
                     "type": "array",
@@ -5831,6 +6168,10 @@ const docTemplate = `{
         },
         "models.Ref": {
             "type": "object",
+            "required": [
+                "name",
+                "slug"
+            ],
             "properties": {
                 "name": {
                     "type": "string"
@@ -5842,13 +6183,30 @@ const docTemplate = `{
         },
         "models.Reorganisation": {
             "type": "object",
+            "required": [
+                "carried_over",
+                "created_at",
+                "id",
+                "names",
+                "notes",
+                "predecessors",
+                "source",
+                "status",
+                "successor",
+                "successors",
+                "updated_at",
+                "vested_at",
+                "vesting_date"
+            ],
             "properties": {
                 "carried_over": {
                     "description": "predecessor adoptions carried to a successor",
                     "type": "integer"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "id": {
                     "type": "integer",
@@ -5890,7 +6248,8 @@ const docTemplate = `{
                         {
                             "$ref": "#/definitions/models.ReorganisationSuccessor"
                         }
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "successors": {
                     "type": "array",
@@ -5902,13 +6261,18 @@ const docTemplate = `{
                     ]
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "vested_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
                 },
                 "vesting_date": {
                     "type": "string",
+                    "format": "date",
                     "example": "2027-04-01"
                 }
             }
@@ -5917,28 +6281,42 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "notes": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "predecessors": {
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "successor": {
-                    "$ref": "#/definitions/models.SuccessorInput"
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.SuccessorInput"
+                        }
+                    ],
+                    "x-nullable": true
                 },
                 "vesting_date": {
                     "type": "string",
+                    "format": "date",
+                    "x-nullable": true,
                     "example": "2027-04-01"
                 }
             }
         },
         "models.ReorganisationSuccessor": {
             "type": "object",
+            "required": [
+                "code",
+                "name"
+            ],
             "properties": {
                 "code": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "E06000099"
                 },
                 "name": {
@@ -5955,24 +6333,39 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "code": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "name": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "type": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 }
             }
         },
         "models.Vendor": {
             "type": "object",
+            "required": [
+                "created_at",
+                "description",
+                "kind",
+                "name",
+                "slug",
+                "updated_at",
+                "website"
+            ],
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "description": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "The Government Digital Service builds and runs shared components such as GOV.UK Pay, Notify and One Login."
                 },
                 "kind": {
                     "type": "string",
@@ -5987,10 +6380,13 @@ const docTemplate = `{
                     "example": "government-digital-service"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-29T12:00:00Z"
                 },
                 "website": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://www.gov.uk/government/organisations/government-digital-service"
                 }
             }
@@ -5999,27 +6395,44 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "description": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "kind": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "name": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "slug": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "website": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "uri",
+                    "x-nullable": true
                 }
             }
         },
         "models.Webhook": {
             "type": "object",
+            "required": [
+                "created_at",
+                "description",
+                "entities",
+                "failed",
+                "id",
+                "last_delivered_at",
+                "pending",
+                "url"
+            ],
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "description": {
                     "type": "string"
@@ -6040,7 +6453,9 @@ const docTemplate = `{
                     "example": 3
                 },
                 "last_delivered_at": {
-                    "type": "string"
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
                 },
                 "pending": {
                     "description": "deliveries waiting or being retried",
@@ -6048,6 +6463,7 @@ const docTemplate = `{
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
                     "example": "https://hooks.example.gov.uk/registry"
                 }
             }
@@ -6056,22 +6472,30 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "description": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "entities": {
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "https://hooks.example.gov.uk/registry"
                 }
             }
         },
         "reuse.CapabilityRef": {
             "type": "object",
+            "required": [
+                "name",
+                "slug"
+            ],
             "properties": {
                 "name": {
                     "type": "string"
@@ -6083,6 +6507,10 @@ const docTemplate = `{
         },
         "reuse.ComponentRef": {
             "type": "object",
+            "required": [
+                "name",
+                "slug"
+            ],
             "properties": {
                 "name": {
                     "type": "string"
@@ -6094,6 +6522,13 @@ const docTemplate = `{
         },
         "reuse.ConsolidationItem": {
             "type": "object",
+            "required": [
+                "capability",
+                "concentration",
+                "councils",
+                "distinct_components",
+                "in_house_share"
+            ],
             "properties": {
                 "capability": {
                     "$ref": "#/definitions/reuse.CapabilityRef"
@@ -6118,6 +6553,10 @@ const docTemplate = `{
         },
         "reuse.CouncilRef": {
             "type": "object",
+            "required": [
+                "code",
+                "name"
+            ],
             "properties": {
                 "code": {
                     "type": "string"
@@ -6129,6 +6568,12 @@ const docTemplate = `{
         },
         "reuse.HarmonisationItem": {
             "type": "object",
+            "required": [
+                "agree",
+                "capability",
+                "suggestion",
+                "uses"
+            ],
             "properties": {
                 "agree": {
                     "type": "boolean"
@@ -6137,7 +6582,12 @@ const docTemplate = `{
                     "$ref": "#/definitions/reuse.CapabilityRef"
                 },
                 "suggestion": {
-                    "$ref": "#/definitions/reuse.Suggestion"
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/reuse.Suggestion"
+                        }
+                    ],
+                    "x-nullable": true
                 },
                 "uses": {
                     "type": "array",
@@ -6149,6 +6599,12 @@ const docTemplate = `{
         },
         "reuse.HarmonisationUse": {
             "type": "object",
+            "required": [
+                "component",
+                "contract_end_on",
+                "council",
+                "status"
+            ],
             "properties": {
                 "component": {
                     "type": "string",
@@ -6156,6 +6612,8 @@ const docTemplate = `{
                 },
                 "contract_end_on": {
                     "type": "string",
+                    "format": "date",
+                    "x-nullable": true,
                     "example": "2027-03-31"
                 },
                 "council": {
@@ -6170,6 +6628,11 @@ const docTemplate = `{
         },
         "reuse.Migration": {
             "type": "object",
+            "required": [
+                "component",
+                "councils",
+                "lifecycle"
+            ],
             "properties": {
                 "component": {
                     "$ref": "#/definitions/reuse.ComponentRef"
@@ -6187,6 +6650,13 @@ const docTemplate = `{
         },
         "reuse.Opportunity": {
             "type": "object",
+            "required": [
+                "capability",
+                "component",
+                "peers_using",
+                "reasons",
+                "score"
+            ],
             "properties": {
                 "capability": {
                     "$ref": "#/definitions/reuse.CapabilityRef"
@@ -6214,6 +6684,11 @@ const docTemplate = `{
         },
         "reuse.Peer": {
             "type": "object",
+            "required": [
+                "council",
+                "shared_components",
+                "similarity"
+            ],
             "properties": {
                 "council": {
                     "$ref": "#/definitions/reuse.CouncilRef"
@@ -6233,6 +6708,10 @@ const docTemplate = `{
         },
         "reuse.Reason": {
             "type": "object",
+            "required": [
+                "detail",
+                "kind"
+            ],
             "properties": {
                 "detail": {
                     "type": "string"
@@ -6244,6 +6723,11 @@ const docTemplate = `{
         },
         "reuse.ReorganisationRef": {
             "type": "object",
+            "required": [
+                "id",
+                "successor",
+                "vesting_date"
+            ],
             "properties": {
                 "id": {
                     "type": "integer",
@@ -6255,12 +6739,18 @@ const docTemplate = `{
                 },
                 "vesting_date": {
                     "type": "string",
+                    "format": "date",
                     "example": "2027-04-01"
                 }
             }
         },
         "reuse.Suggestion": {
             "type": "object",
+            "required": [
+                "component",
+                "reasons",
+                "switch_on"
+            ],
             "properties": {
                 "component": {
                     "type": "string",
@@ -6274,12 +6764,17 @@ const docTemplate = `{
                 },
                 "switch_on": {
                     "type": "string",
+                    "format": "date",
                     "example": "2028-06-30"
                 }
             }
         },
         "reuse.Window": {
             "type": "object",
+            "required": [
+                "from",
+                "to"
+            ],
             "properties": {
                 "from": {
                     "type": "string"

@@ -25,10 +25,10 @@ type Admin struct {
 
 // KeyInput is the body of a key creation.
 type KeyInput struct {
-	Role      *string `json:"role" example:"vendor"`
-	Org       *string `json:"org" example:"government-digital-service"`
-	Name      *string `json:"name" example:"GDS listings team"`
-	ExpiresAt *string `json:"expires_at" example:"2027-11-29T00:00:00Z"`
+	Role      *string `json:"role,omitempty" example:"vendor" extensions:"x-nullable"`
+	Org       *string `json:"org,omitempty" example:"government-digital-service" extensions:"x-nullable"`
+	Name      *string `json:"name,omitempty" example:"GDS listings team" extensions:"x-nullable"`
+	ExpiresAt *string `json:"expires_at,omitempty" example:"2027-11-29T00:00:00Z" extensions:"x-nullable" format:"date-time"`
 }
 
 // Validate checks a key creation body.
@@ -122,7 +122,7 @@ func (h *Admin) ListKeys(c *gin.Context) {
 //	@Failure	404	{object}	Problem
 //	@Router		/api/v1/keys/{prefix} [delete]
 func (h *Admin) RevokeKey(c *gin.Context) {
-	deleteResource(c, pathKey("prefix"), h.Store.RevokeKey)
+	deleteUntagged(c, pathKey("prefix"), h.Store.RevokeKey)
 }
 
 // ListAudit godoc

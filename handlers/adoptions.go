@@ -153,6 +153,7 @@ func (h *Adoptions) GetAdoption(c *gin.Context) {
 //	@Security		BearerAuth
 //	@Param			adoption	body		models.AdoptionInput	true	"council, component and status are required"
 //	@Success		201			{object}	models.Adoption
+//	@Header		201			{string}	Location "the new resource's path"
 //	@Failure		400			{object}	Problem
 //	@Failure		401			{object}	Problem
 //	@Failure		403			{object}	Problem
@@ -172,7 +173,7 @@ func (h *Adoptions) CreateAdoption(c *gin.Context) {
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			id			path		int						true	"adoption id"
-//	@Param			If-Match	header		string					false	"ETag from a previous GET; a stale one gets 412"
+//	@Param			If-Match	header		string					false	"ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is written"
 //	@Param			adoption	body		models.AdoptionInput	true	"fields to change"
 //	@Success		200			{object}	models.Adoption
 //	@Failure		400			{object}	Problem
@@ -232,7 +233,7 @@ func (h *Adoptions) ClearRejection(c *gin.Context) { actOn(c, pathID, h.Store.Cl
 
 // RejectionInput is the optional body of a rejection.
 type RejectionInput struct {
-	Reason *string `json:"reason"`
+	Reason *string `json:"reason,omitempty" extensions:"x-nullable"`
 }
 
 // RejectAdoption godoc
@@ -340,6 +341,7 @@ func (h *Adoptions) GetNeed(c *gin.Context) {
 //	@Security	BearerAuth
 //	@Param		need	body		models.NeedInput	true	"council, capability and needed_by are required"
 //	@Success	201		{object}	models.Need
+//	@Header	201		{string}	Location "the new resource's path"
 //	@Failure	400		{object}	Problem
 //	@Failure	403		{object}	Problem
 //	@Failure	422		{object}	Problem
@@ -356,7 +358,7 @@ func (h *Adoptions) CreateNeed(c *gin.Context) {
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		id			path		int					true	"need id"
-//	@Param		If-Match	header		string				false	"ETag from a previous GET; a stale one gets 412"
+//	@Param		If-Match	header		string				false	"ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is written"
 //	@Param		need		body		models.NeedInput	true	"fields to change"
 //	@Success	200			{object}	models.Need
 //	@Failure	400			{object}	Problem

@@ -17,19 +17,19 @@ type CatalogueStore interface {
 	GetVendor(ctx context.Context, slug string) (models.Vendor, error)
 	CreateVendor(ctx context.Context, actor models.Actor, in models.VendorInput) (models.Vendor, error)
 	UpdateVendor(ctx context.Context, actor models.Actor, slug string, in models.VendorInput, ifVersion *int) (models.Vendor, error)
-	DeleteVendor(ctx context.Context, actor models.Actor, slug string) error
+	DeleteVendor(ctx context.Context, actor models.Actor, slug string, ifVersion *int) error
 
 	ListCapabilities(ctx context.Context, f models.CapabilityFilter, p models.Page) (models.List[models.Capability], error)
 	GetCapability(ctx context.Context, slug string) (models.Capability, error)
 	CreateCapability(ctx context.Context, actor models.Actor, in models.CapabilityInput) (models.Capability, error)
 	UpdateCapability(ctx context.Context, actor models.Actor, slug string, in models.CapabilityInput, ifVersion *int) (models.Capability, error)
-	DeleteCapability(ctx context.Context, actor models.Actor, slug string) error
+	DeleteCapability(ctx context.Context, actor models.Actor, slug string, ifVersion *int) error
 
 	ListComponents(ctx context.Context, f models.ComponentFilter, p models.Page) (models.List[models.Component], error)
 	GetComponent(ctx context.Context, slug string) (models.Component, error)
 	CreateComponent(ctx context.Context, actor models.Actor, in models.ComponentInput) (models.Component, error)
 	UpdateComponent(ctx context.Context, actor models.Actor, slug string, in models.ComponentInput, ifVersion *int) (models.Component, error)
-	DeleteComponent(ctx context.Context, actor models.Actor, slug string) error
+	DeleteComponent(ctx context.Context, actor models.Actor, slug string, ifVersion *int) error
 }
 
 // Catalogue serves councils, vendors, capabilities and components.
@@ -111,6 +111,7 @@ func (h *Catalogue) GetVendor(c *gin.Context) {
 //	@Security	BearerAuth
 //	@Param		vendor	body		models.VendorInput	true	"slug, name and website are required"
 //	@Success	201		{object}	models.Vendor
+//	@Header	201		{string}	Location "the new resource's path"
 //	@Failure	400		{object}	Problem
 //	@Failure	401		{object}	Problem
 //	@Failure	409		{object}	Problem
@@ -128,7 +129,7 @@ func (h *Catalogue) CreateVendor(c *gin.Context) {
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		slug		path		string				true	"vendor slug"
-//	@Param		If-Match	header		string				false	"ETag from a previous GET; a stale one gets 412"
+//	@Param		If-Match	header		string				false	"ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is written"
 //	@Param		vendor		body		models.VendorInput	true	"fields to change"
 //	@Success	200			{object}	models.Vendor
 //	@Failure	400			{object}	Problem
@@ -145,14 +146,16 @@ func (h *Catalogue) UpdateVendor(c *gin.Context) {
 //	@Summary	Delete a vendor that lists no components
 //	@Tags		vendors
 //	@Security	BearerAuth
-//	@Param		slug	path	string	true	"vendor slug"
+//	@Param		slug		path	string	true	"vendor slug"
+//	@Param		If-Match	header	string	false	"ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is deleted"
 //	@Success	204
 //	@Failure	401	{object}	Problem
 //	@Failure	404	{object}	Problem
 //	@Failure	409	{object}	Problem
+//	@Failure	412	{object}	Problem
 //	@Router		/api/v1/vendors/{slug} [delete]
 func (h *Catalogue) DeleteVendor(c *gin.Context) {
-	deleteResource(c, pathKey("slug"), h.Store.DeleteVendor)
+	deleteResource(c, pathKey("slug"), h.Store.GetVendor, func(v models.Vendor) int { return v.Version }, h.Store.DeleteVendor)
 }
 
 // ListCapabilities godoc
@@ -194,6 +197,7 @@ func (h *Catalogue) GetCapability(c *gin.Context) {
 //	@Security	BearerAuth
 //	@Param		capability	body		models.CapabilityInput	true	"slug, name, category and description are required"
 //	@Success	201			{object}	models.Capability
+//	@Header	201			{string}	Location "the new resource's path"
 //	@Failure	400			{object}	Problem
 //	@Failure	401			{object}	Problem
 //	@Failure	409			{object}	Problem
@@ -210,7 +214,7 @@ func (h *Catalogue) CreateCapability(c *gin.Context) {
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		slug		path		string					true	"capability slug"
-//	@Param		If-Match	header		string					false	"ETag from a previous GET; a stale one gets 412"
+//	@Param		If-Match	header		string					false	"ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is written"
 //	@Param		capability	body		models.CapabilityInput	true	"fields to change"
 //	@Success	200			{object}	models.Capability
 //	@Failure	400			{object}	Problem
@@ -226,13 +230,15 @@ func (h *Catalogue) UpdateCapability(c *gin.Context) {
 //	@Summary	Delete a capability nothing refers to
 //	@Tags		capabilities
 //	@Security	BearerAuth
-//	@Param		slug	path	string	true	"capability slug"
+//	@Param		slug		path	string	true	"capability slug"
+//	@Param		If-Match	header	string	false	"ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is deleted"
 //	@Success	204
 //	@Failure	404	{object}	Problem
 //	@Failure	409	{object}	Problem
+//	@Failure	412	{object}	Problem
 //	@Router		/api/v1/capabilities/{slug} [delete]
 func (h *Catalogue) DeleteCapability(c *gin.Context) {
-	deleteResource(c, pathKey("slug"), h.Store.DeleteCapability)
+	deleteResource(c, pathKey("slug"), h.Store.GetCapability, func(v models.Capability) int { return v.Version }, h.Store.DeleteCapability)
 }
 
 // ListComponents godoc
@@ -286,6 +292,7 @@ func (h *Catalogue) GetComponent(c *gin.Context) {
 //	@Security		BearerAuth
 //	@Param			component	body		models.ComponentInput	true	"slug, name, summary, vendor, capabilities and lifecycle are required"
 //	@Success		201			{object}	models.Component
+//	@Header		201			{string}	Location "the new resource's path"
 //	@Failure		400			{object}	Problem
 //	@Failure		401			{object}	Problem
 //	@Failure		409			{object}	Problem
@@ -304,7 +311,7 @@ func (h *Catalogue) CreateComponent(c *gin.Context) {
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		slug		path		string					true	"component slug"
-//	@Param		If-Match	header		string					false	"ETag from a previous GET; a stale one gets 412"
+//	@Param		If-Match	header		string					false	"ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is written"
 //	@Param		component	body		models.ComponentInput	true	"fields to change; null clears licence and URLs"
 //	@Success	200			{object}	models.Component
 //	@Failure	400			{object}	Problem
@@ -321,11 +328,13 @@ func (h *Catalogue) UpdateComponent(c *gin.Context) {
 //	@Summary	Delete a component nobody has adopted or depends on
 //	@Tags		components
 //	@Security	BearerAuth
-//	@Param		slug	path	string	true	"component slug"
+//	@Param		slug		path	string	true	"component slug"
+//	@Param		If-Match	header	string	false	"ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is deleted"
 //	@Success	204
 //	@Failure	404	{object}	Problem
 //	@Failure	409	{object}	Problem
+//	@Failure	412	{object}	Problem
 //	@Router		/api/v1/components/{slug} [delete]
 func (h *Catalogue) DeleteComponent(c *gin.Context) {
-	deleteResource(c, pathKey("slug"), h.Store.DeleteComponent)
+	deleteResource(c, pathKey("slug"), h.Store.GetComponent, func(v models.Component) int { return v.Version }, h.Store.DeleteComponent)
 }

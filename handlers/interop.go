@@ -75,7 +75,7 @@ func parseBody[T any](c *gin.Context, accepted []string, parse func([]byte) (T, 
 //	@Summary		Create or update a component from a publiccode.yml file
 //	@Description	Reads a publiccode.yml file (https://yml.publiccode.tools, versions 0 to 0.x) sent as application/yaml. The component is the one named by ?slug, else the one whose repository_url is the file's url, else a new one whose slug is made from its name. The file gives name, summary and description (description.en, else en-GB or another en-*, else its first language), repository_url (url), url (landingURL), docs_url (documentation), licence (legal.license; NOASSERTION and NONE mean none), lifecycle (developmentStatus: concept and development are alpha, beta beta, stable live, obsolete deprecated), capabilities (categories, through the table in the README), and depends_on (the dependsOn entries that name registry components). A new component's vendor is ?vendor, else the caller's own vendor, else the vendor whose name or website matches organisation.name, legal.repoOwner, legal.mainCopyrightOwner or organisation.uri. The whole file is kept, so the export gives back its platforms, softwareType, maintenance contacts, logo and everything else. Every problem in the file is reported at once with its YAML path, and nothing is written unless all is well. Importing a file that changes nothing writes nothing.
 //	@Tags			components
-//	@Accept			application/yaml
+//	@Accept			application/yaml,application/x-yaml,text/yaml,text/x-yaml,json
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			file			body		string	true	"the publiccode.yml file"
@@ -157,7 +157,7 @@ func (h *Interop) ExportPubliccode(c *gin.Context) {
 //	@Summary		Import adoptions from a spreadsheet (admins)
 //	@Description	A CSV file with a header row naming its columns (any order and case): council (GSS code or name), component (slug or name), capability (needed only when the component provides several), status, started_on, ended_on, contract_end_on (YYYY-MM-DD), evidence_url and notes. Each row creates an adoption, or updates the council's current adoption of that component (empty cells leave fields as they are), under the same rules as POST and PATCH /api/v1/adoptions, with the same history and audit entries. Every row's problems are reported with its row number (the header is row 1). Without strict every valid row is applied; with strict=true nothing is applied when any row fails (422). dry_run=true reports what would happen and writes nothing.
 //	@Tags			adoptions
-//	@Accept			text/csv
+//	@Accept			text/csv,application/csv,plain
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			file	body		string	true	"the spreadsheet as CSV"

@@ -68,25 +68,19 @@ func (h *Ops) OpenAPIDoc(c *gin.Context) {
 	c.Data(http.StatusOK, "application/json; charset=utf-8", h.OpenAPI)
 }
 
-// Metrics godoc
-//
-//	@Summary	Prometheus metrics: requests and latency by route and status, database pool, Go runtime
-//	@Tags		operations
-//	@Produce	plain
-//	@Success	200
-//	@Router		/metrics [get]
+// Metrics serves /metrics, Prometheus metrics (not an API operation): requests and latency by route and status, database pool, Go runtime.
 func (h *Ops) Metrics(c *gin.Context) {
 	h.Prom.ServeHTTP(c.Writer, c.Request)
 }
 
-// Swagger godoc
-//
-//	@Summary	Swagger UI for this API (its assets are served under /swagger/)
-//	@Tags		operations
-//	@Produce	html
-//	@Success	200
-//	@Router		/swagger/index.html [get]
+// Swagger serves the Swagger UI for this API at /swagger/index.html (its assets are served under /swagger/).
 func (h *Ops) Swagger(c *gin.Context) {
+	if c.Request.Method == http.MethodHead { // the UI's handler knows only GET; net/http drops HEAD's body
+		head := c.Request
+		c.Request = head.Clone(head.Context())
+		c.Request.Method = http.MethodGet
+		defer func() { c.Request = head }()
+	}
 	h.SwaggerUI(c)
 }
 

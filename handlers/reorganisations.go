@@ -73,6 +73,7 @@ func (h *Reorganisations) GetReorganisation(c *gin.Context) {
 //	@Security		BearerAuth
 //	@Param			reorganisation	body		models.ReorganisationInput	true	"predecessors, successor.name and vesting_date are required"
 //	@Success		201				{object}	models.Reorganisation
+//	@Header		201				{string}	Location "the new resource's path"
 //	@Failure		400				{object}	Problem
 //	@Failure		401				{object}	Problem
 //	@Failure		403				{object}	Problem
@@ -163,6 +164,12 @@ type HarmonisationBody struct {
 func (h *Reorganisations) Harmonisation(c *gin.Context) {
 	id, ok := pathID(c)
 	if !ok {
+		return
+	}
+	q := query{c: c}
+	q.enum("format", formats)
+	if err := q.err(); err != nil {
+		WriteError(c, err)
 		return
 	}
 	r, items, err := h.harmonisation(c.Request.Context(), id)

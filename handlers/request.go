@@ -32,7 +32,7 @@ func decodeJSON(c *gin.Context, dst any) error {
 	if err != nil {
 		return models.Errorf(models.EINVALID, "the request body could not be read")
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
+	if trimmed := bytes.TrimSpace(body); len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) {
 		return fieldError("body", "is required: send a JSON object")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -161,8 +161,10 @@ func (q *query) size(name string, def int) int {
 	return q.intIn(name, def, 1, models.MaxPageSize)
 }
 
-// page reads limit (1..100; larger values are capped) and cursor.
+// page reads limit (1..100; larger values are capped), cursor and the format
+// a list may be asked for.
 func (q *query) page() models.Page {
+	q.enum("format", formats)
 	var p models.Page
 	if v := q.c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)

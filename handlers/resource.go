@@ -128,8 +128,23 @@ func updateResource[K any, In input, T any](c *gin.Context, key func(*gin.Contex
 	})
 }
 
-// deleteResource answers a DELETE of the resource the path's key names.
-func deleteResource[K any](c *gin.Context, key func(*gin.Context) (K, bool), del func(context.Context, models.Actor, K) error) {
+// deleteResource answers a DELETE of the resource the path's key names,
+// guarded by If-Match against the version get finds, as an update is.
+func deleteResource[K, T any](c *gin.Context, key func(*gin.Context) (K, bool),
+	get func(context.Context, K) (T, error), version func(T) int,
+	del func(context.Context, models.Actor, K, *int) error) {
+	deleteUntagged(c, key, func(ctx context.Context, a models.Actor, k K) error {
+		ifVersion, err := precondition(c, func() (T, error) { return get(ctx, k) }, version)
+		if err != nil {
+			return err
+		}
+		return del(ctx, a, k, ifVersion)
+	})
+}
+
+// deleteUntagged answers a DELETE of a record that has no representation of
+// its own to tag (an API key, a webhook), so If-Match has nothing to compare.
+func deleteUntagged[K any](c *gin.Context, key func(*gin.Context) (K, bool), del func(context.Context, models.Actor, K) error) {
 	k, ok := key(c)
 	if !ok {
 		return

@@ -18,7 +18,7 @@ import (
 type ListBody[T any] struct {
 	Items []T     `json:"items"`
 	Total int     `json:"total" example:"397"`
-	Next  *string `json:"next" example:"http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0&limit=20"`
+	Next  *string `json:"next" example:"http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0&limit=20" extensions:"x-nullable" format:"uri"`
 }
 
 // writeList sends one page with a next URL in the body and a Link header:
@@ -71,13 +71,20 @@ func writeCSVList(c *gin.Context, filename string, rows [][]string) {
 func pageURL(c *gin.Context, cur string) string {
 	q := c.Request.URL.Query()
 	q.Set("cursor", cur)
-	scheme := "http"
-	if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" && c.ClientIP() != c.RemoteIP() {
-		scheme = "https"
-	}
-	u := url.URL{Scheme: scheme, Host: c.Request.Host, Path: c.Request.URL.Path, RawQuery: q.Encode()}
+	u := url.URL{Scheme: scheme(c), Host: c.Request.Host, Path: c.Request.URL.Path, RawQuery: q.Encode()}
 	return u.String()
 }
+
+// scheme is how the caller reached us: https over TLS, or when a trusted proxy says so.
+func scheme(c *gin.Context) string {
+	if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" && c.ClientIP() != c.RemoteIP() {
+		return "https"
+	}
+	return "http"
+}
+
+// origin is this service's origin as the caller reached it, e.g. https://registry.example.
+func origin(c *gin.Context) string { return scheme(c) + "://" + c.Request.Host }
 
 // writeResource sends one resource with a strong ETag of its bytes, answering
 // 304 when the caller already holds them.
@@ -121,6 +128,18 @@ func ETagListed(header, tag string) bool {
 	return false
 }
 
+// ifMatchListed reports whether an If-Match header names tag by the strong
+// comparison RFC 9110 §13.1.1 asks for: a weak tag (W/"…") never matches, so a
+// write cannot land on bytes the caller has not seen exactly.
+func ifMatchListed(header, tag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		if t = strings.TrimSpace(t); t == "*" || t == tag {
+			return true
+		}
+	}
+	return false
+}
+
 // etagOf and etagListed are the names the handlers call.
 func etagOf(body []byte) string { return ETag(body) }
 
@@ -141,8 +160,8 @@ func precondition[T any](c *gin.Context, current func() (T, error), version func
 	if err != nil {
 		return nil, err
 	}
-	if !etagListed(header, etagOf(body)) {
-		return nil, models.Errorf(models.EPRECONDITION, "If-Match does not match the current ETag; fetch the resource again and retry")
+	if !ifMatchListed(header, etagOf(body)) {
+		return nil, models.Errorf(models.EPRECONDITION, "If-Match does not match the current ETag (compared strongly: a weak W/ tag never matches); fetch the resource again and retry")
 	}
 	n := version(v)
 	return &n, nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -44,6 +43,7 @@ type CoverageBody struct {
 func (h *Stats) Coverage(c *gin.Context) {
 	q := query{c: c}
 	by, capability := q.enum("by", models.CoverageBreakdowns), q.slug("capability")
+	q.enum("format", formats)
 	items, ok := read(c, &q, func(ctx context.Context) ([]models.CoverageItem, error) { return h.Store.Coverage(ctx, by, capability) })
 	if !ok {
 		return
@@ -87,6 +87,7 @@ type AdoptionsOverTimeBody struct {
 func (h *Stats) AdoptionsOverTime(c *gin.Context) {
 	q := query{c: c}
 	component, capability := q.slug("component"), q.slug("capability")
+	q.enum("format", formats)
 	if (component == "") == (capability == "") && q.err() == nil {
 		q.p.Add("component", "give exactly one of component or capability")
 	}
@@ -105,11 +106,6 @@ func (h *Stats) AdoptionsOverTime(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, AdoptionsOverTimeBody{Component: component, Capability: capability, Items: months})
-}
-
-// wantsCSV reports whether the caller asked for CSV rather than JSON.
-func wantsCSV(c *gin.Context) bool {
-	return strings.Contains(c.GetHeader("Accept"), "text/csv")
 }
 
 func writeCSV(c *gin.Context, filename string, rows [][]string) {

@@ -74,5 +74,5 @@ func (h *Webhooks) ListWebhooks(c *gin.Context) {
 //	@Failure	404	{object}	Problem
 //	@Router		/api/v1/webhooks/{id} [delete]
 func (h *Webhooks) DeleteWebhook(c *gin.Context) {
-	deleteResource(c, pathID, h.Store.DeleteWebhook)
+	deleteUntagged(c, pathID, h.Store.DeleteWebhook)
 }

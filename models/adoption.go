@@ -20,23 +20,23 @@ type Adoption struct {
 	Component       string  `json:"component" example:"localgov-drupal"`
 	Capability      string  `json:"capability" example:"website-content-management"`
 	Status          string  `json:"status" example:"live"`
-	StartedOn       *string `json:"started_on" example:"2021-05-10"`
-	EndedOn         *string `json:"ended_on"`
-	ContractEndOn   *string `json:"contract_end_on"`
+	StartedOn       *string `json:"started_on" example:"2021-05-10" extensions:"x-nullable" format:"date"`
+	EndedOn         *string `json:"ended_on" extensions:"x-nullable" format:"date"`
+	ContractEndOn   *string `json:"contract_end_on" extensions:"x-nullable" format:"date"`
 	Notes           string  `json:"notes"`
-	EvidenceURL     *string `json:"evidence_url"` // the first evidence item's URL
+	EvidenceURL     *string `json:"evidence_url" extensions:"x-nullable" format:"uri" example:"https://github.com/alphagov/pay-product-page/blob/a9c97e9/data/performance.json"` // the first evidence item's URL
 	Source          string  `json:"source" example:"council"`
-	Verified        bool    `json:"verified"`
+	Verified        bool    `json:"verified" example:"true"`
 	Verification    string  `json:"verification" example:"verified"` // pending, verified or rejected
 	RejectionReason string  `json:"rejection_reason,omitempty"`
 	// Evidence is what public sources say, oldest first; ConfirmedOn the newest of the
 	// council's verification and the current evidence's dates; Fresh whether that is
 	// within the registry's freshness window (--fresh-months, default 24).
 	Evidence    []EvidenceItem `json:"evidence"`
-	ConfirmedOn *string        `json:"confirmed_on" example:"2026-08-03"`
-	Fresh       bool           `json:"fresh"`
-	CreatedAt   time.Time      `json:"created_at"`
-	UpdatedAt   time.Time      `json:"updated_at"`
+	ConfirmedOn *string        `json:"confirmed_on" example:"2026-08-03" extensions:"x-nullable" format:"date"`
+	Fresh       bool           `json:"fresh" example:"true"`
+	CreatedAt   time.Time      `json:"created_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
+	UpdatedAt   time.Time      `json:"updated_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
 	Version     int            `json:"-"`
 }
 
@@ -44,17 +44,17 @@ type Adoption struct {
 // caller may never set (id, timestamps) are here only so they can be refused
 // by name; source and verified are for admins alone.
 type AdoptionInput struct {
-	Council       *string         `json:"council"`
-	Component     *string         `json:"component"`
-	Capability    *string         `json:"capability"`
-	Status        *string         `json:"status"`
-	StartedOn     NullString      `json:"started_on" swaggertype:"string"`
-	EndedOn       NullString      `json:"ended_on" swaggertype:"string"`
-	ContractEndOn NullString      `json:"contract_end_on" swaggertype:"string"`
-	Notes         *string         `json:"notes"`
-	EvidenceURL   NullString      `json:"evidence_url" swaggertype:"string"`
-	Source        *string         `json:"source"`
-	Verified      *bool           `json:"verified"`
+	Council       *string         `json:"council,omitempty" extensions:"x-nullable"`
+	Component     *string         `json:"component,omitempty" extensions:"x-nullable"`
+	Capability    *string         `json:"capability,omitempty" extensions:"x-nullable"`
+	Status        *string         `json:"status,omitempty" extensions:"x-nullable"`
+	StartedOn     NullString      `json:"started_on,omitempty" swaggertype:"string" extensions:"x-nullable"`
+	EndedOn       NullString      `json:"ended_on,omitempty" swaggertype:"string" extensions:"x-nullable"`
+	ContractEndOn NullString      `json:"contract_end_on,omitempty" swaggertype:"string" extensions:"x-nullable"`
+	Notes         *string         `json:"notes,omitempty" extensions:"x-nullable"`
+	EvidenceURL   NullString      `json:"evidence_url,omitempty" swaggertype:"string" extensions:"x-nullable"`
+	Source        *string         `json:"source,omitempty" extensions:"x-nullable"`
+	Verified      *bool           `json:"verified,omitempty" extensions:"x-nullable"`
 	ID            json.RawMessage `json:"id,omitempty" swaggerignore:"true"`
 	CreatedAt     json.RawMessage `json:"created_at,omitempty" swaggerignore:"true"`
 	UpdatedAt     json.RawMessage `json:"updated_at,omitempty" swaggerignore:"true"`
@@ -128,7 +128,7 @@ type AdoptionFilter struct {
 
 // AdoptionEvent is one entry in an adoption's history.
 type AdoptionEvent struct {
-	At      time.Time         `json:"at"`
+	At      time.Time         `json:"at" format:"date-time"`
 	Actor   Actor             `json:"actor"`
 	Action  string            `json:"action" example:"updated"` // created, updated, verified, rejected, seeded
 	Changes map[string]Change `json:"changes"`
@@ -136,8 +136,8 @@ type AdoptionEvent struct {
 
 // Change is one field's move in an adoption event.
 type Change struct {
-	From any `json:"from"`
-	To   any `json:"to"`
+	From any `json:"from" extensions:"x-nullable"`
+	To   any `json:"to" extensions:"x-nullable"`
 }
 
 // Actor is who makes a change: an API key's visible prefix, role and owner.
@@ -155,22 +155,22 @@ type Need struct {
 	ID         int64     `json:"id" example:"7"`
 	Council    string    `json:"council" example:"E09000022"`
 	Capability string    `json:"capability" example:"appointment-booking"`
-	NeededBy   string    `json:"needed_by" example:"2027-04-01"`
+	NeededBy   string    `json:"needed_by" example:"2027-04-01" format:"date"`
 	Status     string    `json:"status" example:"open"`
 	Notes      string    `json:"notes"`
 	Source     string    `json:"source" example:"council"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	CreatedAt  time.Time `json:"created_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
+	UpdatedAt  time.Time `json:"updated_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
 	Version    int       `json:"-"`
 }
 
 // NeedInput is the body of a need create or update.
 type NeedInput struct {
-	Council    *string `json:"council"`
-	Capability *string `json:"capability"`
-	NeededBy   *string `json:"needed_by"`
-	Status     *string `json:"status"`
-	Notes      *string `json:"notes"`
+	Council    *string `json:"council,omitempty" extensions:"x-nullable"`
+	Capability *string `json:"capability,omitempty" extensions:"x-nullable"`
+	NeededBy   *string `json:"needed_by,omitempty" extensions:"x-nullable" format:"date"`
+	Status     *string `json:"status,omitempty" extensions:"x-nullable"`
+	Notes      *string `json:"notes,omitempty" extensions:"x-nullable"`
 }
 
 // Validate checks the input's shape for create or update.

@@ -33,7 +33,7 @@ type AdoptionImportResult struct {
 	Action    string            `json:"action" example:"updated"` // created, updated, unchanged or failed
 	Council   string            `json:"council" example:"E09000022"`
 	Component string            `json:"component" example:"localgov-drupal"`
-	Adoption  *int64            `json:"adoption"` // the record created or updated; null in a dry run's creations and for failures
+	Adoption  *int64            `json:"adoption" extensions:"x-nullable"` // the record created or updated; null in a dry run's creations and for failures
 	Changes   map[string]Change `json:"changes,omitempty"`
 	Errors    []FieldError      `json:"errors,omitempty"`
 }

@@ -24,23 +24,23 @@ type Council struct {
 	Region            string   `json:"region" example:"London"`
 	Nation            string   `json:"nation" example:"England"`
 	AuthorityCode     string   `json:"local_authority_code" example:"LBH"`
-	LowerOrUnitary    bool     `json:"lower_or_unitary"`
-	DeliversServices  bool     `json:"delivers_services"` // lower tier, unitary or county: not combined authorities or the GLA
+	LowerOrUnitary    bool     `json:"lower_or_unitary" example:"true"`
+	DeliversServices  bool     `json:"delivers_services" example:"true"` // lower tier, unitary or county: not combined authorities or the GLA
 	Powers            string   `json:"powers,omitempty" example:"unitary"`
-	County            *string  `json:"county" example:"E10000002"`
-	CombinedAuthority *string  `json:"combined_authority"`
-	Population        *int     `json:"population" example:"321813"`
-	Latitude          *float64 `json:"latitude" example:"51.4538"`
-	Longitude         *float64 `json:"longitude" example:"-0.1183"`
-	GovUKSlug         *string  `json:"gov_uk_slug" example:"lambeth"`
-	HomepageURL       *string  `json:"homepage_url" example:"https://www.lambeth.gov.uk"`
+	County            *string  `json:"county" example:"E10000002" extensions:"x-nullable"`
+	CombinedAuthority *string  `json:"combined_authority" extensions:"x-nullable"`
+	Population        *int     `json:"population" example:"321813" extensions:"x-nullable"`
+	Latitude          *float64 `json:"latitude" example:"51.4538" extensions:"x-nullable"`
+	Longitude         *float64 `json:"longitude" example:"-0.1183" extensions:"x-nullable"`
+	GovUKSlug         *string  `json:"gov_uk_slug" example:"lambeth" extensions:"x-nullable"`
+	HomepageURL       *string  `json:"homepage_url" example:"https://www.lambeth.gov.uk" extensions:"x-nullable" format:"uri"`
 	Status            string   `json:"status" example:"current"`
-	StartDate         *string  `json:"start_date"`
-	EndDate           *string  `json:"end_date"`
+	StartDate         *string  `json:"start_date" extensions:"x-nullable" format:"date" example:"1965-04-01"`
+	EndDate           *string  `json:"end_date" extensions:"x-nullable" format:"date"`
 	Successors        []string `json:"successors"`
 	Predecessors      []string `json:"predecessors"`
 	FormerGSSCodes    []string `json:"former_gss_codes"`
-	AdoptionCount     int      `json:"adoption_count"`
+	AdoptionCount     int      `json:"adoption_count" example:"12"`
 }
 
 // CouncilFilter narrows a council list. Empty fields do not filter.
@@ -52,28 +52,28 @@ type CouncilFilter struct {
 type Vendor struct {
 	Slug        string    `json:"slug" example:"government-digital-service"`
 	Name        string    `json:"name" example:"Government Digital Service"`
-	Website     string    `json:"website" example:"https://www.gov.uk/government/organisations/government-digital-service"`
+	Website     string    `json:"website" example:"https://www.gov.uk/government/organisations/government-digital-service" format:"uri"`
 	Kind        string    `json:"kind" example:"public-sector"`
-	Description string    `json:"description"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	Description string    `json:"description" example:"The Government Digital Service builds and runs shared components such as GOV.UK Pay, Notify and One Login."`
+	CreatedAt   time.Time `json:"created_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
+	UpdatedAt   time.Time `json:"updated_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
 	Version     int       `json:"-"`
 }
 
 // VendorInput is the body of a vendor create or update; nil means "not sent".
 type VendorInput struct {
-	Slug        *string `json:"slug"`
-	Name        *string `json:"name"`
-	Website     *string `json:"website"`
-	Kind        *string `json:"kind"`
-	Description *string `json:"description"`
+	Slug        *string `json:"slug,omitempty" extensions:"x-nullable"`
+	Name        *string `json:"name,omitempty" extensions:"x-nullable"`
+	Website     *string `json:"website,omitempty" extensions:"x-nullable" format:"uri"`
+	Kind        *string `json:"kind,omitempty" extensions:"x-nullable"`
+	Description *string `json:"description,omitempty" extensions:"x-nullable"`
 }
 
 // Validate checks the input; create requires every mandatory field.
 func (in VendorInput) Validate(create bool) error {
 	var p Problems
 	checkKeySlug(&p, in.Slug, create, "vendor")
-	checkText(&p, "name", in.Name, create, 200)
+	checkMandatoryText(&p, "name", in.Name, create, 200)
 	checkURL(&p, "website", in.Website, create)
 	checkEnum(&p, "kind", in.Kind, false, VendorKinds)
 	checkText(&p, "description", in.Description, false, 5000)
@@ -94,29 +94,29 @@ type Capability struct {
 	Slug        string    `json:"slug" example:"online-card-payments"`
 	Name        string    `json:"name" example:"Online card payments"`
 	Category    string    `json:"category" example:"payments"`
-	Description string    `json:"description"`
+	Description string    `json:"description" example:"Take card payments online for council services."`
 	LGSLCodes   []int     `json:"lgsl_codes"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	CreatedAt   time.Time `json:"created_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
+	UpdatedAt   time.Time `json:"updated_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
 	Version     int       `json:"-"`
 }
 
 // CapabilityInput is the body of a capability create or update.
 type CapabilityInput struct {
-	Slug        *string `json:"slug"`
-	Name        *string `json:"name"`
-	Category    *string `json:"category"`
-	Description *string `json:"description"`
-	LGSLCodes   *[]int  `json:"lgsl_codes"`
+	Slug        *string `json:"slug,omitempty" extensions:"x-nullable"`
+	Name        *string `json:"name,omitempty" extensions:"x-nullable"`
+	Category    *string `json:"category,omitempty" extensions:"x-nullable"`
+	Description *string `json:"description,omitempty" extensions:"x-nullable"`
+	LGSLCodes   *[]int  `json:"lgsl_codes,omitempty" extensions:"x-nullable"`
 }
 
 // Validate checks the input; create requires every mandatory field.
 func (in CapabilityInput) Validate(create bool) error {
 	var p Problems
 	checkKeySlug(&p, in.Slug, create, "capability")
-	checkText(&p, "name", in.Name, create, 200)
+	checkMandatoryText(&p, "name", in.Name, create, 200)
 	checkSlug(&p, "category", in.Category, create)
-	checkText(&p, "description", in.Description, create, 5000)
+	checkMandatoryText(&p, "description", in.Description, create, 5000)
 	if in.LGSLCodes != nil {
 		for _, c := range *in.LGSLCodes {
 			if c <= 0 {
@@ -147,56 +147,56 @@ type CapabilityFilter struct {
 type Component struct {
 	Slug          string   `json:"slug" example:"govuk-pay"`
 	Name          string   `json:"name" example:"GOV.UK Pay"`
-	Summary       string   `json:"summary"`
+	Summary       string   `json:"summary" example:"Online card payments and refunds for UK public sector services, run by GDS as part of Government as a Platform."`
 	Description   string   `json:"description"`
 	Vendor        string   `json:"vendor" example:"government-digital-service"`
 	Capabilities  []string `json:"capabilities" example:"online-card-payments"`
-	Licence       *string  `json:"licence" example:"MIT"`
-	OpenSource    bool     `json:"open_source"`
+	Licence       *string  `json:"licence" example:"MIT" extensions:"x-nullable"`
+	OpenSource    bool     `json:"open_source" example:"true"`
 	Hosting       string   `json:"hosting" example:"saas"`
 	Pricing       string   `json:"pricing" example:"free"`
 	Lifecycle     string   `json:"lifecycle" example:"live"`
 	Standards     []string `json:"standards"`
-	URL           *string  `json:"url" example:"https://www.payments.service.gov.uk/"`
-	RepositoryURL *string  `json:"repository_url"`
-	DocsURL       *string  `json:"docs_url"`
-	DependsOn     []string `json:"depends_on"`
+	URL           *string  `json:"url" example:"https://www.payments.service.gov.uk/" extensions:"x-nullable" format:"uri"`
+	RepositoryURL *string  `json:"repository_url" extensions:"x-nullable" format:"uri" example:"https://github.com/alphagov/pay-connector"`
+	DocsURL       *string  `json:"docs_url" extensions:"x-nullable" format:"uri"`
+	DependsOn     []string `json:"depends_on" example:"govuk-notify"`
 	// AdoptionCount counts councils using it (piloting, live or retiring) on
 	// record, evidence or verified claims; ClaimedCount the vendors' claims the
 	// council has not verified yet, which count nowhere else.
-	AdoptionCount int       `json:"adoption_count"`
-	ClaimedCount  int       `json:"claimed_count"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	AdoptionCount int       `json:"adoption_count" example:"196"`
+	ClaimedCount  int       `json:"claimed_count" example:"0"`
+	CreatedAt     time.Time `json:"created_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
+	UpdatedAt     time.Time `json:"updated_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
 	Version       int       `json:"-"`
 }
 
 // ComponentInput is the body of a component create or update.
 type ComponentInput struct {
-	Slug          *string    `json:"slug"`
-	Name          *string    `json:"name"`
-	Summary       *string    `json:"summary"`
-	Description   *string    `json:"description"`
-	Vendor        *string    `json:"vendor"`
-	Capabilities  *[]string  `json:"capabilities"`
-	Licence       NullString `json:"licence" swaggertype:"string"`
-	OpenSource    *bool      `json:"open_source"`
-	Hosting       *string    `json:"hosting"`
-	Pricing       *string    `json:"pricing"`
-	Lifecycle     *string    `json:"lifecycle"`
-	Standards     *[]string  `json:"standards"`
-	URL           NullString `json:"url" swaggertype:"string"`
-	RepositoryURL NullString `json:"repository_url" swaggertype:"string"`
-	DocsURL       NullString `json:"docs_url" swaggertype:"string"`
-	DependsOn     *[]string  `json:"depends_on"`
+	Slug          *string    `json:"slug,omitempty" extensions:"x-nullable"`
+	Name          *string    `json:"name,omitempty" extensions:"x-nullable"`
+	Summary       *string    `json:"summary,omitempty" extensions:"x-nullable"`
+	Description   *string    `json:"description,omitempty" extensions:"x-nullable"`
+	Vendor        *string    `json:"vendor,omitempty" extensions:"x-nullable"`
+	Capabilities  *[]string  `json:"capabilities,omitempty" extensions:"x-nullable"`
+	Licence       NullString `json:"licence,omitempty" swaggertype:"string" extensions:"x-nullable"`
+	OpenSource    *bool      `json:"open_source,omitempty" extensions:"x-nullable"`
+	Hosting       *string    `json:"hosting,omitempty" extensions:"x-nullable"`
+	Pricing       *string    `json:"pricing,omitempty" extensions:"x-nullable"`
+	Lifecycle     *string    `json:"lifecycle,omitempty" extensions:"x-nullable"`
+	Standards     *[]string  `json:"standards,omitempty" extensions:"x-nullable"`
+	URL           NullString `json:"url,omitempty" swaggertype:"string" extensions:"x-nullable"`
+	RepositoryURL NullString `json:"repository_url,omitempty" swaggertype:"string" extensions:"x-nullable"`
+	DocsURL       NullString `json:"docs_url,omitempty" swaggertype:"string" extensions:"x-nullable"`
+	DependsOn     *[]string  `json:"depends_on,omitempty" extensions:"x-nullable"`
 }
 
 // Validate checks the input's shape; the store checks that references exist.
 func (in ComponentInput) Validate(create bool) error {
 	var p Problems
 	checkKeySlug(&p, in.Slug, create, "component")
-	checkText(&p, "name", in.Name, create, 200)
-	checkText(&p, "summary", in.Summary, create, 500)
+	checkMandatoryText(&p, "name", in.Name, create, 200)
+	checkMandatoryText(&p, "summary", in.Summary, create, 500)
 	checkText(&p, "description", in.Description, false, 20000)
 	checkSlug(&p, "vendor", in.Vendor, create)
 	checkSlugList(&p, "capabilities", in.Capabilities, create, 50)

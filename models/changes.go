@@ -12,13 +12,13 @@ import (
 // audit log but never shows key prefixes or the records' contents.
 type ChangeEntry struct {
 	ID       int64       `json:"id" example:"1042"`
-	At       time.Time   `json:"at"`
+	At       time.Time   `json:"at" format:"date-time"`
 	Entity   string      `json:"entity" example:"component"`
 	Key      string      `json:"key" example:"govuk-pay"`
 	Action   string      `json:"action" example:"updated"`
 	Actor    ChangeActor `json:"actor"`
-	Fields   []string    `json:"fields"`   // the top-level fields an update changed; empty for creations and deletions
-	Resource *string     `json:"resource"` // the record's API path, when it has one
+	Fields   []string    `json:"fields"`                           // the top-level fields an update changed; empty for creations and deletions
+	Resource *string     `json:"resource" extensions:"x-nullable"` // the record's API path, when it has one
 }
 
 // ChangeActor is who made a change, without the key that made it.
@@ -63,20 +63,20 @@ func (c ChangeEntry) Title() string {
 // Webhook is a URL told of every change in the feed (or of some kinds of record).
 type Webhook struct {
 	ID              int64      `json:"id" example:"3"`
-	URL             string     `json:"url" example:"https://hooks.example.gov.uk/registry"`
+	URL             string     `json:"url" example:"https://hooks.example.gov.uk/registry" format:"uri"`
 	Entities        []string   `json:"entities"` // the kinds of record it hears about; empty means all
 	Description     string     `json:"description"`
-	CreatedAt       time.Time  `json:"created_at"`
+	CreatedAt       time.Time  `json:"created_at" format:"date-time"`
 	Pending         int        `json:"pending"` // deliveries waiting or being retried
 	Failed          int        `json:"failed"`  // deliveries given up after every retry
-	LastDeliveredAt *time.Time `json:"last_delivered_at"`
+	LastDeliveredAt *time.Time `json:"last_delivered_at" extensions:"x-nullable" format:"date-time"`
 }
 
 // WebhookInput is the body of a webhook registration.
 type WebhookInput struct {
-	URL         *string   `json:"url" example:"https://hooks.example.gov.uk/registry"`
-	Entities    *[]string `json:"entities"`
-	Description *string   `json:"description"`
+	URL         *string   `json:"url,omitempty" example:"https://hooks.example.gov.uk/registry" extensions:"x-nullable" format:"uri"`
+	Entities    *[]string `json:"entities,omitempty" extensions:"x-nullable"`
+	Description *string   `json:"description,omitempty" extensions:"x-nullable"`
 }
 
 // Validate checks a registration: an https URL and known kinds of record.

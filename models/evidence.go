@@ -7,10 +7,10 @@ import "time"
 // Current is false once a later harvest of the same source no longer lists it.
 type EvidenceItem struct {
 	Source     string `json:"source" example:"govuk-pay-performance"`
-	URL        string `json:"url" example:"https://github.com/alphagov/pay-product-page/blob/a9c97e9/data/performance.json"`
+	URL        string `json:"url" example:"https://github.com/alphagov/pay-product-page/blob/a9c97e9/data/performance.json" format:"uri"`
 	Quote      string `json:"quote" example:"GOV.UK Pay lists 2 live services for Cornwall Council"`
-	ObservedOn string `json:"observed_on" example:"2026-08-03"`
-	Current    bool   `json:"current"`
+	ObservedOn string `json:"observed_on" example:"2026-08-03" format:"date"`
+	Current    bool   `json:"current" example:"true"`
 	// Status is what the item shows: live, piloting or exploring.
 	Status string `json:"-"`
 }

@@ -40,7 +40,7 @@ type UnmatchedName struct {
 type HarvestReport struct {
 	Source     string `json:"source"`
 	File       string `json:"file"`
-	ObservedOn string `json:"observed_on"`
+	ObservedOn string `json:"observed_on" format:"date"`
 	DryRun     bool   `json:"dry_run"`
 	Created    int    `json:"created"`   // adoptions the evidence created
 	Updated    int    `json:"updated"`   // adoptions whose evidence gained, refreshed or lost an item

@@ -9,6 +9,19 @@ const (
 	RoleCouncil = "council"
 )
 
+// Roles lists them, for the API description's enums.
+var Roles = []string{RoleAdmin, RoleVendor, RoleCouncil}
+
+// The registry's own writers, named as actors in history and the audit log
+// beside the keys' roles: the seed and the evidence harvests.
+const (
+	RoleSeed    = "seed"
+	RoleHarvest = "harvest"
+)
+
+// ActorRoles are the roles an actor in history or the audit log may have.
+var ActorRoles = []string{RoleAdmin, RoleVendor, RoleCouncil, RoleSeed, RoleHarvest}
+
 // KeyPrefix starts every API key, so a leaked one is easy to recognise.
 const KeyPrefix = "ccr_"
 
@@ -18,8 +31,8 @@ type APIKey struct {
 	Role       string     `json:"role" example:"vendor"`
 	Org        string     `json:"org,omitempty" example:"government-digital-service"`
 	Name       string     `json:"name"`
-	CreatedAt  time.Time  `json:"created_at"`
-	LastUsedAt *time.Time `json:"last_used_at"`
-	ExpiresAt  *time.Time `json:"expires_at"`
-	RevokedAt  *time.Time `json:"revoked_at"`
+	CreatedAt  time.Time  `json:"created_at" format:"date-time"`
+	LastUsedAt *time.Time `json:"last_used_at" extensions:"x-nullable" format:"date-time"`
+	ExpiresAt  *time.Time `json:"expires_at" extensions:"x-nullable" format:"date-time"`
+	RevokedAt  *time.Time `json:"revoked_at" extensions:"x-nullable" format:"date-time"`
 }

@@ -17,8 +17,8 @@ type Programme struct {
 	Kind      string `json:"kind" enums:"programme,commitment" example:"programme"`
 	Owner     string `json:"owner" example:"Ministry of Housing, Communities and Local Government (MHCLG) - digital planning programme"`
 	Summary   string `json:"summary"`
-	URL       string `json:"url" example:"https://opendigitalplanning.org/"`
-	SourceURL string `json:"source_url" example:"https://github.com/digital-land/specification/blob/5e802e8eb6f80a76dbcf085b26c74f1fe7b33599/content/project/open-digital-planning.md"`
+	URL       string `json:"url" example:"https://opendigitalplanning.org/" format:"uri"`
+	SourceURL string `json:"source_url" example:"https://github.com/digital-land/specification/blob/5e802e8eb6f80a76dbcf085b26c74f1fe7b33599/content/project/open-digital-planning.md" format:"uri"`
 	// MemberCount counts councils with at least one current item of evidence.
 	MemberCount int `json:"member_count" example:"217"`
 }
@@ -57,7 +57,7 @@ type Membership struct {
 
 // ProjectLead is who leads a project: a council (Code set) or another body named as published.
 type ProjectLead struct {
-	Code *string `json:"code" example:"E07000096"`
+	Code *string `json:"code" example:"E07000096" extensions:"x-nullable"`
 	Name string  `json:"name" example:"Dacorum Borough Council"`
 }
 
@@ -66,11 +66,11 @@ type ProjectLead struct {
 type ProjectRef struct {
 	Slug      string       `json:"slug" example:"proptech-innovation-fund-round-2-award-41"`
 	Name      string       `json:"name" example:"PropTech Innovation Fund Round 2 - award 41"`
-	Lead      *ProjectLead `json:"lead"`
-	Funding   *string      `json:"funding" example:"GBP 121750"` // null when the source states no amount
-	SourceURL string       `json:"source_url" example:"https://github.com/digital-land/specification/blob/5e802e8eb6f80a76dbcf085b26c74f1fe7b33599/specification/award.csv"`
-	StartedOn *string      `json:"started_on" example:"2022-03-01"`
-	EndedOn   *string      `json:"ended_on"`
+	Lead      *ProjectLead `json:"lead" extensions:"x-nullable"`
+	Funding   *string      `json:"funding" example:"GBP 121750" extensions:"x-nullable"` // null when the source states no amount
+	SourceURL string       `json:"source_url" example:"https://github.com/digital-land/specification/blob/5e802e8eb6f80a76dbcf085b26c74f1fe7b33599/specification/award.csv" format:"uri"`
+	StartedOn *string      `json:"started_on" example:"2022-03-01" extensions:"x-nullable"`
+	EndedOn   *string      `json:"ended_on" extensions:"x-nullable"`
 }
 
 // Project is a real multi-council project (a funding award, a shared service),
@@ -78,9 +78,9 @@ type ProjectRef struct {
 type Project struct {
 	ProjectRef
 	Councils   []string `json:"councils" example:"E07000096,E07000102"`
-	Component  *string  `json:"component" example:"planx"`
-	Programme  *string  `json:"programme" example:"open-digital-planning"`
-	Capability *Ref     `json:"capability"`
+	Component  *string  `json:"component" example:"planx" extensions:"x-nullable"`
+	Programme  *string  `json:"programme" example:"open-digital-planning" extensions:"x-nullable"`
+	Capability *Ref     `json:"capability" extensions:"x-nullable"`
 	Theme      string   `json:"theme" example:"engagement"`
 	Quote      string   `json:"quote"`
 	Notes      string   `json:"notes"`

@@ -53,7 +53,7 @@ type PubliccodeContractor struct {
 	Name    string `json:"name"`
 	Until   string `json:"until"`
 	Email   string `json:"email,omitempty"`
-	Website string `json:"website,omitempty"`
+	Website string `json:"website,omitempty" format:"uri"`
 }
 
 // PubliccodeDependency is one entry of dependsOn; Component is the registry
@@ -61,7 +61,7 @@ type PubliccodeContractor struct {
 type PubliccodeDependency struct {
 	Kind      string  `json:"kind" example:"open"` // open, proprietary or hardware
 	Name      string  `json:"name" example:"PostgreSQL"`
-	Component *string `json:"component"`
+	Component *string `json:"component" extensions:"x-nullable"`
 }
 
 // PubliccodeOptions are the import's query parameters: they choose what the file cannot say.
@@ -86,7 +86,7 @@ type PubliccodeExtras struct {
 	Language     string                 `json:"language" example:"en"` // the description language the summary came from
 	SoftwareType string                 `json:"software_type" example:"standalone/web"`
 	Platforms    []string               `json:"platforms"`
-	Logo         *string                `json:"logo"`
+	Logo         *string                `json:"logo" extensions:"x-nullable"`
 	Categories   []CategoryMapping      `json:"categories"`
 	Maintenance  PubliccodeMaintenance  `json:"maintenance"`
 	Dependencies []PubliccodeDependency `json:"dependencies"`
@@ -95,7 +95,7 @@ type PubliccodeExtras struct {
 // CategoryMapping is one publiccode.yml category and the registry capability it maps to (null when none).
 type CategoryMapping struct {
 	Category   string  `json:"category" example:"payment-gateway"`
-	Capability *string `json:"capability" example:"online-card-payments"`
+	Capability *string `json:"capability" example:"online-card-payments" extensions:"x-nullable"`
 }
 
 // PubliccodeSource is everything an export needs: the component, its vendor,

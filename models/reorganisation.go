@@ -3,7 +3,6 @@ package models
 import (
 	"regexp"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -19,14 +18,14 @@ type Reorganisation struct {
 	Source       string                   `json:"source" example:"admin"`   // "reference" (mySociety's register) or "admin" (a plan an admin entered, not a fact from the register)
 	Predecessors []string                 `json:"predecessors" example:"E07000163,E07000164"`
 	Successors   []string                 `json:"successors" example:"E06000065"`
-	VestingDate  string                   `json:"vesting_date" example:"2027-04-01"`
-	Successor    *ReorganisationSuccessor `json:"successor"` // as the admin gave it; null for historic ones
-	Names        map[string]string        `json:"names"`     // code → name of every council named above
+	VestingDate  string                   `json:"vesting_date" example:"2027-04-01" format:"date"`
+	Successor    *ReorganisationSuccessor `json:"successor" extensions:"x-nullable"` // as the admin gave it; null for historic ones
+	Names        map[string]string        `json:"names"`                             // code → name of every council named above
 	Notes        string                   `json:"notes"`
 	CarriedOver  int                      `json:"carried_over"` // predecessor adoptions carried to a successor
-	VestedAt     *time.Time               `json:"vested_at"`
-	CreatedAt    time.Time                `json:"created_at"`
-	UpdatedAt    time.Time                `json:"updated_at"`
+	VestedAt     *time.Time               `json:"vested_at" extensions:"x-nullable" format:"date-time"`
+	CreatedAt    time.Time                `json:"created_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
+	UpdatedAt    time.Time                `json:"updated_at" format:"date-time" example:"2026-11-29T12:00:00Z"`
 	Version      int                      `json:"-"`
 }
 
@@ -34,25 +33,25 @@ type Reorganisation struct {
 // enlarges. Code may be unknown until shortly before vesting; Type is the type
 // a new council gets (see README, "Reorganisation").
 type ReorganisationSuccessor struct {
-	Code *string `json:"code" example:"E06000099"`
+	Code *string `json:"code" example:"E06000099" extensions:"x-nullable"`
 	Name string  `json:"name" example:"North Example Council"`
 	Type string  `json:"type,omitempty" example:"unitary"`
 }
 
 // ReorganisationInput is the body of a planned reorganisation's create or update.
 type ReorganisationInput struct {
-	Predecessors *[]string       `json:"predecessors"`
-	Successor    *SuccessorInput `json:"successor"`
-	VestingDate  *string         `json:"vesting_date" example:"2027-04-01"`
-	Notes        *string         `json:"notes"`
+	Predecessors *[]string       `json:"predecessors,omitempty" extensions:"x-nullable"`
+	Successor    *SuccessorInput `json:"successor,omitempty" extensions:"x-nullable"`
+	VestingDate  *string         `json:"vesting_date,omitempty" example:"2027-04-01" extensions:"x-nullable" format:"date"`
+	Notes        *string         `json:"notes,omitempty" extensions:"x-nullable"`
 }
 
 // SuccessorInput names the successor of a planned reorganisation; code may be
 // null until it is known, and type applies only to a council that does not exist yet.
 type SuccessorInput struct {
-	Code NullString `json:"code" swaggertype:"string"`
-	Name *string    `json:"name"`
-	Type NullString `json:"type" swaggertype:"string"`
+	Code NullString `json:"code,omitempty" swaggertype:"string" extensions:"x-nullable"`
+	Name *string    `json:"name,omitempty" extensions:"x-nullable"`
+	Type NullString `json:"type,omitempty" swaggertype:"string" extensions:"x-nullable"`
 }
 
 // councilCode matches GSS codes (E06000065) and mySociety's codes for
@@ -90,10 +89,7 @@ func (in ReorganisationInput) Validate(create bool) error {
 		}
 	} else {
 		s := in.Successor
-		checkText(&p, "successor.name", s.Name, create, 200)
-		if s.Name != nil && strings.TrimSpace(*s.Name) == "" && !create {
-			p.Add("successor.name", "must not be blank")
-		}
+		checkMandatoryText(&p, "successor.name", s.Name, create, 200)
 		if s.Code.Set && s.Code.Value != nil {
 			code := *s.Code.Value
 			if !councilCode.MatchString(code) {

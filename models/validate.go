@@ -63,6 +63,17 @@ func checkText(p *Problems, field string, v *string, required bool, max int) {
 	}
 }
 
+// checkMandatoryText is checkText for a field every record must have: required
+// on create, and never blank when an update sends it, so a PATCH cannot blank
+// what a POST would refuse.
+func checkMandatoryText(p *Problems, field string, v *string, create bool, max int) {
+	if !create && v != nil && strings.TrimSpace(*v) == "" {
+		p.Add(field, "must not be blank")
+		return
+	}
+	checkText(p, field, v, create, max)
+}
+
 // refuseKey reports a key field an update sends: it names the record for good, so
 // the caller must make a new record instead.
 func refuseKey(p *Problems, field string, v *string, instead string) {

@@ -3,6 +3,7 @@ package models
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -41,5 +42,37 @@ func TestUpdatesRefuseKeyFields(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestUpdatesKeepMandatoryFields: an update may leave a field every record must
+// have unsent, but not send it blank, since a create would refuse that.
+func TestUpdatesKeepMandatoryFields(t *testing.T) {
+	blank := func() *string { v := "  "; return &v }
+	for _, tc := range []struct {
+		name  string
+		input interface{ Validate(bool) error }
+		field string
+	}{
+		{"vendor name", VendorInput{Name: blank()}, "name"},
+		{"capability name", CapabilityInput{Name: blank()}, "name"},
+		{"capability description", CapabilityInput{Description: blank()}, "description"},
+		{"component name", ComponentInput{Name: blank()}, "name"},
+		{"component summary", ComponentInput{Summary: blank()}, "summary"},
+		{"successor name", ReorganisationInput{Successor: &SuccessorInput{Name: blank()}}, "successor.name"},
+	} {
+		for _, create := range []bool{true, false} {
+			var e *Error
+			err := tc.input.Validate(create)
+			if !errors.As(err, &e) || !slices.Contains(e.Fields, FieldError{tc.field, "must not be blank"}) {
+				t.Errorf("%s sent blank (create %t): %v, want %q refused as blank", tc.name, create, err, tc.field)
+			}
+		}
+	}
+	if err := (VendorInput{}).Validate(false); err != nil {
+		t.Errorf("an update that sends nothing is refused: %v", err)
+	}
+	if err := (ComponentInput{Description: blank()}).Validate(false); err != nil {
+		t.Errorf("an optional field sent blank is refused: %v", err)
 	}
 }

@@ -25,13 +25,13 @@ type HarmonisationUse struct {
 	Council       string  `json:"council" example:"E07000163"`
 	Component     string  `json:"component" example:"govuk-pay"`
 	Status        string  `json:"status" example:"live"`
-	ContractEndOn *string `json:"contract_end_on" example:"2027-03-31"`
+	ContractEndOn *string `json:"contract_end_on" example:"2027-03-31" extensions:"x-nullable" format:"date"`
 }
 
 // Suggestion is the component the merging councils could converge on, and when.
 type Suggestion struct {
 	Component string   `json:"component" example:"govuk-pay"`
-	SwitchOn  string   `json:"switch_on" example:"2028-06-30"`
+	SwitchOn  string   `json:"switch_on" example:"2028-06-30" format:"date"`
 	Reasons   []Reason `json:"reasons"`
 }
 
@@ -41,7 +41,7 @@ type HarmonisationItem struct {
 	Capability CapabilityRef      `json:"capability"`
 	Agree      bool               `json:"agree"`
 	Uses       []HarmonisationUse `json:"uses"`
-	Suggestion *Suggestion        `json:"suggestion"`
+	Suggestion *Suggestion        `json:"suggestion" extensions:"x-nullable"`
 }
 
 // harmCandidate is a component scored for convergence.

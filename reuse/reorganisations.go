@@ -14,7 +14,7 @@ type PlannedReorganisation = models.WorldReorganisation
 type ReorganisationRef struct {
 	ID          int64  `json:"id" example:"4"`
 	Successor   string `json:"successor" example:"North Example Council"`
-	VestingDate string `json:"vesting_date" example:"2027-04-01"`
+	VestingDate string `json:"vesting_date" example:"2027-04-01" format:"date"`
 }
 
 // SetReorganisations replaces the planned reorganisations that Collaborations shows. Vested

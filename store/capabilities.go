@@ -45,8 +45,8 @@ func (s *Store) UpdateCapability(ctx context.Context, actor models.Actor, slug s
 }
 
 // DeleteCapability removes a capability no component, adoption or need refers to.
-func (s *Store) DeleteCapability(ctx context.Context, actor models.Actor, slug string) error {
-	return deleteEntry(s, ctx, actor, capabilityEntries, slug)
+func (s *Store) DeleteCapability(ctx context.Context, actor models.Actor, slug string, ifVersion *int) error {
+	return deleteEntry(s, ctx, actor, capabilityEntries, slug, ifVersion)
 }
 
 // capabilityEntries is what the shared entry writes (entries.go) need to know of capabilities.

@@ -113,10 +113,13 @@ func (s *Store) UpdateComponent(ctx context.Context, actor models.Actor, slug st
 }
 
 // DeleteComponent removes a component nobody has adopted or depends on.
-func (s *Store) DeleteComponent(ctx context.Context, actor models.Actor, slug string) error {
+func (s *Store) DeleteComponent(ctx context.Context, actor models.Actor, slug string, ifVersion *int) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
 		var row componentRow
 		if err := takeBySlug(tx, &row, "component", slug); err != nil {
+			return err
+		}
+		if err := checkVersion(row.Version, ifVersion); err != nil {
 			return err
 		}
 		before, err := componentModel(tx, row)

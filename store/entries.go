@@ -89,11 +89,14 @@ func updateEntry[R, M any](s *Store, ctx context.Context, actor models.Actor, k 
 
 // deleteEntry removes the entry of kind k with slug, unless something still refers to it, and
 // audits it as it last stood.
-func deleteEntry[R, M any](s *Store, ctx context.Context, actor models.Actor, k entryKind[R, M], slug string) error {
+func deleteEntry[R, M any](s *Store, ctx context.Context, actor models.Actor, k entryKind[R, M], slug string, ifVersion *int) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
 		var row R
 		if err := takeBySlug(tx, &row, k.name, slug); err != nil {
 			return err
+		}
+		if _, version, _ := k.revision(&row); checkVersion(*version, ifVersion) != nil {
+			return checkVersion(*version, ifVersion)
 		}
 		if err := k.inUse(tx, row); err != nil {
 			return err

@@ -112,7 +112,7 @@ func (s *Store) ApplyHarvest(ctx context.Context, h models.HarvestRun) (models.H
 
 // harvestActor is who an adoption's history names for a harvest's changes.
 func harvestActor(source string) models.Actor {
-	return models.Actor{Key: source, Role: "harvest"}
+	return models.Actor{Key: source, Role: models.RoleHarvest}
 }
 
 // applyListed records the file's items for one council and component, and

@@ -330,7 +330,7 @@ func seedNewAdoption(tx *gorm.DB, row adoptionRow, items []models.EvidenceItem, 
 	if err := tx.Save(&row).Error; err != nil {
 		return false, false, err
 	}
-	return true, false, recordEvent(tx, row.ID, models.Actor{Role: "seed"}, now, "seeded", createdChanges(row))
+	return true, false, recordEvent(tx, row.ID, models.Actor{Role: models.RoleSeed}, now, "seeded", createdChanges(row))
 }
 
 // seedEvidence adds items to the adoption and settles it; it reports whether
@@ -353,7 +353,7 @@ func saveSeeded(tx *gorm.DB, old, row adoptionRow, now time.Time) error {
 	if err := tx.Save(&row).Error; err != nil {
 		return err
 	}
-	return recordEvent(tx, row.ID, models.Actor{Role: "seed"}, now, "seeded", diffAdoption(old, row))
+	return recordEvent(tx, row.ID, models.Actor{Role: models.RoleSeed}, now, "seeded", diffAdoption(old, row))
 }
 
 func seedNeed(tx *gorm.DB, n SeedNeed, now time.Time) (bool, bool, error) {

@@ -43,8 +43,8 @@ func (s *Store) UpdateVendor(ctx context.Context, actor models.Actor, slug strin
 }
 
 // DeleteVendor removes a vendor that has no components.
-func (s *Store) DeleteVendor(ctx context.Context, actor models.Actor, slug string) error {
-	return deleteEntry(s, ctx, actor, vendorEntries, slug)
+func (s *Store) DeleteVendor(ctx context.Context, actor models.Actor, slug string, ifVersion *int) error {
+	return deleteEntry(s, ctx, actor, vendorEntries, slug, ifVersion)
 }
 
 // vendorEntries is what the shared entry writes (entries.go) need to know of vendors.

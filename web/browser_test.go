@@ -155,7 +155,7 @@ func TestBrowser(t *testing.T) {
 	t.Logf("Chromium %s, axe-core %s", chromium, axePath)
 
 	e := newEnv(t)
-	srv := httptest.NewServer(e.router)
+	srv := httptest.NewServer(e.served)
 	defer srv.Close()
 
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
@@ -252,7 +252,7 @@ func TestBrowser(t *testing.T) {
 		"/components/govuk-notify", "/components/govuk-one-login", "/components/demo-legacy-ctax",
 		"/councils", "/councils?q=lambeth", "/councils/" + lambeth, "/councils/E07000005",
 		"/capabilities", "/capabilities/online-card-payments", "/capabilities/identity-verification",
-		"/dashboards", "/dashboards/coverage", "/dashboards/consolidation", "/dashboards/migrations", "/dashboards/collaborations", "/about/data",
+		"/dashboards", "/dashboards/coverage", "/dashboards/consolidation", "/dashboards/migrations", "/dashboards/collaborations", "/about/data", "/problems/invalid",
 		"/no-such-page", "/components?lifecycle=bogus",
 	} {
 		b.do(chromedp.Navigate(srv.URL+path), chromedp.WaitReady(chromedp.CSS("footer")))

@@ -10,26 +10,14 @@ import (
 	"github.com/council-components/registry/reuse"
 )
 
-// Dashboards godoc
-//
-//	@Summary	Dashboards for central teams: coverage, consolidation, migrations and collaborations
-//	@Tags		web
-//	@Produce	html
-//	@Success	200
-//	@Router		/dashboards [get]
+// Dashboards serves /dashboards, the dashboards for central teams: coverage, consolidation, migrations and collaborations.
 func (s *Site) Dashboards(c *gin.Context) {
 	s.serve(c, "dashboards", func(*gin.Context) (meta, any, error) {
 		return meta{Title: "Dashboards for central teams", Section: "dashboards"}, nil, nil
 	})
 }
 
-// CoverageDashboard godoc
-//
-//	@Summary	Coverage heat map: for each capability and region, the share of councils running it live
-//	@Tags		web
-//	@Produce	html
-//	@Success	200
-//	@Router		/dashboards/coverage [get]
+// CoverageDashboard serves /dashboards/coverage, a heat map: for each capability and region, the share of councils running it live.
 func (s *Site) CoverageDashboard(c *gin.Context) { s.serve(c, "coverage", s.coverage) }
 
 type coverageData struct {
@@ -110,13 +98,7 @@ func (s *Site) coverage(c *gin.Context) (meta, any, error) {
 	return meta{Title: "Coverage by capability and region", Section: "dashboards"}, d, nil
 }
 
-// ConsolidationDashboard godoc
-//
-//	@Summary	Consolidation: capabilities where councils run the most different components, most fragmented first
-//	@Tags		web
-//	@Produce	html
-//	@Success	200
-//	@Router		/dashboards/consolidation [get]
+// ConsolidationDashboard serves /dashboards/consolidation: capabilities where councils run the most different components, most fragmented first.
 func (s *Site) ConsolidationDashboard(c *gin.Context) {
 	s.serve(c, "consolidation", func(c *gin.Context) (meta, any, error) {
 		eng, err := s.store.Engine(c.Request.Context())
@@ -133,13 +115,7 @@ func (s *Site) ConsolidationDashboard(c *gin.Context) {
 	})
 }
 
-// MigrationsDashboard godoc
-//
-//	@Summary	Migrations: deprecated or retired components that councils still run, and which councils
-//	@Tags		web
-//	@Produce	html
-//	@Success	200
-//	@Router		/dashboards/migrations [get]
+// MigrationsDashboard serves /dashboards/migrations: deprecated or retired components that councils still run, and which councils.
 func (s *Site) MigrationsDashboard(c *gin.Context) { s.serve(c, "migrations", s.migrations) }
 
 type migrationRow struct {
@@ -165,13 +141,7 @@ func (s *Site) migrations(c *gin.Context) (meta, any, error) {
 	return meta{Title: "Migrations", Section: "dashboards"}, rows, nil
 }
 
-// CollaborationsDashboard godoc
-//
-//	@Summary	Collaborations: councils that need the same capability at about the same time and could procure or build together
-//	@Tags		web
-//	@Produce	html
-//	@Success	200
-//	@Router		/dashboards/collaborations [get]
+// CollaborationsDashboard serves /dashboards/collaborations: councils that need the same capability at about the same time and could procure or build together.
 func (s *Site) CollaborationsDashboard(c *gin.Context) {
 	s.serve(c, "collaborations", s.collaborations)
 }

@@ -33,6 +33,7 @@ type env struct {
 	t      testing.TB
 	st     *store.Store
 	router *gin.Engine
+	served http.Handler // the router, each API exchange checked against /openapi.json
 }
 
 func newEnv(t testing.TB) *env {
@@ -40,7 +41,8 @@ func newEnv(t testing.TB) *env {
 	// Seeded once per run, then copied for each test.
 	st := testdb.Open(t, testdb.Seeded(t, true))
 	st.Now = func() time.Time { return fixedNow }
-	return &env{t: t, st: st, router: apitest.NewRouter(t, st, api.Config{})}
+	r := apitest.NewRouter(t, st, api.Config{})
+	return &env{t: t, st: st, router: r, served: apitest.Validated(t, r)}
 }
 
 type response struct {
@@ -50,7 +52,7 @@ type response struct {
 
 func (e *env) get(path string, headers ...string) response {
 	e.t.Helper()
-	return response{apitest.Serve(e.router, http.MethodGet, path, nil, "", headers...), e.t}
+	return response{apitest.Serve(e.served, http.MethodGet, path, nil, "", headers...), e.t}
 }
 
 func (r response) want(status int, contentType string) response {
@@ -95,7 +97,7 @@ func (e *env) allItems(path string) []map[string]any {
 // adminKey creates an admin API key for writes in tests.
 func (e *env) adminKey() string {
 	e.t.Helper()
-	key, _, err := e.st.CreateKey(context.Background(), models.Actor{Key: "test"}, models.RoleAdmin, "", "test", nil)
+	key, _, err := e.st.CreateKey(context.Background(), models.Actor{Key: "test", Role: models.RoleAdmin}, models.RoleAdmin, "", "test", nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -104,7 +106,7 @@ func (e *env) adminKey() string {
 
 func (e *env) post(path, body, key string) response {
 	e.t.Helper()
-	return response{apitest.Serve(e.router, http.MethodPost, path, strings.NewReader(body), key), e.t}
+	return response{apitest.Serve(e.served, http.MethodPost, path, strings.NewReader(body), key), e.t}
 }
 
 var hrefPattern = regexp.MustCompile(`href="(/[a-z]+/[^"?#]+)"`)

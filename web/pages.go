@@ -19,13 +19,7 @@ import (
 // listPageSize is the API's default page, so a page of results here is a page there.
 const listPageSize = models.DefaultPageSize
 
-// Home godoc
-//
-//	@Summary	Home page: search, headline numbers and the most-adopted components by capability
-//	@Tags		web
-//	@Produce	html
-//	@Success	200
-//	@Router		/ [get]
+// Home serves /: search, headline numbers and the most-adopted components by capability.
 func (s *Site) Home(c *gin.Context) { s.serve(c, "home", s.home) }
 
 type homeData struct {
@@ -97,21 +91,8 @@ func leaders(uses []models.ComponentUse, n, per int) []capabilityLeaders {
 	return out
 }
 
-// Components godoc
-//
-//	@Summary	Components page: search and filter, with the API's ranking and pagination
-//	@Tags		web
-//	@Produce	html
-//	@Param		q			query	string	false	"words to search for"
-//	@Param		capability	query	string	false	"capability slug"
-//	@Param		lifecycle	query	string	false	"lifecycle"	Enums(alpha, beta, live, deprecated, retired)
-//	@Param		open_source	query	string	false	"open source only, or not"	Enums(true, false)
-//	@Param		hosting		query	string	false	"hosting"	Enums(saas, self-hosted, hybrid, unknown)
-//	@Param		standard	query	string	false	"a standard the component follows"
-//	@Param		cursor		query	string	false	"opaque cursor from the next-page link"
-//	@Success	200
-//	@Failure	400
-//	@Router		/components [get]
+// Components serves /components: search and filter, with the API's ranking and pagination.
+// It reads the query parameters q, capability, lifecycle, open_source, hosting, standard, cursor.
 func (s *Site) Components(c *gin.Context) { s.serve(c, "components", s.components) }
 
 type componentsData struct {
@@ -237,15 +218,7 @@ func withQuery(c *gin.Context, key, value string) string {
 	return u.String()
 }
 
-// Component godoc
-//
-//	@Summary	A component's page: summary, vendor, licence, capabilities, standards, links, adopters by status, live adoptions over time and a map of the councils using it
-//	@Tags		web
-//	@Produce	html
-//	@Param		slug	path	string	true	"component slug, e.g. govuk-pay"
-//	@Success	200
-//	@Failure	404
-//	@Router		/components/{slug} [get]
+// Component serves /components/{slug}: summary, vendor, licence, capabilities, standards, links, adopters by status, live adoptions over time and a map of the councils using it.
 func (s *Site) Component(c *gin.Context) { s.serve(c, "component", s.component) }
 
 type componentData struct {
@@ -359,15 +332,7 @@ func adoptionCouncils(as []models.Adoption) []string {
 	return codes
 }
 
-// Council godoc
-//
-//	@Summary	A council's page: the components it uses, its needs, its closest peers and its reuse opportunities with their reasons
-//	@Tags		web
-//	@Produce	html
-//	@Param		code	path	string	true	"ONS GSS code, e.g. E09000022"
-//	@Success	200
-//	@Failure	404
-//	@Router		/councils/{code} [get]
+// Council serves /councils/{code}: the components it uses, its needs, its closest peers and its reuse opportunities with their reasons.
 func (s *Site) Council(c *gin.Context) { s.serve(c, "council", s.council) }
 
 type councilData struct {
@@ -543,16 +508,8 @@ func useRank(status string) int {
 	return 2
 }
 
-// Councils godoc
-//
-//	@Summary	Councils page: find a council by name or code
-//	@Tags		web
-//	@Produce	html
-//	@Param		q		query	string	false	"part of the council's name, or its code"
-//	@Param		cursor	query	string	false	"opaque cursor from the next-page link"
-//	@Success	200
-//	@Failure	400
-//	@Router		/councils [get]
+// Councils serves /councils: find a council by name or code.
+// It reads the query parameters q, cursor.
 func (s *Site) Councils(c *gin.Context) { s.serve(c, "councils", s.councils) }
 
 type councilsData struct {
@@ -583,13 +540,7 @@ func (s *Site) councils(c *gin.Context) (meta, any, error) {
 	return meta{Title: "Councils", Section: "councils"}, d, nil
 }
 
-// Capabilities godoc
-//
-//	@Summary	Capabilities page: every capability by category, with how many councils have it live
-//	@Tags		web
-//	@Produce	html
-//	@Success	200
-//	@Router		/capabilities [get]
+// Capabilities serves /capabilities: every capability by category, with how many councils have it live.
 func (s *Site) Capabilities(c *gin.Context) { s.serve(c, "capabilities", s.capabilitiesPage) }
 
 type capabilityCategory struct {
@@ -615,15 +566,7 @@ func (s *Site) capabilitiesPage(c *gin.Context) (meta, any, error) {
 	return meta{Title: "Capabilities", Section: "capabilities"}, out, nil
 }
 
-// Capability godoc
-//
-//	@Summary	A capability's page: components ranked by live adoption, and coverage by nation and region
-//	@Tags		web
-//	@Produce	html
-//	@Param		slug	path	string	true	"capability slug, e.g. online-card-payments"
-//	@Success	200
-//	@Failure	404
-//	@Router		/capabilities/{slug} [get]
+// Capability serves /capabilities/{slug}: components ranked by live adoption, and coverage by nation and region.
 func (s *Site) Capability(c *gin.Context) { s.serve(c, "capability", s.capability) }
 
 type capabilityData struct {

@@ -161,6 +161,7 @@ func (s *Site) Register(r gin.IRoutes) {
 	r.GET("/dashboards/migrations", s.MigrationsDashboard)
 	r.GET("/dashboards/collaborations", s.CollaborationsDashboard)
 	r.GET("/about/data", s.AboutData)
+	r.GET(handlers.ProblemPath+":code", s.Problem)
 	r.GET("/assets/*filepath", s.Asset)
 }
 
@@ -331,15 +332,7 @@ type errorPage struct {
 	Detail string
 }
 
-// Asset godoc
-//
-//	@Summary	Static files for the web pages: CSS, JavaScript and the icon
-//	@Tags		web
-//	@Produce	text/css,text/javascript,image/svg+xml
-//	@Param		file	path	string	true	"file name, e.g. app.css"
-//	@Success	200
-//	@Failure	404
-//	@Router		/assets/{file} [get]
+// Asset serves /assets/{file}, the static files for the web pages: CSS, JavaScript and the icon.
 func (s *Site) Asset(c *gin.Context) {
 	a, ok := s.assets[strings.TrimPrefix(c.Param("filepath"), "/")]
 	if !ok {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/council-components/registry/api/apitest"
 	"github.com/council-components/registry/web"
 )
 
@@ -58,7 +59,7 @@ func TestPages(t *testing.T) {
 		{"/assets/init.js", 200, "text/javascript", []string{"initAll()"}},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
-			e := &env{t: t, st: e.st, router: e.router}
+			e := &env{t: t, st: e.st, router: e.router, served: apitest.Validated(t, e.router)}
 			body := e.get(tc.path).want(tc.status, tc.ctype).Body.String()
 			for _, w := range tc.want {
 				if !strings.Contains(body, w) {
@@ -107,7 +108,7 @@ func TestComponentsPageMatchesAPI(t *testing.T) {
 	for _, query := range []string{"", "q=drupal", "q=council", "q=payments", "capability=online-card-payments",
 		"capability=online-card-payments&open_source=true", "lifecycle=deprecated", "hosting=saas", "open_source=false&q=case"} {
 		t.Run(query, func(t *testing.T) {
-			e := &env{t: t, st: e.st, router: e.router}
+			e := &env{t: t, st: e.st, router: e.router, served: apitest.Validated(t, e.router)}
 			var api []string
 			for _, it := range e.allItems("/api/v1/components?limit=20&" + query) {
 				api = append(api, it["slug"].(string))
@@ -163,7 +164,7 @@ func TestPageQueriesParseAsTheAPIDoes(t *testing.T) {
 		{"/components", "open_source=1&capability=online-card-payments", 200, ""},
 	} {
 		t.Run(tc.page+"?"+tc.query[:min(len(tc.query), 40)], func(t *testing.T) {
-			e := &env{t: t, st: e.st, router: e.router}
+			e := &env{t: t, st: e.st, router: e.router, served: apitest.Validated(t, e.router)}
 			page := e.get(tc.page+"?"+tc.query).want(tc.status, "text/html").Body.String()
 			wantType := "application/json"
 			if tc.status != 200 {
