@@ -181,7 +181,7 @@ func (q *query) page() models.Page {
 func (q *query) cursor() string {
 	v := q.c.Query("cursor")
 	if len(v) > 1024 {
-		q.p.Add("cursor", "is too long to be a cursor this service issued")
+		q.p.Add("cursor", models.CursorProblem)
 	}
 	return v
 }
