@@ -1,7 +1,5 @@
 package models
 
-import "strings"
-
 // Who may write what. api/policy.go admits or refuses a route by role before
 // the store is reached; these are the object-level rules the store applies
 // inside the write's transaction, once it has the record.
@@ -30,13 +28,19 @@ func (a Actor) CanWriteAdoption(council, vendor, source string, verified bool) e
 	return Errorf(EFORBIDDEN, "this key may not write adoptions")
 }
 
-// CanSettleClaim is who may verify or reject an adoption about council: that
-// council or an admin. action is "verified" or "rejected".
+// CanSettleClaim is who may verify, reject, reconfirm an adoption about
+// council or clear its rejection: that council or an admin. action names the
+// write, as a key of councilActions.
 func (a Actor) CanSettleClaim(council, action string) error {
 	if a.Role == RoleAdmin || (a.Role == RoleCouncil && a.Org == council) {
 		return nil
 	}
-	return Errorf(EFORBIDDEN, "only council %s or an admin may %s this adoption", council, strings.TrimSuffix(action, "ed"))
+	return Errorf(EFORBIDDEN, "only council %s or an admin may %s this adoption", council, councilActions[action])
+}
+
+// councilActions is what each write only the council or an admin may make does, as a verb.
+var councilActions = map[string]string{
+	"verified": "verify", "rejected": "reject", "confirmed": "confirm", "cleared": "clear the rejection of",
 }
 
 // CanWriteNeed is who may state or edit a need of council: that council or an admin.

@@ -83,7 +83,7 @@ func TestCanWriteAdoption(t *testing.T) {
 	}
 }
 
-// "verifi" is the message as it stands (the action minus "ed"): the rule moved here unchanged.
+// Each write is named by its own verb in the refusal.
 func TestCanSettleClaim(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
@@ -95,11 +95,14 @@ func TestCanSettleClaim(t *testing.T) {
 		{"admin rejects", keyAdmin, "rejected", "", ""},
 		{"its council verifies", keyCouncilE1, "verified", "", ""},
 		{"its council rejects", keyCouncilE1, "rejected", "", ""},
-		{"another council verifies", keyCouncilE2, "verified", EFORBIDDEN, "only council E1 or an admin may verifi this adoption"},
+		{"another council verifies", keyCouncilE2, "verified", EFORBIDDEN, "only council E1 or an admin may verify this adoption"},
 		{"another council rejects", keyCouncilE2, "rejected", EFORBIDDEN, "only council E1 or an admin may reject this adoption"},
-		{"the claiming vendor verifies", keyVendorAcme, "verified", EFORBIDDEN, "only council E1 or an admin may verifi this adoption"},
-		{"a vendor keyed as the council's code", Actor{Role: RoleVendor, Org: "E1"}, "verified", EFORBIDDEN, "only council E1 or an admin may verifi this adoption"},
+		{"the claiming vendor verifies", keyVendorAcme, "verified", EFORBIDDEN, "only council E1 or an admin may verify this adoption"},
+		{"a vendor keyed as the council's code", Actor{Role: RoleVendor, Org: "E1"}, "verified", EFORBIDDEN, "only council E1 or an admin may verify this adoption"},
 		{"no key rejects", keyNone, "rejected", EFORBIDDEN, "only council E1 or an admin may reject this adoption"},
+		{"its council reconfirms", keyCouncilE1, "confirmed", "", ""},
+		{"another council reconfirms", keyCouncilE2, "confirmed", EFORBIDDEN, "only council E1 or an admin may confirm this adoption"},
+		{"the claiming vendor clears the rejection", keyVendorAcme, "cleared", EFORBIDDEN, "only council E1 or an admin may clear the rejection of this adoption"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			wantRuleErr(t, tc.actor.CanSettleClaim("E1", tc.action), tc.code, tc.msg)
