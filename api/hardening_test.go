@@ -119,3 +119,107 @@ func (e *env) wantBadCursor(path, cursor string) {
 		e.t.Errorf("cursor %.40q: message %q, want %q as on every list", cursor, msg, models.CursorProblem)
 	}
 }
+
+// TestTextRefusesControlCharacters: NUL, escapes and the like are refused in
+// every text field, by name, and nothing is written; line breaks are refused in
+// one-line fields (names, codes) and kept in prose (descriptions, notes).
+func TestTextRefusesControlCharacters(t *testing.T) {
+	e := newSeededEnv(t, false)
+	own := idOf(t, e.do("POST", "/api/v1/adoptions", map[string]any{"council": lambeth, "component": "govuk-pay", "capability": "online-card-payments", "status": "live"}, e.admin).wantStatus(http.StatusCreated).json())
+	claim := idOf(t, e.do("POST", "/api/v1/adoptions", map[string]any{"council": lambeth, "component": "govuk-notify", "capability": "email-notifications", "status": "live"}, e.key("vendor", gds)).wantStatus(http.StatusCreated).json())
+	newComponent := func(field, v string) map[string]any {
+		c := map[string]any{"slug": "ctl", "name": "Ctl", "summary": "s", "vendor": gds, "capabilities": []string{"online-card-payments"}, "lifecycle": "alpha"}
+		c[field] = v
+		return c
+	}
+	reorganisation := func(name, notes string) map[string]any {
+		return map[string]any{"predecessors": []string{lambeth, southwark}, "successor": map[string]any{"name": name}, "vesting_date": "2028-04-01", "notes": notes}
+	}
+	for _, tc := range []struct {
+		name, method, path string
+		body               func(v string) any
+		field              string
+		prose              bool // takes line breaks
+	}{
+		{"vendor name", "POST", "/api/v1/vendors", func(v string) any {
+			return map[string]any{"slug": "ctl", "name": v, "website": "https://ctl.example"}
+		}, "name", false},
+		{"vendor description", "PATCH", "/api/v1/vendors/" + gds, func(v string) any { return map[string]any{"description": v} }, "description", true},
+		{"capability name", "PATCH", "/api/v1/capabilities/online-card-payments", func(v string) any { return map[string]any{"name": v} }, "name", false},
+		{"capability description", "POST", "/api/v1/capabilities", func(v string) any {
+			return map[string]any{"slug": "ctl", "name": "Ctl", "category": "payments", "description": v}
+		}, "description", true},
+		{"component name", "POST", "/api/v1/components", func(v string) any { return newComponent("name", v) }, "name", false},
+		{"component summary", "PATCH", "/api/v1/components/govuk-pay", func(v string) any { return map[string]any{"summary": v} }, "summary", false},
+		{"component description", "POST", "/api/v1/components", func(v string) any { return newComponent("description", v) }, "description", true},
+		{"adoption notes", "PATCH", fmt.Sprintf("/api/v1/adoptions/%d", own), func(v string) any { return map[string]any{"notes": v} }, "notes", true},
+		{"adoption council", "POST", "/api/v1/adoptions", func(v string) any {
+			return map[string]any{"council": v, "component": "govuk-pay", "status": "live"}
+		}, "council", false},
+		{"need notes", "POST", "/api/v1/needs", func(v string) any {
+			return map[string]any{"council": lambeth, "capability": "appointment-booking", "needed_by": "2027-04-01", "notes": v}
+		}, "notes", true},
+		{"rejection reason", "POST", fmt.Sprintf("/api/v1/adoptions/%d/reject", claim), func(v string) any { return map[string]any{"reason": v} }, "reason", true},
+		{"successor name", "POST", "/api/v1/reorganisations", func(v string) any { return reorganisation(v, "") }, "successor.name", false},
+		{"reorganisation notes", "POST", "/api/v1/reorganisations", func(v string) any { return reorganisation("Ctl Council", v) }, "notes", true},
+		{"webhook description", "POST", "/api/v1/webhooks", func(v string) any {
+			return map[string]any{"url": "https://hooks.example.gov.uk/ctl", "description": v}
+		}, "description", true},
+		{"key name", "POST", "/api/v1/keys", func(v string) any { return map[string]any{"role": "admin", "name": v} }, "name", false},
+		{"key org", "POST", "/api/v1/keys", func(v string) any { return map[string]any{"role": "vendor", "org": v} }, "org", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := e.in(t)
+			before := e.guarded()
+			for _, v := range []string{"a\x00b", "\x00", "a\x1bb", "a\x7fb", "a\x08b"} {
+				p := e.do(tc.method, tc.path, tc.body(v), e.admin).wantProblem(http.StatusBadRequest, tc.field)
+				if msg := fmt.Sprint(p["errors"]); !strings.Contains(msg, "control character U+00") {
+					t.Errorf("%q: %s, want the control character named", v, msg)
+				}
+			}
+			if !tc.prose {
+				for _, v := range []string{"a\nb", "a\rb"} {
+					e.do(tc.method, tc.path, tc.body(v), e.admin).wantProblem(http.StatusBadRequest, tc.field)
+				}
+			}
+			if after := e.guarded(); after != before {
+				t.Errorf("a refused write changed the database")
+			}
+			if tc.prose { // tabs and line breaks are prose's own
+				if r := e.do(tc.method, tc.path, tc.body("one\tline\r\nand another\n"), e.admin); r.Code >= 300 {
+					t.Errorf("prose with a tab and line breaks: %d %s", r.Code, r.Body.String())
+				}
+			}
+		})
+	}
+}
+
+// TestNULNeverReachesTheDatabase: a NUL in a query parameter is refused by
+// name, and one in a path key, a spreadsheet or a publiccode.yml never becomes
+// a 500 (PostgreSQL refuses NUL in text) and writes nothing.
+func TestNULNeverReachesTheDatabase(t *testing.T) {
+	e := newSeededEnv(t, false)
+	for path, param := range map[string]string{
+		"/api/v1/adoptions?council=%00": "council", "/api/v1/councils?q=a%00": "q", "/api/v1/councils?region=a%0Ab": "region",
+		"/api/v1/components?q=%00": "q", "/api/v1/audit?actor=%00": "actor", "/api/v1/needs?council=%1b": "council",
+		"/api/v1/projects?council=%00": "council", "/api/v1/reorganisations?council=%00": "council",
+	} {
+		e.do("GET", path, nil, e.admin).wantProblem(http.StatusBadRequest, param)
+	}
+	before := e.guarded()
+	for _, path := range []string{"/api/v1/councils/%00", "/api/v1/vendors/a%00", "/api/v1/components/x%00/adoptions",
+		"/api/v1/councils/%00/peers", "/api/v1/components/%ff/publiccode.yml", "/api/v1/programmes/%00"} {
+		noServerError(t, e.do("GET", path, nil, e.admin))
+	}
+	noServerError(t, e.do("PATCH", "/api/v1/vendors/a%00", map[string]any{"name": "x"}, e.admin))
+	sheet := "council,component,status,notes\nLam\x00beth,govuk-pay,live,x\nE09000022,govuk\x00pay,live,x\nE09000022,govuk-pay,live,n\x00\n"
+	for _, query := range []string{"", "?strict=true", "?dry_run=true"} {
+		noServerError(t, e.do("POST", "/api/v1/adoptions/import"+query, []byte(sheet), e.admin, "Content-Type", "text/csv"))
+	}
+	file := "publiccodeYmlVersion: \"0\"\nname: \"x\\0y\"\nurl: https://x.example/r\nplatforms: web\ndevelopmentStatus: stable\n" +
+		"softwareType: library\ndescription: {en: {shortDescription: s}}\nlegal: {license: MIT}\ncategories: [survey]\n"
+	e.importYAML("?vendor="+gds, []byte(file), e.admin).wantProblem(http.StatusBadRequest, "name")
+	if e.guarded() != before {
+		t.Error("a request holding a NUL changed the database")
+	}
+}

@@ -269,11 +269,8 @@ func rejectionReason(c *gin.Context) (string, error) {
 			return "", err
 		}
 	}
-	if in.Reason == nil {
-		return "", nil
-	}
-	if len(*in.Reason) > 2000 {
-		return "", fieldError("reason", "must be at most 2000 characters")
+	if err := models.CheckRejectionReason(in.Reason); err != nil || in.Reason == nil {
+		return "", err
 	}
 	return *in.Reason, nil
 }
