@@ -223,3 +223,47 @@ func TestNULNeverReachesTheDatabase(t *testing.T) {
 		t.Error("a request holding a NUL changed the database")
 	}
 }
+
+// TestHistoryShowsKeysToAdminsOnly: an adoption's history names who changed it
+// by role and organisation to everyone, as the change feed does; only an admin
+// also sees the prefix of the key behind each change.
+func TestHistoryShowsKeysToAdminsOnly(t *testing.T) {
+	e := newSeededEnv(t, false)
+	council := e.key("council", lambeth)
+	created := e.do("POST", "/api/v1/adoptions", map[string]any{"council": lambeth, "component": "govuk-pay", "capability": "online-card-payments", "status": "piloting"}, council).wantStatus(http.StatusCreated).json()
+	path := fmt.Sprintf("/api/v1/adoptions/%d/history", idOf(t, created))
+	e.do("PATCH", path[:strings.LastIndex(path, "/")], map[string]any{"status": "live"}, e.admin).wantStatus(http.StatusOK)
+	for _, tc := range []struct {
+		caller, key string
+		keys        []any // each event's actor.key, nil where none is shown
+	}{
+		{"anonymous", "", []any{nil, nil}},
+		{"a vendor", e.key("vendor", gds), []any{nil, nil}},
+		{"another council", e.key("council", southwark), []any{nil, nil}},
+		{"the council itself", council, []any{nil, nil}},
+		{"an admin", e.admin, []any{keyPrefix(council), keyPrefix(e.admin)}},
+	} {
+		t.Run(tc.caller, func(t *testing.T) {
+			r := e.in(t).do("GET", path, nil, tc.key).wantStatus(http.StatusOK)
+			items := r.json()["items"].([]any)
+			if len(items) != 2 {
+				t.Fatalf("%d events, want created and updated", len(items))
+			}
+			for i, want := range []struct{ role, org string }{{"council", lambeth}, {"admin", ""}} {
+				actor := items[i].(map[string]any)["actor"].(map[string]any)
+				if actor["role"] != want.role || (want.org != "" && actor["org"] != want.org) || actor["key"] != tc.keys[i] {
+					t.Errorf("event %d's actor %v, want role %s, org %q, key %v", i, actor, want.role, want.org, tc.keys[i])
+				}
+			}
+			if tc.keys[0] == nil && strings.Contains(r.Body.String(), "ccr_") {
+				t.Errorf("a key prefix is shown: %s", r.Body.String())
+			}
+		})
+	}
+}
+
+// keyPrefix is the visible prefix of an API key: ccr_ and its id, before the secret.
+func keyPrefix(key string) string {
+	id, _, _ := strings.Cut(strings.TrimPrefix(key, models.KeyPrefix), "_")
+	return models.KeyPrefix + id
+}

@@ -501,6 +501,7 @@ const docTemplate = `{
         },
         "/api/v1/adoptions/{id}/history": {
             "get": {
+                "description": "Who made each change is given by role and organisation, as in the change feed. Only an admin's key also sees actor.key, the visible prefix of the key behind the change (or the harvest or seed run), to trace or revoke it.",
                 "produces": [
                     "application/json"
                 ],
@@ -4641,7 +4642,7 @@ const docTemplate = `{
                     "example": "updated"
                 },
                 "actor": {
-                    "$ref": "#/definitions/models.Actor"
+                    "$ref": "#/definitions/models.EventActor"
                 },
                 "at": {
                     "type": "string",
@@ -5504,6 +5505,27 @@ const docTemplate = `{
                     "type": "string",
                     "format": "uri",
                     "example": "https://hooks.example.gov.uk/registry"
+                }
+            }
+        },
+        "models.EventActor": {
+            "type": "object",
+            "required": [
+                "role"
+            ],
+            "properties": {
+                "key": {
+                    "description": "Key is the visible prefix of the key behind the event (or the harvest or\nseed run that made it), shown to admins only.",
+                    "type": "string",
+                    "example": "ccr_k3j9x2ab"
+                },
+                "org": {
+                    "type": "string",
+                    "example": "E09000022"
+                },
+                "role": {
+                    "type": "string",
+                    "example": "council"
                 }
             }
         },

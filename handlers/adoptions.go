@@ -30,7 +30,7 @@ type AdoptionStore interface {
 	RejectAdoption(ctx context.Context, actor models.Actor, id int64, reason string) (models.Adoption, error)
 	ConfirmAdoption(ctx context.Context, actor models.Actor, id int64) (models.Adoption, error)
 	ClearRejection(ctx context.Context, actor models.Actor, id int64) (models.Adoption, error)
-	AdoptionHistory(ctx context.Context, id int64, p models.Page) (models.List[models.AdoptionEvent], error)
+	AdoptionHistory(ctx context.Context, viewer models.Actor, id int64, p models.Page) (models.List[models.AdoptionEvent], error)
 	GetCouncil(ctx context.Context, code string) (models.Council, error)
 	GetComponent(ctx context.Context, slug string) (models.Component, error)
 
@@ -277,21 +277,24 @@ func rejectionReason(c *gin.Context) (string, error) {
 
 // AdoptionHistory godoc
 //
-//	@Summary	An adoption's history: every change of status, dates or verification, with who made it
-//	@Tags		adoptions
-//	@Produce	json
-//	@Param		id		path		int		true	"adoption id"
-//	@Param		limit	query		int		false	"page size, 1 to 100 (default 20)"
-//	@Param		cursor	query		string	false	"opaque cursor"
-//	@Success	200		{object}	ListBody[models.AdoptionEvent]
-//	@Failure	404		{object}	Problem
-//	@Router		/api/v1/adoptions/{id}/history [get]
+//	@Summary		An adoption's history: every change of status, dates or verification, with who made it
+//	@Description	Who made each change is given by role and organisation, as in the change feed. Only an admin's key also sees actor.key, the visible prefix of the key behind the change (or the harvest or seed run), to trace or revoke it.
+//	@Tags			adoptions
+//	@Produce		json
+//	@Param			id		path		int		true	"adoption id"
+//	@Param			limit	query		int		false	"page size, 1 to 100 (default 20)"
+//	@Param			cursor	query		string	false	"opaque cursor"
+//	@Success		200		{object}	ListBody[models.AdoptionEvent]
+//	@Failure		404		{object}	Problem
+//	@Router			/api/v1/adoptions/{id}/history [get]
 func (h *Adoptions) AdoptionHistory(c *gin.Context) {
 	id, ok := pathID(c)
 	if !ok {
 		return
 	}
-	listBy(c, &query{c: c}, id, h.Store.AdoptionHistory)
+	listPage(c, &query{c: c}, func(ctx context.Context, p models.Page) (models.List[models.AdoptionEvent], error) {
+		return h.Store.AdoptionHistory(ctx, actor(c), id, p)
+	})
 }
 
 // ListNeeds godoc

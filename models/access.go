@@ -43,6 +43,26 @@ var councilActions = map[string]string{
 	"verified": "verify", "rejected": "reject", "confirmed": "confirm", "cleared": "clear the rejection of",
 }
 
+// EventActor is who made an adoption event, as the caller reading the history may see them.
+type EventActor struct {
+	Role string `json:"role" example:"council"`
+	Org  string `json:"org,omitempty" example:"E09000022"`
+	// Key is the visible prefix of the key behind the event (or the harvest or
+	// seed run that made it), shown to admins only.
+	Key string `json:"key,omitempty" example:"ccr_k3j9x2ab"`
+}
+
+// SeenBy is a, who made an event, as viewer may see them: everyone sees the
+// role and organisation, as the change feed shows; only an admin, who lists
+// and revokes keys, sees which key it was.
+func (a Actor) SeenBy(viewer Actor) EventActor {
+	e := EventActor{Role: a.Role, Org: a.Org}
+	if viewer.Role == RoleAdmin {
+		e.Key = a.Key
+	}
+	return e
+}
+
 // CanWriteNeed is who may state or edit a need of council: that council or an admin.
 func (a Actor) CanWriteNeed(council string) error {
 	switch {

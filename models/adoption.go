@@ -129,7 +129,7 @@ type AdoptionFilter struct {
 // AdoptionEvent is one entry in an adoption's history.
 type AdoptionEvent struct {
 	At      time.Time         `json:"at" format:"date-time"`
-	Actor   Actor             `json:"actor"`
+	Actor   EventActor        `json:"actor"`
 	Action  string            `json:"action" example:"updated"` // created, updated, verified, rejected, seeded
 	Changes map[string]Change `json:"changes"`
 }

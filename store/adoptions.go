@@ -314,8 +314,9 @@ func (s *Store) settleClaim(ctx context.Context, actor models.Actor, id int64, a
 	return s.adoption(s.w.WithContext(ctx), id)
 }
 
-// AdoptionHistory returns an adoption's events, oldest first.
-func (s *Store) AdoptionHistory(ctx context.Context, id int64, p models.Page) (models.List[models.AdoptionEvent], error) {
+// AdoptionHistory returns an adoption's events, oldest first, each naming who
+// made it as viewer may see them.
+func (s *Store) AdoptionHistory(ctx context.Context, viewer models.Actor, id int64, p models.Page) (models.List[models.AdoptionEvent], error) {
 	db := s.r.WithContext(ctx)
 	if _, err := getAdoption(db, id); err != nil {
 		return models.List[models.AdoptionEvent]{}, err
@@ -324,7 +325,7 @@ func (s *Store) AdoptionHistory(ctx context.Context, id int64, p models.Page) (m
 		func(q *gorm.DB) *gorm.DB { return q.Where("adoption_id = ?", id) })
 	out := models.List[models.AdoptionEvent]{Items: make([]models.AdoptionEvent, len(rows)), Total: total, Next: next}
 	for i, r := range rows {
-		out.Items[i] = r.model()
+		out.Items[i] = r.model(viewer)
 	}
 	return out, err
 }
@@ -342,8 +343,10 @@ type eventRow struct {
 
 func (eventRow) TableName() string { return "adoption_events" }
 
-func (r eventRow) model() models.AdoptionEvent {
-	e := models.AdoptionEvent{At: r.At, Actor: models.Actor{Key: r.ActorKey, Role: r.ActorRole, Org: r.ActorOrg},
+// model is the event as viewer may see it.
+func (r eventRow) model(viewer models.Actor) models.AdoptionEvent {
+	who := models.Actor{Key: r.ActorKey, Role: r.ActorRole, Org: r.ActorOrg}
+	e := models.AdoptionEvent{At: r.At, Actor: who.SeenBy(viewer),
 		Action: r.Action, Changes: map[string]models.Change{}}
 	_ = json.Unmarshal([]byte(r.Changes), &e.Changes)
 	return e
