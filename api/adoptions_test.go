@@ -256,7 +256,7 @@ func TestAdoptionViewsAndFilters(t *testing.T) {
 	for _, a := range []map[string]any{
 		{"council": lambeth, "component": "govuk-pay", "capability": "online-card-payments", "status": "live"},
 		{"council": southwark, "component": "govuk-pay", "capability": "online-card-payments", "status": "piloting"},
-		{"council": cardiff, "component": "govuk-pay", "capability": "online-card-payments", "status": "live", "verified": false, "source": "evidence"},
+		{"council": cardiff, "component": "govuk-pay", "capability": "online-card-payments", "status": "live", "verified": false, "source": "admin"},
 		{"council": southwark, "component": "fixmystreet", "capability": "street-fault-reporting", "status": "live"},
 	} {
 		e.do("POST", "/api/v1/adoptions", a, admin).wantStatus(http.StatusCreated)

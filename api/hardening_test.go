@@ -267,3 +267,36 @@ func keyPrefix(key string) string {
 	id, _, _ := strings.Cut(strings.TrimPrefix(key, models.KeyPrefix), "_")
 	return models.KeyPrefix + id
 }
+
+// TestEvidenceSourceNeedsEvidence: an admin cannot call an adoption evidence-
+// based without evidence (the API takes none); one a harvest backs may be.
+func TestEvidenceSourceNeedsEvidence(t *testing.T) {
+	e := newSeededEnv(t, false)
+	own := idOf(t, e.do("POST", "/api/v1/adoptions", map[string]any{"council": lambeth, "component": "govuk-pay", "capability": "online-card-payments", "status": "live"}, e.admin).wantStatus(http.StatusCreated).json())
+	before := e.guarded()
+	e.do("POST", "/api/v1/adoptions", map[string]any{"council": southwark, "component": "govuk-pay", "capability": "online-card-payments", "status": "live", "source": "evidence"}, e.admin).wantProblem(http.StatusBadRequest, "source")
+	e.do("PATCH", fmt.Sprintf("/api/v1/adoptions/%d", own), map[string]any{"source": "evidence", "notes": "seen"}, e.admin).wantProblem(http.StatusBadRequest, "source")
+	if e.guarded() != before {
+		t.Error("a refused write changed the database")
+	}
+	// An adoption public evidence shows may be put back to source evidence.
+	backed := 0
+	for _, it := range e.do("GET", "/api/v1/adoptions?limit=100", nil, "").json()["items"].([]any) {
+		a := it.(map[string]any)
+		for _, ev := range a["evidence"].([]any) {
+			if a["source"] == "evidence" && ev.(map[string]any)["current"] == true {
+				backed = idOf(t, a)
+			}
+		}
+	}
+	if backed == 0 {
+		t.Fatal("the seeded data has no adoption resting on current evidence")
+	}
+	path := fmt.Sprintf("/api/v1/adoptions/%d", backed)
+	if got := e.do("PATCH", path, map[string]any{"source": "admin"}, e.admin).wantStatus(http.StatusOK).json(); got["source"] != "admin" {
+		t.Errorf("source %v, want admin", got["source"])
+	}
+	if got := e.do("PATCH", path, map[string]any{"source": "evidence"}, e.admin).wantStatus(http.StatusOK).json(); got["source"] != "evidence" {
+		t.Errorf("source %v, want evidence", got["source"])
+	}
+}

@@ -118,7 +118,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "A council key records its own council's adoptions, verified at once. A vendor key claims an adoption of one of its own components by a council; the claim stays unverified until that council or an admin verifies it. Admins may also set source and verified. capability may be left out when the component provides only one.",
+                "description": "A council key records its own council's adoptions, verified at once. A vendor key claims an adoption of one of its own components by a council; the claim stays unverified until that council or an admin verifies it. Admins may also set source and verified, but not source evidence (400): evidence comes from harvests, so only an adoption current evidence shows may have that source. capability may be left out when the component provides only one.",
                 "consumes": [
                     "application/json"
                 ],
@@ -314,7 +314,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Status moves forward only: exploring → piloting → live → retiring → retired (a pilot or exploration may also end as retired). To start again, record a new adoption.",
+                "description": "Status moves forward only: exploring → piloting → live → retiring → retired (a pilot or exploration may also end as retired). To start again, record a new adoption. An admin may set source evidence only on an adoption current public evidence shows (else 400 naming source).",
                 "consumes": [
                     "application/json"
                 ],

@@ -146,7 +146,7 @@ func (h *Adoptions) GetAdoption(c *gin.Context) {
 // CreateAdoption godoc
 //
 //	@Summary		Record an adoption
-//	@Description	A council key records its own council's adoptions, verified at once. A vendor key claims an adoption of one of its own components by a council; the claim stays unverified until that council or an admin verifies it. Admins may also set source and verified. capability may be left out when the component provides only one.
+//	@Description	A council key records its own council's adoptions, verified at once. A vendor key claims an adoption of one of its own components by a council; the claim stays unverified until that council or an admin verifies it. Admins may also set source and verified, but not source evidence (400): evidence comes from harvests, so only an adoption current evidence shows may have that source. capability may be left out when the component provides only one.
 //	@Tags			adoptions
 //	@Accept			json
 //	@Produce		json
@@ -167,7 +167,7 @@ func (h *Adoptions) CreateAdoption(c *gin.Context) {
 // UpdateAdoption godoc
 //
 //	@Summary		Update an adoption
-//	@Description	Status moves forward only: exploring → piloting → live → retiring → retired (a pilot or exploration may also end as retired). To start again, record a new adoption.
+//	@Description	Status moves forward only: exploring → piloting → live → retiring → retired (a pilot or exploration may also end as retired). To start again, record a new adoption. An admin may set source evidence only on an adoption current public evidence shows (else 400 naming source).
 //	@Tags			adoptions
 //	@Accept			json
 //	@Produce		json

@@ -1,5 +1,7 @@
 package models
 
+import "slices"
+
 // Who may write what. api/policy.go admits or refuses a route by role before
 // the store is reached; these are the object-level rules the store applies
 // inside the write's transaction, once it has the record.
@@ -128,6 +130,28 @@ func (a Actor) CanSetProvenance(in AdoptionInput) error {
 	if in.Verified != nil {
 		p.Add("verified", "is set by verifying or rejecting the adoption, by its council or an admin")
 	}
+	return p.Err()
+}
+
+// CheckEvidenceSource refuses source "evidence" in an adoption write unless
+// the adoption rests on current public evidence: this API takes no evidence
+// items (harvests bring them), so the body cannot bring its own. evidence
+// reads the stored adoption's items, only when needed; nil for a new adoption.
+func (in AdoptionInput) CheckEvidenceSource(evidence func() ([]EvidenceItem, error)) error {
+	if in.Source == nil || *in.Source != "evidence" {
+		return nil
+	}
+	if evidence != nil {
+		items, err := evidence()
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(items, func(it EvidenceItem) bool { return it.Current }) {
+			return nil
+		}
+	}
+	var p Problems
+	p.Add("source", "can be evidence only for an adoption that current public evidence shows; evidence comes from harvests, not from this API, and this adoption has none")
 	return p.Err()
 }
 

@@ -161,6 +161,9 @@ func adoptionToCreate(tx *gorm.DB, actor models.Actor, in models.AdoptionInput) 
 	if err := actor.CanSetProvenance(in); err != nil {
 		return a, adoptionRefs{}, err
 	}
+	if err := in.CheckEvidenceSource(nil); err != nil {
+		return a, adoptionRefs{}, err
+	}
 	in.Apply(&a)
 	refs, err := resolveAdoptionRefs(tx, a.Council, a.Component, a.Capability)
 	if err != nil {
@@ -259,6 +262,13 @@ func adoptionToUpdate(tx *gorm.DB, actor models.Actor, id int64, in models.Adopt
 		return cur, old, models.Adoption{}, err
 	}
 	if err := actor.CanWriteAdoption(cur.Council, cur.vendor, cur.Source, cur.Verified); err != nil {
+		return cur, old, models.Adoption{}, err
+	}
+	err = in.CheckEvidenceSource(func() ([]models.EvidenceItem, error) {
+		items, err := evidenceOf(tx, []int64{id})
+		return items[id], err
+	})
+	if err != nil {
 		return cur, old, models.Adoption{}, err
 	}
 	next := cur.Adoption
