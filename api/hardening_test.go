@@ -300,3 +300,40 @@ func TestEvidenceSourceNeedsEvidence(t *testing.T) {
 		t.Errorf("source %v, want evidence", got["source"])
 	}
 }
+
+// TestDependenciesFormNoCycle: a component cannot depend on itself nor on one
+// that depends on it, however indirectly, by POST, PATCH or a publiccode.yml
+// import; the refusal names depends_on (dependsOn in the file) and writes nothing.
+func TestDependenciesFormNoCycle(t *testing.T) {
+	e := newEnv(t)
+	e.fixture() // acme-bookings depends on govuk-notify
+	e.do("PATCH", "/api/v1/components/govuk-notify", map[string]any{"depends_on": []string{"govuk-pay"}}, e.admin).wantStatus(http.StatusOK)
+	before := e.guarded()
+	e.do("POST", "/api/v1/components", map[string]any{"slug": "loop", "name": "Loop", "summary": "s", "vendor": "acme",
+		"capabilities": []string{"online-payments"}, "lifecycle": "alpha", "depends_on": []string{"loop"}}, e.admin).wantProblem(http.StatusBadRequest, "depends_on")
+	e.do("PATCH", "/api/v1/components/govuk-pay", map[string]any{"depends_on": []string{"govuk-pay"}}, e.admin).wantProblem(http.StatusBadRequest, "depends_on")
+	for _, tc := range []struct{ component, dependsOn, cycle string }{
+		{"govuk-notify", "acme-bookings", "govuk-notify → acme-bookings → govuk-notify"},
+		{"govuk-pay", "acme-bookings", "govuk-pay → acme-bookings → govuk-notify → govuk-pay"},
+	} {
+		p := e.do("PATCH", "/api/v1/components/"+tc.component, map[string]any{"depends_on": []string{tc.dependsOn}}, e.admin).wantProblem(http.StatusConflict, "depends_on")
+		if msg := fmt.Sprint(p["errors"]); !strings.Contains(msg, tc.cycle) {
+			t.Errorf("%s depending on %s: %s, want the cycle %s named", tc.component, tc.dependsOn, msg, tc.cycle)
+		}
+	}
+	file := "publiccodeYmlVersion: \"0\"\nname: GOV.UK Pay\nurl: https://github.com/alphagov/pay-connector\nplatforms: [web]\n" +
+		"developmentStatus: stable\nsoftwareType: standalone/web\ndescription: {en: {shortDescription: Online card payments for public services.}}\n" +
+		"legal: {license: MIT}\ndependsOn: {open: [{name: Acme Bookings}]}\n"
+	p := e.importYAML("?slug=govuk-pay&capabilities=online-payments", []byte(file), e.admin).wantProblem(http.StatusConflict, "dependsOn")
+	if msg := fmt.Sprint(p["errors"]); !strings.Contains(msg, "govuk-pay → acme-bookings → govuk-notify → govuk-pay") {
+		t.Errorf("import: %s, want the cycle named", msg)
+	}
+	if e.guarded() != before {
+		t.Error("a refused dependency changed the database")
+	}
+	// Without the cycle the same file imports.
+	e.do("PATCH", "/api/v1/components/govuk-notify", map[string]any{"depends_on": []string{}}, e.admin).wantStatus(http.StatusOK)
+	if got := e.importYAML("?slug=govuk-pay&capabilities=online-payments", []byte(file), e.admin).wantStatus(http.StatusOK).json(); fmt.Sprint(got["component"].(map[string]any)["depends_on"]) != "[acme-bookings]" {
+		t.Errorf("imported depends_on %v", got["component"].(map[string]any)["depends_on"])
+	}
+}

@@ -1204,7 +1204,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Unknown vendor, capability or depends_on slugs are 422; malformed fields are 400.",
+                "description": "Unknown vendor, capability or depends_on slugs are 422; malformed fields, and a component depending on itself, are 400.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1355,7 +1355,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "the slug belongs to a component with another repository",
+                        "description": "the slug belongs to a component with another repository, or dependsOn would make a dependency cycle",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1469,6 +1469,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "depends_on naming the component itself is 400; naming a component that already depends on this one, however indirectly, is 409, with the cycle it would make.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1518,6 +1519,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "depends_on would make a dependency cycle",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
