@@ -269,8 +269,11 @@ func rejectionReason(c *gin.Context) (string, error) {
 			return "", err
 		}
 	}
-	if err := models.CheckRejectionReason(in.Reason); err != nil || in.Reason == nil {
+	if err := models.CheckRejectionReason(in.Reason); err != nil {
 		return "", err
+	}
+	if in.Reason == nil {
+		return "", nil
 	}
 	return *in.Reason, nil
 }
