@@ -58,7 +58,7 @@ var errUsage = errors.New("usage")
 const usage = `usage: registry COMMAND [flags]
 
 commands:
-  serve   [--addr :8080] [--db DSN] [--demo] [--rate-limit N] [--fresh-months 24]
+  serve   [--addr :8080] [--db DSN] [--demo] [--rate-limit N] [--auth-failures N] [--fresh-months 24]
                                                                 migrate, seed an empty database, serve HTTP
   seed    [--db DSN] [--demo]                                   load or refresh reference data
   migrate [--db DSN]                                            apply schema migrations
@@ -220,6 +220,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	addr := fs.String("addr", envOr(getenv, "REGISTRY_ADDR", ":8080"), "listen address")
 	demo := fs.Bool("demo", false, "load the synthetic demo world into an empty database")
 	rateLimit := fs.Float64("rate-limit", 20, "requests a second per key (or client IP when anonymous); 0 turns limiting off")
+	authFailures := fs.Int("auth-failures", 10, "failed authentications a minute per client IP before it gets 429; 0 turns the limit off")
 	freshMonths := fs.Int("fresh-months", models.DefaultFreshMonths, "months an adoption's confirmation (the council's or the evidence's) stays fresh")
 	proxies := fs.String("trusted-proxies", getenv("REGISTRY_TRUSTED_PROXIES"), "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed")
 	if err := parse(fs, args); err != nil {
@@ -227,6 +228,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if *rateLimit < 0 {
 		return fmt.Errorf("%w: --rate-limit must be 0 or more", errUsage)
+	}
+	if *authFailures < 0 {
+		return fmt.Errorf("%w: --auth-failures must be 0 or more", errUsage)
 	}
 	if *freshMonths < 1 || *freshMonths > 120 {
 		return fmt.Errorf("%w: --fresh-months must be 1 to 120", errUsage)
@@ -254,7 +258,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if *proxies != "" {
 		trusted = strings.Split(*proxies, ",")
 	}
-	router, err := api.NewRouter(st, api.Config{Log: log, RateLimit: *rateLimit, TrustedProxies: trusted})
+	router, err := api.NewRouter(st, api.Config{Log: log, RateLimit: *rateLimit, AuthFailures: *authFailures, TrustedProxies: trusted})
 	if err != nil {
 		return err
 	}
