@@ -43,7 +43,7 @@ func OpenAPI3(routes gin.RoutesInfo) ([]byte, error) {
 		return nil, fmt.Errorf("convert to OpenAPI 3: %w", err)
 	}
 	doc.Components.SecuritySchemes = openapi3.SecuritySchemes{"BearerAuth": &openapi3.SecuritySchemeRef{
-		Value: openapi3.NewJWTSecurityScheme().WithBearerFormat("API key").
+		Value: openapi3.NewSecurityScheme().WithType("http").WithScheme("bearer").WithBearerFormat("API key").
 			WithDescription("An API key from an administrator (`registry keys create`), sent as Authorization: Bearer KEY."),
 	}}
 	closeSets(doc.Components.Schemas)
