@@ -451,6 +451,55 @@ func TestWebhookReplayOlderThanFiveMinutesFailsTheReadmeCheck(t *testing.T) {
 	}
 }
 
+func TestWebhookSecretRotation(t *testing.T) {
+	ctx := context.Background()
+	e := newSeededEnv(t, false)
+	rc := newReceiver(t, 1)
+	created := e.do("POST", "/api/v1/webhooks", map[string]any{"url": hookURL + "/hook"}, e.admin).wantStatus(http.StatusCreated).json()
+	id, old := int(created["id"].(float64)), created["secret"].(string)
+	clock := fixedNow
+	w := e.worker(rc.client(), &clock)
+	e.do("PATCH", "/api/v1/vendors/"+gds, map[string]any{"description": "Before."}, e.admin).wantStatus(http.StatusOK)
+	w.RunOnce(ctx) // answered 500: it waits to be retried
+	if reqs := rc.requests(); len(reqs) != 1 || !signedUnder(t, old, reqs[0]) {
+		t.Fatal("the first attempt was not signed with the first secret")
+	}
+
+	rotated := e.do("POST", fmt.Sprintf("/api/v1/webhooks/%d/rotate-secret", id), nil, e.admin).wantStatus(http.StatusOK)
+	if rotated.Header().Get("Cache-Control") != "no-store" {
+		t.Errorf("the new secret may be cached: %q", rotated.Header().Get("Cache-Control"))
+	}
+	body := rotated.json()
+	secret, _ := body["secret"].(string)
+	if _, err := standardwebhooks.NewWebhook(secret); err != nil || secret == old || body["id"].(float64) != float64(id) ||
+		body["url"] != hookURL+"/hook" || body["pending"].(float64) != 1 {
+		t.Fatalf("rotated: %v", body)
+	}
+	list := e.do("GET", "/api/v1/webhooks", nil, e.admin).Body.String()
+	if strings.Contains(list, secret) || strings.Contains(list, old) {
+		t.Fatal("the webhook list shows a secret")
+	}
+	if e.count("SELECT count(*) FROM audit_log WHERE entity = 'webhook' AND entity_key = ? AND action = 'secret_rotated'", strconv.Itoa(id)) != 1 ||
+		e.count("SELECT count(*) FROM audit_log WHERE before LIKE '%whsec_%' OR after LIKE '%whsec_%'") != 0 {
+		t.Error("the rotation is not audited, or the audit log holds a secret")
+	}
+
+	// The retry and every later change are signed with the new secret alone.
+	clock = clock.Add(31 * time.Second)
+	e.do("PATCH", "/api/v1/vendors/"+gds, map[string]any{"description": "After."}, e.admin).wantStatus(http.StatusOK)
+	if n, err := w.RunOnce(ctx); err != nil || n != 2 {
+		t.Fatalf("after rotating: %d sent, %v", n, err)
+	}
+	for _, r := range rc.requests()[1:] {
+		if !signedUnder(t, secret, r) || signedUnder(t, old, r) {
+			t.Errorf("a delivery after rotation verifies under the old secret, or not under the new: %s", r.body)
+		}
+	}
+
+	e.do("POST", "/api/v1/webhooks/99999/rotate-secret", nil, e.admin).wantProblem(http.StatusNotFound)
+	e.do("POST", "/api/v1/webhooks/nope/rotate-secret", nil, e.admin).wantProblem(http.StatusNotFound)
+}
+
 // secretsColumn is every stored webhook secret, read straight from the database.
 func (e *env) secretsColumn() []string {
 	e.t.Helper()

@@ -15,6 +15,7 @@ type WebhookStore interface {
 	CreateWebhook(ctx context.Context, actor models.Actor, in models.WebhookInput) (models.CreatedWebhook, error)
 	ListWebhooks(ctx context.Context, p models.Page) (models.List[models.Webhook], error)
 	DeleteWebhook(ctx context.Context, actor models.Actor, id int64) error
+	RotateWebhookSecret(ctx context.Context, actor models.Actor, id int64) (models.CreatedWebhook, error)
 }
 
 // Webhooks lets admins register URLs to be told of changes.
@@ -43,6 +44,32 @@ func (h *Webhooks) CreateWebhook(c *gin.Context) {
 	}
 	c.Header("Location", "/api/v1/webhooks/"+strconv.FormatInt(w.ID, 10))
 	writeSecret(c, http.StatusCreated, w)
+}
+
+// RotateWebhookSecret godoc
+//
+//	@Summary		Give a webhook a new secret (admins)
+//	@Description	The new secret is in this response once and never again. Every delivery from now on, retries of earlier changes included, is signed with it alone, so signatures under the old secret stop verifying.
+//	@Tags			webhooks
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		int	true	"webhook id"
+//	@Success		200	{object}	models.CreatedWebhook
+//	@Failure		401	{object}	Problem
+//	@Failure		403	{object}	Problem
+//	@Failure		404	{object}	Problem
+//	@Router			/api/v1/webhooks/{id}/rotate-secret [post]
+func (h *Webhooks) RotateWebhookSecret(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		return
+	}
+	w, err := h.Store.RotateWebhookSecret(c.Request.Context(), actor(c), id)
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
+	writeSecret(c, http.StatusOK, w)
 }
 
 // writeSecret answers with a webhook and its secret, which no cache may keep.
