@@ -248,10 +248,16 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	st.FreshMonths = *freshMonths
 	st.Webhooks.Key = key
 	log.Info("database ready", "db", redact(*db), "migrations_applied", n)
-	if sealed, err := st.SealWebhookSecrets(ctx); err != nil {
-		return fmt.Errorf("webhook secrets: %w (start with the key file they were sealed under)", err)
-	} else if sealed > 0 {
+	sealed, unopened, err := st.SealWebhookSecrets(ctx)
+	if err != nil {
+		return fmt.Errorf("webhook secrets: %w", err)
+	}
+	if sealed > 0 {
 		log.Info("encrypted webhook secrets stored in plain text by an earlier release", "webhooks", sealed)
+	}
+	if len(unopened) > 0 {
+		log.Error("these webhooks' secrets were sealed under another key: their deliveries fail until that key is given "+
+			"(--secret-key-file) or each secret is rotated (POST /api/v1/webhooks/{id}/rotate-secret)", "webhooks", unopened)
 	}
 	if empty, err := seed.Empty(ctx, st); err != nil {
 		return err
@@ -281,7 +287,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	workerDone := make(chan struct{})
 	go func() {
 		defer close(workerDone)
-		webhooks.New(st, log).Run(workerCtx)
+		webhooks.New(st, key, log).Run(workerCtx)
 	}()
 	defer func() {
 		stopWorker()

@@ -122,7 +122,7 @@ func (rc *receiver) client() *http.Client {
 
 // worker is a webhook worker on the test's store, with a clock the test moves.
 func (e *env) worker(client *http.Client, clock *time.Time) *webhooks.Worker {
-	w := webhooks.New(e.st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w := webhooks.New(e.st, e.st.Webhooks.Key, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if client != nil {
 		w.Client = client
 	}
@@ -538,20 +538,28 @@ func TestWebhookSecretsAreEncryptedAtRest(t *testing.T) {
 
 	// A copy of the database without the key (or with another) yields no secret and sends nothing.
 	other, _ := webhooks.NewSecretKey(bytes.Repeat([]byte{9}, webhooks.KeySize))
-	for name, key := range map[string]*webhooks.SecretKey{"no key": nil, "another key": other} {
+	clock := fixedNow
+	for attempt, c := range []struct {
+		name, reason string
+		key          *webhooks.SecretKey
+	}{{"no key", "this server has no secret key", nil}, {"another key", "sealed under another", other}} {
 		st, err := store.Open(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		st.Webhooks.Key = key
-		clock := fixedNow
-		if _, err := st.SealWebhookSecrets(ctx); err == nil {
-			t.Errorf("%s: the stored secrets were taken as opened", name)
+		st.Webhooks.Key = c.key
+		sealed, unopened, err := st.SealWebhookSecrets(ctx)
+		if c.key == nil && err == nil || c.key != nil && (err != nil || sealed != 0 || len(unopened) != 1) {
+			t.Errorf("%s: sealing pass: %d sealed, %v unopened, %v", c.name, sealed, unopened, err)
 		}
-		if n, err := (&env{t: t, st: st}).worker(rc.client(), &clock).RunOnce(ctx); err == nil || n != 0 {
-			t.Errorf("%s: %d sent, %v", name, n, err)
+		if n, err := (&env{t: t, st: st}).worker(rc.client(), &clock).RunOnce(ctx); err != nil || n != 0 {
+			t.Errorf("%s: %d sent, %v", c.name, n, err)
+		}
+		if e.count("SELECT count(*) FROM webhook_deliveries WHERE attempts = ? AND delivered_at IS NULL AND last_error LIKE ?", attempt+1, "%"+c.reason+"%rotate the webhook's secret") != 1 {
+			t.Errorf("%s: the failed attempt does not say why", c.name)
 		}
 		st.Close()
+		clock = clock.Add(time.Hour)
 	}
 	if len(rc.requests()) != 0 {
 		t.Fatal("a store without the key delivered")
@@ -567,14 +575,13 @@ func TestWebhookSecretsAreEncryptedAtRest(t *testing.T) {
 		t.Fatal(err)
 	}
 	for pass, want := range []int{1, 0} {
-		if n, err := e.st.SealWebhookSecrets(ctx); err != nil || n != want {
-			t.Fatalf("sealing pass %d: %d sealed, %v; want %d", pass+1, n, err, want)
+		if n, unopened, err := e.st.SealWebhookSecrets(ctx); err != nil || n != want || len(unopened) != 0 {
+			t.Fatalf("sealing pass %d: %d sealed, %v unopened, %v; want %d", pass+1, n, unopened, err, want)
 		}
 	}
 	if stored := e.secretsColumn(); strings.Contains(stored[0], legacy[6:]) || !webhooks.IsSealed(stored[0]) {
 		t.Fatalf("after sealing the column holds %q", stored)
 	}
-	clock := fixedNow
 	if n, err := e.worker(rc.client(), &clock).RunOnce(ctx); err != nil || n != 1 {
 		t.Fatalf("%d sent, %v", n, err)
 	}

@@ -19,7 +19,7 @@ import (
 
 // WebhookConfig is what the store needs beyond the database to keep webhooks.
 type WebhookConfig struct {
-	// Key seals their secrets in the database; without it none can be registered or delivered.
+	// Key seals their secrets for the database; without it none can be registered or rotated.
 	Key *webhooks.SecretKey
 	// Resolver looks up a URL's host when it is registered; nil is the system's.
 	Resolver webhooks.Resolver
@@ -33,7 +33,7 @@ func (c WebhookConfig) resolver() webhooks.Resolver {
 }
 
 // errNoSecretKey is a server started without the key webhook secrets are sealed under.
-var errNoSecretKey = errors.New("webhook secrets cannot be sealed or opened: the store has no secret key")
+var errNoSecretKey = errors.New("webhook secrets cannot be sealed: the store has no secret key")
 
 // newSecret is a fresh signing secret and the sealed form the database keeps.
 func (c WebhookConfig) newSecret() (secret, sealed string, err error) {
@@ -45,18 +45,6 @@ func (c WebhookConfig) newSecret() (secret, sealed string, err error) {
 	}
 	sealed, err = c.Key.Seal(secret)
 	return secret, sealed, err
-}
-
-// openSecret is the signing secret of webhook id, as it was sealed.
-func (c WebhookConfig) openSecret(id int64, sealed string) (string, error) {
-	if c.Key == nil {
-		return "", errNoSecretKey
-	}
-	secret, err := c.Key.Open(sealed)
-	if err != nil {
-		return "", fmt.Errorf("webhook %d: %w", id, err)
-	}
-	return secret, nil
 }
 
 type webhookRow struct {
@@ -154,24 +142,24 @@ func (s *Store) RotateWebhookSecret(ctx context.Context, actor models.Actor, id 
 }
 
 // SealWebhookSecrets seals the secrets an earlier release stored in plain
-// text, reporting how many, and checks that every sealed one opens under the
-// store's key; run at every start, it changes nothing the second time. Like
-// the delivery queue it is bookkeeping, written without an audit entry.
-func (s *Store) SealWebhookSecrets(ctx context.Context) (int, error) {
+// text, reporting how many, and lists the webhooks whose sealed secrets do not
+// open under the store's key (sealed under another, whose deliveries fail
+// until it is restored or their secrets are rotated). Run at every start, it
+// changes nothing the second time. Like the delivery queue it is bookkeeping,
+// written without an audit entry.
+func (s *Store) SealWebhookSecrets(ctx context.Context) (sealed int, unopened []int64, err error) {
 	if s.Webhooks.Key == nil {
-		return 0, errNoSecretKey
+		return 0, nil, errNoSecretKey
 	}
-	sealed := 0
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err = s.write(ctx, func(tx *gorm.DB) error {
 		var rows []webhookRow
 		if err := tx.Select("id", "secret").Order("id").Find(&rows).Error; err != nil {
 			return err
 		}
-		var unopened []error
 		for _, r := range rows {
 			if webhooks.IsSealed(r.Secret) {
-				if _, err := s.Webhooks.openSecret(r.ID, r.Secret); err != nil {
-					unopened = append(unopened, err)
+				if _, err := s.Webhooks.Key.Open(r.Secret); err != nil {
+					unopened = append(unopened, r.ID)
 				}
 				continue
 			}
@@ -184,9 +172,9 @@ func (s *Store) SealWebhookSecrets(ctx context.Context) (int, error) {
 			}
 			sealed++
 		}
-		return errors.Join(unopened...)
+		return nil
 	})
-	return sealed, err
+	return sealed, unopened, err
 }
 
 // ListWebhooks describes the webhooks in id order with their delivery counts; never their secrets.
@@ -357,11 +345,7 @@ func (s *Store) ClaimWebhookDeliveries(ctx context.Context, now time.Time, lease
 				return res.Error
 			}
 			if res.RowsAffected == 1 {
-				secret, err := s.Webhooks.openSecret(d.WebhookID, d.Secret)
-				if err != nil {
-					return err
-				}
-				out = append(out, models.WebhookDelivery{ID: d.ID, WebhookID: d.WebhookID, URL: d.URL, Secret: secret,
+				out = append(out, models.WebhookDelivery{ID: d.ID, WebhookID: d.WebhookID, URL: d.URL, Secret: d.Secret,
 					Event: d.Event, Payload: []byte(d.Payload), Attempts: d.Attempts})
 			}
 		}

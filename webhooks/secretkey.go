@@ -56,12 +56,16 @@ func (k *SecretKey) Seal(secret string) (string, error) {
 
 // errNotSealed and errWrongKey say why a stored secret does not open.
 var (
+	errNoKey     = errors.New("the stored secret cannot be opened: this server has no secret key")
 	errNotSealed = errors.New("the stored secret is not sealed")
 	errWrongKey  = errors.New("the stored secret does not open under this key: it was sealed under another")
 )
 
-// Open is the secret a value from Seal holds.
+// Open is the secret a value from Seal holds. A nil key opens nothing.
 func (k *SecretKey) Open(stored string) (string, error) {
+	if k == nil {
+		return "", errNoKey
+	}
 	if !IsSealed(stored) {
 		return "", errNotSealed
 	}

@@ -29,6 +29,7 @@ type Queue interface {
 // are replaced by New's defaults.
 type Worker struct {
 	Queue       Queue
+	Key         *SecretKey // opens the secrets the queue hands out sealed
 	Client      *http.Client
 	Log         *slog.Logger
 	Interval    time.Duration                   // between passes
@@ -41,8 +42,8 @@ type Worker struct {
 
 // New makes a worker with the defaults: a pass every 5 seconds, 10 attempts
 // spread over about 8 hours, and a client that only reaches public addresses.
-func New(q Queue, log *slog.Logger) *Worker {
-	return &Worker{Queue: q, Client: PublicClient(net.DefaultResolver), Log: log, Interval: 5 * time.Second, Lease: time.Minute,
+func New(q Queue, key *SecretKey, log *slog.Logger) *Worker {
+	return &Worker{Queue: q, Key: key, Client: PublicClient(net.DefaultResolver), Log: log, Interval: 5 * time.Second, Lease: time.Minute,
 		Batch: 50, MaxAttempts: 10, Backoff: Backoff, Now: func() time.Time { return time.Now().UTC() }}
 }
 
@@ -116,8 +117,12 @@ func (w *Worker) send(ctx context.Context, d models.WebhookDelivery) models.Deli
 	if err != nil {
 		return fail(0, err.Error())
 	}
+	secret, err := w.Key.Open(d.Secret)
+	if err != nil {
+		return fail(0, err.Error()+": restore the key it was sealed under, or rotate the webhook's secret")
+	}
 	id, at := strconv.FormatInt(d.ID, 10), w.Now()
-	sig, err := Sign(d.Secret, id, at, d.Payload)
+	sig, err := Sign(secret, id, at, d.Payload)
 	if err != nil {
 		return fail(0, err.Error())
 	}

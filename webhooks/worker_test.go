@@ -80,6 +80,10 @@ func TestSecretKeySealsAndOpens(t *testing.T) {
 			t.Errorf("%s opened as %q", name, got)
 		}
 	}
+	var none *SecretKey
+	if got, err := none.Open(sealed); err == nil {
+		t.Errorf("no key opened %q", got)
+	}
 	if _, err := NewSecretKey(make([]byte, 16)); err == nil {
 		t.Error("a 16-byte key was taken for AES-256")
 	}
@@ -273,7 +277,7 @@ func (stopQueue) FinishWebhookDelivery(ctx context.Context, _ int64, _ time.Time
 func TestRunOnceStopsWithItsContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	w := New(stopQueue{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w := New(stopQueue{}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if _, err := w.RunOnce(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("RunOnce on a cancelled context: %v", err)
 	}
