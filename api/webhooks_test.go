@@ -20,6 +20,7 @@ import (
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"github.com/council-components/registry/api"
+	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/store"
 	"github.com/council-components/registry/store/storetest"
 	"github.com/council-components/registry/store/storetest/testdb"
@@ -587,5 +588,40 @@ func TestWebhookSecretsAreEncryptedAtRest(t *testing.T) {
 	}
 	if !signedUnder(t, legacy, rc.requests()[0]) {
 		t.Error("the delivery is not signed with the secret the receiver already holds")
+	}
+}
+
+func TestRotatingAWebhookSecretRecoversFromALostKey(t *testing.T) {
+	ctx := context.Background()
+	path := testdb.Seeded(t, false)
+	e := newEnvWith(t, path, api.Config{})
+	rc := newReceiver(t, 0)
+	id := int64(e.do("POST", "/api/v1/webhooks", map[string]any{"url": hookURL + "/hook"}, e.admin).wantStatus(http.StatusCreated).json()["id"].(float64))
+	e.do("PATCH", "/api/v1/vendors/"+gds, map[string]any{"description": "A change."}, e.admin).wantStatus(http.StatusOK)
+
+	// The key is lost: the server starts with a new one.
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	st.Webhooks = webhookConfig(t)
+	st.Webhooks.Key, _ = webhooks.NewSecretKey(bytes.Repeat([]byte{7}, webhooks.KeySize))
+	restarted := &env{t: t, st: st}
+	if _, unopened, err := st.SealWebhookSecrets(ctx); err != nil || len(unopened) != 1 || unopened[0] != id {
+		t.Fatalf("unopened %v, %v", unopened, err)
+	}
+	clock := fixedNow
+	w := restarted.worker(rc.client(), &clock)
+	if n, err := w.RunOnce(ctx); err != nil || n != 0 {
+		t.Fatalf("with the new key: %d sent, %v", n, err)
+	}
+	rotated, err := st.RotateWebhookSecret(ctx, models.Actor{Key: "test", Role: models.RoleAdmin}, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock = clock.Add(time.Minute)
+	if n, err := w.RunOnce(ctx); err != nil || n != 1 || !signedUnder(t, rotated.Secret, rc.requests()[0]) {
+		t.Fatalf("after rotating: %d sent, %v", n, err)
 	}
 }
