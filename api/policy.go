@@ -119,6 +119,7 @@ var policies = map[string]Policy{
 	"GET /api/v1/webhooks":                        adminOnly,
 	"POST /api/v1/webhooks":                       adminOnly,
 	"DELETE /api/v1/webhooks/:id":                 adminOnly,
+	"POST /api/v1/webhooks/:id/rotate-secret":     adminOnly,
 
 	"GET /api/v1/reorganisations":                   public,
 	"GET /api/v1/reorganisations/:id":               public,

@@ -163,6 +163,7 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	v1.GET("/webhooks", hooks.ListWebhooks)
 	v1.POST("/webhooks", hooks.CreateWebhook)
 	v1.DELETE("/webhooks/:id", hooks.DeleteWebhook)
+	v1.POST("/webhooks/:id/rotate-secret", hooks.RotateWebhookSecret)
 
 	// Reorganisation: councils merging or splitting, and what merging councils must harmonise.
 	reorg := &handlers.Reorganisations{Store: sr}

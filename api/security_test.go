@@ -164,6 +164,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/api/v1/webhooks", nil, adminOnly(200)},
 		{"POST", "/api/v1/webhooks", map[string]any{"url": "https://hooks.example.gov.uk/another"}, adminOnly(201)},
 		{"DELETE", fmt.Sprintf("/api/v1/webhooks/%d", probe.webhook), nil, adminOnly(204)},
+		{"POST", fmt.Sprintf("/api/v1/webhooks/%d/rotate-secret", probe.webhook), nil, adminOnly(200)},
 		{"GET", "/api/v1/reorganisations", nil, ok6},
 		{"GET", fmt.Sprintf("/api/v1/reorganisations/%d", historic), nil, ok6},
 		{"GET", fmt.Sprintf("/api/v1/reorganisations/%d/harmonisation", historic), nil, ok6},

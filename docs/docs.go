@@ -3533,7 +3533,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "From now on, each change in the feed (/api/v1/changes), or each change to the kinds of record in entities, is POSTed to the https URL as the feed's JSON entry, with headers X-Registry-Event (e.g. component.updated), X-Registry-Delivery (an id) and X-Registry-Signature: sha256=HEX, the HMAC-SHA256 of the body under the webhook's secret. The secret is in this response once and never again. A delivery that does not get a 2xx answer is retried with exponential backoff (30 seconds, doubling, up to 4 hours between tries, 10 tries). Deliveries go only to public addresses and follow no redirects.",
+                "description": "From now on, each change in the feed (/api/v1/changes), or each change to the kinds of record in entities, is POSTed to the https URL as the feed's JSON entry, signed in the Standard Webhooks form (https://www.standardwebhooks.com): webhook-id (the delivery's id, the same on every retry), webhook-timestamp (Unix seconds when this attempt was signed) and webhook-signature: v1,BASE64, the HMAC-SHA256 of \"id.timestamp.body\" under the key in the webhook's secret (whsec_ and base64). Refuse a delivery whose timestamp is more than five minutes from your clock. X-Registry-Event names the change (e.g. component.updated). The secret is in this response once and never again. A delivery that does not get a 2xx answer is retried with exponential backoff (30 seconds, doubling, up to 4 hours between tries, 10 tries). The URL must be on port 443 and its host must be, and resolve only to, public (global unicast) addresses, or it is refused (400 naming url); deliveries check the address again as they connect, and follow no redirects.",
                 "consumes": [
                     "application/json"
                 ],
@@ -3606,6 +3606,58 @@ const docTemplate = `{
                 "responses": {
                     "204": {
                         "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/webhooks/{id}/rotate-secret": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The new secret is in this response once and never again. Every delivery from now on, retries of earlier changes included, is signed with it alone, so signatures under the old secret stop verifying.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Give a webhook a new secret (admins)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.CreatedWebhook"
+                        }
                     },
                     "401": {
                         "description": "Unauthorized",

@@ -26,7 +26,7 @@ func (publiccodeRow) TableName() string { return "component_publiccode" }
 // savepoints, so several of them commit or roll back together. It carries
 // every field of Store.
 func inTx(s *Store, tx *gorm.DB) *Store {
-	return &Store{w: tx, r: tx, postgres: s.postgres, Now: s.Now, FreshMonths: s.FreshMonths, Names: s.Names}
+	return &Store{w: tx, r: tx, postgres: s.postgres, Now: s.Now, FreshMonths: s.FreshMonths, Names: s.Names, Webhooks: s.Webhooks}
 }
 
 // ImportPubliccode creates or updates a component from a publiccode.yml file in
