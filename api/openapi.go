@@ -240,8 +240,11 @@ func describeSuccess(method string, status int, r *openapi3.Response) {
 		}
 		return
 	}
-	if method == http.MethodGet || strings.HasPrefix(js.Schema.Ref, "#/components/schemas/models.") {
-		r.Headers["ETag"] = etagHeader() // writeResource's, or the response cache's on an anonymous read
+	// writeResource's, or the response cache's on an anonymous read; an answer
+	// that shows a secret once (a new key, a webhook's secret) is never tagged.
+	if oneTimeSecret := strings.Contains(js.Schema.Ref, ".Created"); !oneTimeSecret &&
+		(method == http.MethodGet || strings.HasPrefix(js.Schema.Ref, "#/components/schemas/models.")) {
+		r.Headers["ETag"] = etagHeader()
 	}
 	if loc := r.Headers["Location"]; loc != nil { // where an annotation names it, createResource always sends it
 		loc.Value.Required = true
