@@ -6,6 +6,16 @@ import "strings"
 // the store is reached; these are the object-level rules the store applies
 // inside the write's transaction, once it has the record.
 
+// refuseFormerCouncil is the rule that a former council may not write: once its
+// reorganisation vests, its duties (and records) belong to its successors, so its
+// key still reads as anyone may but records, settles and states nothing.
+func (a Actor) refuseFormerCouncil() error {
+	if a.Role != RoleCouncil || a.Former == nil {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "%s", a.Former.keyRefusal())
+}
+
 // CanWriteAdoption is the ownership rule for adoption writes. council and
 // vendor are the adoption's council and its component's vendor; source and
 // verified are the stored record's ("" and false for a new adoption).
@@ -14,6 +24,9 @@ func (a Actor) CanWriteAdoption(council, vendor, source string, verified bool) e
 	case RoleAdmin:
 		return nil
 	case RoleCouncil:
+		if err := a.refuseFormerCouncil(); err != nil {
+			return err
+		}
 		if a.Org == council {
 			return nil
 		}
@@ -33,6 +46,9 @@ func (a Actor) CanWriteAdoption(council, vendor, source string, verified bool) e
 // CanSettleClaim is who may verify or reject an adoption about council: that
 // council or an admin. action is "verified" or "rejected".
 func (a Actor) CanSettleClaim(council, action string) error {
+	if err := a.refuseFormerCouncil(); err != nil {
+		return err
+	}
 	if a.Role == RoleAdmin || (a.Role == RoleCouncil && a.Org == council) {
 		return nil
 	}
@@ -41,6 +57,9 @@ func (a Actor) CanSettleClaim(council, action string) error {
 
 // CanWriteNeed is who may state or edit a need of council: that council or an admin.
 func (a Actor) CanWriteNeed(council string) error {
+	if err := a.refuseFormerCouncil(); err != nil {
+		return err
+	}
 	switch {
 	case a.Role == RoleAdmin:
 		return nil
