@@ -60,6 +60,21 @@ type axeViolation struct {
 	Nodes  []string `json:"nodes"`
 }
 
+// otherPages are every other kind of page: lists, filters, a component in
+// each lifecycle, councils current and former, dashboards, error pages.
+var otherPages = []string{
+	"/components", "/components?capability=online-card-payments&open_source=true", "/components?q=zzzznothing",
+	"/components/govuk-notify", "/components/govuk-one-login", "/components/demo-legacy-ctax",
+	"/councils", "/councils?q=lambeth", "/councils/" + lambeth, "/councils/E07000005",
+	"/capabilities", "/capabilities/online-card-payments", "/capabilities/identity-verification",
+	"/dashboards", "/dashboards/coverage", "/dashboards/consolidation", "/dashboards/migrations", "/dashboards/collaborations", "/about/data", "/problems/invalid",
+	"/no-such-page", "/components?lifecycle=bogus",
+}
+
+// narrowWidths are the phone widths every page must fit without scrolling
+// sideways: 320 CSS pixels is WCAG 2.2's reflow width (1.4.10), 390 a common phone.
+var narrowWidths = []int64{320, 390}
+
 type browser struct {
 	t   *testing.T
 	ctx context.Context
@@ -110,6 +125,49 @@ func (b *browser) checkAccessibility(name string) {
 		b.t.Errorf("%s: axe %s (%s): %s at %s", name, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "; "))
 	}
 	b.t.Logf("%s: axe ran %d rules, %d passed, %d violations", name, res.Rules, res.Passes, len(res.Violations))
+}
+
+// checkFits fails when the open page is wider than the window, naming the
+// outermost elements that stick out past its right edge.
+func (b *browser) checkFits(name string, width int64) {
+	b.t.Helper()
+	out := run(b, chromedp.Evaluate[string](`(() => {
+		const w = window.innerWidth, sw = document.documentElement.scrollWidth;
+		const describe = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+			(el.classList.length ? "." + [...el.classList].join(".") : "") + " " + JSON.stringify((el.textContent || "").trim().slice(0, 40));
+		// Whether a scroll box around el holds it in: a static or relative el, or any el when the box is positioned.
+		const clipped = el => {
+			const free = ["absolute", "fixed"].includes(getComputedStyle(el).position);
+			for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+				const st = getComputedStyle(a);
+				if (st.overflowX !== "visible" && (!free || st.position !== "static")) return true;
+			}
+			return false;
+		};
+		const out = [];
+		if (sw > w) {
+			for (const el of document.body.querySelectorAll("*")) {
+				const parent = el.parentElement;
+				if (el.getBoundingClientRect().right > w && !clipped(el) && (!parent || parent.getBoundingClientRect().right <= w || clipped(parent))) {
+					out.push(describe(el) + " ends at " + Math.round(el.getBoundingClientRect().right));
+				}
+			}
+		}
+		return JSON.stringify({inner: w, scroll: sw, out: out.slice(0, 8)});
+	})()`))
+	var res struct {
+		Inner, Scroll int
+		Out           []string
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		b.t.Fatalf("%s at %d px: %v", name, width, err)
+	}
+	if res.Inner != int(width) {
+		b.t.Fatalf("%s: the window is %d px wide, want %d", name, res.Inner, width)
+	}
+	if res.Scroll > res.Inner {
+		b.t.Errorf("%s at %d px: the page is %d px wide; sticking out: %s", name, width, res.Scroll, strings.Join(res.Out, "; "))
+	}
 }
 
 // pageWorks checks the stylesheet applied and GOV.UK Frontend's script started
@@ -247,18 +305,21 @@ func TestBrowser(t *testing.T) {
 	b.screenshot("council", 1500)
 
 	// Every other page passes the accessibility check too, error pages included.
-	for _, path := range []string{
-		"/components", "/components?capability=online-card-payments&open_source=true", "/components?q=zzzznothing",
-		"/components/govuk-notify", "/components/govuk-one-login", "/components/demo-legacy-ctax",
-		"/councils", "/councils?q=lambeth", "/councils/" + lambeth, "/councils/E07000005",
-		"/capabilities", "/capabilities/online-card-payments", "/capabilities/identity-verification",
-		"/dashboards", "/dashboards/coverage", "/dashboards/consolidation", "/dashboards/migrations", "/dashboards/collaborations", "/about/data", "/problems/invalid",
-		"/no-such-page", "/components?lifecycle=bogus",
-	} {
+	for _, path := range otherPages {
 		b.do(chromedp.Navigate(srv.URL+path), chromedp.WaitReady(chromedp.CSS("footer")))
 		b.pageWorks(path)
 		b.checkAccessibility(path)
 	}
+
+	// Every page, the journey's too, fits a phone's width: tables scroll inside their own regions.
+	for _, width := range narrowWidths {
+		b.do(chromedp.EmulateViewport(width, 800))
+		for _, path := range append([]string{"/", "/components?q=drupal", "/components/localgov-drupal", adopter.Value}, otherPages...) {
+			b.do(chromedp.Navigate(srv.URL+path), chromedp.WaitReady(chromedp.CSS("footer")))
+			b.checkFits(path, width)
+		}
+	}
+	b.do(chromedp.EmulateViewport(1280, 900))
 
 	// The menu still works on a phone-sized screen.
 	b.do(chromedp.EmulateViewport(375, 800), chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(".govuk-service-navigation__toggle")),
