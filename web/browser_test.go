@@ -68,8 +68,11 @@ var otherPages = []string{
 	"/councils", "/councils?q=lambeth", "/councils/" + lambeth, "/councils/E07000005",
 	"/capabilities", "/capabilities/online-card-payments", "/capabilities/identity-verification",
 	"/dashboards", "/dashboards/coverage", "/dashboards/consolidation", "/dashboards/migrations", "/dashboards/collaborations", "/about/data", "/problems/invalid",
-	"/no-such-page", "/components?lifecycle=bogus",
+	"/no-such-page", "/components?lifecycle=bogus", tooLongSearch, "/councils?q=" + strings.Repeat("x", 201),
 }
+
+// tooLongSearch is a search longer than the service takes, answered on its form.
+var tooLongSearch = "/components?q=" + strings.Repeat("x", 201)
 
 // narrowWidths are the phone widths every page must fit without scrolling
 // sideways: 320 CSS pixels is WCAG 2.2's reflow width (1.4.10), 390 a common phone.
@@ -303,6 +306,18 @@ func TestBrowser(t *testing.T) {
 	b.pageWorks("council")
 	b.checkAccessibility("council")
 	b.screenshot("council", 1500)
+
+	// A search too long to make is answered on its form: the error summary takes
+	// the focus, and its link takes the person to the field, what they typed kept.
+	b.do(chromedp.Navigate(srv.URL+tooLongSearch), chromedp.WaitVisible(chromedp.CSS(".govuk-error-summary")))
+	b.pageWorks("search error")
+	if !run(b, chromedp.Evaluate[bool](`document.activeElement.classList.contains("govuk-error-summary")`)) {
+		t.Error("the error summary does not take the focus")
+	}
+	b.do(chromedp.Click(chromedp.CSS(".govuk-error-summary__list a")))
+	if id := run(b, chromedp.Evaluate[string](`document.activeElement.id + " " + document.activeElement.value.length`)); id != "q 201" {
+		t.Errorf("the error summary's link focuses %q, want the search field holding all 201 characters typed", id)
+	}
 
 	// Every other page passes the accessibility check too, error pages included.
 	for _, path := range otherPages {

@@ -52,11 +52,12 @@ var templateFuncs = template.FuncMap{
 	"coverageTable": func(caption, header string, groups []models.CoverageGroup) coverageTableData {
 		return coverageTableData{Caption: caption, Header: header, Groups: groups}
 	},
-	"f1":            func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
-	"cols":          cols,
-	"numeric":       numeric,
-	"halfWidth":     func(name string) col { return col{Name: name, Class: "govuk-!-width-one-half"} },
-	"numericGroups": numericGroups,
+	"f1":              func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
+	"cols":            cols,
+	"numeric":         numeric,
+	"halfWidth":       func(name string) col { return col{Name: name, Class: "govuk-!-width-one-half"} },
+	"numericGroups":   numericGroups,
+	"searchMaxLength": func() int { return searchMaxLength },
 }
 
 // col is one column heading of a table, for the "thead" partial; Class is

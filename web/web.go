@@ -210,8 +210,8 @@ func (s *Site) Recover(c *gin.Context) {
 type meta struct {
 	Title   string // the page's own title; the service name is added
 	Section string // which navigation item is current
-	Status  int
-	Demo    bool // illustrative demo data is loaded: every page says so
+	Status  int    // an error status, for an error page or a form that shows an error
+	Demo    bool   // illustrative demo data is loaded: every page says so
 }
 
 // view is what every template executes with.
@@ -251,6 +251,11 @@ func (s *Site) renderPage(c *gin.Context, page string, load loader) *cache.Entry
 	body, err := s.render(page, m, data)
 	if err != nil {
 		s.fail(c, err)
+		return nil
+	}
+	if m.Status >= http.StatusBadRequest { // a form saying what to fix in what was sent: answered, never kept
+		c.Header("Cache-Control", "no-store")
+		s.write(c, m.Status, body, "")
 		return nil
 	}
 	return &cache.Entry{Body: body, ETag: handlers.ETag(body)}

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"cmp"
 	"fmt"
 	"html"
 	"io"
@@ -147,21 +148,23 @@ func TestComponentsPageMatchesAPI(t *testing.T) {
 
 // The pages read their query strings with the API's parsing, so a query the
 // API refuses is refused on the page (as a 400 page) with the same words, and
-// one it takes is taken.
+// one it takes is taken. A search is the exception in wording only: people
+// typed it, so its form says what to do in plain words.
 func TestPageQueriesParseAsTheAPIDoes(t *testing.T) {
 	e := newEnv(t)
 	for _, tc := range []struct {
 		page, query string
 		status      int
-		want        string // in the 400 page and in the API's problem
+		want        string // in the API's problem, and in the 400 page unless onPage says otherwise
+		onPage      string
 	}{
-		{"/components", "open_source=yes", 400, "open_source must be true or false"},
-		{"/components", "capability=Online_Payments", 400, "capability must be a lowercase-hyphenated slug"},
-		{"/components", "standard=WCAG%202.2", 400, "standard must be a lowercase-hyphenated slug"},
-		{"/components", "q=" + strings.Repeat("x", 201), 400, "q must be at most 200 characters"},
-		{"/components", "cursor=" + strings.Repeat("x", 1025), 400, "cursor is too long to be a cursor this service issued"},
-		{"/councils", "cursor=" + strings.Repeat("x", 1025), 400, "cursor is too long to be a cursor this service issued"},
-		{"/components", "open_source=1&capability=online-card-payments", 200, ""},
+		{"/components", "open_source=yes", 400, "open_source must be true or false", ""},
+		{"/components", "capability=Online_Payments", 400, "capability must be a lowercase-hyphenated slug", ""},
+		{"/components", "standard=WCAG%202.2", 400, "standard must be a lowercase-hyphenated slug", ""},
+		{"/components", "q=" + strings.Repeat("x", 201), 400, "q must be at most 200 characters", "Search for 200 characters or fewer"},
+		{"/components", "cursor=" + strings.Repeat("x", 1025), 400, "cursor is too long to be a cursor this service issued", ""},
+		{"/councils", "cursor=" + strings.Repeat("x", 1025), 400, "cursor is too long to be a cursor this service issued", ""},
+		{"/components", "open_source=1&capability=online-card-payments", 200, "", ""},
 	} {
 		t.Run(tc.page+"?"+tc.query[:min(len(tc.query), 40)], func(t *testing.T) {
 			e := &env{t: t, st: e.st, router: e.router, served: apitest.Validated(t, e.router)}
@@ -172,8 +175,8 @@ func TestPageQueriesParseAsTheAPIDoes(t *testing.T) {
 			}
 			api := e.get("/api/v1"+tc.page+"?"+tc.query).want(tc.status, wantType)
 			if tc.status != 200 {
-				if !strings.Contains(page, tc.want) {
-					t.Errorf("page does not say %q: %.300s", tc.want, page)
+				if onPage := cmp.Or(tc.onPage, tc.want); !strings.Contains(page, onPage) {
+					t.Errorf("page does not say %q: %.300s", onPage, page)
 				}
 				field, msg, _ := strings.Cut(tc.want, " ")
 				if !strings.Contains(api.Body.String(), `"field":"`+field+`","message":"`+msg+`"`) {
@@ -190,6 +193,64 @@ func TestPageQueriesParseAsTheAPIDoes(t *testing.T) {
 				t.Errorf("%d results on the page, the API has %d", got, total)
 			}
 		})
+	}
+}
+
+// TestSearchErrorsOnTheForm: a search the service cannot make is answered on
+// the same page, as GOV.UK forms answer: a 400 with an error summary linked to
+// the field, the message beside it, what was typed kept, the other filters
+// still chosen; a search as long as the inputs allow is made.
+func TestSearchErrorsOnTheForm(t *testing.T) {
+	e := newEnv(t)
+	long := strings.Repeat("x", 201)
+	for _, tc := range []struct{ path, input string }{
+		{"/components?capability=online-card-payments&q=" + long, "q"},
+		{"/councils?q=" + long, "council-q"},
+	} {
+		t.Run(tc.path[:strings.Index(tc.path, "?")], func(t *testing.T) {
+			r := e.get(tc.path).want(http.StatusBadRequest, "text/html")
+			page := r.Body.String()
+			for _, want := range []string{
+				"<title>Error: ", `<div class="govuk-error-summary" data-module="govuk-error-summary">`,
+				`<a href="#` + tc.input + `">Search for 200 characters or fewer</a>`,
+				`<div class="govuk-form-group govuk-form-group--error">`,
+				`<p id="` + tc.input + `-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> Search for 200 characters or fewer</p>`,
+				`id="` + tc.input + `" name="q" type="search" value="` + long + `" maxlength="200"`,
+			} {
+				if !strings.Contains(page, want) {
+					t.Errorf("the page lacks %q", want)
+				}
+			}
+			if !regexp.MustCompile(`<input class="[^"]*govuk-input--error[^"]*" id="` + tc.input + `"[^>]* aria-describedby="[^"]*` + tc.input + `-error"`).MatchString(page) {
+				t.Error("the input is not marked in error and described by its message")
+			}
+			if strings.Contains(page, "There is a problem with the web address") || strings.Contains(page, "must be at most") {
+				t.Error("the search error is shown as an error page, or in the API's words")
+			}
+			if strings.Contains(page, `id="results"`) || strings.Contains(page, "current councils") {
+				t.Error("results are listed for a search that was not made")
+			}
+			if r.Header().Get("Cache-Control") != "no-store" || r.Header().Get("ETag") != "" {
+				t.Errorf("a form in error may be kept: Cache-Control %q, ETag %q", r.Header().Get("Cache-Control"), r.Header().Get("ETag"))
+			}
+		})
+	}
+	// The other filters stay chosen on the components form.
+	page := e.get("/components?capability=online-card-payments&q=" + long).Body.String()
+	if !strings.Contains(page, `<option value="online-card-payments" selected>`) {
+		t.Error("the capability filter is lost")
+	}
+	// Any other problem in the address is still the error page, in the API's words.
+	e.get("/components?lifecycle=bogus&q="+long).want(http.StatusBadRequest, "text/html")
+	if page := e.get("/components?lifecycle=bogus&q=" + long).Body.String(); !strings.Contains(page, "There is a problem with the web address") {
+		t.Error("a bad filter beside a long search is not the error page")
+	}
+	// As long as the inputs allow is searched, on every search form.
+	e.get("/components?q="+strings.Repeat("x", 200)).want(http.StatusOK, "text/html")
+	e.get("/councils?q="+strings.Repeat("x", 200)).want(http.StatusOK, "text/html")
+	home := e.get("/").Body.String()
+	if !strings.Contains(home, `id="search-q" name="q" type="search" value="" maxlength="200"`) {
+		t.Error("the home page's search has no maxlength")
 	}
 }
 
