@@ -14,8 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // The browser test drives the real server in headless Chromium: a person
@@ -67,7 +70,7 @@ var otherPages = []string{
 	"/components/govuk-notify", "/components/govuk-one-login", "/components/demo-legacy-ctax",
 	"/councils", "/councils?q=lambeth", "/councils/" + lambeth, "/councils/E07000005",
 	"/capabilities", "/capabilities/online-card-payments", "/capabilities/identity-verification",
-	"/dashboards", "/dashboards/coverage", "/dashboards/consolidation", "/dashboards/migrations", "/dashboards/collaborations", "/about/data", "/problems/invalid",
+	"/dashboards", "/dashboards/coverage", "/dashboards/consolidation", "/dashboards/migrations", "/dashboards/collaborations", "/about/data", "/accessibility", "/problems/invalid",
 	"/no-such-page", "/components?lifecycle=bogus", tooLongSearch, "/councils?q=" + strings.Repeat("x", 201),
 }
 
@@ -136,8 +139,7 @@ func (b *browser) checkFits(name string, width int64) {
 	b.t.Helper()
 	out := run(b, chromedp.Evaluate[string](`(() => {
 		const w = window.innerWidth, sw = document.documentElement.scrollWidth;
-		const describe = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
-			(el.classList.length ? "." + [...el.classList].join(".") : "") + " " + JSON.stringify((el.textContent || "").trim().slice(0, 40));
+		`+describeElement+`
 		// Whether a scroll box around el holds it in: a static or relative el, or any el when the box is positioned.
 		const clipped = el => {
 			const free = ["absolute", "fixed"].includes(getComputedStyle(el).position);
@@ -173,6 +175,48 @@ func (b *browser) checkFits(name string, width int64) {
 	}
 }
 
+// describeElement is a script function naming an element for a failure message.
+const describeElement = `const describe = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+	(el.classList.length ? "." + [...el.classList].join(".") : "") + " " + JSON.stringify((el.textContent || "").trim().slice(0, 40));`
+
+// checkKeyboard tabs through the page just opened, from its start: the skip
+// link comes first, each element the focus lands on shows it (an outline or
+// GOV.UK's focus shadow), and every link, button, field, summary and scroll
+// region that can be seen is reached.
+func (b *browser) checkKeyboard(name string) {
+	b.t.Helper()
+	step := describeElement + `
+		const el = document.activeElement;
+		if (!el || el === document.body || el.dataset.tabbed) return "";
+		el.dataset.tabbed = "1";
+		const st = getComputedStyle(el);
+		const outlined = st.outlineStyle !== "none" && parseFloat(st.outlineWidth) > 0 && st.outlineColor !== "rgba(0, 0, 0, 0)";
+		return (outlined || st.boxShadow !== "none" ? "shown " : "unmarked ") + describe(el);`
+	var reached []string
+	for len(reached) < 1000 {
+		b.do(chromedp.KeyEvent(kb.Tab))
+		at := run(b, chromedp.Evaluate[string]("(() => {"+step+"})()"))
+		if at == "" {
+			break
+		}
+		reached = append(reached, at)
+		if shown, what, _ := strings.Cut(at, " "); shown != "shown" {
+			b.t.Errorf("%s: the focus on %s cannot be seen", name, what)
+		}
+	}
+	if len(reached) == 0 || !strings.HasPrefix(reached[0], "shown a.govuk-skip-link") {
+		b.t.Fatalf("%s: the first Tab reaches %v, not the skip link", name, reached[:min(len(reached), 1)])
+	}
+	missed := run(b, chromedp.Evaluate[[]string](`(() => {`+describeElement+`
+		return [...document.querySelectorAll("a[href], button, input, select, textarea, summary, [tabindex='0']")]
+			.filter(el => el.checkVisibility() && !el.disabled && !el.dataset.tabbed).map(describe);
+	})()`))
+	if len(missed) > 0 {
+		b.t.Errorf("%s: Tab never reaches %s", name, strings.Join(missed, "; "))
+	}
+	b.t.Logf("%s: Tab reaches %d elements in turn", name, len(reached))
+}
+
 // pageWorks checks the stylesheet applied and GOV.UK Frontend's script started
 // (init.js marks the body), which also shows the Content-Security-Policy lets
 // them load. Module scripts run after parsing, so it waits for the mark.
@@ -188,6 +232,14 @@ func (b *browser) pageWorks(name string) {
 	if !styled {
 		b.t.Errorf("%s: the stylesheet did not load", name)
 	}
+}
+
+// printMedia emulates the print stylesheet ("print"), or stops doing so ("").
+func printMedia(media string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: media})
+		return err
+	})
 }
 
 func (b *browser) screenshot(name string, height int64) {
@@ -335,6 +387,24 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	b.do(chromedp.EmulateViewport(1280, 900))
+
+	// A keyboard reaches everything on a page full of links, tables and forms, and sees where it is.
+	for _, path := range []string{"/", "/councils/" + lambeth, "/dashboards/coverage"} {
+		b.do(chromedp.Navigate(srv.URL+path), chromedp.WaitReady(chromedp.CSS("body.govuk-frontend-supported")))
+		b.checkKeyboard(path)
+	}
+
+	// Printed, a page keeps its content and loses its navigation and link addresses.
+	b.do(chromedp.Navigate(srv.URL+"/councils/"+lambeth), chromedp.WaitReady(chromedp.CSS("footer")), printMedia("print"))
+	printed := run(b, chromedp.Evaluate[string](`JSON.stringify({
+		nav: getComputedStyle(document.querySelector(".govuk-service-navigation")).display,
+		after: getComputedStyle(document.querySelector("main a.govuk-link[href^='/']"), "::after").content,
+		scroll: getComputedStyle(document.querySelector(".app-scroll")).overflowX,
+		main: getComputedStyle(document.querySelector("main")).display})`))
+	if printed != `{"nav":"none","after":"none","scroll":"visible","main":"block"}` {
+		t.Errorf("printed council page: %s, want no navigation, no link addresses, tables whole, the content kept", printed)
+	}
+	b.do(printMedia(""))
 
 	// The menu still works on a phone-sized screen.
 	b.do(chromedp.EmulateViewport(375, 800), chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(".govuk-service-navigation__toggle")),

@@ -16,6 +16,7 @@ var templateFuncs = template.FuncMap{
 	"pct":          pct,
 	"score":        func(v float64) string { return strconv.FormatFloat(math.Round(v*100), 'f', 0, 64) },
 	"date":         longDate,
+	"day":          func(t time.Time) string { return t.Format(dayLayout) },
 	"month":        monthName,
 	"num":          thousands,
 	"plural":       plural,
@@ -116,13 +117,16 @@ func pct(share float64) string {
 	return fmt.Sprintf("%.0f%%", p)
 }
 
+// dayLayout is how pages write a day: "1 April 2027".
+const dayLayout = "2 January 2006"
+
 // longDate writes YYYY-MM-DD as "1 April 2027".
 func longDate(s string) string {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return s
 	}
-	return t.Format("2 January 2006")
+	return t.Format(dayLayout)
 }
 
 func thousands(n int) string {

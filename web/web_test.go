@@ -2,17 +2,20 @@ package web_test
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -685,5 +688,73 @@ func TestCouncilPageListsItsRealProjects(t *testing.T) {
 	}
 	if !strings.Contains(page, "Member of:") && len(e.allItems("/api/v1/councils/"+lambeth+"/programmes")) > 0 {
 		t.Error("Lambeth's programmes are not shown")
+	}
+}
+
+// TestAccessibilityStatement: the statement is linked from every page's
+// footer, says what was tested with the axe-core the tests run, and carries
+// the enforcement procedure GOV.UK statements give.
+func TestAccessibilityStatement(t *testing.T) {
+	e := newEnv(t)
+	page := e.get("/accessibility").want(200, "text/html").Body.String()
+	var pkg struct {
+		DevDependencies map[string]string `json:"devDependencies"`
+	}
+	b, err := os.ReadFile("package.json")
+	if err != nil || json.Unmarshal(b, &pkg) != nil || pkg.DevDependencies["axe-core"] == "" {
+		t.Fatalf("package.json names no axe-core (%v)", err)
+	}
+	for _, want := range []string{"<h1 class=\"govuk-heading-xl\">Accessibility statement</h1>",
+		"axe-core " + pkg.DevDependencies["axe-core"], "WCAG) 2.0, 2.1 and 2.2", "320 and 390 pixels wide", "Tab key",
+		`id="known-issues"`, `id="report"`, "Enforcement procedure", "Equality and Human Rights Commission (EHRC)",
+		"Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018",
+		`href="https://www.equalityadvisoryservice.com/"`, "Equality Commission for Northern Ireland", "partially compliant"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the statement lacks %q", want)
+		}
+	}
+	for _, path := range []string{"/", "/components/govuk-pay", "/dashboards/coverage", "/accessibility"} {
+		if !strings.Contains(e.get(path).Body.String(), `<a class="govuk-footer__link" href="/accessibility">Accessibility statement</a>`) {
+			t.Errorf("%s: the footer does not link the accessibility statement", path)
+		}
+	}
+}
+
+// TestFooterSaysWhenTheDataLastChanged: every page's footer gives the day of
+// the newest entry in the public change feed; a change to API keys, which
+// the feed leaves out, does not move it, and a change to the data does.
+func TestFooterSaysWhenTheDataLastChanged(t *testing.T) {
+	e := newEnv(t)
+	lastUpdated := regexp.MustCompile(`id="last-updated">Data last updated <time datetime="(\d{4}-\d{2}-\d{2})">([^<]+)</time>`)
+	footer := func(path string) (string, string) {
+		t.Helper()
+		m := lastUpdated.FindStringSubmatch(e.get(path).want(200, "text/html").Body.String())
+		if m == nil {
+			t.Fatalf("%s: no last updated date in the footer", path)
+		}
+		return m[1], m[2]
+	}
+	at := e.get("/api/v1/changes?limit=1").json()["items"].([]any)[0].(map[string]any)["at"].(string)
+	newest, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/", "/councils/" + lambeth, "/accessibility"} {
+		if iso, _ := footer(path); iso != newest.Format(time.DateOnly) {
+			t.Errorf("%s: last updated %s, the newest change is of %s", path, iso, at)
+		}
+	}
+
+	// Forty days on, a key is made (not public), then an adoption (public).
+	later := time.Date(newest.Year(), newest.Month(), newest.Day()+40, 9, 0, 0, 0, time.UTC)
+	e.st.Now = func() time.Time { return later }
+	key := e.adminKey()
+	if iso, _ := footer("/"); iso != newest.Format(time.DateOnly) {
+		t.Errorf("a new API key moved last updated to %s", iso)
+	}
+	e.post("/api/v1/adoptions", `{"council":"`+brighton+`","component":"govuk-pay","capability":"online-card-payments","status":"live"}`, key).
+		want(http.StatusCreated, "application/json")
+	if iso, day := footer("/"); iso != later.Format(time.DateOnly) || day != later.Format("2 January 2006") {
+		t.Errorf("after a write on %s the footer says %s (%s)", later.Format(time.DateOnly), day, iso)
 	}
 }
