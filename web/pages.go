@@ -200,7 +200,7 @@ func componentFilters(f models.ComponentFilter, caps []models.Capability, standa
 			{Value: "false", Text: "Not open source", Selected: openSource == "false"},
 		}},
 		{Name: "hosting", Label: "Hosting", Any: "Any hosting", Options: options(models.HostingKinds, asIs, label, f.Hosting)},
-		{Name: "standard", Label: "Standard", Any: "Any standard", Options: options(standards, asIs, asIs, f.Standard)},
+		{Name: "standard", Label: "Standard", Any: "Any standard", Options: options(standards, asIs, standardName, f.Standard)},
 	}
 }
 

@@ -39,7 +39,7 @@ func TestPages(t *testing.T) {
 		{"/", 200, "text/html", []string{"Find and reuse council digital components", `<span class="app-stats__number">397</span> councils`,
 			`action="/components"`, `href="/components/govuk-notify"`, `aria-current="true"`}},
 		{"/components", 200, "text/html", []string{`<h1 class="govuk-heading-xl">Components</h1>`, `name="capability"`, `name="lifecycle"`,
-			`name="open_source"`, `name="hosting"`, `name="standard"`, `rel="next"`}},
+			`name="open_source"`, `name="hosting"`, `name="standard"`, `rel="next"`, `<option value="hsds">HSDS (Open Referral)</option>`}},
 		{"/components?q=drupal", 200, "text/html", []string{"Components matching ‘drupal’", `href="/components/localgov-drupal"`, "most relevant first"}},
 		{"/components?q=zzzznothing", 200, "text/html", []string{"0 components", "No components match"}},
 		{"/components/localgov-drupal", 200, "text/html", []string{"<h1 class=\"govuk-heading-xl\">LocalGov Drupal</h1>", "GPL-2.0-or-later",
@@ -49,7 +49,9 @@ func TestPages(t *testing.T) {
 		{"/councils?q=lambeth", 200, "text/html", []string{"1 current council", `href="/councils/` + lambeth + `"`}},
 		{"/councils/" + lambeth, 200, "text/html", []string{"London Borough of Lambeth", "Reuse opportunities", `id="opportunity-list"`,
 			"What it uses", "Needs", "Closest peers", "321,813"}},
-		{"/capabilities", 200, "text/html", []string{"Online card payments", `href="/capabilities/online-card-payments"`}},
+		{"/capabilities", 200, "text/html", []string{"Online card payments", `href="/capabilities/online-card-payments"`,
+			">Case management and CRM</caption>", ">Complaints and FOI</caption>", ">Integration and APIs</caption>"}},
+		{"/components/fixmystreet", 200, "text/html", []string{`<a class="govuk-link" href="/components?standard=open311">Open311</a>`}},
 		{"/capabilities/online-card-payments", 200, "text/html", []string{"Components by live adoption", `href="/components/govuk-pay"`,
 			"By nation", "By region", "Scotland", "Northern Ireland"}},
 		{"/dashboards", 200, "text/html", []string{`href="/dashboards/coverage"`, `href="/dashboards/consolidation"`,
@@ -357,13 +359,17 @@ func TestCouncilPage(t *testing.T) {
 	for _, l := range linksUnder(list, "/components/") {
 		got = append(got, l)
 	}
+	dated := 0
 	for _, o := range ops {
 		m := o.(map[string]any)
 		want = append(want, "/components/"+m["component"].(map[string]any)["slug"].(string))
 		for _, r := range m["reasons"].([]any) {
-			detail := html.EscapeString(r.(map[string]any)["detail"].(string))
-			if !strings.Contains(list, detail) {
-				t.Errorf("reason %q is not shown", detail)
+			api := r.(map[string]any)["detail"].(string)
+			if detail := html.EscapeString(withLongDays(api)); !strings.Contains(list, detail) {
+				t.Errorf("reason %q is not shown (as %q)", api, detail)
+			}
+			if isoDays.MatchString(api) {
+				dated++
 			}
 		}
 		for _, p := range m["peers_using"].([]any) {
@@ -374,6 +380,9 @@ func TestCouncilPage(t *testing.T) {
 	}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("opportunities\n%v\nthe API's\n%v", got, want)
+	}
+	if dated == 0 || isoDays.MatchString(list) {
+		t.Errorf("%d reasons give a day, and the page writes one as YYYY-MM-DD: %v", dated, isoDays.FindString(list))
 	}
 
 	peers := e.get("/api/v1/councils/" + lambeth + "/peers").json()["items"].([]any)
