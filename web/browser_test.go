@@ -21,10 +21,11 @@ import (
 	"github.com/chromedp/chromedp/kb"
 )
 
-// The browser test drives the real server in headless Chromium: a person
+// The browser tests drive the real server in headless Chromium: a person
 // searches for a component, opens it, follows an adopter to its council and
 // sees a reuse opportunity there. axe-core checks every page against WCAG
-// 2.0, 2.1 and 2.2 A and AA. .ci/run installs Chromium (Debian's chromium)
+// 2.0, 2.1 and 2.2 A and AA; every page must fit a phone's width; pages are
+// walked by keyboard and printed. .ci/run installs Chromium (Debian's chromium)
 // and axe-core (npm ci in web/); without them the test skips and says why.
 
 // chromiumPath finds the browser: $CHROMIUM, then Debian's package.
@@ -256,7 +257,11 @@ func (b *browser) screenshot(name string, height int64) {
 	}
 }
 
-func TestBrowser(t *testing.T) {
+// openBrowser starts the service and headless Chromium on it, skipping the
+// test (and saying why) without them. Any script error on any page the
+// browser opens fails the test.
+func openBrowser(t *testing.T) (*browser, *env) {
+	t.Helper()
 	chromium := chromiumPath()
 	if chromium == "" {
 		t.Skip("SKIPPED: no Chromium at /usr/bin/chromium (or $CHROMIUM): install Debian's chromium package, as .ci/run does, to run the browser and accessibility tests")
@@ -269,7 +274,7 @@ func TestBrowser(t *testing.T) {
 
 	e := newEnv(t)
 	srv := httptest.NewServer(e.served)
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
@@ -277,15 +282,14 @@ func TestBrowser(t *testing.T) {
 		// The machine has no network: stop Chromium calling home.
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true))
-	defer cancel()
+	t.Cleanup(cancel)
 	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
+	t.Cleanup(cancel)
 	ctx, cancel = context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
+	t.Cleanup(cancel)
 	b := &browser{t: t, ctx: ctx, url: srv.URL, axe: string(axe)}
 	b.do(chromedp.EmulateViewport(1280, 900))
 
-	// Any script error on any page fails the test.
 	var mu sync.Mutex
 	var exceptions []string
 	go func() {
@@ -298,9 +302,21 @@ func TestBrowser(t *testing.T) {
 			mu.Unlock()
 		}
 	}()
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(exceptions) > 0 {
+			t.Errorf("script errors: %s", fmt.Sprint(exceptions))
+		}
+	})
+	return b, e
+}
+
+func TestBrowser(t *testing.T) {
+	b, e := openBrowser(t)
 
 	// A person searches for a component from the home page.
-	b.do(chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("search-q")))
+	b.do(chromedp.Navigate(b.url+"/"), chromedp.WaitVisible(chromedp.ID("search-q")))
 	b.pageWorks("home")
 	b.checkAccessibility("home")
 	b.do(chromedp.SendKeys(chromedp.ID("search-q"), "drupal"), chromedp.Submit(chromedp.ID("search-q")),
@@ -361,7 +377,7 @@ func TestBrowser(t *testing.T) {
 
 	// A search too long to make is answered on its form: the error summary takes
 	// the focus, and its link takes the person to the field, what they typed kept.
-	b.do(chromedp.Navigate(srv.URL+tooLongSearch), chromedp.WaitVisible(chromedp.CSS(".govuk-error-summary")))
+	b.do(chromedp.Navigate(b.url+tooLongSearch), chromedp.WaitVisible(chromedp.CSS(".govuk-error-summary")))
 	b.pageWorks("search error")
 	if !run(b, chromedp.Evaluate[bool](`document.activeElement.classList.contains("govuk-error-summary")`)) {
 		t.Error("the error summary does not take the focus")
@@ -373,29 +389,43 @@ func TestBrowser(t *testing.T) {
 
 	// Every other page passes the accessibility check too, error pages included.
 	for _, path := range otherPages {
-		b.do(chromedp.Navigate(srv.URL+path), chromedp.WaitReady(chromedp.CSS("footer")))
+		b.do(chromedp.Navigate(b.url+path), chromedp.WaitReady(chromedp.CSS("footer")))
 		b.pageWorks(path)
 		b.checkAccessibility(path)
 	}
 
-	// Every page, the journey's too, fits a phone's width: tables scroll inside their own regions.
-	for _, width := range narrowWidths {
-		b.do(chromedp.EmulateViewport(width, 800))
-		for _, path := range append([]string{"/", "/components?q=drupal", "/components/localgov-drupal", adopter.Value}, otherPages...) {
-			b.do(chromedp.Navigate(srv.URL+path), chromedp.WaitReady(chromedp.CSS("footer")))
+	// The menu still works on a phone-sized screen.
+	b.do(chromedp.EmulateViewport(375, 800), chromedp.Navigate(b.url+"/"), chromedp.WaitVisible(chromedp.CSS(".govuk-service-navigation__toggle")),
+		chromedp.Click(chromedp.CSS(".govuk-service-navigation__toggle")), chromedp.WaitVisible(chromedp.CSS(`#navigation a[href="/dashboards"]`)))
+	b.checkAccessibility("home on a phone, menu open")
+}
+
+// TestPagesFitPhones: every kind of page, the journey's too, fits a phone's
+// width; wide tables scroll inside their own regions.
+func TestPagesFitPhones(t *testing.T) {
+	b, _ := openBrowser(t)
+	for _, path := range append([]string{"/", "/components?q=drupal", "/components/localgov-drupal"}, otherPages...) {
+		for i, width := range narrowWidths {
+			b.do(chromedp.EmulateViewport(width, 800))
+			if i == 0 {
+				b.do(chromedp.Navigate(b.url+path), chromedp.WaitReady(chromedp.CSS("footer")))
+			}
 			b.checkFits(path, width)
 		}
 	}
-	b.do(chromedp.EmulateViewport(1280, 900))
+}
 
-	// A keyboard reaches everything on a page full of links, tables and forms, and sees where it is.
+// TestKeyboardAndPrint: a keyboard reaches everything on pages full of links,
+// tables and forms, and sees where it is; printed, a page keeps its content
+// and loses its navigation and link addresses.
+func TestKeyboardAndPrint(t *testing.T) {
+	b, _ := openBrowser(t)
 	for _, path := range []string{"/", "/councils/" + lambeth, "/dashboards/coverage"} {
-		b.do(chromedp.Navigate(srv.URL+path), chromedp.WaitReady(chromedp.CSS("body.govuk-frontend-supported")))
+		b.do(chromedp.Navigate(b.url+path), chromedp.WaitReady(chromedp.CSS("body.govuk-frontend-supported")))
 		b.checkKeyboard(path)
 	}
 
-	// Printed, a page keeps its content and loses its navigation and link addresses.
-	b.do(chromedp.Navigate(srv.URL+"/councils/"+lambeth), chromedp.WaitReady(chromedp.CSS("footer")), printMedia("print"))
+	b.do(chromedp.Navigate(b.url+"/councils/"+lambeth), chromedp.WaitReady(chromedp.CSS("footer")), printMedia("print"))
 	printed := run(b, chromedp.Evaluate[string](`JSON.stringify({
 		nav: getComputedStyle(document.querySelector(".govuk-service-navigation")).display,
 		after: getComputedStyle(document.querySelector("main a.govuk-link[href^='/']"), "::after").content,
@@ -403,17 +433,5 @@ func TestBrowser(t *testing.T) {
 		main: getComputedStyle(document.querySelector("main")).display})`))
 	if printed != `{"nav":"none","after":"none","scroll":"visible","main":"block"}` {
 		t.Errorf("printed council page: %s, want no navigation, no link addresses, tables whole, the content kept", printed)
-	}
-	b.do(printMedia(""))
-
-	// The menu still works on a phone-sized screen.
-	b.do(chromedp.EmulateViewport(375, 800), chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(".govuk-service-navigation__toggle")),
-		chromedp.Click(chromedp.CSS(".govuk-service-navigation__toggle")), chromedp.WaitVisible(chromedp.CSS(`#navigation a[href="/dashboards"]`)))
-	b.checkAccessibility("home on a phone, menu open")
-
-	mu.Lock()
-	defer mu.Unlock()
-	if len(exceptions) > 0 {
-		t.Errorf("script errors: %s", fmt.Sprint(exceptions))
 	}
 }
