@@ -101,6 +101,7 @@ var policies = map[string]Policy{
 	"GET /dashboards/migrations":     public,
 	"GET /dashboards/collaborations": public,
 	"GET /about/data":                public,
+	"GET /accessibility":             public,
 	"GET /problems/:code":            public,
 	"GET /assets/*filepath":          public,
 

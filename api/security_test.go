@@ -173,6 +173,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/dashboards/migrations", nil, ok6},
 		{"GET", "/dashboards/collaborations", nil, ok6},
 		{"GET", "/about/data", nil, ok6},
+		{"GET", "/accessibility", nil, ok6},
 		{"GET", "/problems/invalid", nil, ok6},
 		{"GET", "/assets/app.css", nil, ok6},
 		{"GET", "/api/v1/keys", nil, adminOnly(200)},

@@ -1,17 +1,21 @@
 package web_test
 
 import (
+	"cmp"
+	"encoding/json"
 	"fmt"
 	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -35,7 +39,7 @@ func TestPages(t *testing.T) {
 		{"/", 200, "text/html", []string{"Find and reuse council digital components", `<span class="app-stats__number">397</span> councils`,
 			`action="/components"`, `href="/components/govuk-notify"`, `aria-current="true"`}},
 		{"/components", 200, "text/html", []string{`<h1 class="govuk-heading-xl">Components</h1>`, `name="capability"`, `name="lifecycle"`,
-			`name="open_source"`, `name="hosting"`, `name="standard"`, `rel="next"`}},
+			`name="open_source"`, `name="hosting"`, `name="standard"`, `rel="next"`, `<option value="hsds">HSDS (Open Referral)</option>`}},
 		{"/components?q=drupal", 200, "text/html", []string{"Components matching ‘drupal’", `href="/components/localgov-drupal"`, "most relevant first"}},
 		{"/components?q=zzzznothing", 200, "text/html", []string{"0 components", "No components match"}},
 		{"/components/localgov-drupal", 200, "text/html", []string{"<h1 class=\"govuk-heading-xl\">LocalGov Drupal</h1>", "GPL-2.0-or-later",
@@ -45,7 +49,9 @@ func TestPages(t *testing.T) {
 		{"/councils?q=lambeth", 200, "text/html", []string{"1 current council", `href="/councils/` + lambeth + `"`}},
 		{"/councils/" + lambeth, 200, "text/html", []string{"London Borough of Lambeth", "Reuse opportunities", `id="opportunity-list"`,
 			"What it uses", "Needs", "Closest peers", "321,813"}},
-		{"/capabilities", 200, "text/html", []string{"Online card payments", `href="/capabilities/online-card-payments"`}},
+		{"/capabilities", 200, "text/html", []string{"Online card payments", `href="/capabilities/online-card-payments"`,
+			">Case management and CRM</caption>", ">Complaints and FOI</caption>", ">Integration and APIs</caption>"}},
+		{"/components/fixmystreet", 200, "text/html", []string{`<a class="govuk-link" href="/components?standard=open311">Open311</a>`}},
 		{"/capabilities/online-card-payments", 200, "text/html", []string{"Components by live adoption", `href="/components/govuk-pay"`,
 			"By nation", "By region", "Scotland", "Northern Ireland"}},
 		{"/dashboards", 200, "text/html", []string{`href="/dashboards/coverage"`, `href="/dashboards/consolidation"`,
@@ -147,21 +153,23 @@ func TestComponentsPageMatchesAPI(t *testing.T) {
 
 // The pages read their query strings with the API's parsing, so a query the
 // API refuses is refused on the page (as a 400 page) with the same words, and
-// one it takes is taken.
+// one it takes is taken. A search is the exception in wording only: people
+// typed it, so its form says what to do in plain words.
 func TestPageQueriesParseAsTheAPIDoes(t *testing.T) {
 	e := newEnv(t)
 	for _, tc := range []struct {
 		page, query string
 		status      int
-		want        string // in the 400 page and in the API's problem
+		want        string // in the API's problem, and in the 400 page unless onPage says otherwise
+		onPage      string
 	}{
-		{"/components", "open_source=yes", 400, "open_source must be true or false"},
-		{"/components", "capability=Online_Payments", 400, "capability must be a lowercase-hyphenated slug"},
-		{"/components", "standard=WCAG%202.2", 400, "standard must be a lowercase-hyphenated slug"},
-		{"/components", "q=" + strings.Repeat("x", 201), 400, "q must be at most 200 characters"},
-		{"/components", "cursor=" + strings.Repeat("x", 1025), 400, "cursor is too long to be a cursor this service issued"},
-		{"/councils", "cursor=" + strings.Repeat("x", 1025), 400, "cursor is too long to be a cursor this service issued"},
-		{"/components", "open_source=1&capability=online-card-payments", 200, ""},
+		{"/components", "open_source=yes", 400, "open_source must be true or false", ""},
+		{"/components", "capability=Online_Payments", 400, "capability must be a lowercase-hyphenated slug", ""},
+		{"/components", "standard=WCAG%202.2", 400, "standard must be a lowercase-hyphenated slug", ""},
+		{"/components", "q=" + strings.Repeat("x", 201), 400, "q must be at most 200 characters", "Search for 200 characters or fewer"},
+		{"/components", "cursor=" + strings.Repeat("x", 1025), 400, "cursor is too long to be a cursor this service issued", ""},
+		{"/councils", "cursor=" + strings.Repeat("x", 1025), 400, "cursor is too long to be a cursor this service issued", ""},
+		{"/components", "open_source=1&capability=online-card-payments", 200, "", ""},
 	} {
 		t.Run(tc.page+"?"+tc.query[:min(len(tc.query), 40)], func(t *testing.T) {
 			e := &env{t: t, st: e.st, router: e.router, served: apitest.Validated(t, e.router)}
@@ -172,8 +180,8 @@ func TestPageQueriesParseAsTheAPIDoes(t *testing.T) {
 			}
 			api := e.get("/api/v1"+tc.page+"?"+tc.query).want(tc.status, wantType)
 			if tc.status != 200 {
-				if !strings.Contains(page, tc.want) {
-					t.Errorf("page does not say %q: %.300s", tc.want, page)
+				if onPage := cmp.Or(tc.onPage, tc.want); !strings.Contains(page, onPage) {
+					t.Errorf("page does not say %q: %.300s", onPage, page)
 				}
 				field, msg, _ := strings.Cut(tc.want, " ")
 				if !strings.Contains(api.Body.String(), `"field":"`+field+`","message":"`+msg+`"`) {
@@ -190,6 +198,64 @@ func TestPageQueriesParseAsTheAPIDoes(t *testing.T) {
 				t.Errorf("%d results on the page, the API has %d", got, total)
 			}
 		})
+	}
+}
+
+// TestSearchErrorsOnTheForm: a search the service cannot make is answered on
+// the same page, as GOV.UK forms answer: a 400 with an error summary linked to
+// the field, the message beside it, what was typed kept, the other filters
+// still chosen; a search as long as the inputs allow is made.
+func TestSearchErrorsOnTheForm(t *testing.T) {
+	e := newEnv(t)
+	long := strings.Repeat("x", 201)
+	for _, tc := range []struct{ path, input string }{
+		{"/components?capability=online-card-payments&q=" + long, "q"},
+		{"/councils?q=" + long, "council-q"},
+	} {
+		t.Run(tc.path[:strings.Index(tc.path, "?")], func(t *testing.T) {
+			r := e.get(tc.path).want(http.StatusBadRequest, "text/html")
+			page := r.Body.String()
+			for _, want := range []string{
+				"<title>Error: ", `<div class="govuk-error-summary" data-module="govuk-error-summary">`,
+				`<a href="#` + tc.input + `">Search for 200 characters or fewer</a>`,
+				`<div class="govuk-form-group govuk-form-group--error">`,
+				`<p id="` + tc.input + `-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> Search for 200 characters or fewer</p>`,
+				`id="` + tc.input + `" name="q" type="search" value="` + long + `" maxlength="200"`,
+			} {
+				if !strings.Contains(page, want) {
+					t.Errorf("the page lacks %q", want)
+				}
+			}
+			if !regexp.MustCompile(`<input class="[^"]*govuk-input--error[^"]*" id="` + tc.input + `"[^>]* aria-describedby="[^"]*` + tc.input + `-error"`).MatchString(page) {
+				t.Error("the input is not marked in error and described by its message")
+			}
+			if strings.Contains(page, "There is a problem with the web address") || strings.Contains(page, "must be at most") {
+				t.Error("the search error is shown as an error page, or in the API's words")
+			}
+			if strings.Contains(page, `id="results"`) || strings.Contains(page, "current councils") {
+				t.Error("results are listed for a search that was not made")
+			}
+			if r.Header().Get("Cache-Control") != "no-store" || r.Header().Get("ETag") != "" {
+				t.Errorf("a form in error may be kept: Cache-Control %q, ETag %q", r.Header().Get("Cache-Control"), r.Header().Get("ETag"))
+			}
+		})
+	}
+	// The other filters stay chosen on the components form.
+	page := e.get("/components?capability=online-card-payments&q=" + long).Body.String()
+	if !strings.Contains(page, `<option value="online-card-payments" selected>`) {
+		t.Error("the capability filter is lost")
+	}
+	// Any other problem in the address is still the error page, in the API's words.
+	e.get("/components?lifecycle=bogus&q="+long).want(http.StatusBadRequest, "text/html")
+	if page := e.get("/components?lifecycle=bogus&q=" + long).Body.String(); !strings.Contains(page, "There is a problem with the web address") {
+		t.Error("a bad filter beside a long search is not the error page")
+	}
+	// As long as the inputs allow is searched, on every search form.
+	e.get("/components?q="+strings.Repeat("x", 200)).want(http.StatusOK, "text/html")
+	e.get("/councils?q="+strings.Repeat("x", 200)).want(http.StatusOK, "text/html")
+	home := e.get("/").Body.String()
+	if !strings.Contains(home, `id="search-q" name="q" type="search" value="" maxlength="200"`) {
+		t.Error("the home page's search has no maxlength")
 	}
 }
 
@@ -293,13 +359,17 @@ func TestCouncilPage(t *testing.T) {
 	for _, l := range linksUnder(list, "/components/") {
 		got = append(got, l)
 	}
+	dated := 0
 	for _, o := range ops {
 		m := o.(map[string]any)
 		want = append(want, "/components/"+m["component"].(map[string]any)["slug"].(string))
 		for _, r := range m["reasons"].([]any) {
-			detail := html.EscapeString(r.(map[string]any)["detail"].(string))
-			if !strings.Contains(list, detail) {
-				t.Errorf("reason %q is not shown", detail)
+			api := r.(map[string]any)["detail"].(string)
+			if detail := html.EscapeString(withLongDays(api)); !strings.Contains(list, detail) {
+				t.Errorf("reason %q is not shown (as %q)", api, detail)
+			}
+			if isoDays.MatchString(api) {
+				dated++
 			}
 		}
 		for _, p := range m["peers_using"].([]any) {
@@ -310,6 +380,9 @@ func TestCouncilPage(t *testing.T) {
 	}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("opportunities\n%v\nthe API's\n%v", got, want)
+	}
+	if dated == 0 || isoDays.MatchString(list) {
+		t.Errorf("%d reasons give a day, and the page writes one as YYYY-MM-DD: %v", dated, isoDays.FindString(list))
 	}
 
 	peers := e.get("/api/v1/councils/" + lambeth + "/peers").json()["items"].([]any)
@@ -624,5 +697,73 @@ func TestCouncilPageListsItsRealProjects(t *testing.T) {
 	}
 	if !strings.Contains(page, "Member of:") && len(e.allItems("/api/v1/councils/"+lambeth+"/programmes")) > 0 {
 		t.Error("Lambeth's programmes are not shown")
+	}
+}
+
+// TestAccessibilityStatement: the statement is linked from every page's
+// footer, says what was tested with the axe-core the tests run, and carries
+// the enforcement procedure GOV.UK statements give.
+func TestAccessibilityStatement(t *testing.T) {
+	e := newEnv(t)
+	page := e.get("/accessibility").want(200, "text/html").Body.String()
+	var pkg struct {
+		DevDependencies map[string]string `json:"devDependencies"`
+	}
+	b, err := os.ReadFile("package.json")
+	if err != nil || json.Unmarshal(b, &pkg) != nil || pkg.DevDependencies["axe-core"] == "" {
+		t.Fatalf("package.json names no axe-core (%v)", err)
+	}
+	for _, want := range []string{"<h1 class=\"govuk-heading-xl\">Accessibility statement</h1>",
+		"axe-core " + pkg.DevDependencies["axe-core"], "WCAG) 2.0, 2.1 and 2.2", "320 and 390 pixels wide", "Tab key",
+		`id="known-issues"`, `id="report"`, "Enforcement procedure", "Equality and Human Rights Commission (EHRC)",
+		"Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018",
+		`href="https://www.equalityadvisoryservice.com/"`, "Equality Commission for Northern Ireland", "partially compliant"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the statement lacks %q", want)
+		}
+	}
+	for _, path := range []string{"/", "/components/govuk-pay", "/dashboards/coverage", "/accessibility"} {
+		if !strings.Contains(e.get(path).Body.String(), `<a class="govuk-footer__link" href="/accessibility">Accessibility statement</a>`) {
+			t.Errorf("%s: the footer does not link the accessibility statement", path)
+		}
+	}
+}
+
+// TestFooterSaysWhenTheDataLastChanged: every page's footer gives the day of
+// the newest entry in the public change feed; a change to API keys, which
+// the feed leaves out, does not move it, and a change to the data does.
+func TestFooterSaysWhenTheDataLastChanged(t *testing.T) {
+	e := newEnv(t)
+	lastUpdated := regexp.MustCompile(`id="last-updated">Data last updated <time datetime="(\d{4}-\d{2}-\d{2})">([^<]+)</time>`)
+	footer := func(path string) (string, string) {
+		t.Helper()
+		m := lastUpdated.FindStringSubmatch(e.get(path).want(200, "text/html").Body.String())
+		if m == nil {
+			t.Fatalf("%s: no last updated date in the footer", path)
+		}
+		return m[1], m[2]
+	}
+	at := e.get("/api/v1/changes?limit=1").json()["items"].([]any)[0].(map[string]any)["at"].(string)
+	newest, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/", "/councils/" + lambeth, "/accessibility"} {
+		if iso, _ := footer(path); iso != newest.Format(time.DateOnly) {
+			t.Errorf("%s: last updated %s, the newest change is of %s", path, iso, at)
+		}
+	}
+
+	// Forty days on, a key is made (not public), then an adoption (public).
+	later := time.Date(newest.Year(), newest.Month(), newest.Day()+40, 9, 0, 0, 0, time.UTC)
+	e.st.Now = func() time.Time { return later }
+	key := e.adminKey()
+	if iso, _ := footer("/"); iso != newest.Format(time.DateOnly) {
+		t.Errorf("a new API key moved last updated to %s", iso)
+	}
+	e.post("/api/v1/adoptions", `{"council":"`+brighton+`","component":"govuk-pay","capability":"online-card-payments","status":"live"}`, key).
+		want(http.StatusCreated, "application/json")
+	if iso, day := footer("/"); iso != later.Format(time.DateOnly) || day != later.Format("2 January 2006") {
+		t.Errorf("after a write on %s the footer says %s (%s)", later.Format(time.DateOnly), day, iso)
 	}
 }
