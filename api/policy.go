@@ -101,6 +101,9 @@ var policies = map[string]Policy{
 	"GET /dashboards/migrations":     public,
 	"GET /dashboards/collaborations": public,
 	"GET /about/data":                public,
+	"GET /vendors":                   public,
+	"GET /vendors/:slug":             public,
+	"GET /list-your-component":       public,
 	"GET /problems/:code":            public,
 	"GET /assets/*filepath":          public,
 

@@ -253,6 +253,7 @@ func TestBrowser(t *testing.T) {
 		"/councils", "/councils?q=lambeth", "/councils/" + lambeth, "/councils/E07000005",
 		"/capabilities", "/capabilities/online-card-payments", "/capabilities/identity-verification",
 		"/dashboards", "/dashboards/coverage", "/dashboards/consolidation", "/dashboards/migrations", "/dashboards/collaborations", "/about/data", "/problems/invalid",
+		"/vendors", "/vendors?sort=councils&kind=public-sector", "/vendors/government-digital-service", "/list-your-component",
 		"/no-such-page", "/components?lifecycle=bogus",
 	} {
 		b.do(chromedp.Navigate(srv.URL+path), chromedp.WaitReady(chromedp.CSS("footer")))
