@@ -102,6 +102,9 @@ var policies = map[string]Policy{
 	"GET /dashboards/collaborations": public,
 	"GET /about/data":                public,
 	"GET /accessibility":             public,
+	"GET /vendors":                   public,
+	"GET /vendors/:slug":             public,
+	"GET /list-your-component":       public,
 	"GET /problems/:code":            public,
 	"GET /assets/*filepath":          public,
 

@@ -72,6 +72,7 @@ var otherPages = []string{
 	"/councils", "/councils?q=lambeth", "/councils/" + lambeth, "/councils/E07000005",
 	"/capabilities", "/capabilities/online-card-payments", "/capabilities/identity-verification",
 	"/dashboards", "/dashboards/coverage", "/dashboards/consolidation", "/dashboards/migrations", "/dashboards/collaborations", "/about/data", "/accessibility", "/problems/invalid",
+	"/vendors", "/vendors?sort=councils&kind=public-sector", "/vendors/government-digital-service", "/list-your-component",
 	"/no-such-page", "/components?lifecycle=bogus", tooLongSearch, "/councils?q=" + strings.Repeat("x", 201),
 }
 

@@ -43,6 +43,8 @@ type Store interface {
 	ComponentsBySlug(ctx context.Context, slugs []string) (map[string]models.Component, error)
 	Standards(ctx context.Context) ([]string, error)
 	GetVendor(ctx context.Context, slug string) (models.Vendor, error)
+	ListVendorUse(ctx context.Context, f models.VendorFilter, p models.Page) (models.List[models.VendorUse], error)
+	VendorAdoptions(ctx context.Context, vendor string) ([]models.Adoption, error)
 	ListCouncils(ctx context.Context, f models.CouncilFilter, p models.Page) (models.List[models.Council], error)
 	GetCouncil(ctx context.Context, code string) (models.Council, error)
 	CouncilsByCode(ctx context.Context, codes []string) (map[string]models.Council, error)
@@ -163,6 +165,9 @@ func (s *Site) Register(r gin.IRoutes) {
 	r.GET("/dashboards/collaborations", s.CollaborationsDashboard)
 	r.GET("/about/data", s.AboutData)
 	r.GET("/accessibility", s.Accessibility)
+	r.GET("/vendors", s.Vendors)
+	r.GET("/vendors/:slug", s.Vendor)
+	r.GET("/list-your-component", s.ListYourComponent)
 	r.GET(handlers.ProblemPath+":code", s.Problem)
 	r.GET("/assets/*filepath", s.Asset)
 }
