@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -731,6 +732,76 @@ func TestImportDoesNotStallWriters(t *testing.T) {
 	}
 }
 
+// TestImportRecordsAsTheAPIDoes: rows imported (a new adoption, then a
+// second row for the same council and component, which updates it) leave the
+// same record, history events and audit entries as the same writes sent to
+// POST and PATCH /api/v1/adoptions; only the key that wrote differs, and
+// updated_at, which gorm sets from the wall clock on an update (the store's
+// clock is fixed in tests), so it is left out.
+func TestImportRecordsAsTheAPIDoes(t *testing.T) {
+	const sheet = "council,component,capability,status,started_on,notes\n" +
+		"E09000022,govuk-notify,sms-notifications,exploring,2025-01-01,first\n" +
+		"E09000022,govuk-notify,,piloting,,second\n"
+	imported := newSeededEnv(t, false)
+	rep := imported.do("POST", "/api/v1/adoptions/import", []byte(sheet), imported.admin, "Content-Type", "text/csv").wantStatus(http.StatusOK).json()
+	if rep["created"].(float64) != 1 || rep["updated"].(float64) != 1 {
+		t.Fatalf("report %v", rep)
+	}
+	sent := newSeededEnv(t, false)
+	id := idOf(t, sent.do("POST", "/api/v1/adoptions", map[string]any{"council": lambeth, "component": "govuk-notify", "capability": "sms-notifications",
+		"status": "exploring", "started_on": "2025-01-01", "notes": "first"}, sent.admin).wantStatus(http.StatusCreated).json())
+	sent.do("PATCH", fmt.Sprintf("/api/v1/adoptions/%d", id), map[string]any{"status": "piloting", "notes": "second"}, sent.admin).wantStatus(http.StatusOK)
+
+	wallClock := regexp.MustCompile(`updated_at[^,}]*`) // in the audit entries' JSON, itself quoted in rowsOf's
+	for _, query := range []string{
+		`SELECT id, council_id, component_id, capability_id, status, started_on, ended_on, contract_end_on, notes, evidence_url,
+			source, verified, rejected_at, rejection_reason, version, created_at, verified_on, confirmed_on FROM adoptions WHERE id = ?`,
+		"SELECT at, actor_role, actor_org, action, changes FROM adoption_events WHERE adoption_id = ? ORDER BY id",
+		"SELECT at, actor_role, actor_org, entity_key, action, before, after FROM audit_log WHERE entity = 'adoption' AND entity_key = ? ORDER BY id",
+	} {
+		got := wallClock.ReplaceAllString(imported.rowsOf(query, fmt.Sprint(id)), "")
+		if want := wallClock.ReplaceAllString(sent.rowsOf(query, fmt.Sprint(id)), ""); got != want {
+			t.Errorf("%s\nimported:\n%s\nsent:\n%s", query, got, want)
+		}
+	}
+}
+
+// rowsOf is every row query selects, one JSON array a line.
+func (e *env) rowsOf(query string, args ...any) string {
+	e.t.Helper()
+	db, err := e.st.SQLDB()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	rows, err := db.Query(storetest.Rebind(query), args...)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var b strings.Builder
+	for rows.Next() {
+		vals, ptrs := make([]any, len(cols)), make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			e.t.Fatal(err)
+		}
+		for i, v := range vals {
+			if t, ok := v.(time.Time); ok {
+				vals[i] = t.UTC()
+			}
+		}
+		j, _ := json.Marshal(vals)
+		b.WriteString(string(j) + "\n")
+	}
+	if err := rows.Err(); err != nil {
+		e.t.Fatal(err)
+	}
+	return b.String()
+}
+
 // holdWriteLock takes what every write waits for, until release is called (at
 // the latest when the test ends): on SQLite the writer's one connection, in an
 // immediate transaction; on PostgreSQL the lock that orders audit entries
@@ -783,6 +854,23 @@ func TestAdoptionImportLimits(t *testing.T) {
 		post(e, "?strict=true", []byte(strings.Join(lines, ""))).wantProblem(http.StatusUnprocessableEntity, "rows[2002].status")
 		if e.guarded() != before {
 			t.Fatal("a strict import with a bad row wrote something")
+		}
+	})
+
+	t.Run("without strict, a bad row among thousands fails alone", func(t *testing.T) {
+		e := newSeededEnv(t, false)
+		sheet, creations := e.importSheet(3000)
+		lines := strings.SplitAfter(string(sheet), "\n")
+		lines[2001] = "E09000022,govuk-pay,online-card-payments,sideways\n" // row 2002
+		rep := post(e, "", []byte(strings.Join(lines, ""))).wantStatus(http.StatusOK).json()
+		if rep["applied"] != true || rep["failed"].(float64) != 1 || rep["created"].(float64) != float64(creations-1) {
+			t.Errorf("applied %v, %v failed, %v created; want %d created", rep["applied"], rep["failed"], rep["created"], creations-1)
+		}
+		if r := rep["results"].([]any)[2000].(map[string]any); r["row"].(float64) != 2002 || r["action"] != "failed" {
+			t.Errorf("row 2002: %v", r)
+		}
+		if n := e.readCount(importedAdoptions); n != creations-1 {
+			t.Errorf("%d adoptions recorded, want %d", n, creations-1)
 		}
 	})
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -195,7 +196,7 @@ func addAudits(tx *gorm.DB, entries []auditRow) error {
 // transaction db is) and the version of each component they name.
 func loadImportWorld(db *gorm.DB, actor models.Actor, now time.Time, creations importCreations, rows []importRow, lock bool) (*importWorld, error) {
 	w := &importWorld{db: db, actor: actor, now: now, creations: creations, versions: map[string]int{}, current: map[importPair]*importCurrent{}}
-	var pairs [][]any
+	var pairs []importPair
 	var slugs []string
 	for _, r := range rows {
 		if r.problem != nil {
@@ -203,7 +204,7 @@ func loadImportWorld(db *gorm.DB, actor models.Actor, now time.Time, creations i
 		}
 		if _, ok := w.current[r.pair]; !ok {
 			w.current[r.pair] = nil
-			pairs = append(pairs, []any{r.pair.council, r.pair.component})
+			pairs = append(pairs, r.pair)
 		}
 		if !slices.Contains(slugs, r.Component) {
 			slugs = append(slugs, r.Component)
@@ -222,10 +223,11 @@ func loadImportWorld(db *gorm.DB, actor models.Actor, now time.Time, creations i
 		}
 	}
 	for chunk := range slices.Chunk(pairs, 500) {
+		where, args := pairsWhere(chunk)
 		q := adoptionsQuery(db).Select(adoptionSelect+", vendors.slug AS vendor").
 			Joins("JOIN vendors ON vendors.id = components.vendor_id").
 			Where("adoptions.status <> 'retired' AND adoptions.rejected_at IS NULL").
-			Where("(adoptions.council_id, adoptions.component_id) IN ?", chunk).Order("adoptions.id")
+			Where(where, args...).Order("adoptions.id")
 		if lock && isPostgres(db) {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "adoptions"}})
 		}
@@ -244,6 +246,28 @@ func loadImportWorld(db *gorm.DB, actor models.Actor, now time.Time, creations i
 		}
 	}
 	return w, nil
+}
+
+// pairsWhere is a condition on adoptions that holds for the given councils
+// and components alone, a term a council, which both engines answer from
+// the index on council and component (SQLite scans the whole index for a
+// list of (council_id, component_id) row values).
+func pairsWhere(pairs []importPair) (string, []any) {
+	byCouncil := map[int64][]int64{}
+	var councils []int64
+	for _, p := range pairs {
+		if byCouncil[p.council] == nil {
+			councils = append(councils, p.council)
+		}
+		byCouncil[p.council] = append(byCouncil[p.council], p.component)
+	}
+	terms := make([]string, len(councils))
+	args := make([]any, 0, 2*len(councils))
+	for i, c := range councils {
+		terms[i] = "(adoptions.council_id = ? AND adoptions.component_id IN ?)"
+		args = append(args, c, byCouncil[c])
+	}
+	return "(" + strings.Join(terms, " OR ") + ")", args
 }
 
 // plan is what importing r does in w, which it then brings up to date. A
