@@ -11,8 +11,8 @@ import (
 	"github.com/council-components/registry/models"
 )
 
-// importBatch is the most rows one write transaction of an import holds: a
-// few milliseconds of the writer, so another writer waits no longer than that.
+// importBatch is the most rows one write transaction of an import holds: tens
+// of milliseconds of the writer, so another writer waits no longer than that.
 const importBatch = 500
 
 // errRollback undoes a write after its outcome is known: a dry run, or a strict run with errors.
