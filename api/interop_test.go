@@ -845,13 +845,20 @@ func TestAdoptionImportLimits(t *testing.T) {
 		}
 	})
 
+	// badRow2002 is a 3,000-row spreadsheet whose row 2002 has a status that does
+	// not exist, and how many of its rows create an adoption.
+	badRow2002 := func(e *env) ([]byte, int) {
+		sheet, creations := e.importSheet(3000)
+		lines := strings.SplitAfter(string(sheet), "\n")
+		lines[2001] = "E09000022,govuk-pay,online-card-payments,sideways\n"
+		return []byte(strings.Join(lines, "")), creations - 1
+	}
+
 	t.Run("strict with one bad row among thousands writes nothing", func(t *testing.T) {
 		e := newSeededEnv(t, false)
-		sheet, _ := e.importSheet(3000)
-		lines := strings.SplitAfter(string(sheet), "\n")
-		lines[2001] = "E09000022,govuk-pay,online-card-payments,sideways\n" // row 2002
+		sheet, _ := badRow2002(e)
 		before := e.guarded()
-		post(e, "?strict=true", []byte(strings.Join(lines, ""))).wantProblem(http.StatusUnprocessableEntity, "rows[2002].status")
+		post(e, "?strict=true", sheet).wantProblem(http.StatusUnprocessableEntity, "rows[2002].status")
 		if e.guarded() != before {
 			t.Fatal("a strict import with a bad row wrote something")
 		}
@@ -859,18 +866,16 @@ func TestAdoptionImportLimits(t *testing.T) {
 
 	t.Run("without strict, a bad row among thousands fails alone", func(t *testing.T) {
 		e := newSeededEnv(t, false)
-		sheet, creations := e.importSheet(3000)
-		lines := strings.SplitAfter(string(sheet), "\n")
-		lines[2001] = "E09000022,govuk-pay,online-card-payments,sideways\n" // row 2002
-		rep := post(e, "", []byte(strings.Join(lines, ""))).wantStatus(http.StatusOK).json()
-		if rep["applied"] != true || rep["failed"].(float64) != 1 || rep["created"].(float64) != float64(creations-1) {
-			t.Errorf("applied %v, %v failed, %v created; want %d created", rep["applied"], rep["failed"], rep["created"], creations-1)
+		sheet, creations := badRow2002(e)
+		rep := post(e, "", sheet).wantStatus(http.StatusOK).json()
+		if rep["applied"] != true || rep["failed"].(float64) != 1 || rep["created"].(float64) != float64(creations) {
+			t.Errorf("applied %v, %v failed, %v created; want %d created", rep["applied"], rep["failed"], rep["created"], creations)
 		}
 		if r := rep["results"].([]any)[2000].(map[string]any); r["row"].(float64) != 2002 || r["action"] != "failed" {
 			t.Errorf("row 2002: %v", r)
 		}
-		if n := e.readCount(importedAdoptions); n != creations-1 {
-			t.Errorf("%d adoptions recorded, want %d", n, creations-1)
+		if n := e.readCount(importedAdoptions); n != creations {
+			t.Errorf("%d adoptions recorded, want %d", n, creations)
 		}
 	})
 
