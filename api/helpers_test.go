@@ -164,31 +164,39 @@ func (e *env) count(query string, args ...any) int {
 // snapshot captures every catalogue table, to prove a refused write changed nothing.
 func (e *env) snapshot() string {
 	e.t.Helper()
+	var b strings.Builder
+	for _, table := range []string{"vendors", "capabilities", "components", "component_capabilities",
+		"component_standards", "component_dependencies", "adoptions", "needs"} {
+		b.WriteString(e.tableRows(table))
+	}
+	return b.String()
+}
+
+// tableRows is every row of table in order, each a line: the table's name and the row as JSON.
+func (e *env) tableRows(table string) string {
+	e.t.Helper()
 	db, err := e.st.SQLDB()
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	rows, err := db.Query("SELECT * FROM " + table + " ORDER BY 1, 2")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
 	var b strings.Builder
-	for _, table := range []string{"vendors", "capabilities", "components", "component_capabilities",
-		"component_standards", "component_dependencies", "adoptions", "needs"} {
-		rows, err := db.Query("SELECT * FROM " + table + " ORDER BY 1, 2")
-		if err != nil {
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
 			e.t.Fatal(err)
 		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				e.t.Fatal(err)
-			}
-			j, _ := json.Marshal(vals)
-			b.WriteString(table + " " + string(j) + "\n")
-		}
-		rows.Close()
+		j, _ := json.Marshal(vals)
+		b.WriteString(table + " " + string(j) + "\n")
 	}
 	return b.String()
 }

@@ -118,7 +118,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "A council key records its own council's adoptions, verified at once. A vendor key claims an adoption of one of its own components by a council; the claim stays unverified until that council or an admin verifies it. Admins may also set source and verified. capability may be left out when the component provides only one.",
+                "description": "A council key records its own council's adoptions, verified at once. A vendor key claims an adoption of one of its own components by a council; the claim stays unverified until that council or an admin verifies it. Admins may also set source and verified, but not source evidence (400): evidence comes from harvests, so only an adoption current evidence shows may have that source. capability may be left out when the component provides only one.",
                 "consumes": [
                     "application/json"
                 ],
@@ -314,7 +314,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Status moves forward only: exploring → piloting → live → retiring → retired (a pilot or exploration may also end as retired). To start again, record a new adoption.",
+                "description": "Status moves forward only: exploring → piloting → live → retiring → retired (a pilot or exploration may also end as retired). To start again, record a new adoption. An admin may set source evidence only on an adoption current public evidence shows (else 400 naming source).",
                 "consumes": [
                     "application/json"
                 ],
@@ -501,6 +501,7 @@ const docTemplate = `{
         },
         "/api/v1/adoptions/{id}/history": {
             "get": {
+                "description": "Who made each change is given by role and organisation, as in the change feed. Only an admin's key also sees actor.key, the visible prefix of the key behind the change (or the harvest or seed run), to trace or revoke it.",
                 "produces": [
                     "application/json"
                 ],
@@ -1203,7 +1204,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Unknown vendor, capability or depends_on slugs are 422; malformed fields are 400.",
+                "description": "Unknown vendor, capability or depends_on slugs are 422; malformed fields, and a component depending on itself, are 400.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1354,7 +1355,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "the slug belongs to a component with another repository",
+                        "description": "the slug belongs to a component with another repository, or dependsOn would make a dependency cycle",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1468,6 +1469,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "depends_on naming the component itself is 400; naming a component that already depends on this one, however indirectly, is 409, with the cycle it would make.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1517,6 +1519,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "depends_on would make a dependency cycle",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -4693,7 +4701,7 @@ const docTemplate = `{
                     "example": "updated"
                 },
                 "actor": {
-                    "$ref": "#/definitions/models.Actor"
+                    "$ref": "#/definitions/models.EventActor"
                 },
                 "at": {
                     "type": "string",
@@ -5556,6 +5564,27 @@ const docTemplate = `{
                     "type": "string",
                     "format": "uri",
                     "example": "https://hooks.example.gov.uk/registry"
+                }
+            }
+        },
+        "models.EventActor": {
+            "type": "object",
+            "required": [
+                "role"
+            ],
+            "properties": {
+                "key": {
+                    "description": "Key is the visible prefix of the key behind the event (or the harvest or\nseed run that made it), shown to admins only.",
+                    "type": "string",
+                    "example": "ccr_k3j9x2ab"
+                },
+                "org": {
+                    "type": "string",
+                    "example": "E09000022"
+                },
+                "role": {
+                    "type": "string",
+                    "example": "council"
                 }
             }
         },

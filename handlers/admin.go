@@ -37,6 +37,12 @@ func (in KeyInput) Validate(bool) error {
 	if in.Role == nil {
 		p.Add("role", "is required: admin, vendor or council")
 	}
+	if in.Org != nil {
+		models.CheckOneLine(&p, "org", *in.Org)
+	}
+	if in.Name != nil {
+		models.CheckOneLine(&p, "name", *in.Name)
+	}
 	if in.ExpiresAt != nil {
 		if _, err := time.Parse(time.RFC3339, *in.ExpiresAt); err != nil {
 			p.Add("expires_at", "must be an RFC 3339 time such as 2027-11-29T00:00:00Z")

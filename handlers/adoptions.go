@@ -30,7 +30,7 @@ type AdoptionStore interface {
 	RejectAdoption(ctx context.Context, actor models.Actor, id int64, reason string) (models.Adoption, error)
 	ConfirmAdoption(ctx context.Context, actor models.Actor, id int64) (models.Adoption, error)
 	ClearRejection(ctx context.Context, actor models.Actor, id int64) (models.Adoption, error)
-	AdoptionHistory(ctx context.Context, id int64, p models.Page) (models.List[models.AdoptionEvent], error)
+	AdoptionHistory(ctx context.Context, viewer models.Actor, id int64, p models.Page) (models.List[models.AdoptionEvent], error)
 	GetCouncil(ctx context.Context, code string) (models.Council, error)
 	GetComponent(ctx context.Context, slug string) (models.Component, error)
 
@@ -146,7 +146,7 @@ func (h *Adoptions) GetAdoption(c *gin.Context) {
 // CreateAdoption godoc
 //
 //	@Summary		Record an adoption
-//	@Description	A council key records its own council's adoptions, verified at once. A vendor key claims an adoption of one of its own components by a council; the claim stays unverified until that council or an admin verifies it. Admins may also set source and verified. capability may be left out when the component provides only one.
+//	@Description	A council key records its own council's adoptions, verified at once. A vendor key claims an adoption of one of its own components by a council; the claim stays unverified until that council or an admin verifies it. Admins may also set source and verified, but not source evidence (400): evidence comes from harvests, so only an adoption current evidence shows may have that source. capability may be left out when the component provides only one.
 //	@Tags			adoptions
 //	@Accept			json
 //	@Produce		json
@@ -167,7 +167,7 @@ func (h *Adoptions) CreateAdoption(c *gin.Context) {
 // UpdateAdoption godoc
 //
 //	@Summary		Update an adoption
-//	@Description	Status moves forward only: exploring → piloting → live → retiring → retired (a pilot or exploration may also end as retired). To start again, record a new adoption.
+//	@Description	Status moves forward only: exploring → piloting → live → retiring → retired (a pilot or exploration may also end as retired). To start again, record a new adoption. An admin may set source evidence only on an adoption current public evidence shows (else 400 naming source).
 //	@Tags			adoptions
 //	@Accept			json
 //	@Produce		json
@@ -269,32 +269,35 @@ func rejectionReason(c *gin.Context) (string, error) {
 			return "", err
 		}
 	}
+	if err := models.CheckRejectionReason(in.Reason); err != nil {
+		return "", err
+	}
 	if in.Reason == nil {
 		return "", nil
-	}
-	if len(*in.Reason) > 2000 {
-		return "", fieldError("reason", "must be at most 2000 characters")
 	}
 	return *in.Reason, nil
 }
 
 // AdoptionHistory godoc
 //
-//	@Summary	An adoption's history: every change of status, dates or verification, with who made it
-//	@Tags		adoptions
-//	@Produce	json
-//	@Param		id		path		int		true	"adoption id"
-//	@Param		limit	query		int		false	"page size, 1 to 100 (default 20)"
-//	@Param		cursor	query		string	false	"opaque cursor"
-//	@Success	200		{object}	ListBody[models.AdoptionEvent]
-//	@Failure	404		{object}	Problem
-//	@Router		/api/v1/adoptions/{id}/history [get]
+//	@Summary		An adoption's history: every change of status, dates or verification, with who made it
+//	@Description	Who made each change is given by role and organisation, as in the change feed. Only an admin's key also sees actor.key, the visible prefix of the key behind the change (or the harvest or seed run), to trace or revoke it.
+//	@Tags			adoptions
+//	@Produce		json
+//	@Param			id		path		int		true	"adoption id"
+//	@Param			limit	query		int		false	"page size, 1 to 100 (default 20)"
+//	@Param			cursor	query		string	false	"opaque cursor"
+//	@Success		200		{object}	ListBody[models.AdoptionEvent]
+//	@Failure		404		{object}	Problem
+//	@Router			/api/v1/adoptions/{id}/history [get]
 func (h *Adoptions) AdoptionHistory(c *gin.Context) {
 	id, ok := pathID(c)
 	if !ok {
 		return
 	}
-	listBy(c, &query{c: c}, id, h.Store.AdoptionHistory)
+	listPage(c, &query{c: c}, func(ctx context.Context, p models.Page) (models.List[models.AdoptionEvent], error) {
+		return h.Store.AdoptionHistory(ctx, actor(c), id, p)
+	})
 }
 
 // ListNeeds godoc

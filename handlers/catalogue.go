@@ -285,7 +285,7 @@ func (h *Catalogue) GetComponent(c *gin.Context) {
 // CreateComponent godoc
 //
 //	@Summary		Create a component
-//	@Description	Unknown vendor, capability or depends_on slugs are 422; malformed fields are 400.
+//	@Description	Unknown vendor, capability or depends_on slugs are 422; malformed fields, and a component depending on itself, are 400.
 //	@Tags			components
 //	@Accept			json
 //	@Produce		json
@@ -305,20 +305,22 @@ func (h *Catalogue) CreateComponent(c *gin.Context) {
 
 // UpdateComponent godoc
 //
-//	@Summary	Update a component
-//	@Tags		components
-//	@Accept		json
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Param		slug		path		string					true	"component slug"
-//	@Param		If-Match	header		string					false	"ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is written"
-//	@Param		component	body		models.ComponentInput	true	"fields to change; null clears licence and URLs"
-//	@Success	200			{object}	models.Component
-//	@Failure	400			{object}	Problem
-//	@Failure	404			{object}	Problem
-//	@Failure	412			{object}	Problem
-//	@Failure	422			{object}	Problem
-//	@Router		/api/v1/components/{slug} [patch]
+//	@Summary		Update a component
+//	@Description	depends_on naming the component itself is 400; naming a component that already depends on this one, however indirectly, is 409, with the cycle it would make.
+//	@Tags			components
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			slug		path		string					true	"component slug"
+//	@Param			If-Match	header		string					false	"ETag from a previous GET (compared strongly); a stale or weak one gets 412 and nothing is written"
+//	@Param			component	body		models.ComponentInput	true	"fields to change; null clears licence and URLs"
+//	@Success		200			{object}	models.Component
+//	@Failure		400			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem	"depends_on would make a dependency cycle"
+//	@Failure		412			{object}	Problem
+//	@Failure		422			{object}	Problem
+//	@Router			/api/v1/components/{slug} [patch]
 func (h *Catalogue) UpdateComponent(c *gin.Context) {
 	updateResource(c, pathKey("slug"), h.Store.GetComponent, func(v models.Component) int { return v.Version }, h.Store.UpdateComponent)
 }

@@ -87,7 +87,7 @@ func parseBody[T any](c *gin.Context, accepted []string, parse func([]byte) (T, 
 //	@Failure		400				{object}	Problem	"the file has problems; each is named by its YAML path"
 //	@Failure		401				{object}	Problem
 //	@Failure		403				{object}	Problem
-//	@Failure		409				{object}	Problem	"the slug belongs to a component with another repository"
+//	@Failure		409				{object}	Problem	"the slug belongs to a component with another repository, or dependsOn would make a dependency cycle"
 //	@Failure		413				{object}	Problem
 //	@Failure		415				{object}	Problem
 //	@Failure		422				{object}	Problem	"the vendor, capabilities or categories name nothing in the registry"

@@ -94,7 +94,12 @@ type query struct {
 	p models.Problems
 }
 
-func (q *query) str(name string) string { return q.c.Query(name) }
+// str reads text: one line, without control characters.
+func (q *query) str(name string) string {
+	v := q.c.Query(name)
+	models.CheckOneLine(&q.p, name, v)
+	return v
+}
 
 func (q *query) enum(name string, allowed []string) string {
 	v := q.c.Query(name)
@@ -181,7 +186,7 @@ func (q *query) page() models.Page {
 func (q *query) cursor() string {
 	v := q.c.Query("cursor")
 	if len(v) > 1024 {
-		q.p.Add("cursor", "is too long to be a cursor this service issued")
+		q.p.Add("cursor", models.CursorProblem)
 	}
 	return v
 }
@@ -192,6 +197,7 @@ func (q *query) search(name string) string {
 	if len(v) > 200 {
 		q.p.Add(name, "must be at most 200 characters")
 	}
+	models.CheckOneLine(&q.p, name, v)
 	return v
 }
 

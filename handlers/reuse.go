@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -174,15 +173,12 @@ func (h *Reuse) Collaborations(c *gin.Context) {
 func writePage[T any](c *gin.Context, all []T) {
 	q := query{c: c}
 	p := q.page()
-	offset := 0
-	if p.Cursor != "" {
-		n, err := strconv.Atoi(p.Cursor)
-		if err != nil || n < 0 {
-			q.p.Add("cursor", "is not a cursor this service issued; use the next link from a previous page")
-		}
-		offset = n
-	}
 	if err := q.err(); err != nil {
+		WriteError(c, err)
+		return
+	}
+	offset, err := models.CursorOffset(p.Cursor)
+	if err != nil {
 		WriteError(c, err)
 		return
 	}
@@ -194,7 +190,7 @@ func writePage[T any](c *gin.Context, all []T) {
 	end := min(start+limit, len(all))
 	list := models.List[T]{Items: all[start:end], Total: len(all)}
 	if end < len(all) {
-		list.Next = strconv.Itoa(end)
+		list.Next = models.OffsetCursor(end)
 	}
 	writeList(c, list)
 }

@@ -1,6 +1,6 @@
 package models
 
-import "strings"
+import "slices"
 
 // Who may write what. api/policy.go admits or refuses a route by role before
 // the store is reached; these are the object-level rules the store applies
@@ -43,8 +43,9 @@ func (a Actor) CanWriteAdoption(council, vendor, source string, verified bool) e
 	return Errorf(EFORBIDDEN, "this key may not write adoptions")
 }
 
-// CanSettleClaim is who may verify or reject an adoption about council: that
-// council or an admin. action is "verified" or "rejected".
+// CanSettleClaim is who may verify, reject, reconfirm an adoption about
+// council or clear its rejection: that council or an admin. action names the
+// write, as a key of councilActions.
 func (a Actor) CanSettleClaim(council, action string) error {
 	if err := a.refuseFormerCouncil(); err != nil {
 		return err
@@ -52,7 +53,32 @@ func (a Actor) CanSettleClaim(council, action string) error {
 	if a.Role == RoleAdmin || (a.Role == RoleCouncil && a.Org == council) {
 		return nil
 	}
-	return Errorf(EFORBIDDEN, "only council %s or an admin may %s this adoption", council, strings.TrimSuffix(action, "ed"))
+	return Errorf(EFORBIDDEN, "only council %s or an admin may %s this adoption", council, councilActions[action])
+}
+
+// councilActions is what each write only the council or an admin may make does, as a verb.
+var councilActions = map[string]string{
+	"verified": "verify", "rejected": "reject", "confirmed": "confirm", "cleared": "clear the rejection of",
+}
+
+// EventActor is who made an adoption event, as the caller reading the history may see them.
+type EventActor struct {
+	Role string `json:"role" example:"council"`
+	Org  string `json:"org,omitempty" example:"E09000022"`
+	// Key is the visible prefix of the key behind the event (or the harvest or
+	// seed run that made it), shown to admins only.
+	Key string `json:"key,omitempty" example:"ccr_k3j9x2ab"`
+}
+
+// SeenBy is a, who made an event, as viewer may see them: everyone sees the
+// role and organisation, as the change feed shows; only an admin, who lists
+// and revokes keys, sees which key it was.
+func (a Actor) SeenBy(viewer Actor) EventActor {
+	e := EventActor{Role: a.Role, Org: a.Org}
+	if viewer.Role == RoleAdmin {
+		e.Key = a.Key
+	}
+	return e
 }
 
 // CanWriteNeed is who may state or edit a need of council: that council or an admin.
@@ -123,6 +149,28 @@ func (a Actor) CanSetProvenance(in AdoptionInput) error {
 	if in.Verified != nil {
 		p.Add("verified", "is set by verifying or rejecting the adoption, by its council or an admin")
 	}
+	return p.Err()
+}
+
+// CheckEvidenceSource refuses source "evidence" in an adoption write unless
+// the adoption rests on current public evidence: this API takes no evidence
+// items (harvests bring them), so the body cannot bring its own. evidence
+// reads the stored adoption's items, only when needed; nil for a new adoption.
+func (in AdoptionInput) CheckEvidenceSource(evidence func() ([]EvidenceItem, error)) error {
+	if in.Source == nil || *in.Source != "evidence" {
+		return nil
+	}
+	if evidence != nil {
+		items, err := evidence()
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(items, func(it EvidenceItem) bool { return it.Current }) {
+			return nil
+		}
+	}
+	var p Problems
+	p.Add("source", "can be evidence only for an adoption that current public evidence shows; evidence comes from harvests, not from this API, and this adoption has none")
 	return p.Err()
 }
 

@@ -145,7 +145,7 @@ func TestCanWriteAdoption(t *testing.T) {
 	}
 }
 
-// "verifi" is the message as it stands (the action minus "ed"): the rule moved here unchanged.
+// Each write is named by its own verb in the refusal.
 func TestCanSettleClaim(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
@@ -157,11 +157,14 @@ func TestCanSettleClaim(t *testing.T) {
 		{"admin rejects", keyAdmin, "rejected", "", ""},
 		{"its council verifies", keyCouncilE1, "verified", "", ""},
 		{"its council rejects", keyCouncilE1, "rejected", "", ""},
-		{"another council verifies", keyCouncilE2, "verified", EFORBIDDEN, "only council E1 or an admin may verifi this adoption"},
+		{"another council verifies", keyCouncilE2, "verified", EFORBIDDEN, "only council E1 or an admin may verify this adoption"},
 		{"another council rejects", keyCouncilE2, "rejected", EFORBIDDEN, "only council E1 or an admin may reject this adoption"},
-		{"the claiming vendor verifies", keyVendorAcme, "verified", EFORBIDDEN, "only council E1 or an admin may verifi this adoption"},
-		{"a vendor keyed as the council's code", Actor{Role: RoleVendor, Org: "E1"}, "verified", EFORBIDDEN, "only council E1 or an admin may verifi this adoption"},
+		{"the claiming vendor verifies", keyVendorAcme, "verified", EFORBIDDEN, "only council E1 or an admin may verify this adoption"},
+		{"a vendor keyed as the council's code", Actor{Role: RoleVendor, Org: "E1"}, "verified", EFORBIDDEN, "only council E1 or an admin may verify this adoption"},
 		{"no key rejects", keyNone, "rejected", EFORBIDDEN, "only council E1 or an admin may reject this adoption"},
+		{"its council reconfirms", keyCouncilE1, "confirmed", "", ""},
+		{"another council reconfirms", keyCouncilE2, "confirmed", EFORBIDDEN, "only council E1 or an admin may confirm this adoption"},
+		{"the claiming vendor clears the rejection", keyVendorAcme, "cleared", EFORBIDDEN, "only council E1 or an admin may clear the rejection of this adoption"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			wantRuleErr(t, tc.actor.CanSettleClaim("E1", tc.action), tc.code, tc.msg)
@@ -296,3 +299,41 @@ func TestProvenance(t *testing.T) {
 }
 
 func refOf[T any](v T) *T { return &v }
+
+// TestCheckEvidenceSource: source "evidence" needs current evidence for the
+// adoption, which the API cannot bring, so a new adoption never gets it.
+func TestCheckEvidenceSource(t *testing.T) {
+	evidence, admin := "evidence", "admin"
+	current := []EvidenceItem{{Source: "govuk-pay-performance", Current: false}, {Source: "govuk-pay-performance", Current: true}}
+	lapsed := []EvidenceItem{{Source: "govuk-pay-performance", Current: false}}
+	const msg = "can be evidence only for an adoption that current public evidence shows; evidence comes from harvests, not from this API, and this adoption has none"
+	for _, tc := range []struct {
+		name     string
+		source   *string
+		evidence func() ([]EvidenceItem, error) // nil: a new adoption
+		wantErr  bool
+	}{
+		{"a new adoption sends evidence", &evidence, nil, true},
+		{"an adoption without evidence", &evidence, func() ([]EvidenceItem, error) { return nil, nil }, true},
+		{"an adoption whose evidence lapsed", &evidence, func() ([]EvidenceItem, error) { return lapsed, nil }, true},
+		{"an adoption with current evidence", &evidence, func() ([]EvidenceItem, error) { return current, nil }, false},
+		{"another source", &admin, nil, false},
+		{"no source sent", nil, func() ([]EvidenceItem, error) { t.Fatal("evidence read when not needed"); return nil, nil }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := AdoptionInput{Source: tc.source}.CheckEvidenceSource(tc.evidence)
+			if !tc.wantErr {
+				wantRuleErr(t, err, "", "")
+				return
+			}
+			wantRuleErr(t, err, EINVALID, invalidFields, "source")
+			if got := err.(*Error).Fields[0].Message; got != msg {
+				t.Errorf("message %q, want %q", got, msg)
+			}
+		})
+	}
+	failed := errors.New("database down")
+	if err := (AdoptionInput{Source: &evidence}).CheckEvidenceSource(func() ([]EvidenceItem, error) { return nil, failed }); !errors.Is(err, failed) {
+		t.Errorf("a failed read gave %v", err)
+	}
+}

@@ -83,7 +83,7 @@ func (in AdoptionInput) Validate(create bool) error {
 			checkDate(&p, field, v.Value)
 		}
 	}
-	checkText(&p, "notes", in.Notes, false, 5000)
+	checkProse(&p, "notes", in.Notes, false, 5000)
 	checkNullURL(&p, "evidence_url", in.EvidenceURL)
 	checkEnum(&p, "source", in.Source, false, AdoptionSources)
 	return p.Err()
@@ -129,7 +129,7 @@ type AdoptionFilter struct {
 // AdoptionEvent is one entry in an adoption's history.
 type AdoptionEvent struct {
 	At      time.Time         `json:"at" format:"date-time"`
-	Actor   Actor             `json:"actor"`
+	Actor   EventActor        `json:"actor"`
 	Action  string            `json:"action" example:"updated"` // created, updated, verified, rejected, seeded
 	Changes map[string]Change `json:"changes"`
 }
@@ -188,7 +188,7 @@ func (in NeedInput) Validate(create bool) error {
 	}
 	checkDate(&p, "needed_by", in.NeededBy)
 	checkEnum(&p, "status", in.Status, false, NeedStatuses)
-	checkText(&p, "notes", in.Notes, false, 5000)
+	checkProse(&p, "notes", in.Notes, false, 5000)
 	return p.Err()
 }
 

@@ -65,6 +65,14 @@ func (a *Adoption) FinishDates(today string) error {
 	return a.CheckDates()
 }
 
+// CheckRejectionReason refuses a reason for rejecting a claim that is too long
+// or holds control characters other than tabs and line breaks.
+func CheckRejectionReason(reason *string) error {
+	var p Problems
+	checkProse(&p, "reason", reason, false, 2000)
+	return p.Err()
+}
+
 // CanSettle reports whether settling a as action ("verified" or "rejected")
 // changes it. A rejected claim stays rejected; a verified one can be verified
 // again (a no-op) but not rejected.

@@ -76,7 +76,7 @@ func (in VendorInput) Validate(create bool) error {
 	checkMandatoryText(&p, "name", in.Name, create, 200)
 	checkURL(&p, "website", in.Website, create)
 	checkEnum(&p, "kind", in.Kind, false, VendorKinds)
-	checkText(&p, "description", in.Description, false, 5000)
+	checkProse(&p, "description", in.Description, false, 5000)
 	return p.Err()
 }
 
@@ -116,7 +116,7 @@ func (in CapabilityInput) Validate(create bool) error {
 	checkKeySlug(&p, in.Slug, create, "capability")
 	checkMandatoryText(&p, "name", in.Name, create, 200)
 	checkSlug(&p, "category", in.Category, create)
-	checkMandatoryText(&p, "description", in.Description, create, 5000)
+	checkMandatoryProse(&p, "description", in.Description, create, 5000)
 	if in.LGSLCodes != nil {
 		for _, c := range *in.LGSLCodes {
 			if c <= 0 {
@@ -197,7 +197,7 @@ func (in ComponentInput) Validate(create bool) error {
 	checkKeySlug(&p, in.Slug, create, "component")
 	checkMandatoryText(&p, "name", in.Name, create, 200)
 	checkMandatoryText(&p, "summary", in.Summary, create, 500)
-	checkText(&p, "description", in.Description, false, 20000)
+	checkProse(&p, "description", in.Description, false, 20000)
 	checkSlug(&p, "vendor", in.Vendor, create)
 	checkSlugList(&p, "capabilities", in.Capabilities, create, 50)
 	if in.Capabilities != nil && len(*in.Capabilities) == 0 {

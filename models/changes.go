@@ -99,7 +99,7 @@ func (in WebhookInput) Validate(bool) error {
 			}
 		}
 	}
-	checkText(&p, "description", in.Description, false, 500)
+	checkProse(&p, "description", in.Description, false, 500)
 	return p.Err()
 }
 

@@ -109,7 +109,7 @@ func (in ReorganisationInput) Validate(create bool) error {
 	} else {
 		checkDate(&p, "vesting_date", in.VestingDate)
 	}
-	checkText(&p, "notes", in.Notes, false, 5000)
+	checkProse(&p, "notes", in.Notes, false, 5000)
 	return p.Err()
 }
 

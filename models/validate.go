@@ -47,8 +47,27 @@ func (n *NullString) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// checkText adds a problem when a required text field is blank or too long.
+// The control characters a text field may hold: a name or a code only tabs,
+// prose (descriptions, notes) line breaks too. Every other C0 control and DEL
+// is refused, NUL above all: PostgreSQL refuses it in text and SQLite cuts text at it.
+const (
+	oneLine   = "\t"
+	multiLine = "\t\n\r"
+)
+
+// checkText adds a problem when a one-line text field is required and not
+// sent or blank, too long, or holds a control character.
 func checkText(p *Problems, field string, v *string, required bool, max int) {
+	checkTextOf(p, field, v, required, max, oneLine)
+}
+
+// checkProse is checkText for text that may run over lines.
+func checkProse(p *Problems, field string, v *string, required bool, max int) {
+	checkTextOf(p, field, v, required, max, multiLine)
+}
+
+// checkTextOf is checkText for a field that may hold the control characters allowed.
+func checkTextOf(p *Problems, field string, v *string, required bool, max int, allowed string) {
 	if v == nil {
 		if required {
 			p.Add(field, "is required")
@@ -60,6 +79,27 @@ func checkText(p *Problems, field string, v *string, required bool, max int) {
 		p.Add(field, "must not be blank")
 	case len(*v) > max:
 		p.Add(field, "must be at most %d characters", max)
+	default:
+		checkControls(p, field, *v, allowed)
+	}
+}
+
+// CheckOneLine adds a problem at field when v, one line of text such as a
+// query parameter, holds a control character other than a tab.
+func CheckOneLine(p *Problems, field, v string) { checkControls(p, field, v, oneLine) }
+
+// checkControls adds a problem at field for the first control character in v that allowed does not list.
+func checkControls(p *Problems, field, v, allowed string) {
+	for _, r := range v {
+		switch {
+		case (r >= 0x20 && r != 0x7f) || strings.ContainsRune(allowed, r):
+			continue
+		case r == '\n' || r == '\r':
+			p.Add(field, "must be a single line, without line breaks")
+		default:
+			p.Add(field, "must not contain the control character %U", r)
+		}
+		return
 	}
 }
 
@@ -67,11 +107,20 @@ func checkText(p *Problems, field string, v *string, required bool, max int) {
 // on create, and never blank when an update sends it, so a PATCH cannot blank
 // what a POST would refuse.
 func checkMandatoryText(p *Problems, field string, v *string, create bool, max int) {
+	checkMandatory(p, field, v, create, max, oneLine)
+}
+
+// checkMandatoryProse is checkMandatoryText for text that may run over lines.
+func checkMandatoryProse(p *Problems, field string, v *string, create bool, max int) {
+	checkMandatory(p, field, v, create, max, multiLine)
+}
+
+func checkMandatory(p *Problems, field string, v *string, create bool, max int, allowed string) {
 	if !create && v != nil && strings.TrimSpace(*v) == "" {
 		p.Add(field, "must not be blank")
 		return
 	}
-	checkText(p, field, v, create, max)
+	checkTextOf(p, field, v, create, max, allowed)
 }
 
 // refuseKey reports a key field an update sends: it names the record for good, so

@@ -76,3 +76,66 @@ func TestUpdatesKeepMandatoryFields(t *testing.T) {
 		t.Errorf("an optional field sent blank is refused: %v", err)
 	}
 }
+
+// TestTextRefusesControlCharacters: every text field refuses NUL and the other
+// C0 controls and DEL, naming the character; one-line fields refuse line breaks
+// too, prose keeps them; a tab is text anywhere.
+func TestTextRefusesControlCharacters(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		input func(v string) interface{ Validate(bool) error }
+		field string
+		prose bool
+	}{
+		{"vendor name", func(v string) interface{ Validate(bool) error } { return VendorInput{Name: &v} }, "name", false},
+		{"vendor description", func(v string) interface{ Validate(bool) error } { return VendorInput{Description: &v} }, "description", true},
+		{"capability name", func(v string) interface{ Validate(bool) error } { return CapabilityInput{Name: &v} }, "name", false},
+		{"capability description", func(v string) interface{ Validate(bool) error } { return CapabilityInput{Description: &v} }, "description", true},
+		{"component name", func(v string) interface{ Validate(bool) error } { return ComponentInput{Name: &v} }, "name", false},
+		{"component summary", func(v string) interface{ Validate(bool) error } { return ComponentInput{Summary: &v} }, "summary", false},
+		{"component description", func(v string) interface{ Validate(bool) error } { return ComponentInput{Description: &v} }, "description", true},
+		{"adoption notes", func(v string) interface{ Validate(bool) error } { return AdoptionInput{Notes: &v} }, "notes", true},
+		{"need notes", func(v string) interface{ Validate(bool) error } { return NeedInput{Notes: &v} }, "notes", true},
+		{"successor name", func(v string) interface{ Validate(bool) error } {
+			return ReorganisationInput{Successor: &SuccessorInput{Name: &v}}
+		}, "successor.name", false},
+		{"reorganisation notes", func(v string) interface{ Validate(bool) error } { return ReorganisationInput{Notes: &v} }, "notes", true},
+		{"webhook description", func(v string) interface{ Validate(bool) error } {
+			u := "https://hooks.example.gov.uk/x"
+			return WebhookInput{URL: &u, Description: &v}
+		}, "description", true},
+		{"rejection reason", func(v string) interface{ Validate(bool) error } { return rejection{&v} }, "reason", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, c := range []struct {
+				v, msg string
+				prose  bool // whether prose takes it
+			}{
+				{"a\x00b", "must not contain the control character U+0000", false},
+				{"\x00", "must not contain the control character U+0000", false},
+				{"a\x1bb", "must not contain the control character U+001B", false},
+				{"a\x7f", "must not contain the control character U+007F", false},
+				{"a\nb", "must be a single line, without line breaks", true},
+				{"a\r\nb", "must be a single line, without line breaks", true},
+				{"a\tb ü ✓", "", true},
+			} {
+				err := tc.input(c.v).Validate(false)
+				var e *Error
+				refused := errors.As(err, &e) && slices.ContainsFunc(e.Fields, func(f FieldError) bool { return f.Field == tc.field })
+				switch {
+				case c.prose && tc.prose || c.msg == "":
+					if refused {
+						t.Errorf("%q refused: %v", c.v, e.Fields)
+					}
+				case !refused || !slices.Contains(e.Fields, FieldError{tc.field, c.msg}):
+					t.Errorf("%q: %v, want %s refused: %s", c.v, err, tc.field, c.msg)
+				}
+			}
+		})
+	}
+}
+
+// rejection is a rejection's reason as a Validate-able input.
+type rejection struct{ reason *string }
+
+func (r rejection) Validate(bool) error { return CheckRejectionReason(r.reason) }

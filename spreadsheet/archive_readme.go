@@ -151,7 +151,8 @@ func exportReadme(at time.Time, version int64, counts map[string]int) string {
 	b.WriteString("exports with the same version hold the same data).\n\n")
 	b.WriteString("Each file is UTF-8 CSV with a header row. Lists inside a cell are separated by semicolons, an\n")
 	b.WriteString("empty cell is a null, times are RFC 3339 in UTC and dates YYYY-MM-DD. A text cell that a\n")
-	b.WriteString("spreadsheet would run as a formula (one starting with = + - or @) has an apostrophe put in front;\n")
+	b.WriteString("spreadsheet would run as a formula or command (one starting with = + - @ |, their full-width\n")
+	b.WriteString("forms, a tab, a carriage return or NUL) has an apostrophe put in front;\n")
 	b.WriteString("plain numbers do not.\n\n## Files\n\n| file | rows | what it holds |\n| --- | --- | --- |\n")
 	for _, t := range models.ExportTables {
 		fmt.Fprintf(&b, "| %s.csv | %d | %s |\n", t, counts[t], exportFiles[t])

@@ -2,10 +2,12 @@ package spreadsheet
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/council-components/registry/models"
 )
@@ -51,18 +53,75 @@ func TestReadAdoptionsRefusesUnusableFiles(t *testing.T) {
 }
 
 func TestWriterNeutralisesFormulasButNotNumbers(t *testing.T) {
+	for _, tc := range []struct{ cell, want string }{
+		{`=HYPERLINK("x")`, `'=HYPERLINK("x")`},
+		{"+1 555", "'+1 555"},
+		{"-2+3", "'-2+3"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"\tx", "'\tx"},
+		{"\r=1", "'\r=1"},
+		{"\x00=1", "'\x00=1"},
+		{"|cmd", "'|cmd"},
+		{`cmd|' /c calc'!A1`, `cmd|' /c calc'!A1`}, // the pipe runs only at the start
+		{"＝1+1", "'＝1+1"},
+		{"＋1", "'＋1"},
+		{"－1", "'－1"},
+		{"＠SUM", "'＠SUM"},
+		{"｜cmd", "'｜cmd"},
+		// Plain numbers, text and nothing are left as they are.
+		{"-0.1183", "-0.1183"},
+		{"+44", "+44"},
+		{"1e5", "1e5"},
+		{"plain", "plain"},
+		{"a=b", "a=b"},
+		{"'quoted", "'quoted"},
+		{"", ""},
+	} {
+		got, err := csv.NewReader(strings.NewReader(written(t, tc.cell, "next"))).Read()
+		if err != nil || len(got) != 2 || got[0] != tc.want || got[1] != "next" {
+			t.Errorf("%q written as %q (%v), want %q", tc.cell, got, err, tc.want)
+		}
+	}
+	// A record as a whole: each cell neutralised or not, and quoted as CSV quotes it.
+	want := "\"'=HYPERLINK(\"\"x\"\")\",'+1 555,-0.1183,'@SUM,'\tx,1e5,plain,\n"
+	if got := written(t, "=HYPERLINK(\"x\")", "+1 555", "-0.1183", "@SUM", "\tx", "1e5", "plain", ""); got != want {
+		t.Errorf("wrote %q, want %q", got, want)
+	}
+}
+
+// FuzzWriterNeutralises: whatever the cell, a reader gets it back as it was or
+// behind an apostrophe, and never starting with a formula unless it is a number.
+func FuzzWriterNeutralises(f *testing.F) {
+	for _, seed := range []string{"=1+1", "|cmd", "＝1", "-0.1183", "plain", "", "\r\n=1", "\"=1\"", "\xff="} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, cell string) {
+		got, err := csv.NewReader(strings.NewReader(written(t, cell, "next"))).Read()
+		if err != nil || len(got) != 2 {
+			t.Fatalf("%q read back as %q, %v", cell, got, err)
+		}
+		sent := strings.ReplaceAll(cell, "\r\n", "\n") // a reader reads a quoted CRLF as LF
+		if got[0] != sent && got[0] != "'"+sent {
+			t.Errorf("%q read back as %q", cell, got[0])
+		}
+		if first, _ := utf8.DecodeRuneInString(got[0]); strings.ContainsRune(formulaStarts, first) && !plainNumber.MatchString(got[0]) {
+			t.Errorf("%q read back as %q, a formula", cell, got[0])
+		}
+	})
+}
+
+// written is record as a Writer writes it.
+func written(t *testing.T, record ...string) string {
+	t.Helper()
 	var buf bytes.Buffer
 	w := NewWriter(&buf)
-	if err := w.Write([]string{"=HYPERLINK(\"x\")", "+1 555", "-0.1183", "@SUM", "\tx", "1e5", "plain", ""}); err != nil {
+	if err := w.Write(record); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	want := "\"'=HYPERLINK(\"\"x\"\")\",'+1 555,-0.1183,'@SUM,'\tx,1e5,plain,\n"
-	if got := buf.String(); got != want {
-		t.Errorf("wrote %q, want %q", got, want)
-	}
+	return buf.String()
 }
 
 func TestRowsFlattenResources(t *testing.T) {

@@ -156,6 +156,9 @@ func adoptionToCreate(tx *gorm.DB, actor models.Actor, in models.AdoptionInput) 
 	if err := actor.CanSetProvenance(in); err != nil {
 		return a, adoptionRefs{}, err
 	}
+	if err := in.CheckEvidenceSource(nil); err != nil {
+		return a, adoptionRefs{}, err
+	}
 	in.Apply(&a)
 	refs, err := resolveAdoptionRefs(tx, a.Council, a.Component, a.Capability)
 	if err != nil {
@@ -240,6 +243,13 @@ func adoptionToUpdate(tx *gorm.DB, actor models.Actor, id int64, in models.Adopt
 	if err := actor.CanWriteAdoption(cur.Council, cur.vendor, cur.Source, cur.Verified); err != nil {
 		return cur, old, models.Adoption{}, err
 	}
+	err = in.CheckEvidenceSource(func() ([]models.EvidenceItem, error) {
+		items, err := evidenceOf(tx, []int64{id})
+		return items[id], err
+	})
+	if err != nil {
+		return cur, old, models.Adoption{}, err
+	}
 	next := cur.Adoption
 	in.Apply(&next)
 	return cur, old, next, cur.CheckUpdate(next)
@@ -293,8 +303,9 @@ func (s *Store) settleClaim(ctx context.Context, actor models.Actor, id int64, a
 	return s.adoption(s.w.WithContext(ctx), id)
 }
 
-// AdoptionHistory returns an adoption's events, oldest first.
-func (s *Store) AdoptionHistory(ctx context.Context, id int64, p models.Page) (models.List[models.AdoptionEvent], error) {
+// AdoptionHistory returns an adoption's events, oldest first, each naming who
+// made it as viewer may see them.
+func (s *Store) AdoptionHistory(ctx context.Context, viewer models.Actor, id int64, p models.Page) (models.List[models.AdoptionEvent], error) {
 	db := s.r.WithContext(ctx)
 	if _, err := getAdoption(db, id); err != nil {
 		return models.List[models.AdoptionEvent]{}, err
@@ -303,7 +314,7 @@ func (s *Store) AdoptionHistory(ctx context.Context, id int64, p models.Page) (m
 		func(q *gorm.DB) *gorm.DB { return q.Where("adoption_id = ?", id) })
 	out := models.List[models.AdoptionEvent]{Items: make([]models.AdoptionEvent, len(rows)), Total: total, Next: next}
 	for i, r := range rows {
-		out.Items[i] = r.model()
+		out.Items[i] = r.model(viewer)
 	}
 	return out, err
 }
@@ -321,8 +332,10 @@ type eventRow struct {
 
 func (eventRow) TableName() string { return "adoption_events" }
 
-func (r eventRow) model() models.AdoptionEvent {
-	e := models.AdoptionEvent{At: r.At, Actor: models.Actor{Key: r.ActorKey, Role: r.ActorRole, Org: r.ActorOrg},
+// model is the event as viewer may see it.
+func (r eventRow) model(viewer models.Actor) models.AdoptionEvent {
+	who := models.Actor{Key: r.ActorKey, Role: r.ActorRole, Org: r.ActorOrg}
+	e := models.AdoptionEvent{At: r.At, Actor: who.SeenBy(viewer),
 		Action: r.Action, Changes: map[string]models.Change{}}
 	_ = json.Unmarshal([]byte(r.Changes), &e.Changes)
 	return e

@@ -177,6 +177,9 @@ func putComponent(tx *gorm.DB, save func(any) *gorm.DB, row *componentRow, c mod
 	if err != nil {
 		return models.Component{}, err
 	}
+	if err := checkDependencies(tx, c); err != nil {
+		return models.Component{}, err
+	}
 	fillComponentRow(row, c, refs.vendorID)
 	if err := save(row).Error; err != nil {
 		return models.Component{}, err
@@ -254,6 +257,25 @@ func idsInOrder(tx *gorm.DB, table string, slugs []string) (ids []int64, missing
 		}
 	}
 	return ids, missing, nil
+}
+
+// checkDependencies refuses c's depends_on when it names c or closes a cycle
+// through the dependencies stored (models.CheckDependencies).
+func checkDependencies(tx *gorm.DB, c models.Component) error {
+	if len(c.DependsOn) == 0 {
+		return nil
+	}
+	var edges []struct{ Component, DependsOn string }
+	if err := tx.Raw(`SELECT c.slug AS component, d.slug AS depends_on FROM component_dependencies cd
+		JOIN components c ON c.id = cd.component_id JOIN components d ON d.id = cd.depends_on_id
+		ORDER BY c.slug, d.slug`).Scan(&edges).Error; err != nil {
+		return err
+	}
+	dependsOn := map[string][]string{}
+	for _, e := range edges {
+		dependsOn[e.Component] = append(dependsOn[e.Component], e.DependsOn)
+	}
+	return models.CheckDependencies(c.Slug, c.DependsOn, dependsOn)
 }
 
 // writeComponentLinks replaces the component's capabilities, standards and

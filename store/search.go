@@ -113,7 +113,7 @@ func ftsQuery(q string) string {
 // by weighted term frequency and inverse document frequency.
 func (s *Store) searchComponents(db *gorm.DB, f models.ComponentFilter, p models.Page) (models.List[models.Component], error) {
 	out := models.List[models.Component]{Items: []models.Component{}}
-	cur, err := decodeCursor(p.Cursor)
+	offset, err := models.CursorOffset(p.Cursor)
 	if err != nil {
 		return out, err
 	}
@@ -150,10 +150,10 @@ func (s *Store) searchComponents(db *gorm.DB, f models.ComponentFilter, p models
 	})
 	out.Total = len(rs)
 	limit := pageLimit(p)
-	start := min(cur.Offset, len(rs))
+	start := min(offset, len(rs))
 	end := min(start+limit, len(rs))
 	if end < len(rs) {
-		out.Next = cursor{Offset: end}.encode()
+		out.Next = models.OffsetCursor(end)
 	}
 	page := rs[start:end]
 	ids := make([]int64, len(page))

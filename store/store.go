@@ -230,6 +230,13 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return translate(err)
 }
 
+// unstorableText reports PostgreSQL refusing a text value (22021): a NUL byte
+// or invalid UTF-8 that reached a query without a field's check, such as a key in a path.
+func unstorableText(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && pg.Code == "22021"
+}
+
 // retryable reports a PostgreSQL deadlock (40P01) or serialisation failure (40001).
 func retryable(err error) bool {
 	var pg *pgconn.PgError
@@ -289,6 +296,8 @@ func translate(err error) error {
 		return models.Errorf(models.ECONFLICT, "the record is still referenced by others")
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
+	case unstorableText(err):
+		return models.Errorf(models.EINVALID, "the request holds text no record can hold: a NUL byte or bytes that are not UTF-8")
 	}
 	return fmt.Errorf("database: %w", err)
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"gorm.io/gorm"
@@ -92,13 +91,9 @@ func keysetDesc[R any, K string | int64](db *gorm.DB, key string, p models.Page,
 }
 
 func keysetOrdered[R any, K string | int64](db *gorm.DB, key string, desc bool, p models.Page, keyOf func(R) K, where func(*gorm.DB) *gorm.DB) ([]R, int, string, error) {
-	cur, err := decodeCursor(p.Cursor)
+	after, paged, err := models.CursorKey[K](p.Cursor)
 	if err != nil {
 		return nil, 0, "", err
-	}
-	var after K
-	if cur.After != nil && json.Unmarshal(cur.After, &after) != nil {
-		return nil, 0, "", badCursor()
 	}
 	base := func() *gorm.DB {
 		q := db.Model(new(R))
@@ -117,7 +112,7 @@ func keysetOrdered[R any, K string | int64](db *gorm.DB, key string, desc bool, 
 		order, cmp = key+" DESC", " < ?"
 	}
 	q := base().Order(order).Limit(limit + 1)
-	if cur.After != nil {
+	if paged {
 		q = q.Where(key+cmp, after)
 	}
 	var rows []R
@@ -127,8 +122,7 @@ func keysetOrdered[R any, K string | int64](db *gorm.DB, key string, desc bool, 
 	next := ""
 	if len(rows) > limit {
 		rows = rows[:limit]
-		last, _ := json.Marshal(keyOf(rows[len(rows)-1]))
-		next = cursor{After: last}.encode()
+		next = models.KeyCursor(keyOf(rows[len(rows)-1]))
 	}
 	return rows, int(total), next, nil
 }

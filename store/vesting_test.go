@@ -90,7 +90,7 @@ func TestVestIntoAnExistingSuccessor(t *testing.T) {
 			t.Errorf("predecessor adoption %d: %s ending %v, want retired ending 2027-03-31", a.ID, p.Status, p.EndedOn)
 		}
 	}
-	hist, err := st.AdoptionHistory(ctx, southwark.ID, models.Page{Limit: 10})
+	hist, err := st.AdoptionHistory(ctx, admin, southwark.ID, models.Page{Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}

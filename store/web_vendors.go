@@ -27,7 +27,7 @@ func vendorCouncilsSQL(where string) string {
 // are counted for its vendors alone.
 func (s *Store) ListVendorUse(ctx context.Context, f models.VendorFilter, p models.Page) (models.List[models.VendorUse], error) {
 	out := models.List[models.VendorUse]{Items: []models.VendorUse{}}
-	cur, err := decodeCursor(p.Cursor)
+	offset, err := models.CursorOffset(p.Cursor)
 	if err != nil {
 		return out, err
 	}
@@ -44,13 +44,13 @@ func (s *Store) ListVendorUse(ctx context.Context, f models.VendorFilter, p mode
 	}
 	limit := pageLimit(p)
 	var rows []vendorRow
-	if err := q.Select("v.*").Order(order).Limit(limit + 1).Offset(cur.Offset).Scan(&rows).Error; err != nil {
+	if err := q.Select("v.*").Order(order).Limit(limit + 1).Offset(offset).Scan(&rows).Error; err != nil {
 		return out, translate(err)
 	}
 	out.Total = int(total)
 	if len(rows) > limit {
 		rows = rows[:limit]
-		out.Next = cursor{Offset: cur.Offset + limit}.encode()
+		out.Next = models.OffsetCursor(offset + limit)
 	}
 	if len(rows) == 0 {
 		return out, nil

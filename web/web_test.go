@@ -170,8 +170,8 @@ func TestPageQueriesParseAsTheAPIDoes(t *testing.T) {
 		{"/components", "capability=Online_Payments", 400, "capability must be a lowercase-hyphenated slug", ""},
 		{"/components", "standard=WCAG%202.2", 400, "standard must be a lowercase-hyphenated slug", ""},
 		{"/components", "q=" + strings.Repeat("x", 201), 400, "q must be at most 200 characters", "Search for 200 characters or fewer"},
-		{"/components", "cursor=" + strings.Repeat("x", 1025), 400, "cursor is too long to be a cursor this service issued", ""},
-		{"/councils", "cursor=" + strings.Repeat("x", 1025), 400, "cursor is too long to be a cursor this service issued", ""},
+		{"/components", "cursor=" + strings.Repeat("x", 1025), 400, "cursor " + models.CursorProblem, ""},
+		{"/councils", "cursor=" + strings.Repeat("x", 1025), 400, "cursor " + models.CursorProblem, ""},
 		{"/components", "open_source=1&capability=online-card-payments", 200, "", ""},
 	} {
 		t.Run(tc.page+"?"+tc.query[:min(len(tc.query), 40)], func(t *testing.T) {
