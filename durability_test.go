@@ -90,11 +90,12 @@ func TestAcknowledgedWritesSurviveSIGKILL(t *testing.T) {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	dsn, key := seededDB(t)
+	keyArgs := serveKeyArgs(t)
 	rng := rand.New(rand.NewPCG(7, 7))
 	var acks []ack
 	var mu sync.Mutex
 	for round := range 5 {
-		cmd := exec.Command(bin, "serve", "--db", dsn, "--addr", "127.0.0.1:0", "--rate-limit", "0")
+		cmd := exec.Command(bin, append([]string{"serve", "--db", dsn, "--addr", "127.0.0.1:0", "--rate-limit", "0"}, keyArgs...)...)
 		stdout, _ := cmd.StdoutPipe()
 		cmd.Stderr = io.Discard
 		if err := cmd.Start(); err != nil {

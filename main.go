@@ -58,7 +58,8 @@ var errUsage = errors.New("usage")
 const usage = `usage: registry COMMAND [flags]
 
 commands:
-  serve   [--addr :8080] [--db DSN] [--demo] [--rate-limit N] [--fresh-months 24]
+  serve   [--addr :8080] [--db DSN] [--demo] [--rate-limit N] [--auth-failures N] [--fresh-months 24]
+          [--secret-key-file FILE]
                                                                 migrate, seed an empty database, serve HTTP
   seed    [--db DSN] [--demo]                                   load or refresh reference data
   migrate [--db DSN]                                            apply schema migrations
@@ -75,7 +76,8 @@ commands:
   health  [--addr :8080]                                        exit 0 when the local server answers /readyz (for HEALTHCHECK)
   openapi                                                       print the OpenAPI 3 document the server serves at /openapi.json
 
---db defaults to $DATABASE_URL, then registry.db; --addr to $REGISTRY_ADDR, then :8080.`
+--db defaults to $DATABASE_URL, then registry.db; --addr to $REGISTRY_ADDR, then :8080;
+--secret-key-file to $REGISTRY_SECRET_KEY_FILE, then (SQLite only) the database path + .secret-key.`
 
 // A command is one of the program's subcommands, given the arguments after its name.
 type command func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error
@@ -220,18 +222,28 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	addr := fs.String("addr", envOr(getenv, "REGISTRY_ADDR", ":8080"), "listen address")
 	demo := fs.Bool("demo", false, "load the synthetic demo world into an empty database")
 	rateLimit := fs.Float64("rate-limit", 20, "requests a second per key (or client IP when anonymous); 0 turns limiting off")
+	authFailures := fs.Int("auth-failures", 10, "failed authentications a minute per client IP before it gets 429; 0 turns the limit off")
 	freshMonths := fs.Int("fresh-months", models.DefaultFreshMonths, "months an adoption's confirmation (the council's or the evidence's) stays fresh")
 	proxies := fs.String("trusted-proxies", getenv("REGISTRY_TRUSTED_PROXIES"), "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed")
+	keyFile := fs.String("secret-key-file", getenv("REGISTRY_SECRET_KEY_FILE"),
+		"file of 32 random bytes that webhook secrets are encrypted under (SQLite default: the database path + .secret-key, made if missing)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *rateLimit < 0 {
 		return fmt.Errorf("%w: --rate-limit must be 0 or more", errUsage)
 	}
+	if *authFailures < 0 {
+		return fmt.Errorf("%w: --auth-failures must be 0 or more", errUsage)
+	}
 	if *freshMonths < 1 || *freshMonths > 120 {
 		return fmt.Errorf("%w: --fresh-months must be 1 to 120", errUsage)
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	key, err := webhookKey(*keyFile, *db, log)
+	if err != nil {
+		return err
+	}
 
 	st, n, err := openMigrated(ctx, *db)
 	if err != nil {
@@ -239,7 +251,19 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer st.Close()
 	st.FreshMonths = *freshMonths
+	st.Webhooks.Key = key
 	log.Info("database ready", "db", redact(*db), "migrations_applied", n)
+	sealed, unopened, err := st.SealWebhookSecrets(ctx)
+	if err != nil {
+		return fmt.Errorf("webhook secrets: %w", err)
+	}
+	if sealed > 0 {
+		log.Info("encrypted webhook secrets stored in plain text by an earlier release", "webhooks", sealed)
+	}
+	if len(unopened) > 0 {
+		log.Error("these webhooks' secrets were sealed under another key: their deliveries fail until that key is given "+
+			"(--secret-key-file) or each secret is rotated (POST /api/v1/webhooks/{id}/rotate-secret)", "webhooks", unopened)
+	}
 	if empty, err := seed.Empty(ctx, st); err != nil {
 		return err
 	} else if empty {
@@ -254,7 +278,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if *proxies != "" {
 		trusted = strings.Split(*proxies, ",")
 	}
-	router, err := api.NewRouter(st, api.Config{Log: log, RateLimit: *rateLimit, TrustedProxies: trusted})
+	router, err := api.NewRouter(st, api.Config{Log: log, RateLimit: *rateLimit, AuthFailures: *authFailures, TrustedProxies: trusted})
 	if err != nil {
 		return err
 	}
@@ -268,7 +292,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	workerDone := make(chan struct{})
 	go func() {
 		defer close(workerDone)
-		webhooks.New(st, log).Run(workerCtx)
+		webhooks.New(st, key, log).Run(workerCtx)
 	}()
 	defer func() {
 		stopWorker()
@@ -485,6 +509,27 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 		return fmt.Errorf("%d of %d rows could not be imported", rep.Failed, rep.Rows)
 	}
 	return nil
+}
+
+// webhookKey reads the key that webhook secrets are sealed under from file.
+// Without one, a SQLite database keeps its key beside it, made on first start;
+// PostgreSQL refuses to start, since its replicas must share one key and none
+// of them can make it for the others.
+func webhookKey(file, dsn string, log *slog.Logger) (*webhooks.SecretKey, error) {
+	if file != "" {
+		return webhooks.ReadKeyFile(file)
+	}
+	if store.IsPostgres(dsn) {
+		return nil, errors.New("with PostgreSQL, give --secret-key-file (or $REGISTRY_SECRET_KEY_FILE): " +
+			"a file of 32 random bytes (head -c 32 /dev/urandom), the same on every replica, that webhook secrets are encrypted under")
+	}
+	file = dsn + ".secret-key"
+	key, created, err := webhooks.ReadOrCreateKeyFile(file)
+	if created {
+		log.Info("created the key webhook secrets are encrypted under, beside the database (mode 0600): "+
+			"back it up apart from the database; without it the database's webhook secrets cannot be read", "file", file)
+	}
+	return key, err
 }
 
 // cliActor is who the audit log names for changes made on the server's own command line.

@@ -33,8 +33,9 @@ var digitalLandComponents = []string{"hmlr-local-land-charges", "localgov-drupal
 
 const harvestUse = "harvest govuk-pay FILE|URL | harvest digital-land FILE|URL --organisations FILE|URL  [--dry-run] [--json] [--observed-on DATE] [--db DSN]"
 
-// cmdHarvest records a source's published file as evidence, in one
-// transaction, and reports what changed; --json prints the report alone.
+// cmdHarvest records a source's published file as evidence, in short write
+// transactions (store.ApplyHarvest), and reports what changed; --json prints
+// the report alone.
 func cmdHarvest(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || (args[0] != "govuk-pay" && args[0] != "digital-land") {
 		return fmt.Errorf("%w: %s", errUsage, harvestUse)

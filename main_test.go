@@ -28,7 +28,7 @@ func TestServeSeedsAnEmptyDatabaseAndShutsDownCleanly(t *testing.T) {
 	out, w := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--demo", "--rate-limit", "0"}, noEnv, w, io.Discard)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--demo", "--rate-limit", "0"}, serveKeyArgs(t)...), noEnv, w, io.Discard)
 		w.Close()
 	}()
 	line, err := bufio.NewReader(out).ReadString('\n')

@@ -49,6 +49,7 @@ func newEnvWith(t testing.TB, dsn string, cfg api.Config) *env {
 		t.Fatal(err)
 	}
 	st.Names = names
+	st.Webhooks = webhookConfig(t)
 	r := apitest.NewRouter(t, st, cfg)
 	key, _, err := st.CreateKey(context.Background(), models.Actor{Key: "test", Role: models.RoleAdmin}, models.RoleAdmin, "", "test admin", nil)
 	if err != nil {

@@ -2,16 +2,23 @@ package api_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/council-components/registry/api"
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/publiccode"
+	"github.com/council-components/registry/store/storetest"
 )
 
 func testdata(t testing.TB, parts ...string) []byte {
@@ -526,6 +533,394 @@ func TestAdoptionSpreadsheetImport(t *testing.T) {
 		}
 		if e.guarded() != before {
 			t.Fatal("a refused import wrote something")
+		}
+	})
+}
+
+// importSheet is an adoption spreadsheet of at least n rows over the seeded
+// reference data: real council codes × real component slugs, every row
+// valid. Each council and component without a current adoption (but the ones
+// in skip) is first explored, then piloted, live, retiring and retired, a wave
+// of rows per status, until there are n rows. It returns the file and how many
+// of its rows create an adoption (the first wave); the rest update one.
+func (e *env) importSheet(n int, skip ...[2]string) ([]byte, int) {
+	e.t.Helper()
+	db, err := e.st.ReaderDB()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	rows, err := db.Query(storetest.Rebind(`SELECT councils.code, components.slug,
+		(SELECT count(*) FROM component_capabilities cc WHERE cc.component_id = components.id),
+		(SELECT min(capabilities.slug) FROM component_capabilities cc JOIN capabilities ON capabilities.id = cc.capability_id
+			WHERE cc.component_id = components.id)
+		FROM councils CROSS JOIN components WHERE councils.status = 'current' AND NOT EXISTS (SELECT 1 FROM adoptions a
+			WHERE a.council_id = councils.id AND a.component_id = components.id AND a.status <> 'retired' AND a.rejected_at IS NULL)
+		ORDER BY councils.code, components.slug`))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer rows.Close()
+	type pair struct{ council, component, capability string }
+	var pairs []pair
+	for rows.Next() {
+		var p pair
+		var provided int
+		if err := rows.Scan(&p.council, &p.component, &provided, &p.capability); err != nil {
+			e.t.Fatal(err)
+		}
+		if provided == 1 {
+			p.capability = "" // the component's only capability is taken without being named
+		}
+		skipped := false
+		for _, s := range skip {
+			skipped = skipped || (s[0] == p.council && s[1] == p.component)
+		}
+		if !skipped {
+			pairs = append(pairs, p)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		e.t.Fatal(err)
+	}
+	var b bytes.Buffer
+	b.WriteString("council,component,capability,status\n")
+	written := 0
+	for _, status := range []string{"exploring", "piloting", "live", "retiring", "retired"} {
+		for _, p := range pairs {
+			if written == n {
+				break
+			}
+			capability := ""
+			if status == "exploring" {
+				capability = p.capability // an update leaves the capability alone
+			}
+			fmt.Fprintf(&b, "%s,%s,%s,%s\n", p.council, p.component, capability, status)
+			written++
+		}
+	}
+	if written < n {
+		e.t.Fatalf("the seeded world gives %d rows, not %d", written, n)
+	}
+	if b.Len() > api.MaxBodyBytes {
+		e.t.Fatalf("a %d-row spreadsheet is %d bytes, over the body limit", n, b.Len())
+	}
+	return b.Bytes(), min(n, len(pairs))
+}
+
+// exchange is one request sent to a live server, and its answer.
+type exchange struct {
+	status int
+	body   []byte
+	took   time.Duration
+	err    error
+}
+
+// sendTo sends a request to the live server at base, as a separate client would.
+func sendTo(base, method, path string, body []byte, key, contentType string) exchange {
+	req, err := http.NewRequest(method, base+path, bytes.NewReader(body))
+	if err != nil {
+		return exchange{err: err}
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", contentType)
+	start := time.Now()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return exchange{err: err}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return exchange{status: resp.StatusCode, body: b, took: time.Since(start), err: err}
+}
+
+// readCount runs a COUNT query through the read pool, which no write waits for.
+func (e *env) readCount(query string) int {
+	e.t.Helper()
+	db, err := e.st.ReaderDB()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var n int
+	if err := db.QueryRow(query).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+// Counts of what an admin's import records: adoptions, and the audit entries of adoption writes.
+const (
+	importedAdoptions = "SELECT count(*) FROM adoptions WHERE source = 'admin'"
+	importedAudits    = "SELECT count(*) FROM audit_log WHERE entity = 'adoption' AND actor_role = 'admin'"
+	importedEvents    = "SELECT count(*) FROM adoption_events WHERE actor_role = 'admin'"
+)
+
+// TestImportDoesNotStallWriters imports 25,000 rows while a council edits its
+// own adoption and an admin edits a vendor, each through a live server as
+// separate clients: every edit completes in under 2 s, some while the import
+// is half written, and the import answers within the server's write timeout
+// (60 s, api/server.go). A strict import writes in one transaction, so that a
+// row failing against the database as it then is leaves nothing behind: it is
+// run the same way, and how long an edit waited for it is logged, not held to 2 s.
+func TestImportDoesNotStallWriters(t *testing.T) {
+	const rows = 25_000
+	for _, query := range []string{"", "?strict=true"} {
+		t.Run("import"+query, func(t *testing.T) {
+			e := newSeededEnv(t, false)
+			lam := e.key("council", lambeth)
+			own := e.do("POST", "/api/v1/adoptions", map[string]any{"council": lambeth, "component": "govuk-pay",
+				"capability": "online-card-payments", "status": "piloting"}, lam).wantStatus(http.StatusCreated).json()
+			sheet, creations := e.importSheet(rows, [2]string{lambeth, "govuk-pay"})
+			srv := httptest.NewServer(e.served)
+			defer srv.Close()
+
+			imported := make(chan exchange, 1)
+			go func() {
+				imported <- sendTo(srv.URL, "POST", "/api/v1/adoptions/import"+query, sheet, e.admin, "text/csv")
+			}()
+			edits := []struct{ path, key, field string }{
+				{fmt.Sprintf("/api/v1/adoptions/%d", idOf(t, own)), lam, "notes"},
+				{"/api/v1/vendors/" + gds, e.admin, "description"},
+			}
+			var slowest time.Duration
+			var done, midway int
+			var imp exchange
+			for waiting := true; waiting; done++ {
+				select {
+				case imp = <-imported:
+					waiting = false
+				case <-time.After(20 * time.Millisecond):
+				}
+				edit := edits[done%len(edits)]
+				body, _ := json.Marshal(map[string]string{edit.field: fmt.Sprintf("edited while an import runs (%d)", done)})
+				r := sendTo(srv.URL, "PATCH", edit.path, body, edit.key, "application/json")
+				if r.err != nil || r.status != http.StatusOK {
+					t.Fatalf("PATCH %s: %d %v %s", edit.path, r.status, r.err, r.body)
+				}
+				slowest = max(slowest, r.took)
+				if n := e.readCount(importedAudits); waiting && n > 0 && n < rows {
+					midway++
+				}
+			}
+			if imp.err != nil || imp.status != http.StatusOK {
+				t.Fatalf("import: %d %v %.300s", imp.status, imp.err, imp.body)
+			}
+			t.Logf("%d-row import%s: %s; %d edits meanwhile (%d while it was half written), the slowest %s",
+				rows, query, imp.took, done, midway, slowest)
+			if query == "" && slowest >= 2*time.Second {
+				t.Errorf("an edit waited %s for the import", slowest)
+			}
+			if query == "" && midway == 0 {
+				t.Error("no edit ran while the import was half written")
+			}
+			if imp.took >= 60*time.Second {
+				t.Errorf("the import took %s, past the server's write timeout", imp.took)
+			}
+			var rep models.AdoptionImportReport
+			if err := json.Unmarshal(imp.body, &rep); err != nil {
+				t.Fatal(err)
+			}
+			if !rep.Applied || rep.Rows != rows || rep.Created != creations || rep.Updated != rows-creations || rep.Failed != 0 {
+				t.Errorf("report: applied %v, %d rows, %d created, %d updated, %d failed", rep.Applied, rep.Rows, rep.Created, rep.Updated, rep.Failed)
+			}
+			if n := e.readCount(importedAdoptions); n != creations {
+				t.Errorf("%d adoptions recorded, want %d", n, creations)
+			}
+			if n, m := e.readCount(importedEvents), e.readCount(importedAudits); n != rows || m != rows {
+				t.Errorf("%d history events and %d audit entries, want one of each a row (%d)", n, m, rows)
+			}
+		})
+	}
+}
+
+// TestImportRecordsAsTheAPIDoes: rows imported (a new adoption, then a
+// second row for the same council and component, which updates it) leave the
+// same record, history events and audit entries as the same writes sent to
+// POST and PATCH /api/v1/adoptions; only the key that wrote differs, and
+// updated_at, which gorm sets from the wall clock on an update (the store's
+// clock is fixed in tests), so it is left out.
+func TestImportRecordsAsTheAPIDoes(t *testing.T) {
+	const sheet = "council,component,capability,status,started_on,notes\n" +
+		"E09000022,govuk-notify,sms-notifications,exploring,2025-01-01,first\n" +
+		"E09000022,govuk-notify,,piloting,,second\n"
+	imported := newSeededEnv(t, false)
+	rep := imported.do("POST", "/api/v1/adoptions/import", []byte(sheet), imported.admin, "Content-Type", "text/csv").wantStatus(http.StatusOK).json()
+	if rep["created"].(float64) != 1 || rep["updated"].(float64) != 1 {
+		t.Fatalf("report %v", rep)
+	}
+	sent := newSeededEnv(t, false)
+	id := idOf(t, sent.do("POST", "/api/v1/adoptions", map[string]any{"council": lambeth, "component": "govuk-notify", "capability": "sms-notifications",
+		"status": "exploring", "started_on": "2025-01-01", "notes": "first"}, sent.admin).wantStatus(http.StatusCreated).json())
+	sent.do("PATCH", fmt.Sprintf("/api/v1/adoptions/%d", id), map[string]any{"status": "piloting", "notes": "second"}, sent.admin).wantStatus(http.StatusOK)
+
+	wallClock := regexp.MustCompile(`updated_at[^,}]*`) // in the audit entries' JSON, itself quoted in rowsOf's
+	for _, query := range []string{
+		`SELECT id, council_id, component_id, capability_id, status, started_on, ended_on, contract_end_on, notes, evidence_url,
+			source, verified, rejected_at, rejection_reason, version, created_at, verified_on, confirmed_on FROM adoptions WHERE id = ?`,
+		"SELECT at, actor_role, actor_org, action, changes FROM adoption_events WHERE adoption_id = ? ORDER BY id",
+		"SELECT at, actor_role, actor_org, entity_key, action, before, after FROM audit_log WHERE entity = 'adoption' AND entity_key = ? ORDER BY id",
+	} {
+		got := wallClock.ReplaceAllString(imported.rowsOf(query, fmt.Sprint(id)), "")
+		if want := wallClock.ReplaceAllString(sent.rowsOf(query, fmt.Sprint(id)), ""); got != want {
+			t.Errorf("%s\nimported:\n%s\nsent:\n%s", query, got, want)
+		}
+	}
+}
+
+// rowsOf is every row query selects, one JSON array a line.
+func (e *env) rowsOf(query string, args ...any) string {
+	e.t.Helper()
+	db, err := e.st.SQLDB()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	rows, err := db.Query(storetest.Rebind(query), args...)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var b strings.Builder
+	for rows.Next() {
+		vals, ptrs := make([]any, len(cols)), make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			e.t.Fatal(err)
+		}
+		for i, v := range vals {
+			if t, ok := v.(time.Time); ok {
+				vals[i] = t.UTC()
+			}
+		}
+		j, _ := json.Marshal(vals)
+		b.WriteString(string(j) + "\n")
+	}
+	if err := rows.Err(); err != nil {
+		e.t.Fatal(err)
+	}
+	return b.String()
+}
+
+// holdWriteLock takes what every write waits for, until release is called (at
+// the latest when the test ends): on SQLite the writer's one connection, in an
+// immediate transaction; on PostgreSQL the lock that orders audit entries
+// (store/audit.go), which every write that records itself takes.
+func (e *env) holdWriteLock() (release func()) {
+	e.t.Helper()
+	db, err := e.st.SQLDB()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	release = func() { _ = tx.Rollback() }
+	e.t.Cleanup(release)
+	if storetest.Postgres() {
+		if _, err := tx.Exec("SELECT pg_advisory_xact_lock(7270001)"); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	return release
+}
+
+func TestAdoptionImportLimits(t *testing.T) {
+	post := func(e *env, query string, body []byte) response {
+		e.t.Helper()
+		return e.do("POST", "/api/v1/adoptions/import"+query, body, e.admin, "Content-Type", "text/csv")
+	}
+
+	t.Run("over the row cap: 413 naming it, nothing written", func(t *testing.T) {
+		e := newSeededEnv(t, false)
+		before := e.guarded()
+		sheet := "council,component,status\n" + strings.Repeat("x,y,live\n", models.MaxAdoptionImportRows+1)
+		p := post(e, "", []byte(sheet)).wantProblem(http.StatusRequestEntityTooLarge)
+		if !strings.Contains(p["detail"].(string), fmt.Sprint(models.MaxAdoptionImportRows)) {
+			t.Errorf("the problem does not name the cap: %v", p["detail"])
+		}
+		if e.guarded() != before {
+			t.Fatal("a refused import wrote something")
+		}
+	})
+
+	// badRow2002 is a 3,000-row spreadsheet whose row 2002 has a status that does
+	// not exist, and how many of its rows create an adoption.
+	badRow2002 := func(e *env) ([]byte, int) {
+		sheet, creations := e.importSheet(3000)
+		lines := strings.SplitAfter(string(sheet), "\n")
+		lines[2001] = "E09000022,govuk-pay,online-card-payments,sideways\n"
+		return []byte(strings.Join(lines, "")), creations - 1
+	}
+
+	t.Run("strict with one bad row among thousands writes nothing", func(t *testing.T) {
+		e := newSeededEnv(t, false)
+		sheet, _ := badRow2002(e)
+		before := e.guarded()
+		post(e, "?strict=true", sheet).wantProblem(http.StatusUnprocessableEntity, "rows[2002].status")
+		if e.guarded() != before {
+			t.Fatal("a strict import with a bad row wrote something")
+		}
+	})
+
+	t.Run("without strict, a bad row among thousands fails alone", func(t *testing.T) {
+		e := newSeededEnv(t, false)
+		sheet, creations := badRow2002(e)
+		rep := post(e, "", sheet).wantStatus(http.StatusOK).json()
+		if rep["applied"] != true || rep["failed"].(float64) != 1 || rep["created"].(float64) != float64(creations) {
+			t.Errorf("applied %v, %v failed, %v created; want %d created", rep["applied"], rep["failed"], rep["created"], creations)
+		}
+		if r := rep["results"].([]any)[2000].(map[string]any); r["row"].(float64) != 2002 || r["action"] != "failed" {
+			t.Errorf("row 2002: %v", r)
+		}
+		if n := e.readCount(importedAdoptions); n != creations {
+			t.Errorf("%d adoptions recorded, want %d", n, creations)
+		}
+	})
+
+	t.Run("strict, every row valid: all written", func(t *testing.T) {
+		e := newSeededEnv(t, false)
+		sheet, creations := e.importSheet(3000)
+		rep := post(e, "?strict=true", sheet).wantStatus(http.StatusOK).json()
+		if rep["applied"] != true || rep["created"].(float64) != float64(creations) || rep["updated"].(float64) != float64(3000-creations) {
+			t.Errorf("applied %v, %v created, %v updated", rep["applied"], rep["created"], rep["updated"])
+		}
+		if n := e.readCount(importedAdoptions); n != creations {
+			t.Errorf("%d adoptions recorded, want %d", n, creations)
+		}
+	})
+
+	t.Run("dry run: takes no write lock, writes nothing", func(t *testing.T) {
+		e := newSeededEnv(t, false)
+		sheet, creations := e.importSheet(25_000)
+		e.do("GET", "/api/v1/adoptions?limit=1", nil, e.admin).wantStatus(http.StatusOK) // the key's use is recorded now, not under the lock
+		before := e.guarded()
+		release := e.holdWriteLock()
+		answered := make(chan response, 1)
+		start := time.Now()
+		go func() {
+			answered <- e.in(t).do("POST", "/api/v1/adoptions/import?dry_run=true", sheet, e.admin, "Content-Type", "text/csv")
+		}()
+		var r response
+		select {
+		case r = <-answered:
+		case <-time.After(45 * time.Second):
+			t.Fatal("the dry run waited for the write lock")
+		}
+		release()
+		rep := r.wantStatus(http.StatusOK).json()
+		t.Logf("25,000-row dry run under a held write lock: %s", time.Since(start))
+		if rep["applied"] != false || rep["created"].(float64) != float64(creations) || rep["updated"].(float64) != float64(25_000-creations) {
+			t.Errorf("applied %v, %v created, %v updated", rep["applied"], rep["created"], rep["updated"])
+		}
+		for _, it := range rep["results"].([]any) {
+			if r := it.(map[string]any); r["adoption"] != nil {
+				t.Fatalf("row %v names a record the dry run did not keep", r["row"])
+			}
+		}
+		if e.guarded() != before {
+			t.Fatal("a dry run wrote something")
 		}
 	})
 }

@@ -70,7 +70,11 @@ func limitBody(c *gin.Context) {
 var queryKeyParams = []string{"api_key", "apikey", "key", "token", "access_token"}
 
 // authenticate reads a Bearer key when one is sent; authorize decides what it may do.
-func authenticate(keys KeyStore) gin.HandlerFunc {
+// Failed attempts count against the client's IP in failures (nil: not limited):
+// once its bucket is empty, requests from that IP that carry a key get 429
+// until it refills, without the key being tried. Anonymous requests, and keyed
+// ones from other addresses, are unaffected; so is a success, which spends nothing.
+func authenticate(keys KeyStore, failures *buckets) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		for _, p := range queryKeyParams {
 			if c.Query(p) != "" {
@@ -81,15 +85,28 @@ func authenticate(keys KeyStore) gin.HandlerFunc {
 		}
 		if h := c.GetHeader("Authorization"); h != "" {
 			c.Header("Cache-Control", "no-store")
+			ip := "ip:" + c.ClientIP()
+			if failures != nil {
+				if wait := failures.waiting(ip); wait > 0 {
+					tooMany(c, wait, "too many failed attempts to authenticate from this address; retry after the Retry-After seconds")
+					return
+				}
+			}
+			failed := func(detail string) {
+				if failures != nil {
+					failures.take(ip)
+				}
+				unauthorised(c, detail)
+			}
 			scheme, key, ok := strings.Cut(h, " ")
 			if !ok || !strings.EqualFold(scheme, "Bearer") || key == "" {
-				unauthorised(c, "send the key as Authorization: Bearer KEY")
+				failed("send the key as Authorization: Bearer KEY")
 				return
 			}
 			k, err := keys.Authenticate(c.Request.Context(), strings.TrimSpace(key))
 			if err != nil {
 				if models.ErrorCode(err) == models.EUNAUTHORIZED {
-					unauthorised(c, "the API key is not valid, or has been revoked or has expired")
+					failed("the API key is not valid, or has been revoked or has expired")
 				} else {
 					handlers.WriteError(c, err)
 				}
@@ -106,10 +123,11 @@ func unauthorised(c *gin.Context, detail string) {
 	handlers.WriteProblem(c, models.EUNAUTHORIZED, detail, nil)
 }
 
-// rateLimiter allows each key (or each client IP when anonymous) perSecond
-// requests with bursts of twice that.
-type rateLimiter struct {
-	perSecond float64
+// buckets is a token bucket per caller (a key's prefix or a client IP), idle
+// ones forgotten so the map stays small.
+type buckets struct {
+	every     rate.Limit
+	burst     int
 	mu        sync.Mutex
 	clients   map[string]*clientLimit
 	lastSweep time.Time
@@ -120,8 +138,62 @@ type clientLimit struct {
 	seen    time.Time
 }
 
+func newBuckets(every rate.Limit, burst int) *buckets {
+	return &buckets{every: every, burst: max(1, burst), clients: map[string]*clientLimit{}, lastSweep: time.Now()}
+}
+
+// take spends one of id's tokens, or reports how long until one is free
+// (spending nothing).
+func (b *buckets) take(id string) (wait time.Duration) {
+	return b.reserve(id, true)
+}
+
+// waiting reports how long until id has a token, spending none.
+func (b *buckets) waiting(id string) time.Duration {
+	return b.reserve(id, false)
+}
+
+func (b *buckets) reserve(id string, spend bool) time.Duration {
+	now := time.Now()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if now.Sub(b.lastSweep) > time.Minute {
+		for k, v := range b.clients {
+			if now.Sub(v.seen) > 5*time.Minute {
+				delete(b.clients, k)
+			}
+		}
+		b.lastSweep = now
+	}
+	cl, ok := b.clients[id]
+	if !ok {
+		cl = &clientLimit{limiter: rate.NewLimiter(b.every, b.burst)}
+		b.clients[id] = cl
+	}
+	cl.seen = now
+	r := cl.limiter.ReserveN(now, 1)
+	wait := r.DelayFrom(now)
+	if wait > 0 || !spend {
+		r.CancelAt(now)
+	}
+	return wait
+}
+
+// tooMany answers 429 with the seconds to wait in Retry-After.
+func tooMany(c *gin.Context, wait time.Duration, detail string) {
+	c.Header("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))
+	handlers.WriteProblem(c, "rate_limited", detail, nil)
+}
+
+// rateLimiter allows each key (or each client IP when anonymous) perSecond
+// requests with bursts of twice that.
+type rateLimiter struct {
+	perSecond float64
+	buckets   *buckets
+}
+
 func newRateLimiter(perSecond float64) *rateLimiter {
-	return &rateLimiter{perSecond: perSecond, clients: map[string]*clientLimit{}, lastSweep: time.Now()}
+	return &rateLimiter{perSecond: perSecond, buckets: newBuckets(rate.Limit(perSecond), int(2*perSecond))}
 }
 
 func (l *rateLimiter) middleware(c *gin.Context) {
@@ -129,31 +201,8 @@ func (l *rateLimiter) middleware(c *gin.Context) {
 	if k, ok := c.Get(principalKey); ok {
 		id = "key:" + k.(models.APIKey).Prefix
 	}
-	now := time.Now()
-	l.mu.Lock()
-	if now.Sub(l.lastSweep) > time.Minute { // forget idle clients so the map stays small
-		for k, v := range l.clients {
-			if now.Sub(v.seen) > 5*time.Minute {
-				delete(l.clients, k)
-			}
-		}
-		l.lastSweep = now
-	}
-	cl, ok := l.clients[id]
-	if !ok {
-		cl = &clientLimit{limiter: rate.NewLimiter(rate.Limit(l.perSecond), max(1, int(2*l.perSecond)))}
-		l.clients[id] = cl
-	}
-	cl.seen = now
-	r := cl.limiter.ReserveN(now, 1)
-	delay := r.DelayFrom(now)
-	if delay > 0 {
-		r.CancelAt(now)
-	}
-	l.mu.Unlock()
-	if delay > 0 {
-		c.Header("Retry-After", fmt.Sprint(int(math.Ceil(delay.Seconds()))))
-		handlers.WriteProblem(c, "rate_limited", fmt.Sprintf("over the limit of %g requests a second; retry after the Retry-After seconds", l.perSecond), nil)
+	if wait := l.buckets.take(id); wait > 0 {
+		tooMany(c, wait, fmt.Sprintf("over the limit of %g requests a second; retry after the Retry-After seconds", l.perSecond))
 		return
 	}
 	c.Next()

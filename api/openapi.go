@@ -43,7 +43,7 @@ func OpenAPI3(routes gin.RoutesInfo) ([]byte, error) {
 		return nil, fmt.Errorf("convert to OpenAPI 3: %w", err)
 	}
 	doc.Components.SecuritySchemes = openapi3.SecuritySchemes{"BearerAuth": &openapi3.SecuritySchemeRef{
-		Value: openapi3.NewJWTSecurityScheme().WithBearerFormat("API key").
+		Value: openapi3.NewSecurityScheme().WithType("http").WithScheme("bearer").WithBearerFormat("API key").
 			WithDescription("An API key from an administrator (`registry keys create`), sent as Authorization: Bearer KEY."),
 	}}
 	closeSets(doc.Components.Schemas)
@@ -240,8 +240,11 @@ func describeSuccess(method string, status int, r *openapi3.Response) {
 		}
 		return
 	}
-	if method == http.MethodGet || strings.HasPrefix(js.Schema.Ref, "#/components/schemas/models.") {
-		r.Headers["ETag"] = etagHeader() // writeResource's, or the response cache's on an anonymous read
+	// writeResource's, or the response cache's on an anonymous read; an answer
+	// that shows a secret once (a new key, a webhook's secret) is never tagged.
+	if oneTimeSecret := strings.Contains(js.Schema.Ref, ".Created"); !oneTimeSecret &&
+		(method == http.MethodGet || strings.HasPrefix(js.Schema.Ref, "#/components/schemas/models.")) {
+		r.Headers["ETag"] = etagHeader()
 	}
 	if loc := r.Headers["Location"]; loc != nil { // where an annotation names it, createResource always sends it
 		loc.Value.Required = true

@@ -101,6 +101,10 @@ var policies = map[string]Policy{
 	"GET /dashboards/migrations":     public,
 	"GET /dashboards/collaborations": public,
 	"GET /about/data":                public,
+	"GET /accessibility":             public,
+	"GET /vendors":                   public,
+	"GET /vendors/:slug":             public,
+	"GET /list-your-component":       public,
 	"GET /problems/:code":            public,
 	"GET /assets/*filepath":          public,
 
@@ -119,6 +123,7 @@ var policies = map[string]Policy{
 	"GET /api/v1/webhooks":                        adminOnly,
 	"POST /api/v1/webhooks":                       adminOnly,
 	"DELETE /api/v1/webhooks/:id":                 adminOnly,
+	"POST /api/v1/webhooks/:id/rotate-secret":     adminOnly,
 
 	"GET /api/v1/reorganisations":                   public,
 	"GET /api/v1/reorganisations/:id":               public,

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	swaggerFiles "github.com/swaggo/files"
 	ginSwagger "github.com/swaggo/gin-swagger"
+	"golang.org/x/time/rate"
 
 	"github.com/council-components/registry/handlers"
 	"github.com/council-components/registry/store"
@@ -21,6 +22,7 @@ import (
 type Config struct {
 	Log            *slog.Logger
 	RateLimit      float64  // requests a second per key or client IP; 0 turns limiting off
+	AuthFailures   int      // failed authentications a minute per client IP before 429; 0 turns the limit off
 	TrustedProxies []string // proxies whose X-Forwarded-For is believed; none by default
 }
 
@@ -49,7 +51,11 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	}
 	m := newMetrics(reg)
 
-	r.Use(recovery(log), requestLog(log), m.middleware, canonicalCode, limitBody, authenticate(st))
+	var failures *buckets
+	if cfg.AuthFailures > 0 {
+		failures = newBuckets(rate.Limit(float64(cfg.AuthFailures)/60), cfg.AuthFailures)
+	}
+	r.Use(recovery(log), requestLog(log), m.middleware, securityHeaders, canonicalCode, limitBody, authenticate(st, failures))
 	if cfg.RateLimit > 0 {
 		r.Use(newRateLimiter(cfg.RateLimit).middleware)
 	}
@@ -157,6 +163,7 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	v1.GET("/webhooks", hooks.ListWebhooks)
 	v1.POST("/webhooks", hooks.CreateWebhook)
 	v1.DELETE("/webhooks/:id", hooks.DeleteWebhook)
+	v1.POST("/webhooks/:id/rotate-secret", hooks.RotateWebhookSecret)
 
 	// Reorganisation: councils merging or splitting, and what merging councils must harmonise.
 	reorg := &handlers.Reorganisations{Store: sr}

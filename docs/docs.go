@@ -193,7 +193,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "A CSV file with a header row naming its columns (any order and case): council (GSS code or name), component (slug or name), capability (needed only when the component provides several), status, started_on, ended_on, contract_end_on (YYYY-MM-DD), evidence_url and notes. Each row creates an adoption, or updates the council's current adoption of that component (empty cells leave fields as they are), under the same rules as POST and PATCH /api/v1/adoptions, with the same history and audit entries. Every row's problems are reported with its row number (the header is row 1). Without strict every valid row is applied; with strict=true nothing is applied when any row fails (422). dry_run=true reports what would happen and writes nothing.",
+                "description": "A CSV file with a header row naming its columns (any order and case): council (GSS code or name), component (slug or name), capability (needed only when the component provides several), status, started_on, ended_on, contract_end_on (YYYY-MM-DD), evidence_url and notes. Each row creates an adoption, or updates the council's current adoption of that component (empty cells leave fields as they are), under the same rules as POST and PATCH /api/v1/adoptions, with the same history and audit entries. Every row's problems are reported with its row number (the header is row 1). Without strict every valid row is applied, in batches of a few hundred rows, each its own short transaction, so another writer waits for one batch at most, not the whole import; with strict=true nothing is applied when any row fails (422), and a valid file is written in one transaction. dry_run=true reports what would happen, writes nothing and takes no write lock. A spreadsheet has at most 50,000 rows (413 beyond).",
                 "consumes": [
                     "text/csv",
                     "application/csv",
@@ -255,7 +255,7 @@ const docTemplate = `{
                         }
                     },
                     "413": {
-                        "description": "Request Entity Too Large",
+                        "description": "the body is over 1 MiB, or the spreadsheet over 50,000 rows; nothing was applied",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -3541,7 +3541,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "From now on, each change in the feed (/api/v1/changes), or each change to the kinds of record in entities, is POSTed to the https URL as the feed's JSON entry, with headers X-Registry-Event (e.g. component.updated), X-Registry-Delivery (an id) and X-Registry-Signature: sha256=HEX, the HMAC-SHA256 of the body under the webhook's secret. The secret is in this response once and never again. A delivery that does not get a 2xx answer is retried with exponential backoff (30 seconds, doubling, up to 4 hours between tries, 10 tries). Deliveries go only to public addresses and follow no redirects.",
+                "description": "From now on, each change in the feed (/api/v1/changes), or each change to the kinds of record in entities, is POSTed to the https URL as the feed's JSON entry, signed in the Standard Webhooks form (https://www.standardwebhooks.com): webhook-id (the delivery's id, the same on every retry), webhook-timestamp (Unix seconds when this attempt was signed) and webhook-signature: v1,BASE64, the HMAC-SHA256 of \"id.timestamp.body\" under the key in the webhook's secret (whsec_ and base64). Refuse a delivery whose timestamp is more than five minutes from your clock. X-Registry-Event names the change (e.g. component.updated). The secret is in this response once and never again. A delivery that does not get a 2xx answer is retried with exponential backoff (30 seconds, doubling, up to 4 hours between tries, 10 tries). The URL must be on port 443 and its host must be, and resolve only to, public (global unicast) addresses, or it is refused (400 naming url); deliveries check the address again as they connect, and follow no redirects.",
                 "consumes": [
                     "application/json"
                 ],
@@ -3614,6 +3614,58 @@ const docTemplate = `{
                 "responses": {
                     "204": {
                         "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/webhooks/{id}/rotate-secret": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The new secret is in this response once and never again. Every delivery from now on, retries of earlier changes included, is signed with it alone, so signatures under the old secret stop verifying.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Give a webhook a new secret (admins)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.CreatedWebhook"
+                        }
                     },
                     "401": {
                         "description": "Unauthorized",
@@ -4731,7 +4783,7 @@ const docTemplate = `{
                     "example": "updated"
                 },
                 "adoption": {
-                    "description": "the record created or updated; null in a dry run's creations and for failures",
+                    "description": "the record created or updated; null for failures and for records not kept (a dry run's, a refused strict run's)",
                     "type": "integer",
                     "x-nullable": true
                 },

@@ -155,7 +155,7 @@ func (h *Interop) ExportPubliccode(c *gin.Context) {
 // ImportAdoptions godoc
 //
 //	@Summary		Import adoptions from a spreadsheet (admins)
-//	@Description	A CSV file with a header row naming its columns (any order and case): council (GSS code or name), component (slug or name), capability (needed only when the component provides several), status, started_on, ended_on, contract_end_on (YYYY-MM-DD), evidence_url and notes. Each row creates an adoption, or updates the council's current adoption of that component (empty cells leave fields as they are), under the same rules as POST and PATCH /api/v1/adoptions, with the same history and audit entries. Every row's problems are reported with its row number (the header is row 1). Without strict every valid row is applied; with strict=true nothing is applied when any row fails (422). dry_run=true reports what would happen and writes nothing.
+//	@Description	A CSV file with a header row naming its columns (any order and case): council (GSS code or name), component (slug or name), capability (needed only when the component provides several), status, started_on, ended_on, contract_end_on (YYYY-MM-DD), evidence_url and notes. Each row creates an adoption, or updates the council's current adoption of that component (empty cells leave fields as they are), under the same rules as POST and PATCH /api/v1/adoptions, with the same history and audit entries. Every row's problems are reported with its row number (the header is row 1). Without strict every valid row is applied, in batches of a few hundred rows, each its own short transaction, so another writer waits for one batch at most, not the whole import; with strict=true nothing is applied when any row fails (422), and a valid file is written in one transaction. dry_run=true reports what would happen, writes nothing and takes no write lock. A spreadsheet has at most 50,000 rows (413 beyond).
 //	@Tags			adoptions
 //	@Accept			text/csv,application/csv,plain
 //	@Produce		json
@@ -167,7 +167,7 @@ func (h *Interop) ExportPubliccode(c *gin.Context) {
 //	@Failure		400		{object}	Problem	"the file is not a usable spreadsheet (header, quoting)"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
-//	@Failure		413		{object}	Problem
+//	@Failure		413		{object}	Problem	"the body is over 1 MiB, or the spreadsheet over 50,000 rows; nothing was applied"
 //	@Failure		415		{object}	Problem
 //	@Failure		422		{object}	Problem	"strict: rows failed, so nothing was applied; errors name rows[N].column"
 //	@Router			/api/v1/adoptions/import [post]

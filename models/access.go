@@ -6,6 +6,16 @@ import "slices"
 // the store is reached; these are the object-level rules the store applies
 // inside the write's transaction, once it has the record.
 
+// refuseFormerCouncil is the rule that a former council may not write: once its
+// reorganisation vests, its duties (and records) belong to its successors, so its
+// key still reads as anyone may but records, settles and states nothing.
+func (a Actor) refuseFormerCouncil() error {
+	if a.Role != RoleCouncil || a.Former == nil {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "%s", a.Former.keyRefusal())
+}
+
 // CanWriteAdoption is the ownership rule for adoption writes. council and
 // vendor are the adoption's council and its component's vendor; source and
 // verified are the stored record's ("" and false for a new adoption).
@@ -14,6 +24,9 @@ func (a Actor) CanWriteAdoption(council, vendor, source string, verified bool) e
 	case RoleAdmin:
 		return nil
 	case RoleCouncil:
+		if err := a.refuseFormerCouncil(); err != nil {
+			return err
+		}
 		if a.Org == council {
 			return nil
 		}
@@ -34,6 +47,9 @@ func (a Actor) CanWriteAdoption(council, vendor, source string, verified bool) e
 // council or clear its rejection: that council or an admin. action names the
 // write, as a key of councilActions.
 func (a Actor) CanSettleClaim(council, action string) error {
+	if err := a.refuseFormerCouncil(); err != nil {
+		return err
+	}
 	if a.Role == RoleAdmin || (a.Role == RoleCouncil && a.Org == council) {
 		return nil
 	}
@@ -67,6 +83,9 @@ func (a Actor) SeenBy(viewer Actor) EventActor {
 
 // CanWriteNeed is who may state or edit a need of council: that council or an admin.
 func (a Actor) CanWriteNeed(council string) error {
+	if err := a.refuseFormerCouncil(); err != nil {
+		return err
+	}
 	switch {
 	case a.Role == RoleAdmin:
 		return nil

@@ -15,7 +15,69 @@ var (
 	keyVendorAcme  = Actor{Key: "ccr_acme", Role: RoleVendor, Org: "acme"}
 	keyVendorOther = Actor{Key: "ccr_other", Role: RoleVendor, Org: "other"}
 	keyNone        = Actor{}
+	// E1's key after E1 was abolished, its duties passed to S1.
+	keyFormerE1 = Actor{Key: "ccr_e1", Role: RoleCouncil, Org: "E1",
+		Former: &FormerCouncil{Code: "E1", AbolishedOn: "2027-04-01", Successors: []string{"S1"}}}
 )
+
+// formerE1 is what keyFormerE1 is told when it tries to write.
+const formerE1 = "E1 was abolished on 2027-04-01 and its duties passed to S1; ask an administrator for a key for the successor"
+
+// A former council may not write: every council write rule refuses its key, naming the
+// successor, whatever it writes about; other keys are not affected by the rule.
+func TestFormerCouncilMayNotWrite(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		actor     Actor
+		code, msg string
+	}{
+		{"former council", keyFormerE1, EFORBIDDEN, formerE1},
+		{"current council", keyCouncilE1, "", ""},
+		{"admin", keyAdmin, "", ""},
+		{"vendor", keyVendorAcme, "", ""},
+		{"no key", keyNone, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantRuleErr(t, tc.actor.refuseFormerCouncil(), tc.code, tc.msg)
+		})
+	}
+	for _, tc := range []struct {
+		name string
+		err  error
+	}{
+		{"records its own adoption", keyFormerE1.CanWriteAdoption("E1", "acme", "", false)},
+		{"edits its own adoption", keyFormerE1.CanWriteAdoption("E1", "acme", "council", true)},
+		{"records an adoption of its successor", keyFormerE1.CanWriteAdoption("S1", "acme", "", false)},
+		{"verifies a claim", keyFormerE1.CanSettleClaim("E1", "verified")},
+		{"rejects a claim", keyFormerE1.CanSettleClaim("E1", "rejected")},
+		{"states a need", keyFormerE1.CanWriteNeed("E1")},
+		{"states a need of its successor", keyFormerE1.CanWriteNeed("S1")},
+	} {
+		t.Run(tc.name, func(t *testing.T) { wantRuleErr(t, tc.err, EFORBIDDEN, formerE1) })
+	}
+}
+
+// What a former council's key is told depends on what the registry knows of its end.
+func TestFormerCouncilMessages(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		f    FormerCouncil
+		want string
+	}{
+		{"one successor", FormerCouncil{Code: "E1", AbolishedOn: "2027-04-01", Successors: []string{"S1"}}, formerE1},
+		{"split in two", FormerCouncil{Code: "E1", AbolishedOn: "2023-04-01", Successors: []string{"S1", "S2"}},
+			"E1 was abolished on 2023-04-01 and its duties passed to S1 and S2; ask an administrator for a key for whichever successor now does this work"},
+		{"no reorganisation recorded", FormerCouncil{Code: "E1", Successors: []string{"S1"}},
+			"E1 was abolished and its duties passed to S1; ask an administrator for a key for the successor"},
+		{"no successor", FormerCouncil{Code: "N1"}, "N1 was abolished; a former council's key no longer writes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.f.keyRefusal(); got != tc.want {
+				t.Errorf("got %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
 
 // wantRuleErr fails unless err has code and message (code "" means no error)
 // and, when fields are given, names exactly those fields.

@@ -145,10 +145,12 @@ type Actor struct {
 	Key  string `json:"key" example:"ccr_k3j9x2ab"`
 	Role string `json:"role" example:"council"`
 	Org  string `json:"org,omitempty" example:"E09000022"`
+	// Former is set when the actor is the key of an abolished council (see FormerCouncil).
+	Former *FormerCouncil `json:"-" swaggerignore:"true"`
 }
 
 // ActorOf is the actor behind an API key.
-func ActorOf(k APIKey) Actor { return Actor{Key: k.Prefix, Role: k.Role, Org: k.Org} }
+func ActorOf(k APIKey) Actor { return Actor{Key: k.Prefix, Role: k.Role, Org: k.Org, Former: k.Former} }
 
 // Need records that a council needs a capability by a date.
 type Need struct {

@@ -8,6 +8,10 @@ type AdoptionImportRow struct {
 	StartedOn, EndedOn, ContractEndOn, EvidenceURL, Notes string
 }
 
+// MaxAdoptionImportRows is the most rows one adoption import takes; a larger
+// spreadsheet is refused whole (413) and is to be split.
+const MaxAdoptionImportRows = 50_000
+
 // AdoptionImportOptions: DryRun reports what would change and writes nothing;
 // Strict applies nothing when any row has an error.
 type AdoptionImportOptions struct {
@@ -27,13 +31,30 @@ type AdoptionImportReport struct {
 	Results   []AdoptionImportResult `json:"results"`
 }
 
+// Tally counts the results by action.
+func (r *AdoptionImportReport) Tally() {
+	r.Created, r.Updated, r.Unchanged, r.Failed = 0, 0, 0, 0
+	for _, res := range r.Results {
+		switch res.Action {
+		case "created":
+			r.Created++
+		case "updated":
+			r.Updated++
+		case "unchanged":
+			r.Unchanged++
+		default:
+			r.Failed++
+		}
+	}
+}
+
 // AdoptionImportResult is one row's outcome.
 type AdoptionImportResult struct {
 	Row       int               `json:"row" example:"7"`
 	Action    string            `json:"action" example:"updated"` // created, updated, unchanged or failed
 	Council   string            `json:"council" example:"E09000022"`
 	Component string            `json:"component" example:"localgov-drupal"`
-	Adoption  *int64            `json:"adoption" extensions:"x-nullable"` // the record created or updated; null in a dry run's creations and for failures
+	Adoption  *int64            `json:"adoption" extensions:"x-nullable"` // the record created or updated; null for failures and for records not kept (a dry run's, a refused strict run's)
 	Changes   map[string]Change `json:"changes,omitempty"`
 	Errors    []FieldError      `json:"errors,omitempty"`
 }

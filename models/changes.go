@@ -114,7 +114,7 @@ type WebhookDelivery struct {
 	ID        int64
 	WebhookID int64
 	URL       string
-	Secret    string
+	Secret    string // sealed for the database (webhooks.SecretKey); the worker opens it to sign
 	Event     string // e.g. "component.updated"
 	Payload   []byte
 	Attempts  int // before this one

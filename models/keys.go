@@ -1,6 +1,10 @@
 package models
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Roles an API key can hold.
 const (
@@ -35,4 +39,40 @@ type APIKey struct {
 	LastUsedAt *time.Time `json:"last_used_at" extensions:"x-nullable" format:"date-time"`
 	ExpiresAt  *time.Time `json:"expires_at" extensions:"x-nullable" format:"date-time"`
 	RevokedAt  *time.Time `json:"revoked_at" extensions:"x-nullable" format:"date-time"`
+	// Former is set by Authenticate on a key whose council was abolished, for the write rules
+	// (models/access.go); it is not part of the key's description.
+	Former *FormerCouncil `json:"-" swaggerignore:"true"`
+}
+
+// FormerCouncil is an abolished council as its old keys see it: its code, the day it was
+// abolished (the vesting date of its reorganisation; "" when none is recorded) and the
+// councils its duties passed to.
+type FormerCouncil struct {
+	Code        string
+	AbolishedOn string
+	Successors  []string
+}
+
+// String says what became of the council, e.g. "E07000066 was abolished on 2027-04-01 and
+// its duties passed to E06000070".
+func (f FormerCouncil) String() string {
+	s := f.Code + " was abolished"
+	if f.AbolishedOn != "" {
+		s += " on " + f.AbolishedOn
+	}
+	if len(f.Successors) > 0 {
+		s += " and its duties passed to " + strings.Join(f.Successors, " and ")
+	}
+	return s
+}
+
+// keyRefusal is why a former council's key may not write, and what to do instead.
+func (f FormerCouncil) keyRefusal() string {
+	switch len(f.Successors) {
+	case 0:
+		return fmt.Sprintf("%s; a former council's key no longer writes", f)
+	case 1:
+		return fmt.Sprintf("%s; ask an administrator for a key for the successor", f)
+	}
+	return fmt.Sprintf("%s; ask an administrator for a key for whichever successor now does this work", f)
 }

@@ -39,3 +39,22 @@ type ComponentUse struct {
 	Component    Ref
 	LiveCouncils int
 }
+
+// VendorUse is a vendor with how many components it lists and how many
+// councils use one or more of them (piloting, live or retiring, counted as
+// adoption_count counts: a claim the council has not verified is not).
+type VendorUse struct {
+	Vendor     Vendor
+	Components int
+	Councils   int
+}
+
+// VendorFilter narrows and orders the vendors page. Empty fields do not
+// filter; Sort is one of VendorSorts, name by default.
+type VendorFilter struct {
+	Kind, Sort string
+}
+
+// VendorSorts are the vendors page's orders: by name A to Z, or by the
+// councils using the vendor's components, most first.
+var VendorSorts = []string{"name", "councils"}

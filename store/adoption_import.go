@@ -11,153 +11,210 @@ import (
 	"github.com/council-components/registry/models"
 )
 
-// importBatch is how many rows a non-strict import writes per transaction:
-// enough to spare a commit per row, few enough not to hold the writer long.
-const importBatch = 200
+// importBatch is the most rows one write transaction of an import holds: tens
+// of milliseconds of the writer, so another writer waits no longer than that.
+const importBatch = 500
 
-// errRollback undoes a dry run, or a strict run with errors, after every row has been tried.
+// errRollback undoes a write after its outcome is known: a dry run, or a strict run with errors.
 var errRollback = errors.New("roll back the import")
 
-// ImportAdoptions records spreadsheet rows as adoptions through CreateAdoption
-// and UpdateAdoption, so each row meets the API's rules and leaves the same
-// history and audit entries. A row for a council and component with a current
-// adoption updates it (empty cells leave fields alone); otherwise it creates
-// one. Each row is a savepoint: a failed row leaves no trace. A dry run, or a
-// strict run with any failed row, rolls everything back. progress, when set,
-// hears the number of rows done.
+// ImportAdoptions records spreadsheet rows as adoptions under the rules of
+// CreateAdoption and UpdateAdoption, with the same history and audit entries.
+// A row for a council and component with a current adoption updates it (empty
+// cells leave fields alone); otherwise it creates one; a failed row leaves no
+// trace.
+//
+// The rows are planned first, by reads alone: names resolved, every rule
+// checked, each row seeing the ones above it. A dry run, or a strict run with a
+// failed row, ends there, without taking the write lock. Otherwise the rows
+// are written in batches of importBatch, each its own short transaction, or,
+// for a strict run, all in one transaction, quick because everything was
+// resolved beforehand. Each batch plans its rows again against what the
+// database then holds, so a write made since the planning is never undone; a
+// strict run that finds a row failing then writes nothing. progress, when set,
+// hears the number of rows written (in a dry run, planned).
 func (s *Store) ImportAdoptions(ctx context.Context, actor models.Actor, rows []models.AdoptionImportRow, opt models.AdoptionImportOptions, progress func(done int)) (models.AdoptionImportReport, error) {
-	rep := models.AdoptionImportReport{DryRun: opt.DryRun, Strict: opt.Strict, Rows: len(rows), Results: make([]models.AdoptionImportResult, 0, len(rows))}
-	batch := importBatch
-	if opt.DryRun || opt.Strict { // every row must see the earlier ones, and all stand or fall together
-		batch = max(len(rows), 1)
+	rep := models.AdoptionImportReport{DryRun: opt.DryRun, Strict: opt.Strict, Rows: len(rows)}
+	if len(rows) > models.MaxAdoptionImportRows {
+		return rep, models.Errorf(models.ETOOLARGE, "the spreadsheet has %d rows; one import takes at most %d: split it into several files",
+			len(rows), models.MaxAdoptionImportRows)
 	}
-	for start := 0; start < len(rows); start += batch {
-		chunk := rows[start:min(start+batch, len(rows))]
-		var results []models.AdoptionImportResult
-		err := s.write(ctx, func(tx *gorm.DB) error {
-			results = results[:0]
-			ts := inTx(s, tx)
-			failed := 0
-			for _, row := range chunk {
-				res, err := ts.importAdoptionRow(ctx, tx, actor, row, opt.DryRun)
-				if err != nil {
-					return err
-				}
-				if res.Action == "failed" {
-					failed++
-				}
-				results = append(results, res)
-				if progress != nil {
-					progress(start + len(results))
-				}
-			}
-			if opt.DryRun || (opt.Strict && failed > 0) {
-				return errRollback
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, errRollback) {
-			return rep, err
-		}
-		rep.Results = append(rep.Results, results...)
+	if progress == nil {
+		progress = func(int) {}
 	}
-	for _, r := range rep.Results {
-		switch r.Action {
-		case "created":
-			rep.Created++
-		case "updated":
-			rep.Updated++
-		case "unchanged":
-			rep.Unchanged++
-		default:
-			rep.Failed++
-		}
+	db := s.r.WithContext(ctx)
+	named, err := s.nameImportRows(db, rows)
+	if err != nil {
+		return rep, translate(err)
 	}
-	rep.Applied = !opt.DryRun && !(opt.Strict && rep.Failed > 0)
-	if !rep.Applied {
-		for i := range rep.Results { // nothing was kept, so there is no record to point at
-			if rep.Results[i].Action == "created" {
-				rep.Results[i].Adoption = nil
-			}
-		}
+	creations := importCreations{}
+	planned, err := s.planImport(db, actor, creations, named)
+	if err != nil {
+		return rep, translate(err)
 	}
+	rep.Results, rep.Applied = planned, !opt.DryRun && !(opt.Strict && anyFailed(planned))
+	if rep.Applied && opt.Strict {
+		rep.Results, rep.Applied, err = s.writeImportAtOnce(ctx, actor, creations, named, planned, progress)
+	} else if rep.Applied {
+		rep.Results, err = s.writeImportInBatches(ctx, actor, creations, named, progress)
+	} else {
+		progress(len(rows))
+	}
+	if err != nil {
+		return rep, err
+	}
+	rep.Tally()
 	return rep, nil
 }
 
-// importAdoptionRow applies one row. A problem with the row is its result; an
-// error means the import cannot go on (the database failed).
-func (s *Store) importAdoptionRow(ctx context.Context, tx *gorm.DB, actor models.Actor, row models.AdoptionImportRow, dryRun bool) (models.AdoptionImportResult, error) {
-	res := models.AdoptionImportResult{Row: row.Row, Council: row.Council, Component: row.Component}
-	fail := func(err error) (models.AdoptionImportResult, error) {
-		var e *models.Error
-		if !errors.As(err, &e) {
-			return res, err
-		}
-		res.Action = "failed"
-		res.Errors = e.Fields
-		if len(res.Errors) == 0 {
-			res.Errors = []models.FieldError{{Field: "row", Message: e.Message}}
-		}
-		return res, nil
-	}
-	var p models.Problems
-	council, err := findCouncil(tx, s.Names, *dateOf(s.Now()), row.Council)
-	if err != nil {
-		return res, err
-	}
-	if council.problem != "" {
-		p.Add("council", "%s", council.problem)
-	}
-	component, err := findComponent(tx, row.Component)
-	if err != nil {
-		return res, err
-	}
-	if component.problem != "" {
-		p.Add("component", "%s", component.problem)
-	}
-	if err := p.ErrWithCode(models.EUNPROCESSABLE, "the row names things that do not exist"); err != nil {
-		return fail(err)
-	}
-	res.Council, res.Component = council.key, component.key
-	row.Council, row.Component = council.key, component.key
-
-	var current []int64
-	if err := tx.Table("adoptions").Where("council_id = ? AND component_id = ? AND status <> ? AND rejected_at IS NULL",
-		council.id, component.id, "retired").Pluck("id", &current).Error; err != nil {
-		return res, err
-	}
-	if len(current) == 0 {
-		in := row.Input(true)
-		if err := in.Validate(true); err != nil {
-			return fail(err)
-		}
-		a, err := s.CreateAdoption(ctx, actor, in)
+// writeImportInBatches writes the rows a batch at a time, each batch in its own transaction.
+func (s *Store) writeImportInBatches(ctx context.Context, actor models.Actor, creations importCreations, named []importRow, progress func(int)) ([]models.AdoptionImportResult, error) {
+	results := make([]models.AdoptionImportResult, 0, len(named))
+	for _, batch := range importBatches(named) {
+		var written []models.AdoptionImportResult
+		err := s.writeRacing(ctx, func(tx *gorm.DB) error {
+			var entries []auditRow
+			var err error
+			if written, entries, err = s.writeImportBatch(tx, actor, creations, batch); err != nil {
+				return err
+			}
+			return addAudits(tx, entries)
+		})
 		if err != nil {
-			return fail(err)
+			return nil, err
 		}
-		res.Action, res.Adoption, res.Changes = "created", &a.ID, models.DiffAdoptions(models.Adoption{}, a)
-		return res, nil
+		results = append(results, written...)
+		progress(len(results))
 	}
-	id := current[0]
-	in := row.Input(false)
-	if err := in.Validate(false); err != nil {
-		return fail(err)
+	return results, nil
+}
+
+// writeImportAtOnce writes every row in one transaction, which a row failing
+// against the database as it now is rolls back: the results say so (applied
+// false). planned are the rows' results from the planning, for the rows not
+// reached. The audit entries go in last, so on PostgreSQL the lock that orders
+// them, which every other write takes too, is held only for that.
+func (s *Store) writeImportAtOnce(ctx context.Context, actor models.Actor, creations importCreations, named []importRow, planned []models.AdoptionImportResult, progress func(int)) ([]models.AdoptionImportResult, bool, error) {
+	var results []models.AdoptionImportResult
+	err := s.writeRacing(ctx, func(tx *gorm.DB) error {
+		results = make([]models.AdoptionImportResult, 0, len(named))
+		var entries []auditRow
+		for _, batch := range importBatches(named) {
+			written, audits, err := s.writeImportBatch(tx, actor, creations, batch)
+			if err != nil {
+				return err
+			}
+			results, entries = append(results, written...), append(entries, audits...)
+			progress(len(results))
+			if anyFailed(written) {
+				return errRollback
+			}
+		}
+		return addAudits(tx, entries)
+	})
+	if errors.Is(err, errRollback) {
+		results = append(results, planned[len(results):]...)
+		return notKept(results), false, nil
 	}
-	before, err := getAdoption(tx, id)
-	if err != nil {
-		return res, err
+	return results, err == nil, err
+}
+
+// writeRacing runs fn as s.write does, once more if it lost a race to create an
+// adoption (PostgreSQL: another writer created the same council and component
+// between fn's read and its insert); the second run plans against that record.
+func (s *Store) writeRacing(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	err := s.write(ctx, fn)
+	if models.ErrorCode(err) == models.ECONFLICT {
+		err = s.write(ctx, fn)
 	}
-	after, err := s.UpdateAdoption(ctx, actor, id, in, nil)
-	if err != nil {
-		return fail(err)
+	return err
+}
+
+// importBatches cuts the rows into batches of at most importBatch, each naming
+// a council and component once, so a batch can write all its rows together.
+func importBatches(rows []importRow) [][]importRow {
+	var out [][]importRow
+	start, seen := 0, map[importPair]bool{}
+	for i, r := range rows {
+		if i-start == importBatch || (r.problem == nil && seen[r.pair]) {
+			out = append(out, rows[start:i])
+			start, seen = i, map[importPair]bool{}
+		}
+		if r.problem == nil {
+			seen[r.pair] = true
+		}
 	}
-	res.Adoption = &id
-	if after.Version == before.Version {
-		res.Action = "unchanged"
-		return res, nil
+	return append(out, rows[start:])
+}
+
+func anyFailed(results []models.AdoptionImportResult) bool {
+	for _, r := range results {
+		if r.Action == "failed" {
+			return true
+		}
 	}
-	res.Action, res.Changes = "updated", models.DiffAdoptions(before, after)
-	return res, nil
+	return false
+}
+
+// notKept clears the records results name that were never kept: the creations of a run rolled back.
+func notKept(results []models.AdoptionImportResult) []models.AdoptionImportResult {
+	for i := range results {
+		if results[i].Action == "created" {
+			results[i].Adoption = nil
+		}
+	}
+	return results
+}
+
+// importPair is a council and a component, by id.
+type importPair struct{ council, component int64 }
+
+// importRow is a spreadsheet row with the council and component it names
+// resolved (its Council and Component become their code and slug), or the
+// problem that leaves it failed whatever the database holds.
+type importRow struct {
+	models.AdoptionImportRow
+	pair    importPair
+	problem error
+}
+
+// nameImportRows finds the council and component each row names, looking each
+// distinct name up once.
+func (s *Store) nameImportRows(db *gorm.DB, rows []models.AdoptionImportRow) ([]importRow, error) {
+	today := *dateOf(s.Now())
+	councils, components := map[string]found{}, map[string]found{}
+	out := make([]importRow, len(rows))
+	for i, row := range rows {
+		council, ok := councils[row.Council]
+		if !ok {
+			var err error
+			if council, err = findCouncil(db, s.Names, today, row.Council); err != nil {
+				return nil, err
+			}
+			councils[row.Council] = council
+		}
+		component, ok := components[row.Component]
+		if !ok {
+			var err error
+			if component, err = findComponent(db, row.Component); err != nil {
+				return nil, err
+			}
+			components[row.Component] = component
+		}
+		var p models.Problems
+		if council.problem != "" {
+			p.Add("council", "%s", council.problem)
+		}
+		if component.problem != "" {
+			p.Add("component", "%s", component.problem)
+		}
+		out[i] = importRow{AdoptionImportRow: row, problem: p.ErrWithCode(models.EUNPROCESSABLE, "the row names things that do not exist")}
+		if out[i].problem == nil {
+			out[i].Council, out[i].Component = council.key, component.key
+			out[i].pair = importPair{council.id, component.id}
+		}
+	}
+	return out, nil
 }
 
 // found is a council or component a row names, or why it names none.

@@ -130,12 +130,7 @@ func (s *Store) CreateAdoption(ctx context.Context, actor models.Actor, in model
 		if err := a.FinishDates(*dateOf(now)); err != nil {
 			return err
 		}
-		row := adoptionRow{CouncilID: refs.councilID, ComponentID: refs.componentID, CapabilityID: refs.capabilityID,
-			Status: a.Status, StartedOn: a.StartedOn, EndedOn: a.EndedOn, ContractEndOn: a.ContractEndOn, Notes: a.Notes,
-			EvidenceURL: a.EvidenceURL, Source: a.Source, Verified: a.Verified, Version: 1, CreatedAt: now, UpdatedAt: now}
-		if row.Verified {
-			row.VerifiedOn, row.ConfirmedOn = dateOf(now), dateOf(now)
-		}
+		row := newAdoptionRow(a, refs, now)
 		if err := tx.Create(&row).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return models.Errorf(models.ECONFLICT, "council %s already has a current adoption of %s; update that record instead", a.Council, a.Component)
@@ -211,26 +206,10 @@ func (s *Store) UpdateAdoption(ctx context.Context, actor models.Actor, id int64
 		if err := next.FinishDates(*dateOf(now)); err != nil {
 			return err
 		}
-		row := old
-		if next.Capability != cur.Capability {
-			refs, err := resolveAdoptionRefs(tx, cur.Council, cur.Component, next.Capability)
-			if err != nil {
-				return err
-			}
-			row.CapabilityID = refs.capabilityID
+		row, changes, err := changedAdoptionRow(tx, actor, in, cur.Adoption, old, next, now)
+		if err != nil || len(changes) == 0 {
+			return err
 		}
-		row.Status, row.StartedOn, row.EndedOn, row.ContractEndOn = next.Status, next.StartedOn, next.EndedOn, next.ContractEndOn
-		row.Notes, row.EvidenceURL = next.Notes, next.EvidenceURL
-		row.Source, row.Verified = actor.UpdatedProvenance(in, row.Source, row.Verified)
-		changes := diffAdoption(old, row)
-		if next.Capability != cur.Capability {
-			changes["capability"] = models.Change{From: cur.Capability, To: next.Capability}
-		}
-		if len(changes) == 0 {
-			return nil
-		}
-		row.Version++
-		row.UpdatedAt = now
 		if err := tx.Save(&row).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return models.Errorf(models.ECONFLICT, "council %s already has a current adoption of %s", cur.Council, cur.Component)

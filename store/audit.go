@@ -43,6 +43,29 @@ const auditOrderLock = 7_270_001
 // audit records a write in the same transaction as the write itself, so the
 // log and the data can never disagree. before or after is nil when there is none.
 func audit(tx *gorm.DB, actor models.Actor, at time.Time, entity, key, action string, before, after any) error {
+	if err := orderAudit(tx); err != nil {
+		return err
+	}
+	row, err := auditEntry(actor, at, entity, key, action, before, after)
+	if err != nil {
+		return err
+	}
+	return tx.Create(&row).Error
+}
+
+// orderAudit makes audit ids become visible in order on PostgreSQL. Audit ids are the
+// database's version: replicas catch up to the newest one they see. PostgreSQL hands out ids
+// at insert but makes them visible at commit, so without this a later id could be seen while
+// an earlier one is still in flight, and be skipped. The lock is held to commit.
+func orderAudit(tx *gorm.DB) error {
+	if !isPostgres(tx) {
+		return nil
+	}
+	return tx.Exec("SELECT pg_advisory_xact_lock(?)", auditOrderLock).Error
+}
+
+// auditEntry is the audit log's row for a write; before or after is nil when there is none.
+func auditEntry(actor models.Actor, at time.Time, entity, key, action string, before, after any) (auditRow, error) {
 	enc := func(v any) (*string, error) {
 		if v == nil {
 			return nil, nil
@@ -54,25 +77,16 @@ func audit(tx *gorm.DB, actor models.Actor, at time.Time, entity, key, action st
 		s := string(b)
 		return &s, nil
 	}
-	if isPostgres(tx) {
-		// Audit ids are the database's version: replicas catch up to the newest one they see.
-		// PostgreSQL hands out ids at insert but makes them visible at commit, so without this
-		// a later id could be seen while an earlier one is still in flight, and be skipped.
-		// The lock (held to commit) makes ids become visible in order.
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", auditOrderLock).Error; err != nil {
-			return err
-		}
-	}
 	b, err := enc(before)
 	if err != nil {
-		return err
+		return auditRow{}, err
 	}
 	a, err := enc(after)
 	if err != nil {
-		return err
+		return auditRow{}, err
 	}
-	return tx.Create(&auditRow{At: at, ActorKey: actor.Key, ActorRole: actor.Role, ActorOrg: actor.Org,
-		Entity: entity, EntityKey: key, Action: action, Before: b, After: a}).Error
+	return auditRow{At: at, ActorKey: actor.Key, ActorRole: actor.Role, ActorOrg: actor.Org,
+		Entity: entity, EntityKey: key, Action: action, Before: b, After: a}, nil
 }
 
 // auditRecord records a write of the kind's record id: before is the record as it was (nil when

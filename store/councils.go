@@ -117,21 +117,8 @@ const pendingClaim = "rejected_at IS NULL AND NOT verified AND source = 'vendor'
 // countAdoptions counts in-use adoptions grouped by col (council_id or
 // component_id) that pass filter (counted("") or pendingClaim).
 func countAdoptions(db *gorm.DB, col string, ids []int64, filter string) (map[int64]int, error) {
-	type count struct {
-		ID int64
-		N  int
-	}
-	var counts []count
-	err := db.Raw("SELECT "+col+" AS id, count(*) AS n FROM adoptions WHERE "+col+" IN ? AND status IN ? AND "+filter+" GROUP BY "+col,
-		ids, inUseStatuses).Scan(&counts).Error
-	if err != nil {
-		return nil, translate(err)
-	}
-	m := make(map[int64]int, len(counts))
-	for _, c := range counts {
-		m[c.ID] = c.N
-	}
-	return m, nil
+	return countsByID(db, "SELECT "+col+" AS id, count(*) AS n FROM adoptions WHERE "+col+" IN ? AND status IN ? AND "+filter+" GROUP BY "+col,
+		ids, inUseStatuses)
 }
 
 // likePattern is a case-insensitive "contains" pattern for s with LIKE's wildcards escaped.

@@ -28,6 +28,9 @@ type entryKind[R, M any] struct {
 	searchedBy string
 	// inUse refuses a delete, as a conflict, while anything still refers to the entry.
 	inUse func(tx *gorm.DB, row R) error
+	// onDelete ends, in the delete's transaction and before the row goes, what dies with the
+	// entry, audited at at (nil: nothing does).
+	onDelete func(tx *gorm.DB, actor models.Actor, at time.Time, row R) error
 }
 
 // insertAudited stores row, a new kind whose key is key, and audits its
@@ -87,8 +90,8 @@ func updateEntry[R, M any](s *Store, ctx context.Context, actor models.Actor, k 
 	return out, err
 }
 
-// deleteEntry removes the entry of kind k with slug, unless something still refers to it, and
-// audits it as it last stood.
+// deleteEntry removes the entry of kind k with slug, unless something still refers to it, with
+// what dies with it (k.onDelete), and audits it as it last stood.
 func deleteEntry[R, M any](s *Store, ctx context.Context, actor models.Actor, k entryKind[R, M], slug string, ifVersion *int) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
 		var row R
@@ -101,9 +104,15 @@ func deleteEntry[R, M any](s *Store, ctx context.Context, actor models.Actor, k 
 		if err := k.inUse(tx, row); err != nil {
 			return err
 		}
+		now := s.Now()
+		if k.onDelete != nil {
+			if err := k.onDelete(tx, actor, now, row); err != nil {
+				return err
+			}
+		}
 		if err := tx.Delete(&row).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, s.Now(), k.name, slug, "deleted", k.model(row), nil)
+		return audit(tx, actor, now, k.name, slug, "deleted", k.model(row), nil)
 	})
 }

@@ -30,53 +30,63 @@ func (harvestRow) TableName() string { return "harvests" }
 // pairKey is one council and component a harvest speaks of.
 type pairKey struct{ council, component string }
 
-// ApplyHarvest records a source's file as evidence in one transaction: each
-// council and component it lists gets an adoption (found or created) holding
-// the file's items, and this source's items the file no longer lists stop
-// being current; the adoption is kept and flagged, never deleted. A file older
-// than the newest applied from its source is refused. A dry run does it all
-// and rolls back. Programme memberships are recorded the same way (harvest_members.go).
+// harvestStep is how many councils' adoptions (or flagged adoptions, or
+// memberships) one write transaction of a harvest records: a few hundred
+// statements, so another writer waits for one step, not the harvest.
+const harvestStep = 50
+
+// ApplyHarvest records a source's file as evidence: each council and
+// component it lists gets an adoption (found or created) holding the file's
+// items, and this source's items the file no longer lists stop being current;
+// the adoption is kept and flagged, never deleted. A file older than the
+// newest applied from its source is refused. Programme memberships are
+// recorded the same way (harvest_members.go).
+//
+// What the file names is checked by reads first, so a file that cannot be
+// recorded writes nothing. The writes then go in short steps, each its own
+// transaction, and the harvest itself is recorded last: every step is
+// idempotent, so a harvest stopped midway is completed by running it again. A
+// dry run takes the same steps and rolls each back.
 func (s *Store) ApplyHarvest(ctx context.Context, h models.HarvestRun) (models.HarvestReport, error) {
-	var rep models.HarvestReport
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		rep = models.NewHarvestReport(h)
-		var newest sql.NullString
-		if err := tx.Raw("SELECT max(observed_on) FROM harvests WHERE source = ?", h.Source).Scan(&newest).Error; err != nil {
-			return err
-		}
-		if err := models.HarvestTooOld(h.Source, h.File, h.ObservedOn, newest.String); err != nil {
-			return err
-		}
-		now := s.Now()
-		pairs, order := map[pairKey][]models.EvidenceItem{}, []pairKey{}
-		for _, o := range h.Observations {
-			if o.Kind == "membership" {
-				rep.Memberships++
-				continue
+	rep := models.NewHarvestReport(h)
+	plan, err := planHarvest(s.r.WithContext(ctx), h)
+	if err != nil {
+		return rep, translate(err)
+	}
+	rep.Memberships = plan.members.listed
+	now := s.Now()
+	step := func(fn func(tx *gorm.DB) error) error {
+		err := s.write(ctx, func(tx *gorm.DB) error {
+			if err := fn(tx); err != nil {
+				return err
 			}
-			k := pairKey{o.Council, o.Component}
-			if pairs[k] == nil {
-				order = append(order, k)
+			if h.DryRun {
+				return errRollback
 			}
-			it := o.Evidence
-			it.Current = true
-			pairs[k] = append(pairs[k], it)
+			return nil
+		})
+		if errors.Is(err, errRollback) {
+			return nil
 		}
-		pairs, order, err := redirectCarried(tx, pairs, order)
+		return err
+	}
+	for chunk := range slices.Chunk(plan.order, harvestStep) {
+		var outcomes []string
+		err := step(func(tx *gorm.DB) error {
+			outcomes = outcomes[:0]
+			for _, k := range chunk {
+				outcome, err := applyListed(tx, h.Source, k, plan.pairs[k], plan.capabilities[k.component], now)
+				if err != nil {
+					return fmt.Errorf("%s: council %s, component %s: %w", h.File, k.council, k.component, err)
+				}
+				outcomes = append(outcomes, outcome)
+			}
+			return nil
+		})
 		if err != nil {
-			return err
+			return rep, err
 		}
-		capabilities := map[string]string{}
-		for _, k := range order {
-			if _, err := firstCapability(tx, k.component, capabilities); err != nil {
-				return fmt.Errorf("%s: %w", h.File, err)
-			}
-		}
-		for _, k := range order {
-			outcome, err := applyListed(tx, h.Source, k, pairs[k], capabilities[k.component], now)
-			if err != nil {
-				return fmt.Errorf("%s: council %s, component %s: %w", h.File, k.council, k.component, err)
-			}
+		for _, outcome := range outcomes {
 			switch outcome {
 			case "created":
 				rep.Created++
@@ -86,28 +96,107 @@ func (s *Store) ApplyHarvest(ctx context.Context, h models.HarvestRun) (models.H
 				rep.Unchanged++
 			}
 		}
-		n, err := unlist(tx, h, pairs, now)
-		if err != nil {
-			return err
-		}
-		rep.NoLongerListed = n
-		if rep.MembershipsChanged, rep.MembershipsNoLongerListed, err = applyMemberships(tx, h, now); err != nil {
-			return err
-		}
-		if h.DryRun {
-			return errRollback
-		}
-		b, err := json.Marshal(rep)
-		if err != nil {
-			return err
-		}
-		return tx.Create(&harvestRow{Source: h.Source, ObservedOn: h.ObservedOn, File: h.File, SHA256: h.SHA256,
-			Report: string(b), RanAt: now}).Error
-	})
-	if errors.Is(err, errRollback) {
-		return rep, nil
 	}
-	return rep, err
+	unlisted, err := unlistedItems(s.r.WithContext(ctx), h, plan.pairs)
+	if err != nil {
+		return rep, translate(err)
+	}
+	rep.NoLongerListed = len(unlisted)
+	for chunk := range slices.Chunk(unlisted, harvestStep) {
+		if err := step(func(tx *gorm.DB) error { return flagUnlisted(tx, h.Source, chunk, now) }); err != nil {
+			return rep, err
+		}
+	}
+	touched := map[[2]int64]bool{}
+	for chunk := range slices.Chunk(plan.members.items, harvestStep) {
+		var changed [][2]int64
+		if err := step(func(tx *gorm.DB) (err error) { changed, err = putMembers(tx, chunk, now); return err }); err != nil {
+			return rep, err
+		}
+		for _, m := range changed {
+			touched[m] = true
+		}
+	}
+	rep.MembershipsChanged = len(touched)
+	err = step(func(tx *gorm.DB) (err error) {
+		rep.MembershipsNoLongerListed, err = flagMembers(tx, h.Source, plan.members)
+		return err
+	})
+	if err != nil {
+		return rep, err
+	}
+	return rep, step(func(tx *gorm.DB) error { return recordHarvest(tx, h, rep, now) })
+}
+
+// harvestPlan is what a harvest will write, worked out by reads: each council
+// and component's items (in the file's order), the capability an adoption
+// found for a component is for, and the memberships.
+type harvestPlan struct {
+	pairs        map[pairKey][]models.EvidenceItem
+	order        []pairKey
+	capabilities map[string]string
+	members      harvestMembers
+}
+
+// planHarvest refuses a file older than the source's newest, gathers what the
+// file says, and checks that every council and component it names is in the
+// registry, so that nothing is written for a file that cannot all be.
+func planHarvest(db *gorm.DB, h models.HarvestRun) (harvestPlan, error) {
+	if err := harvestNotTooOld(db, h); err != nil {
+		return harvestPlan{}, err
+	}
+	pairs, order := map[pairKey][]models.EvidenceItem{}, []pairKey{}
+	for _, o := range h.Observations {
+		if o.Kind == "membership" {
+			continue
+		}
+		k := pairKey{o.Council, o.Component}
+		if pairs[k] == nil {
+			order = append(order, k)
+		}
+		it := o.Evidence
+		it.Current = true
+		pairs[k] = append(pairs[k], it)
+	}
+	pairs, order, err := redirectCarried(db, pairs, order)
+	if err != nil {
+		return harvestPlan{}, err
+	}
+	plan := harvestPlan{pairs: pairs, order: order, capabilities: map[string]string{}}
+	for _, k := range order {
+		capability, err := firstCapability(db, k.component, plan.capabilities)
+		if err != nil {
+			return plan, fmt.Errorf("%s: %w", h.File, err)
+		}
+		if _, err := resolveAdoptionRefs(db, k.council, k.component, capability); err != nil {
+			return plan, fmt.Errorf("%s: council %s, component %s: %w", h.File, k.council, k.component, err)
+		}
+	}
+	plan.members, err = planMembers(db, h)
+	return plan, err
+}
+
+// harvestNotTooOld refuses a file older than the newest applied from its source.
+func harvestNotTooOld(db *gorm.DB, h models.HarvestRun) error {
+	var newest sql.NullString
+	if err := db.Raw("SELECT max(observed_on) FROM harvests WHERE source = ?", h.Source).Scan(&newest).Error; err != nil {
+		return err
+	}
+	return models.HarvestTooOld(h.Source, h.File, h.ObservedOn, newest.String)
+}
+
+// recordHarvest records that the file was applied, and what it did, unless a
+// newer file from its source was applied meanwhile.
+func recordHarvest(tx *gorm.DB, h models.HarvestRun, rep models.HarvestReport, now time.Time) error {
+	if err := harvestNotTooOld(tx, h); err != nil {
+		return err
+	}
+	b, err := json.Marshal(rep)
+	if err != nil {
+		return err
+	}
+	return tx.Create(&harvestRow{Source: h.Source, ObservedOn: h.ObservedOn, File: h.File, SHA256: h.SHA256,
+		Report: string(b), RanAt: now}).Error
 }
 
 // harvestActor is who an adoption's history names for a harvest's changes.
@@ -197,11 +286,18 @@ func refreshEvidence(tx *gorm.DB, adoptionID int64, source string, items []model
 	return n, nil
 }
 
-// unlist retires this source's current items on the adoptions of the source's
-// components that the file no longer lists, and reports how many adoptions
-// that flagged. Adoptions carried over to a successor are history: their
-// evidence lives on with the successor's.
-func unlist(tx *gorm.DB, h models.HarvestRun, listed map[pairKey][]models.EvidenceItem, now time.Time) (int, error) {
+// unlistedItem is an adoption whose current items from a source the source's
+// file no longer lists, and those items.
+type unlistedItem struct {
+	adoption int64
+	items    []int64
+}
+
+// unlistedItems finds this source's current items on the adoptions of the
+// source's components that the file no longer lists, by adoption. Adoptions
+// carried over to a successor are history: their evidence lives on with the
+// successor's.
+func unlistedItems(db *gorm.DB, h models.HarvestRun, listed map[pairKey][]models.EvidenceItem) ([]unlistedItem, error) {
 	components := h.Components
 	if len(components) == 0 {
 		for k := range listed {
@@ -209,50 +305,54 @@ func unlist(tx *gorm.DB, h models.HarvestRun, listed map[pairKey][]models.Eviden
 		}
 	}
 	if len(components) == 0 {
-		return 0, nil
+		return nil, nil
 	}
 	var items []struct {
 		ID, AdoptionID     int64
 		Council, Component string
 	}
-	err := tx.Raw(`SELECT e.id, e.adoption_id, councils.code AS council, components.slug AS component
+	err := db.Raw(`SELECT e.id, e.adoption_id, councils.code AS council, components.slug AS component
 		FROM adoption_evidence e JOIN adoptions ON adoptions.id = e.adoption_id
 		JOIN councils ON councils.id = adoptions.council_id JOIN components ON components.id = adoptions.component_id
 		WHERE e.source = ? AND e.current = ? AND components.slug IN ?
 		AND adoptions.id NOT IN (SELECT from_adoption_id FROM reorganisation_carryovers) ORDER BY e.adoption_id, e.id`,
 		h.Source, true, components).Scan(&items).Error
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	var ids, adoptions []int64
+	var out []unlistedItem
 	for _, it := range items {
 		if _, ok := listed[pairKey{it.Council, it.Component}]; ok {
 			continue
 		}
-		ids = append(ids, it.ID)
-		if !slices.Contains(adoptions, it.AdoptionID) {
-			adoptions = append(adoptions, it.AdoptionID)
+		if len(out) == 0 || out[len(out)-1].adoption != it.AdoptionID {
+			out = append(out, unlistedItem{adoption: it.AdoptionID})
 		}
+		out[len(out)-1].items = append(out[len(out)-1].items, it.ID)
 	}
-	for chunk := range slices.Chunk(ids, 500) {
-		if err := tx.Model(&evidenceRow{}).Where("id IN ?", chunk).Update("current", false).Error; err != nil {
-			return 0, err
+	return out, nil
+}
+
+// flagUnlisted retires the unlisted items (current: false) and settles their
+// adoptions, each with its history event and audit entry.
+func flagUnlisted(tx *gorm.DB, source string, unlisted []unlistedItem, now time.Time) error {
+	for _, u := range unlisted {
+		if err := tx.Model(&evidenceRow{}).Where("id IN ?", u.items).Update("current", false).Error; err != nil {
+			return err
 		}
-	}
-	for _, id := range adoptions {
-		before, err := getAdoption(tx, id)
+		before, err := getAdoption(tx, u.adoption)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		var row adoptionRow
-		if err := tx.Take(&row, id).Error; err != nil {
-			return 0, err
+		if err := tx.Take(&row, u.adoption).Error; err != nil {
+			return err
 		}
-		if err := saveHarvested(tx, row, &before, h.Source, "harvested", now); err != nil {
-			return 0, err
+		if err := saveHarvested(tx, row, &before, source, "harvested", now); err != nil {
+			return err
 		}
 	}
-	return len(adoptions), nil
+	return nil
 }
 
 // saveHarvested settles an adoption whose evidence a harvest changed, saves

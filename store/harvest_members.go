@@ -8,43 +8,72 @@ import (
 	"github.com/council-components/registry/models"
 )
 
-// applyMemberships records a harvest's programme memberships (Open Digital
-// Planning, read from planning.data.gov.uk) as membership items, the same way
-// adoptions get evidence: an item listed again is current, a member of one of
-// the run's programmes that the file no longer lists is flagged (current:
-// false), never removed. It reports the members changed and those flagged.
-func applyMemberships(tx *gorm.DB, h models.HarvestRun, now time.Time) (changed, unlisted int, err error) {
-	listed := map[[2]int64]bool{}
-	programmes := map[string]int64{}
-	touched := map[[2]int64]bool{}
+// harvestMembers are a harvest's programme memberships (Open Digital Planning,
+// read from planning.data.gov.uk), resolved by reads: how many the run lists,
+// the items to record, and the run's programmes by slug (id 0: not in the registry).
+type harvestMembers struct {
+	listed     int
+	items      []memberItem
+	programmes map[string]int64
+}
+
+// memberItem is one membership item of a programme's member council, by id.
+type memberItem struct {
+	programme, council int64
+	evidence           models.EvidenceItem
+}
+
+// planMembers finds the programme and council of each membership the run
+// lists; an unknown programme or council has nothing to record against.
+func planMembers(db *gorm.DB, h models.HarvestRun) (harvestMembers, error) {
+	m := harvestMembers{programmes: map[string]int64{}}
 	for _, o := range h.Observations {
 		if o.Kind != "membership" {
 			continue
 		}
-		pid, cid, err := memberIDs(tx, programmes, o.Component, o.Council)
+		m.listed++
+		pid, cid, err := memberIDs(db, m.programmes, o.Component, o.Council)
 		if err != nil {
-			return changed, unlisted, err
+			return m, err
 		}
-		if pid == 0 || cid == 0 {
-			continue // an unknown programme or council has nothing to record against
-		}
-		listed[[2]int64{pid, cid}] = true
-		n, err := putMemberItem(tx, pid, cid, o.Evidence, now)
-		if err != nil {
-			return changed, unlisted, err
-		}
-		if n > 0 && !touched[[2]int64{pid, cid}] {
-			touched[[2]int64{pid, cid}] = true
-			changed++
+		if pid != 0 && cid != 0 {
+			m.items = append(m.items, memberItem{pid, cid, o.Evidence})
 		}
 	}
-	for _, pid := range programmes {
+	return m, nil
+}
+
+// putMembers records membership items the way adoptions get evidence: an item
+// listed again is current. It reports the members (programme and council) whose items it changed.
+func putMembers(tx *gorm.DB, items []memberItem, now time.Time) ([][2]int64, error) {
+	var changed [][2]int64
+	for _, it := range items {
+		n, err := putMemberItem(tx, it.programme, it.council, it.evidence, now)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			changed = append(changed, [2]int64{it.programme, it.council})
+		}
+	}
+	return changed, nil
+}
+
+// flagMembers flags (current: false, never removed) the items of source on the
+// members of the run's programmes that it no longer lists, and reports how many members that flagged.
+func flagMembers(tx *gorm.DB, source string, m harvestMembers) (int, error) {
+	listed := map[[2]int64]bool{}
+	for _, it := range m.items {
+		listed[[2]int64{it.programme, it.council}] = true
+	}
+	unlisted := 0
+	for _, pid := range m.programmes {
 		if pid == 0 {
 			continue
 		}
 		var rows []programmeMemberRow
-		if err := tx.Where("programme_id = ? AND source = ? AND current", pid, h.Source).Find(&rows).Error; err != nil {
-			return changed, unlisted, err
+		if err := tx.Where("programme_id = ? AND source = ? AND current", pid, source).Find(&rows).Error; err != nil {
+			return unlisted, err
 		}
 		flagged := map[int64]bool{}
 		for _, r := range rows {
@@ -52,25 +81,25 @@ func applyMemberships(tx *gorm.DB, h models.HarvestRun, now time.Time) (changed,
 				continue
 			}
 			if err := tx.Model(&r).Update("current", false).Error; err != nil {
-				return changed, unlisted, err
+				return unlisted, err
 			}
 			flagged[r.CouncilID] = true
 		}
 		unlisted += len(flagged)
 	}
-	return changed, unlisted, nil
+	return unlisted, nil
 }
 
 // memberIDs finds a programme (cached in programmes) and a council by key.
-func memberIDs(tx *gorm.DB, programmes map[string]int64, programme, council string) (pid, cid int64, err error) {
+func memberIDs(db *gorm.DB, programmes map[string]int64, programme, council string) (pid, cid int64, err error) {
 	pid, ok := programmes[programme]
 	if !ok {
-		if err := tx.Raw("SELECT id FROM programmes WHERE slug = ?", programme).Scan(&pid).Error; err != nil {
+		if err := db.Raw("SELECT id FROM programmes WHERE slug = ?", programme).Scan(&pid).Error; err != nil {
 			return 0, 0, err
 		}
 		programmes[programme] = pid
 	}
-	err = tx.Raw("SELECT id FROM councils WHERE code = ?", council).Scan(&cid).Error
+	err = db.Raw("SELECT id FROM councils WHERE code = ?", council).Scan(&cid).Error
 	return pid, cid, err
 }
 

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"net"
 	"reflect"
 	"slices"
 	"testing"
@@ -10,7 +11,7 @@ import (
 // TestInTxCarriesEveryField fails when Store gains a field that inTx, which
 // runs store methods inside one outer transaction, does not pass on.
 func TestInTxCarriesEveryField(t *testing.T) {
-	carried := []string{"w", "r", "postgres", "Now", "FreshMonths", "Names"}
+	carried := []string{"w", "r", "postgres", "Now", "FreshMonths", "Names", "Webhooks"}
 	st := reflect.TypeFor[Store]()
 	for i := range st.NumField() {
 		if name := st.Field(i).Name; !slices.Contains(carried, name) {
@@ -18,8 +19,8 @@ func TestInTxCarriesEveryField(t *testing.T) {
 		}
 	}
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	s := &Store{postgres: true, Now: func() time.Time { return now }}
-	if c := inTx(s, nil); !c.postgres || c.Now() != now {
-		t.Error("inTx does not carry the engine or the clock")
+	s := &Store{postgres: true, Now: func() time.Time { return now }, Webhooks: WebhookConfig{Resolver: net.DefaultResolver}}
+	if c := inTx(s, nil); !c.postgres || c.Now() != now || c.Webhooks != s.Webhooks {
+		t.Error("inTx does not carry the engine, the clock or the webhook settings")
 	}
 }

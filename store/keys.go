@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base32"
 	"encoding/hex"
+	"errors"
 	"strings"
 	"time"
 
@@ -26,6 +27,10 @@ type apiKeyRow struct {
 	LastUsedAt *time.Time
 	ExpiresAt  *time.Time
 	RevokedAt  *time.Time
+	// The owner's row, not its slug: a vendor created later under the same slug is
+	// another vendor. Cleared if the row is deleted (a vendor's delete revokes its keys first).
+	VendorID  *int64
+	CouncilID *int64
 }
 
 func (apiKeyRow) TableName() string { return "api_keys" }
@@ -80,18 +85,8 @@ func (s *Store) CreateKey(ctx context.Context, actor models.Actor, role, org, na
 		row.Org = &org
 	}
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		table := map[string]string{models.RoleVendor: "vendors", models.RoleCouncil: "councils"}[role]
-		col := map[string]string{models.RoleVendor: "slug", models.RoleCouncil: "code"}[role]
-		if table != "" {
-			var n int64
-			if err := tx.Table(table).Where(col+" = ?", org).Count(&n).Error; err != nil {
-				return err
-			}
-			if n == 0 {
-				var p models.Problems
-				p.Add("org", "no %s has the %s %q", role, col, org)
-				return p.ErrWithCode(models.EUNPROCESSABLE, "the key's owner does not exist")
-			}
+		if err := bindOwner(tx, &row); err != nil {
+			return err
 		}
 		if err := tx.Create(&row).Error; err != nil {
 			return err
@@ -111,14 +106,92 @@ func (s *Store) RevokeKey(ctx context.Context, actor models.Actor, prefix string
 		if err := tx.Where("prefix = ? AND revoked_at IS NULL", prefix).Take(&row).Error; err != nil {
 			return notFoundAs(err, "active API key", prefix)
 		}
-		before := row.model()
-		now := s.Now()
-		row.RevokedAt = &now
-		if err := tx.Save(&row).Error; err != nil {
+		return revokeKey(tx, actor, s.Now(), row)
+	})
+}
+
+// revokeKey revokes the key row at now and audits it.
+func revokeKey(tx *gorm.DB, actor models.Actor, now time.Time, row apiKeyRow) error {
+	before := row.model()
+	row.RevokedAt = &now
+	if err := tx.Save(&row).Error; err != nil {
+		return err
+	}
+	return audit(tx, actor, now, "api_key", row.Prefix, "revoked", before, row.model())
+}
+
+// revokeVendorKeys revokes, each audited, the active keys of the vendor with vendorID, in the
+// transaction that deletes the vendor: its keys die with it.
+func revokeVendorKeys(tx *gorm.DB, actor models.Actor, now time.Time, vendorID int64) error {
+	var rows []apiKeyRow
+	if err := tx.Where("vendor_id = ? AND revoked_at IS NULL", vendorID).Order("id").Find(&rows).Error; err != nil {
+		return err
+	}
+	for _, row := range rows {
+		if err := revokeKey(tx, actor, now, row); err != nil {
 			return err
 		}
-		return audit(tx, actor, now, "api_key", prefix, "revoked", before, row.model())
-	})
+	}
+	return nil
+}
+
+// bindOwner points a new vendor or council key at its owner's row: the vendor with the slug,
+// or the council with the code, that the key's org names. A missing owner is refused, and so
+// is a former council, whose key could not write: its successor gets the key instead.
+func bindOwner(tx *gorm.DB, row *apiKeyRow) error {
+	if row.Org == nil {
+		return nil // an admin key has no owner
+	}
+	table, col, cols := "vendors", "slug", "id"
+	if row.Role == models.RoleCouncil {
+		table, col, cols = "councils", "code", "id, status"
+	}
+	var owner struct {
+		ID     int64
+		Status string
+	}
+	err := tx.Table(table).Select(cols).Where(col+" = ?", *row.Org).Take(&owner).Error
+	var p models.Problems
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		p.Add("org", "no %s has the %s %q", row.Role, col, *row.Org)
+		return p.ErrWithCode(models.EUNPROCESSABLE, "the key's owner does not exist")
+	case err != nil:
+		return err
+	case row.Role == models.RoleVendor:
+		row.VendorID = &owner.ID
+		return nil
+	case owner.Status == "former":
+		f, err := formerCouncil(tx, owner.ID, *row.Org)
+		if err != nil {
+			return err
+		}
+		p.Add("org", "%s; make the key for the successor instead", f)
+		return p.ErrWithCode(models.EUNPROCESSABLE, "the key's owner is a former council")
+	}
+	row.CouncilID = &owner.ID
+	return nil
+}
+
+// formerCouncil describes the abolished council with id and code as its keys are told: the
+// vesting date of the reorganisation it was a predecessor in, and its successors.
+func formerCouncil(db *gorm.DB, id int64, code string) (*models.FormerCouncil, error) {
+	f := models.FormerCouncil{Code: code}
+	var dates []string
+	if err := db.Raw(`SELECT r.vesting_date FROM reorganisations r
+		JOIN reorganisation_councils rc ON rc.reorganisation_id = r.id
+		WHERE rc.council_id = ? AND rc.role = ? AND r.status IN ('vested', 'historic')
+		ORDER BY r.vesting_date DESC LIMIT 1`, id, rolePredecessor).Scan(&dates).Error; err != nil {
+		return nil, translate(err)
+	}
+	if len(dates) > 0 {
+		f.AbolishedOn = dates[0]
+	}
+	if err := db.Raw(`SELECT c.code FROM council_successions cs JOIN councils c ON c.id = cs.successor_id
+		WHERE cs.predecessor_id = ? ORDER BY c.code`, id).Scan(&f.Successors).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &f, nil
 }
 
 // ListKeys describes every key, newest first; secrets and hashes are never returned.
@@ -128,32 +201,71 @@ func (s *Store) ListKeys(ctx context.Context, p models.Page) (models.List[models
 }
 
 // Authenticate returns the key's description when key is known, unrevoked and
-// unexpired; otherwise an unauthorized error that does not say which.
+// unexpired, and its owner is still the vendor or council it was made for; otherwise
+// an unauthorized error that does not say which. A former council's key is marked
+// (models.APIKey.Former): it still reads, and the write rules refuse it.
 func (s *Store) Authenticate(ctx context.Context, key string) (models.APIKey, error) {
 	denied := models.Errorf(models.EUNAUTHORIZED, "the API key is not valid")
 	prefix, _, ok := strings.Cut(strings.TrimPrefix(key, models.KeyPrefix), "_")
 	if !strings.HasPrefix(key, models.KeyPrefix) || !ok || len(key) > 200 {
 		return models.APIKey{}, denied
 	}
-	var row apiKeyRow
-	if err := s.r.WithContext(ctx).Where("prefix = ?", models.KeyPrefix+prefix).Take(&row).Error; err != nil {
+	db := s.r.WithContext(ctx)
+	var row keyWithOwner
+	err := db.Table("api_keys").
+		Select("api_keys.*, vendors.slug AS vendor_slug, councils.code AS council_code, councils.status AS council_status").
+		Joins("LEFT JOIN vendors ON vendors.id = api_keys.vendor_id").
+		Joins("LEFT JOIN councils ON councils.id = api_keys.council_id").
+		Where("api_keys.prefix = ?", models.KeyPrefix+prefix).Take(&row).Error
+	if err != nil {
 		if err == gorm.ErrRecordNotFound {
 			return models.APIKey{}, denied
 		}
 		return models.APIKey{}, translate(err)
 	}
 	now := s.Now()
-	if subtle.ConstantTimeCompare([]byte(row.Hash), []byte(hashKey(key))) != 1 ||
-		row.RevokedAt != nil || (row.ExpiresAt != nil && !now.Before(*row.ExpiresAt)) {
+	kr := row.Key
+	if subtle.ConstantTimeCompare([]byte(kr.Hash), []byte(hashKey(key))) != 1 ||
+		kr.RevokedAt != nil || (kr.ExpiresAt != nil && !now.Before(*kr.ExpiresAt)) || !row.ownerStands() {
 		return models.APIKey{}, denied
 	}
+	k := kr.model()
+	if row.CouncilStatus != nil && *row.CouncilStatus == "former" {
+		if k.Former, err = formerCouncil(db, *kr.CouncilID, k.Org); err != nil {
+			return models.APIKey{}, err
+		}
+	}
 	// Record use at most once a minute, so reads do not turn into writes.
-	if row.LastUsedAt == nil || now.Sub(*row.LastUsedAt) > time.Minute {
+	if kr.LastUsedAt == nil || now.Sub(*kr.LastUsedAt) > time.Minute {
 		_ = s.write(ctx, func(tx *gorm.DB) error {
-			return tx.Model(&apiKeyRow{}).Where("id = ?", row.ID).Update("last_used_at", now).Error
+			return tx.Model(&apiKeyRow{}).Where("id = ?", kr.ID).Update("last_used_at", now).Error
 		})
 	}
-	return row.model(), nil
+	return k, nil
+}
+
+// keyWithOwner is a key and its owner's row as it stands, read together by Authenticate.
+type keyWithOwner struct {
+	Key           apiKeyRow `gorm:"embedded"`
+	VendorSlug    *string
+	CouncilCode   *string
+	CouncilStatus *string
+}
+
+// ownerStands reports whether a vendor or council key's owner is still the row it was made
+// for, under the slug or code the key names: a deleted vendor's key has no owner left (the
+// id is cleared with the row), even when another vendor takes the slug.
+func (r keyWithOwner) ownerStands() bool {
+	org := r.Key.Org
+	switch {
+	case org == nil:
+		return r.Key.Role == models.RoleAdmin
+	case r.Key.Role == models.RoleVendor:
+		return r.VendorSlug != nil && *r.VendorSlug == *org
+	case r.Key.Role == models.RoleCouncil:
+		return r.CouncilCode != nil && *r.CouncilCode == *org
+	}
+	return false
 }
 
 func hashKey(key string) string {

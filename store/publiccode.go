@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -26,72 +27,122 @@ func (publiccodeRow) TableName() string { return "component_publiccode" }
 // savepoints, so several of them commit or roll back together. It carries
 // every field of Store.
 func inTx(s *Store, tx *gorm.DB) *Store {
-	return &Store{w: tx, r: tx, postgres: s.postgres, Now: s.Now, FreshMonths: s.FreshMonths, Names: s.Names}
+	return &Store{w: tx, r: tx, postgres: s.postgres, Now: s.Now, FreshMonths: s.FreshMonths, Names: s.Names, Webhooks: s.Webhooks}
 }
 
-// ImportPubliccode creates or updates a component from a publiccode.yml file in
-// one transaction, through the same rules (and audit entries) as the component
-// API, and keeps the file for exports. Importing a file that changes nothing
-// writes nothing.
+// ImportPubliccode creates or updates a component from a publiccode.yml file,
+// through the same rules (and audit entries) as the component API, and keeps
+// the file for exports. Importing a file that changes nothing writes nothing.
+// What the file means (the component, its vendor, capabilities and
+// dependencies) is worked out by reads; the write transaction then holds only
+// the component's write and the file, and is begun again from the reads, a few
+// times, if the component changed in between.
 func (s *Store) ImportPubliccode(ctx context.Context, actor models.Actor, pc *models.Publiccode, opt models.PubliccodeOptions) (models.PubliccodeImport, error) {
+	for attempt := 0; attempt < 3; attempt++ {
+		plan, err := planPubliccode(s.r.WithContext(ctx), actor, pc, opt)
+		if err != nil {
+			return models.PubliccodeImport{}, translate(err)
+		}
+		out, err := s.writePubliccode(ctx, actor, pc, plan)
+		if !errors.Is(err, errChangedSincePlanned) {
+			return out, err
+		}
+	}
+	return models.PubliccodeImport{}, models.Errorf(models.ECONFLICT, "the component kept changing while the file was imported; import it again")
+}
+
+// errChangedSincePlanned stops a write whose plan the database no longer bears out.
+var errChangedSincePlanned = errors.New("changed since the import was planned")
+
+// publiccodePlan is what importing a publiccode.yml file writes, worked out by reads.
+type publiccodePlan struct {
+	slug     string
+	existing *models.Component      // the component the file is about; nil for a new one
+	create   *models.ComponentInput // a new component
+	update   *models.ComponentInput // changes to existing; nil when there are none
+}
+
+// planPubliccode decides, reading through db, what the file makes of the component.
+func planPubliccode(db *gorm.DB, actor models.Actor, pc *models.Publiccode, opt models.PubliccodeOptions) (publiccodePlan, error) {
+	slug, existing, err := publiccodeTarget(db, pc, opt)
+	if err != nil {
+		return publiccodePlan{}, err
+	}
+	plan := publiccodePlan{slug: slug, existing: existing}
+	if existing != nil { // checked before anything is compared, so a refused caller learns nothing
+		var newVendor *string
+		if opt.Vendor != "" {
+			newVendor = &opt.Vendor
+		}
+		if err := actor.CanWriteComponent(existing.Vendor, newVendor); err != nil {
+			return plan, err
+		}
+	}
+	vendor, err := publiccodeVendor(db, actor, pc, opt, existing)
+	if err != nil {
+		return plan, err
+	}
+	caps, err := publiccodeCapabilities(db, pc, opt, existing)
+	if err != nil {
+		return plan, err
+	}
+	deps, err := publiccodeDependencies(db, pc, slug)
+	if err != nil {
+		return plan, err
+	}
+	current := ""
+	if existing != nil {
+		current = existing.Lifecycle
+	}
+	want := models.Component{Slug: slug, Name: pc.Name, Summary: pc.ShortDescription, Description: pc.LongDescription,
+		Vendor: vendor, Capabilities: caps, Licence: publiccode.LicenceOf(pc.License),
+		Lifecycle: publiccode.LifecycleForStatus(pc.DevelopmentStatus, current), URL: pc.LandingURL,
+		RepositoryURL: &pc.URL, DocsURL: pc.Documentation, DependsOn: deps}
+	if existing == nil {
+		in := componentInputFrom(want)
+		openSource := publiccode.NamesALicence(pc.License)
+		in.OpenSource = &openSource
+		plan.create = &in
+		return plan, publiccode.FieldPaths(in.Validate(true), pc.Language)
+	}
+	if in, changed := componentChanges(*existing, want); changed {
+		plan.update = &in
+		return plan, publiccode.FieldPaths(in.Validate(false), pc.Language)
+	}
+	return plan, nil
+}
+
+// writePubliccode carries out plan in one transaction, unless the component
+// has changed (or come to exist) since it was read: errChangedSincePlanned.
+func (s *Store) writePubliccode(ctx context.Context, actor models.Actor, pc *models.Publiccode, plan publiccodePlan) (models.PubliccodeImport, error) {
 	var out models.PubliccodeImport
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		ts := inTx(s, tx)
-		slug, existing, err := publiccodeTarget(tx, pc, opt)
-		if err != nil {
+		planned := 0
+		if plan.existing != nil {
+			planned = plan.existing.Version
+		}
+		var version int
+		if err := forUpdate(tx).Table("components").Select("version").Where("slug = ?", plan.slug).Scan(&version).Error; err != nil {
 			return err
 		}
-		if existing != nil { // checked before anything is compared, so a refused caller learns nothing
-			var newVendor *string
-			if opt.Vendor != "" {
-				newVendor = &opt.Vendor
-			}
-			if err := actor.CanWriteComponent(existing.Vendor, newVendor); err != nil {
-				return err
-			}
+		if version != planned {
+			return errChangedSincePlanned
 		}
-		vendor, err := publiccodeVendor(tx, actor, pc, opt, existing)
-		if err != nil {
-			return err
-		}
-		caps, err := publiccodeCapabilities(tx, pc, opt, existing)
-		if err != nil {
-			return err
-		}
-		deps, err := publiccodeDependencies(tx, pc, slug)
-		if err != nil {
-			return err
-		}
-		current := ""
-		if existing != nil {
-			current = existing.Lifecycle
-		}
-		want := models.Component{Slug: slug, Name: pc.Name, Summary: pc.ShortDescription, Description: pc.LongDescription,
-			Vendor: vendor, Capabilities: caps, Licence: publiccode.LicenceOf(pc.License),
-			Lifecycle: publiccode.LifecycleForStatus(pc.DevelopmentStatus, current), URL: pc.LandingURL,
-			RepositoryURL: &pc.URL, DocsURL: pc.Documentation, DependsOn: deps}
 		var c models.Component
-		if existing == nil {
-			in := componentInputFrom(want)
-			openSource := publiccode.NamesALicence(pc.License)
-			in.OpenSource = &openSource
-			if err := in.Validate(true); err != nil {
-				return publiccode.FieldPaths(err, pc.Language)
-			}
-			if c, err = ts.CreateComponent(ctx, actor, in); err != nil {
-				return publiccode.FieldPaths(err, pc.Language)
-			}
+		var err error
+		switch {
+		case plan.create != nil:
+			c, err = ts.CreateComponent(ctx, actor, *plan.create)
 			out.Created, out.Changed = true, true
-		} else if in, changed := componentChanges(*existing, want); changed {
-			if err := in.Validate(false); err != nil {
-				return publiccode.FieldPaths(err, pc.Language)
-			}
-			if c, err = ts.UpdateComponent(ctx, actor, slug, in, nil); err != nil {
-				return publiccode.FieldPaths(err, pc.Language)
-			}
+		case plan.update != nil:
+			c, err = ts.UpdateComponent(ctx, actor, plan.slug, *plan.update, nil)
 			out.Changed = true
-		} else {
-			c = *existing
+		default:
+			c = *plan.existing
+		}
+		if err != nil {
+			return publiccode.FieldPaths(err, pc.Language)
 		}
 		if out.DocumentChanged, err = storePubliccode(tx, actor, s.Now(), c, pc); err != nil {
 			return err

@@ -41,6 +41,8 @@ type Store struct {
 	// Names places councils named as people write them (the spreadsheet import);
 	// nil leaves codes and exact names only.
 	Names *models.CouncilMatcher
+	// Webhooks holds the key webhook secrets are sealed under and the resolver for their URLs.
+	Webhooks WebhookConfig
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database rather than a SQLite file.

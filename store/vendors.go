@@ -41,7 +41,7 @@ func (s *Store) UpdateVendor(ctx context.Context, actor models.Actor, slug strin
 	return updateEntry(s, ctx, actor, vendorEntries, slug, in, in.Name != nil, ifVersion)
 }
 
-// DeleteVendor removes a vendor that has no components.
+// DeleteVendor removes a vendor that has no components, and revokes its keys.
 func (s *Store) DeleteVendor(ctx context.Context, actor models.Actor, slug string, ifVersion *int) error {
 	return deleteEntry(s, ctx, actor, vendorEntries, slug, ifVersion)
 }
@@ -65,6 +65,10 @@ var vendorEntries = entryKind[vendorRow, models.Vendor]{
 			return models.Errorf(models.ECONFLICT, "vendor %q still lists %d components; delete or move them first", r.Slug, n)
 		}
 		return nil
+	},
+	// A vendor's keys die with it: revoked, not left for a vendor created later under its slug.
+	onDelete: func(tx *gorm.DB, actor models.Actor, at time.Time, r vendorRow) error {
+		return revokeVendorKeys(tx, actor, at, r.ID)
 	},
 }
 

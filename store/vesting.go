@@ -17,6 +17,8 @@ import (
 // VestReorganisation makes a planned reorganisation happen, on or after its vesting date: the
 // successor council is created if it does not exist yet, the predecessors become former councils
 // linked to it, and their adoptions in use are carried over (see carryOver). All in one transaction.
+// From then on the predecessors' keys write nothing: Authenticate marks them as a former
+// council's (formerCouncil) and the write rules refuse them, naming the successor.
 func (s *Store) VestReorganisation(ctx context.Context, actor models.Actor, id int64) (models.Reorganisation, error) {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		row, before, err := loadPlanned(tx, id, "vested")

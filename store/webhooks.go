@@ -2,11 +2,11 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"time"
@@ -14,12 +14,43 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/webhooks"
 )
+
+// WebhookConfig is what the store needs beyond the database to keep webhooks.
+type WebhookConfig struct {
+	// Key seals their secrets for the database; without it none can be registered or rotated.
+	Key *webhooks.SecretKey
+	// Resolver looks up a URL's host when it is registered; nil is the system's.
+	Resolver webhooks.Resolver
+}
+
+func (c WebhookConfig) resolver() webhooks.Resolver {
+	if c.Resolver == nil {
+		return net.DefaultResolver
+	}
+	return c.Resolver
+}
+
+// errNoSecretKey is a server started without the key webhook secrets are sealed under.
+var errNoSecretKey = errors.New("webhook secrets cannot be sealed: the store has no secret key")
+
+// newSecret is a fresh signing secret and the sealed form the database keeps.
+func (c WebhookConfig) newSecret() (secret, sealed string, err error) {
+	if c.Key == nil {
+		return "", "", errNoSecretKey
+	}
+	if secret, err = webhooks.NewSecret(); err != nil {
+		return "", "", err
+	}
+	sealed, err = c.Key.Seal(secret)
+	return secret, sealed, err
+}
 
 type webhookRow struct {
 	ID           int64
 	URL          string `gorm:"column:url"`
-	Secret       string
+	Secret       string // sealed under WebhookConfig.Key (plain text only before SealWebhookSecrets)
 	Entities     string
 	Description  string
 	AfterAuditID int64
@@ -51,20 +82,24 @@ type deliveryRow struct {
 func (deliveryRow) TableName() string { return "webhook_deliveries" }
 
 // CreateWebhook registers a URL for the change feed and returns its signing
-// secret, this once. It hears of changes made from now on.
+// secret, this once. It hears of changes made from now on. A URL that could
+// reach a private address or a port other than 443 is refused (webhooks.CheckURL).
 func (s *Store) CreateWebhook(ctx context.Context, actor models.Actor, in models.WebhookInput) (models.CreatedWebhook, error) {
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
+	if err := webhooks.CheckURL(ctx, s.Webhooks.resolver(), *in.URL); err != nil {
 		return models.CreatedWebhook{}, err
 	}
-	row := webhookRow{URL: *in.URL, Secret: "whsec_" + hex.EncodeToString(raw), CreatedAt: s.Now()}
+	secret, sealed, err := s.Webhooks.newSecret()
+	if err != nil {
+		return models.CreatedWebhook{}, err
+	}
+	row := webhookRow{URL: *in.URL, Secret: sealed, CreatedAt: s.Now()}
 	if in.Entities != nil {
 		row.Entities = strings.Join(models.Dedupe(*in.Entities), ",")
 	}
 	if in.Description != nil {
 		row.Description = *in.Description
 	}
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err = s.write(ctx, func(tx *gorm.DB) error {
 		var latest sql.NullInt64
 		if err := tx.Raw("SELECT max(id) FROM audit_log").Scan(&latest).Error; err != nil {
 			return err
@@ -78,7 +113,68 @@ func (s *Store) CreateWebhook(ctx context.Context, actor models.Actor, in models
 	if err != nil {
 		return models.CreatedWebhook{}, err
 	}
-	return models.CreatedWebhook{Webhook: row.model(), Secret: row.Secret}, nil
+	return models.CreatedWebhook{Webhook: row.model(), Secret: secret}, nil
+}
+
+// RotateWebhookSecret gives a webhook a new signing secret and returns it,
+// this once. Every delivery from now on, retries included, is signed with the
+// new secret alone, so signatures under the old one stop verifying.
+func (s *Store) RotateWebhookSecret(ctx context.Context, actor models.Actor, id int64) (models.CreatedWebhook, error) {
+	secret, sealed, err := s.Webhooks.newSecret()
+	if err != nil {
+		return models.CreatedWebhook{}, err
+	}
+	var row webhookRow
+	err = s.write(ctx, func(tx *gorm.DB) error {
+		if err := tx.Take(&row, id).Error; err != nil {
+			return notFoundAs(err, "webhook", fmt.Sprint(id))
+		}
+		if err := tx.Model(&row).Update("secret", sealed).Error; err != nil {
+			return err
+		}
+		return audit(tx, actor, s.Now(), "webhook", fmt.Sprint(id), "secret_rotated", nil, nil)
+	})
+	if err != nil {
+		return models.CreatedWebhook{}, err
+	}
+	w, err := webhookStatus(s.r.WithContext(ctx), row)
+	return models.CreatedWebhook{Webhook: w, Secret: secret}, err
+}
+
+// SealWebhookSecrets seals the secrets an earlier release stored in plain
+// text, reporting how many, and lists the webhooks whose sealed secrets do not
+// open under the store's key (sealed under another, whose deliveries fail
+// until it is restored or their secrets are rotated). Run at every start, it
+// changes nothing the second time. Like the delivery queue it is bookkeeping,
+// written without an audit entry.
+func (s *Store) SealWebhookSecrets(ctx context.Context) (sealed int, unopened []int64, err error) {
+	if s.Webhooks.Key == nil {
+		return 0, nil, errNoSecretKey
+	}
+	err = s.write(ctx, func(tx *gorm.DB) error {
+		var rows []webhookRow
+		if err := tx.Select("id", "secret").Order("id").Find(&rows).Error; err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if webhooks.IsSealed(r.Secret) {
+				if _, err := s.Webhooks.Key.Open(r.Secret); err != nil {
+					unopened = append(unopened, r.ID)
+				}
+				continue
+			}
+			v, err := s.Webhooks.Key.Seal(r.Secret)
+			if err != nil {
+				return err
+			}
+			if err := tx.Model(&webhookRow{}).Where("id = ?", r.ID).Update("secret", v).Error; err != nil {
+				return err
+			}
+			sealed++
+		}
+		return nil
+	})
+	return sealed, unopened, err
 }
 
 // ListWebhooks describes the webhooks in id order with their delivery counts; never their secrets.
@@ -90,25 +186,32 @@ func (s *Store) ListWebhooks(ctx context.Context, p models.Page) (models.List[mo
 		return out, err
 	}
 	for i, r := range rows {
-		w := r.model()
-		var pending, failed int64
-		if err := db.Model(&deliveryRow{}).Where("webhook_id = ? AND delivered_at IS NULL AND failed_at IS NULL", r.ID).Count(&pending).Error; err != nil {
-			return out, translate(err)
+		if out.Items[i], err = webhookStatus(db, r); err != nil {
+			return out, err
 		}
-		if err := db.Model(&deliveryRow{}).Where("webhook_id = ? AND failed_at IS NOT NULL", r.ID).Count(&failed).Error; err != nil {
-			return out, translate(err)
-		}
-		var last []deliveryRow
-		if err := db.Where("webhook_id = ? AND delivered_at IS NOT NULL", r.ID).Order("delivered_at DESC").Limit(1).Find(&last).Error; err != nil {
-			return out, translate(err)
-		}
-		w.Pending, w.Failed = int(pending), int(failed)
-		if len(last) == 1 {
-			w.LastDeliveredAt = last[0].DeliveredAt
-		}
-		out.Items[i] = w
 	}
 	return out, nil
+}
+
+// webhookStatus describes a webhook with the state of its deliveries.
+func webhookStatus(db *gorm.DB, r webhookRow) (models.Webhook, error) {
+	w := r.model()
+	var pending, failed int64
+	if err := db.Model(&deliveryRow{}).Where("webhook_id = ? AND delivered_at IS NULL AND failed_at IS NULL", r.ID).Count(&pending).Error; err != nil {
+		return w, translate(err)
+	}
+	if err := db.Model(&deliveryRow{}).Where("webhook_id = ? AND failed_at IS NOT NULL", r.ID).Count(&failed).Error; err != nil {
+		return w, translate(err)
+	}
+	var last []deliveryRow
+	if err := db.Where("webhook_id = ? AND delivered_at IS NOT NULL", r.ID).Order("delivered_at DESC").Limit(1).Find(&last).Error; err != nil {
+		return w, translate(err)
+	}
+	w.Pending, w.Failed = int(pending), int(failed)
+	if len(last) == 1 {
+		w.LastDeliveredAt = last[0].DeliveredAt
+	}
+	return w, nil
 }
 
 // DeleteWebhook removes a webhook and its queued deliveries.

@@ -18,3 +18,11 @@ func (s *Site) AboutData(c *gin.Context) {
 type aboutData struct {
 	Sources []models.EvidenceSourceSummary
 }
+
+// Accessibility serves /accessibility, the accessibility statement: what was
+// tested and how, the issues known, how to report a problem, and enforcement.
+func (s *Site) Accessibility(c *gin.Context) {
+	s.serve(c, "accessibility", func(*gin.Context) (meta, any, error) {
+		return meta{Title: "Accessibility statement", Section: "about"}, nil, nil
+	})
+}

@@ -14,14 +14,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
-// The browser test drives the real server in headless Chromium: a person
+// The browser tests drive the real server in headless Chromium: a person
 // searches for a component, opens it, follows an adopter to its council and
 // sees a reuse opportunity there. axe-core checks every page against WCAG
-// 2.0, 2.1 and 2.2 A and AA. .ci/run installs Chromium (Debian's chromium)
+// 2.0, 2.1 and 2.2 A and AA; every page must fit a phone's width; pages are
+// walked by keyboard and printed. .ci/run installs Chromium (Debian's chromium)
 // and axe-core (npm ci in web/); without them the test skips and says why.
 
 // chromiumPath finds the browser: $CHROMIUM, then Debian's package.
@@ -59,6 +63,25 @@ type axeViolation struct {
 	Help   string   `json:"help"`
 	Nodes  []string `json:"nodes"`
 }
+
+// otherPages are every other kind of page: lists, filters, a component in
+// each lifecycle, councils current and former, dashboards, error pages.
+var otherPages = []string{
+	"/components", "/components?capability=online-card-payments&open_source=true", "/components?q=zzzznothing",
+	"/components/govuk-notify", "/components/govuk-one-login", "/components/demo-legacy-ctax",
+	"/councils", "/councils?q=lambeth", "/councils/" + lambeth, "/councils/E07000005",
+	"/capabilities", "/capabilities/online-card-payments", "/capabilities/identity-verification",
+	"/dashboards", "/dashboards/coverage", "/dashboards/consolidation", "/dashboards/migrations", "/dashboards/collaborations", "/about/data", "/accessibility", "/problems/invalid",
+	"/vendors", "/vendors?sort=councils&kind=public-sector", "/vendors/government-digital-service", "/list-your-component",
+	"/no-such-page", "/components?lifecycle=bogus", tooLongSearch, "/councils?q=" + strings.Repeat("x", 201),
+}
+
+// tooLongSearch is a search longer than the service takes, answered on its form.
+var tooLongSearch = "/components?q=" + strings.Repeat("x", 201)
+
+// narrowWidths are the phone widths every page must fit without scrolling
+// sideways: 320 CSS pixels is WCAG 2.2's reflow width (1.4.10), 390 a common phone.
+var narrowWidths = []int64{320, 390}
 
 type browser struct {
 	t   *testing.T
@@ -112,6 +135,90 @@ func (b *browser) checkAccessibility(name string) {
 	b.t.Logf("%s: axe ran %d rules, %d passed, %d violations", name, res.Rules, res.Passes, len(res.Violations))
 }
 
+// checkFits fails when the open page is wider than the window, naming the
+// outermost elements that stick out past its right edge.
+func (b *browser) checkFits(name string, width int64) {
+	b.t.Helper()
+	out := run(b, chromedp.Evaluate[string](`(() => {
+		const w = window.innerWidth, sw = document.documentElement.scrollWidth;
+		`+describeElement+`
+		// Whether a scroll box around el holds it in: a static or relative el, or any el when the box is positioned.
+		const clipped = el => {
+			const free = ["absolute", "fixed"].includes(getComputedStyle(el).position);
+			for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+				const st = getComputedStyle(a);
+				if (st.overflowX !== "visible" && (!free || st.position !== "static")) return true;
+			}
+			return false;
+		};
+		const out = [];
+		if (sw > w) {
+			for (const el of document.body.querySelectorAll("*")) {
+				const parent = el.parentElement;
+				if (el.getBoundingClientRect().right > w && !clipped(el) && (!parent || parent.getBoundingClientRect().right <= w || clipped(parent))) {
+					out.push(describe(el) + " ends at " + Math.round(el.getBoundingClientRect().right));
+				}
+			}
+		}
+		return JSON.stringify({inner: w, scroll: sw, out: out.slice(0, 8)});
+	})()`))
+	var res struct {
+		Inner, Scroll int
+		Out           []string
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		b.t.Fatalf("%s at %d px: %v", name, width, err)
+	}
+	if res.Inner != int(width) {
+		b.t.Fatalf("%s: the window is %d px wide, want %d", name, res.Inner, width)
+	}
+	if res.Scroll > res.Inner {
+		b.t.Errorf("%s at %d px: the page is %d px wide; sticking out: %s", name, width, res.Scroll, strings.Join(res.Out, "; "))
+	}
+}
+
+// describeElement is a script function naming an element for a failure message.
+const describeElement = `const describe = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+	(el.classList.length ? "." + [...el.classList].join(".") : "") + " " + JSON.stringify((el.textContent || "").trim().slice(0, 40));`
+
+// checkKeyboard tabs through the page just opened, from its start: the skip
+// link comes first, each element the focus lands on shows it (an outline or
+// GOV.UK's focus shadow), and every link, button, field, summary and scroll
+// region that can be seen is reached.
+func (b *browser) checkKeyboard(name string) {
+	b.t.Helper()
+	step := describeElement + `
+		const el = document.activeElement;
+		if (!el || el === document.body || el.dataset.tabbed) return "";
+		el.dataset.tabbed = "1";
+		const st = getComputedStyle(el);
+		const outlined = st.outlineStyle !== "none" && parseFloat(st.outlineWidth) > 0 && st.outlineColor !== "rgba(0, 0, 0, 0)";
+		return (outlined || st.boxShadow !== "none" ? "shown " : "unmarked ") + describe(el);`
+	var reached []string
+	for len(reached) < 1000 {
+		b.do(chromedp.KeyEvent(kb.Tab))
+		at := run(b, chromedp.Evaluate[string]("(() => {"+step+"})()"))
+		if at == "" {
+			break
+		}
+		reached = append(reached, at)
+		if shown, what, _ := strings.Cut(at, " "); shown != "shown" {
+			b.t.Errorf("%s: the focus on %s cannot be seen", name, what)
+		}
+	}
+	if len(reached) == 0 || !strings.HasPrefix(reached[0], "shown a.govuk-skip-link") {
+		b.t.Fatalf("%s: the first Tab reaches %v, not the skip link", name, reached[:min(len(reached), 1)])
+	}
+	missed := run(b, chromedp.Evaluate[[]string](`(() => {`+describeElement+`
+		return [...document.querySelectorAll("a[href], button, input, select, textarea, summary, [tabindex='0']")]
+			.filter(el => el.checkVisibility() && !el.disabled && !el.dataset.tabbed).map(describe);
+	})()`))
+	if len(missed) > 0 {
+		b.t.Errorf("%s: Tab never reaches %s", name, strings.Join(missed, "; "))
+	}
+	b.t.Logf("%s: Tab reaches %d elements in turn", name, len(reached))
+}
+
 // pageWorks checks the stylesheet applied and GOV.UK Frontend's script started
 // (init.js marks the body), which also shows the Content-Security-Policy lets
 // them load. Module scripts run after parsing, so it waits for the mark.
@@ -129,6 +236,14 @@ func (b *browser) pageWorks(name string) {
 	}
 }
 
+// printMedia emulates the print stylesheet ("print"), or stops doing so ("").
+func printMedia(media string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: media})
+		return err
+	})
+}
+
 func (b *browser) screenshot(name string, height int64) {
 	b.t.Helper()
 	b.do(chromedp.EmulateViewport(1280, height))
@@ -143,7 +258,11 @@ func (b *browser) screenshot(name string, height int64) {
 	}
 }
 
-func TestBrowser(t *testing.T) {
+// openBrowser starts the service and headless Chromium on it, skipping the
+// test (and saying why) without them. Any script error on any page the
+// browser opens fails the test.
+func openBrowser(t *testing.T) (*browser, *env) {
+	t.Helper()
 	chromium := chromiumPath()
 	if chromium == "" {
 		t.Skip("SKIPPED: no Chromium at /usr/bin/chromium (or $CHROMIUM): install Debian's chromium package, as .ci/run does, to run the browser and accessibility tests")
@@ -156,7 +275,7 @@ func TestBrowser(t *testing.T) {
 
 	e := newEnv(t)
 	srv := httptest.NewServer(e.served)
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
@@ -164,15 +283,14 @@ func TestBrowser(t *testing.T) {
 		// The machine has no network: stop Chromium calling home.
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true))
-	defer cancel()
+	t.Cleanup(cancel)
 	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
+	t.Cleanup(cancel)
 	ctx, cancel = context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
+	t.Cleanup(cancel)
 	b := &browser{t: t, ctx: ctx, url: srv.URL, axe: string(axe)}
 	b.do(chromedp.EmulateViewport(1280, 900))
 
-	// Any script error on any page fails the test.
 	var mu sync.Mutex
 	var exceptions []string
 	go func() {
@@ -185,9 +303,21 @@ func TestBrowser(t *testing.T) {
 			mu.Unlock()
 		}
 	}()
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(exceptions) > 0 {
+			t.Errorf("script errors: %s", fmt.Sprint(exceptions))
+		}
+	})
+	return b, e
+}
+
+func TestBrowser(t *testing.T) {
+	b, e := openBrowser(t)
 
 	// A person searches for a component from the home page.
-	b.do(chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("search-q")))
+	b.do(chromedp.Navigate(b.url+"/"), chromedp.WaitVisible(chromedp.ID("search-q")))
 	b.pageWorks("home")
 	b.checkAccessibility("home")
 	b.do(chromedp.SendKeys(chromedp.ID("search-q"), "drupal"), chromedp.Submit(chromedp.ID("search-q")),
@@ -238,36 +368,71 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("the API has no opportunities for %s (%v)", adopter.Value, err)
 	}
 	shown := run(b, chromedp.Text(chromedp.CSS("#opportunity-list li")))
-	if !strings.Contains(shown, api.Items[0].Component.Name) || !strings.Contains(shown, api.Items[0].Reasons[0].Detail) {
-		t.Fatalf("first opportunity shows %q, want %s with %q", shown, api.Items[0].Component.Name, api.Items[0].Reasons[0].Detail)
+	if reason := withLongDays(api.Items[0].Reasons[0].Detail); !strings.Contains(shown, api.Items[0].Component.Name) || !strings.Contains(shown, reason) {
+		t.Fatalf("first opportunity shows %q, want %s with %q", shown, api.Items[0].Component.Name, reason)
 	}
 	t.Logf("%s: first opportunity %s", name, api.Items[0].Component.Name)
 	b.pageWorks("council")
 	b.checkAccessibility("council")
 	b.screenshot("council", 1500)
 
+	// A search too long to make is answered on its form: the error summary takes
+	// the focus, and its link takes the person to the field, what they typed kept.
+	b.do(chromedp.Navigate(b.url+tooLongSearch), chromedp.WaitVisible(chromedp.CSS(".govuk-error-summary")))
+	b.pageWorks("search error")
+	if !run(b, chromedp.Evaluate[bool](`document.activeElement.classList.contains("govuk-error-summary")`)) {
+		t.Error("the error summary does not take the focus")
+	}
+	b.do(chromedp.Click(chromedp.CSS(".govuk-error-summary__list a")))
+	if id := run(b, chromedp.Evaluate[string](`document.activeElement.id + " " + document.activeElement.value.length`)); id != "q 201" {
+		t.Errorf("the error summary's link focuses %q, want the search field holding all 201 characters typed", id)
+	}
+
 	// Every other page passes the accessibility check too, error pages included.
-	for _, path := range []string{
-		"/components", "/components?capability=online-card-payments&open_source=true", "/components?q=zzzznothing",
-		"/components/govuk-notify", "/components/govuk-one-login", "/components/demo-legacy-ctax",
-		"/councils", "/councils?q=lambeth", "/councils/" + lambeth, "/councils/E07000005",
-		"/capabilities", "/capabilities/online-card-payments", "/capabilities/identity-verification",
-		"/dashboards", "/dashboards/coverage", "/dashboards/consolidation", "/dashboards/migrations", "/dashboards/collaborations", "/about/data", "/problems/invalid",
-		"/no-such-page", "/components?lifecycle=bogus",
-	} {
-		b.do(chromedp.Navigate(srv.URL+path), chromedp.WaitReady(chromedp.CSS("footer")))
+	for _, path := range otherPages {
+		b.do(chromedp.Navigate(b.url+path), chromedp.WaitReady(chromedp.CSS("footer")))
 		b.pageWorks(path)
 		b.checkAccessibility(path)
 	}
 
 	// The menu still works on a phone-sized screen.
-	b.do(chromedp.EmulateViewport(375, 800), chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(".govuk-service-navigation__toggle")),
+	b.do(chromedp.EmulateViewport(375, 800), chromedp.Navigate(b.url+"/"), chromedp.WaitVisible(chromedp.CSS(".govuk-service-navigation__toggle")),
 		chromedp.Click(chromedp.CSS(".govuk-service-navigation__toggle")), chromedp.WaitVisible(chromedp.CSS(`#navigation a[href="/dashboards"]`)))
 	b.checkAccessibility("home on a phone, menu open")
+}
 
-	mu.Lock()
-	defer mu.Unlock()
-	if len(exceptions) > 0 {
-		t.Errorf("script errors: %s", fmt.Sprint(exceptions))
+// TestPagesFitPhones: every kind of page, the journey's too, fits a phone's
+// width; wide tables scroll inside their own regions.
+func TestPagesFitPhones(t *testing.T) {
+	b, _ := openBrowser(t)
+	for _, path := range append([]string{"/", "/components?q=drupal", "/components/localgov-drupal"}, otherPages...) {
+		for i, width := range narrowWidths {
+			b.do(chromedp.EmulateViewport(width, 800))
+			if i == 0 {
+				b.do(chromedp.Navigate(b.url+path), chromedp.WaitReady(chromedp.CSS("footer")))
+			}
+			b.checkFits(path, width)
+		}
+	}
+}
+
+// TestKeyboardAndPrint: a keyboard reaches everything on pages full of links,
+// tables and forms, and sees where it is; printed, a page keeps its content
+// and loses its navigation and link addresses.
+func TestKeyboardAndPrint(t *testing.T) {
+	b, _ := openBrowser(t)
+	for _, path := range []string{"/", "/councils/" + lambeth, "/dashboards/coverage"} {
+		b.do(chromedp.Navigate(b.url+path), chromedp.WaitReady(chromedp.CSS("body.govuk-frontend-supported")))
+		b.checkKeyboard(path)
+	}
+
+	b.do(chromedp.Navigate(b.url+"/councils/"+lambeth), chromedp.WaitReady(chromedp.CSS("footer")), printMedia("print"))
+	printed := run(b, chromedp.Evaluate[string](`JSON.stringify({
+		nav: getComputedStyle(document.querySelector(".govuk-service-navigation")).display,
+		after: getComputedStyle(document.querySelector("main a.govuk-link[href^='/']"), "::after").content,
+		scroll: getComputedStyle(document.querySelector(".app-scroll")).overflowX,
+		main: getComputedStyle(document.querySelector("main")).display})`))
+	if printed != `{"nav":"none","after":"none","scroll":"visible","main":"block"}` {
+		t.Errorf("printed council page: %s, want no navigation, no link addresses, tables whole, the content kept", printed)
 	}
 }

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -16,12 +18,16 @@ var templateFuncs = template.FuncMap{
 	"pct":          pct,
 	"score":        func(v float64) string { return strconv.FormatFloat(math.Round(v*100), 'f', 0, 64) },
 	"date":         longDate,
+	"day":          func(t time.Time) string { return t.Format(dayLayout) },
 	"month":        monthName,
 	"num":          thousands,
 	"plural":       plural,
 	"statusTag":    statusTag,
 	"lifecycleTag": lifecycleTag,
 	"reasonLabel":  reasonLabel,
+	"reasonDetail": reasonDetail,
+	"categoryName": categoryName,
+	"standardName": standardName,
 	"sentence":     sentence,
 	"label":        label,
 	"deref": func(s *string) string {
@@ -52,11 +58,12 @@ var templateFuncs = template.FuncMap{
 	"coverageTable": func(caption, header string, groups []models.CoverageGroup) coverageTableData {
 		return coverageTableData{Caption: caption, Header: header, Groups: groups}
 	},
-	"f1":            func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
-	"cols":          cols,
-	"numeric":       numeric,
-	"halfWidth":     func(name string) col { return col{Name: name, Class: "govuk-!-width-one-half"} },
-	"numericGroups": numericGroups,
+	"f1":              func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
+	"cols":            cols,
+	"numeric":         numeric,
+	"halfWidth":       func(name string) col { return col{Name: name, Class: "govuk-!-width-one-half"} },
+	"numericGroups":   numericGroups,
+	"searchMaxLength": func() int { return searchMaxLength },
 }
 
 // col is one column heading of a table, for the "thead" partial; Class is
@@ -115,13 +122,16 @@ func pct(share float64) string {
 	return fmt.Sprintf("%.0f%%", p)
 }
 
+// dayLayout is how pages write a day: "1 April 2027".
+const dayLayout = "2 January 2006"
+
 // longDate writes YYYY-MM-DD as "1 April 2027".
 func longDate(s string) string {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return s
 	}
-	return t.Format("2 January 2006")
+	return t.Format(dayLayout)
 }
 
 func thousands(n int) string {
@@ -182,6 +192,43 @@ func reasonLabel(kind string) string {
 	}
 	return kind
 }
+
+// isoDay is a YYYY-MM-DD day inside text.
+var isoDay = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+
+// reasonDetail is a reason's detail as the API gives it, its days written as
+// the pages' tables write them ("1 June 2028", not 2028-06-01).
+func reasonDetail(detail string) string { return isoDay.ReplaceAllStringFunc(detail, longDate) }
+
+// acronyms are the words of category slugs that are written in capitals.
+var acronyms = map[string]string{"api": "API", "apis": "APIs", "crm": "CRM", "foi": "FOI"}
+
+// categoryName writes a capability's category, which is a slug, as its name:
+// sentence case keeping acronyms ("case-management-and-crm" is "Case
+// management and CRM"), as seed/data/capabilities.json names them.
+func categoryName(slug string) string {
+	words := strings.Split(slug, "-")
+	for i, w := range words {
+		if a, ok := acronyms[w]; ok {
+			words[i] = a
+		}
+	}
+	return sentence(strings.Join(words, " "))
+}
+
+// standardNames are the names of the standards components follow, by code.
+var standardNames = map[string]string{
+	"gss-codes":        "GSS codes",
+	"hsds":             "HSDS (Open Referral)",
+	"lgil":             "LGIL (Local Government Interaction List)",
+	"lgsl":             "LGSL (Local Government Service List)",
+	"open-referral-uk": "Open Referral UK",
+	"open311":          "Open311",
+	"openid-connect":   "OpenID Connect",
+}
+
+// standardName names a standard by its code; a code not known is shown as it is.
+func standardName(code string) string { return cmp.Or(standardNames[code], code) }
 
 // sentence capitalises the first letter, for values such as "self-hosted".
 func sentence(s string) string {

@@ -121,3 +121,18 @@ func linksUnder(html, prefix string) []string {
 	}
 	return out
 }
+
+// isoDays are YYYY-MM-DD days in the API's text.
+var isoDays = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+
+// withLongDays is the API's text with its days written as the pages write
+// them: 2027-09-01 is 1 September 2027.
+func withLongDays(s string) string {
+	return isoDays.ReplaceAllStringFunc(s, func(d string) string {
+		t, err := time.Parse(time.DateOnly, d)
+		if err != nil {
+			return d
+		}
+		return t.Format("2 January 2006")
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -97,7 +98,8 @@ func (s *Site) Components(c *gin.Context) { s.serve(c, "components", s.component
 
 type componentsData struct {
 	Q                 string
-	Filtered          bool // any filter or search is set
+	SearchError       *fieldError // the search could not be made: what to fix
+	Filtered          bool        // any filter or search is set
 	Filters           []filterSelect
 	Results           []componentResult
 	Total             int
@@ -132,7 +134,8 @@ func (s *Site) components(c *gin.Context) (meta, any, error) {
 		OpenSource: q.Boolean("open_source"), Q: strings.TrimSpace(q.Search("q")),
 	}
 	cursor := q.Cursor()
-	if err := q.Err(); err != nil {
+	searchErr, err := searchError(q.Err(), "q")
+	if err != nil {
 		return meta{}, nil, err
 	}
 	caps, err := s.capabilities(ctx)
@@ -147,6 +150,10 @@ func (s *Site) components(c *gin.Context) (meta, any, error) {
 		Q:        f.Q,
 		Filtered: f.Q != "" || f.Capability != "" || f.Lifecycle != "" || f.OpenSource != nil || f.Hosting != "" || f.Standard != "",
 		Filters:  componentFilters(f, caps.list, standards),
+	}
+	if searchErr != nil {
+		d.SearchError = searchErr
+		return meta{Title: "Components", Section: "components", Status: http.StatusBadRequest}, d, nil
 	}
 	list, err := s.store.ListComponents(ctx, f, models.Page{Limit: listPageSize, Cursor: cursor})
 	if err != nil {
@@ -193,7 +200,7 @@ func componentFilters(f models.ComponentFilter, caps []models.Capability, standa
 			{Value: "false", Text: "Not open source", Selected: openSource == "false"},
 		}},
 		{Name: "hosting", Label: "Hosting", Any: "Any hosting", Options: options(models.HostingKinds, asIs, label, f.Hosting)},
-		{Name: "standard", Label: "Standard", Any: "Any standard", Options: options(standards, asIs, asIs, f.Standard)},
+		{Name: "standard", Label: "Standard", Any: "Any standard", Options: options(standards, asIs, standardName, f.Standard)},
 	}
 }
 
@@ -514,6 +521,7 @@ func (s *Site) Councils(c *gin.Context) { s.serve(c, "councils", s.councils) }
 
 type councilsData struct {
 	Q                 string
+	SearchError       *fieldError // the search could not be made: what to fix
 	Results           []models.Council
 	Total             int
 	NextURL, FirstURL string
@@ -523,8 +531,13 @@ func (s *Site) councils(c *gin.Context) (meta, any, error) {
 	q := handlers.NewQuery(c)
 	d := councilsData{Q: strings.TrimSpace(q.Search("q"))}
 	cursor := q.Cursor()
-	if err := q.Err(); err != nil {
+	searchErr, err := searchError(q.Err(), "council-q")
+	if err != nil {
 		return meta{}, nil, err
+	}
+	if searchErr != nil {
+		d.SearchError = searchErr
+		return meta{Title: "Councils", Section: "councils", Status: http.StatusBadRequest}, d, nil
 	}
 	list, err := s.store.ListCouncils(c.Request.Context(), models.CouncilFilter{Q: d.Q}, models.Page{Limit: listPageSize, Cursor: cursor})
 	if err != nil {

@@ -43,12 +43,15 @@ type Store interface {
 	ComponentsBySlug(ctx context.Context, slugs []string) (map[string]models.Component, error)
 	Standards(ctx context.Context) ([]string, error)
 	GetVendor(ctx context.Context, slug string) (models.Vendor, error)
+	ListVendorUse(ctx context.Context, f models.VendorFilter, p models.Page) (models.List[models.VendorUse], error)
+	VendorAdoptions(ctx context.Context, vendor string) ([]models.Adoption, error)
 	ListCouncils(ctx context.Context, f models.CouncilFilter, p models.Page) (models.List[models.Council], error)
 	GetCouncil(ctx context.Context, code string) (models.Council, error)
 	CouncilsByCode(ctx context.Context, codes []string) (map[string]models.Council, error)
 	CollaborationProjects(ctx context.Context) ([]models.Project, error)
 	EvidenceSummary(ctx context.Context) ([]models.EvidenceSourceSummary, error)
 	HasDemoData(ctx context.Context) (bool, error)
+	LastUpdated(ctx context.Context) (time.Time, error)
 	CouncilProjects(ctx context.Context, code string, p models.Page) (models.List[models.Project], error)
 	CouncilProgrammes(ctx context.Context, code string) ([]models.Membership, error)
 	ListCapabilities(ctx context.Context, f models.CapabilityFilter, p models.Page) (models.List[models.Capability], error)
@@ -161,6 +164,10 @@ func (s *Site) Register(r gin.IRoutes) {
 	r.GET("/dashboards/migrations", s.MigrationsDashboard)
 	r.GET("/dashboards/collaborations", s.CollaborationsDashboard)
 	r.GET("/about/data", s.AboutData)
+	r.GET("/accessibility", s.Accessibility)
+	r.GET("/vendors", s.Vendors)
+	r.GET("/vendors/:slug", s.Vendor)
+	r.GET("/list-your-component", s.ListYourComponent)
 	r.GET(handlers.ProblemPath+":code", s.Problem)
 	r.GET("/assets/*filepath", s.Asset)
 }
@@ -212,6 +219,9 @@ type meta struct {
 	Section string // which navigation item is current
 	Status  int
 	Demo    bool // illustrative demo data is loaded: every page says so
+
+	// When the public data last changed, for the footer; zero on error pages.
+	LastUpdated time.Time
 }
 
 // view is what every template executes with.
@@ -244,6 +254,9 @@ func (s *Site) renderPage(c *gin.Context, page string, load loader) *cache.Entry
 	if err == nil {
 		m.Demo, err = s.store.HasDemoData(c.Request.Context())
 	}
+	if err == nil {
+		m.LastUpdated, err = s.store.LastUpdated(c.Request.Context())
+	}
 	if err != nil {
 		s.fail(c, err)
 		return nil
@@ -251,6 +264,11 @@ func (s *Site) renderPage(c *gin.Context, page string, load loader) *cache.Entry
 	body, err := s.render(page, m, data)
 	if err != nil {
 		s.fail(c, err)
+		return nil
+	}
+	if m.Status >= http.StatusBadRequest { // a form saying what to fix in what was sent: answered, never kept
+		c.Header("Cache-Control", "no-store")
+		s.write(c, m.Status, body, "")
 		return nil
 	}
 	return &cache.Entry{Body: body, ETag: handlers.ETag(body)}

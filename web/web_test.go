@@ -1,17 +1,23 @@
 package web_test
 
 import (
+	"cmp"
+	"context"
+	"encoding/json"
 	"fmt"
 	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -36,7 +42,7 @@ func TestPages(t *testing.T) {
 		{"/", 200, "text/html", []string{"Find and reuse council digital components", `<span class="app-stats__number">397</span> councils`,
 			`action="/components"`, `href="/components/govuk-notify"`, `aria-current="true"`}},
 		{"/components", 200, "text/html", []string{`<h1 class="govuk-heading-xl">Components</h1>`, `name="capability"`, `name="lifecycle"`,
-			`name="open_source"`, `name="hosting"`, `name="standard"`, `rel="next"`}},
+			`name="open_source"`, `name="hosting"`, `name="standard"`, `rel="next"`, `<option value="hsds">HSDS (Open Referral)</option>`}},
 		{"/components?q=drupal", 200, "text/html", []string{"Components matching ‘drupal’", `href="/components/localgov-drupal"`, "most relevant first"}},
 		{"/components?q=zzzznothing", 200, "text/html", []string{"0 components", "No components match"}},
 		{"/components/localgov-drupal", 200, "text/html", []string{"<h1 class=\"govuk-heading-xl\">LocalGov Drupal</h1>", "GPL-2.0-or-later",
@@ -46,7 +52,9 @@ func TestPages(t *testing.T) {
 		{"/councils?q=lambeth", 200, "text/html", []string{"1 current council", `href="/councils/` + lambeth + `"`}},
 		{"/councils/" + lambeth, 200, "text/html", []string{"London Borough of Lambeth", "Reuse opportunities", `id="opportunity-list"`,
 			"What it uses", "Needs", "Closest peers", "321,813"}},
-		{"/capabilities", 200, "text/html", []string{"Online card payments", `href="/capabilities/online-card-payments"`}},
+		{"/capabilities", 200, "text/html", []string{"Online card payments", `href="/capabilities/online-card-payments"`,
+			">Case management and CRM</caption>", ">Complaints and FOI</caption>", ">Integration and APIs</caption>"}},
+		{"/components/fixmystreet", 200, "text/html", []string{`<a class="govuk-link" href="/components?standard=open311">Open311</a>`}},
 		{"/capabilities/online-card-payments", 200, "text/html", []string{"Components by live adoption", `href="/components/govuk-pay"`,
 			"By nation", "By region", "Scotland", "Northern Ireland"}},
 		{"/dashboards", 200, "text/html", []string{`href="/dashboards/coverage"`, `href="/dashboards/consolidation"`,
@@ -148,21 +156,23 @@ func TestComponentsPageMatchesAPI(t *testing.T) {
 
 // The pages read their query strings with the API's parsing, so a query the
 // API refuses is refused on the page (as a 400 page) with the same words, and
-// one it takes is taken.
+// one it takes is taken. A search is the exception in wording only: people
+// typed it, so its form says what to do in plain words.
 func TestPageQueriesParseAsTheAPIDoes(t *testing.T) {
 	e := newEnv(t)
 	for _, tc := range []struct {
 		page, query string
 		status      int
-		want        string // in the 400 page and in the API's problem
+		want        string // in the API's problem, and in the 400 page unless onPage says otherwise
+		onPage      string
 	}{
-		{"/components", "open_source=yes", 400, "open_source must be true or false"},
-		{"/components", "capability=Online_Payments", 400, "capability must be a lowercase-hyphenated slug"},
-		{"/components", "standard=WCAG%202.2", 400, "standard must be a lowercase-hyphenated slug"},
-		{"/components", "q=" + strings.Repeat("x", 201), 400, "q must be at most 200 characters"},
-		{"/components", "cursor=" + strings.Repeat("x", 1025), 400, "cursor " + models.CursorProblem},
-		{"/councils", "cursor=" + strings.Repeat("x", 1025), 400, "cursor " + models.CursorProblem},
-		{"/components", "open_source=1&capability=online-card-payments", 200, ""},
+		{"/components", "open_source=yes", 400, "open_source must be true or false", ""},
+		{"/components", "capability=Online_Payments", 400, "capability must be a lowercase-hyphenated slug", ""},
+		{"/components", "standard=WCAG%202.2", 400, "standard must be a lowercase-hyphenated slug", ""},
+		{"/components", "q=" + strings.Repeat("x", 201), 400, "q must be at most 200 characters", "Search for 200 characters or fewer"},
+		{"/components", "cursor=" + strings.Repeat("x", 1025), 400, "cursor " + models.CursorProblem, ""},
+		{"/councils", "cursor=" + strings.Repeat("x", 1025), 400, "cursor " + models.CursorProblem, ""},
+		{"/components", "open_source=1&capability=online-card-payments", 200, "", ""},
 	} {
 		t.Run(tc.page+"?"+tc.query[:min(len(tc.query), 40)], func(t *testing.T) {
 			e := &env{t: t, st: e.st, router: e.router, served: apitest.Validated(t, e.router)}
@@ -173,8 +183,8 @@ func TestPageQueriesParseAsTheAPIDoes(t *testing.T) {
 			}
 			api := e.get("/api/v1"+tc.page+"?"+tc.query).want(tc.status, wantType)
 			if tc.status != 200 {
-				if !strings.Contains(page, tc.want) {
-					t.Errorf("page does not say %q: %.300s", tc.want, page)
+				if onPage := cmp.Or(tc.onPage, tc.want); !strings.Contains(page, onPage) {
+					t.Errorf("page does not say %q: %.300s", onPage, page)
 				}
 				field, msg, _ := strings.Cut(tc.want, " ")
 				if !strings.Contains(api.Body.String(), `"field":"`+field+`","message":"`+msg+`"`) {
@@ -191,6 +201,64 @@ func TestPageQueriesParseAsTheAPIDoes(t *testing.T) {
 				t.Errorf("%d results on the page, the API has %d", got, total)
 			}
 		})
+	}
+}
+
+// TestSearchErrorsOnTheForm: a search the service cannot make is answered on
+// the same page, as GOV.UK forms answer: a 400 with an error summary linked to
+// the field, the message beside it, what was typed kept, the other filters
+// still chosen; a search as long as the inputs allow is made.
+func TestSearchErrorsOnTheForm(t *testing.T) {
+	e := newEnv(t)
+	long := strings.Repeat("x", 201)
+	for _, tc := range []struct{ path, input string }{
+		{"/components?capability=online-card-payments&q=" + long, "q"},
+		{"/councils?q=" + long, "council-q"},
+	} {
+		t.Run(tc.path[:strings.Index(tc.path, "?")], func(t *testing.T) {
+			r := e.get(tc.path).want(http.StatusBadRequest, "text/html")
+			page := r.Body.String()
+			for _, want := range []string{
+				"<title>Error: ", `<div class="govuk-error-summary" data-module="govuk-error-summary">`,
+				`<a href="#` + tc.input + `">Search for 200 characters or fewer</a>`,
+				`<div class="govuk-form-group govuk-form-group--error">`,
+				`<p id="` + tc.input + `-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> Search for 200 characters or fewer</p>`,
+				`id="` + tc.input + `" name="q" type="search" value="` + long + `" maxlength="200"`,
+			} {
+				if !strings.Contains(page, want) {
+					t.Errorf("the page lacks %q", want)
+				}
+			}
+			if !regexp.MustCompile(`<input class="[^"]*govuk-input--error[^"]*" id="` + tc.input + `"[^>]* aria-describedby="[^"]*` + tc.input + `-error"`).MatchString(page) {
+				t.Error("the input is not marked in error and described by its message")
+			}
+			if strings.Contains(page, "There is a problem with the web address") || strings.Contains(page, "must be at most") {
+				t.Error("the search error is shown as an error page, or in the API's words")
+			}
+			if strings.Contains(page, `id="results"`) || strings.Contains(page, "current councils") {
+				t.Error("results are listed for a search that was not made")
+			}
+			if r.Header().Get("Cache-Control") != "no-store" || r.Header().Get("ETag") != "" {
+				t.Errorf("a form in error may be kept: Cache-Control %q, ETag %q", r.Header().Get("Cache-Control"), r.Header().Get("ETag"))
+			}
+		})
+	}
+	// The other filters stay chosen on the components form.
+	page := e.get("/components?capability=online-card-payments&q=" + long).Body.String()
+	if !strings.Contains(page, `<option value="online-card-payments" selected>`) {
+		t.Error("the capability filter is lost")
+	}
+	// Any other problem in the address is still the error page, in the API's words.
+	e.get("/components?lifecycle=bogus&q="+long).want(http.StatusBadRequest, "text/html")
+	if page := e.get("/components?lifecycle=bogus&q=" + long).Body.String(); !strings.Contains(page, "There is a problem with the web address") {
+		t.Error("a bad filter beside a long search is not the error page")
+	}
+	// As long as the inputs allow is searched, on every search form.
+	e.get("/components?q="+strings.Repeat("x", 200)).want(http.StatusOK, "text/html")
+	e.get("/councils?q="+strings.Repeat("x", 200)).want(http.StatusOK, "text/html")
+	home := e.get("/").Body.String()
+	if !strings.Contains(home, `id="search-q" name="q" type="search" value="" maxlength="200"`) {
+		t.Error("the home page's search has no maxlength")
 	}
 }
 
@@ -240,15 +308,7 @@ func TestComponentPage(t *testing.T) {
 			t.Fatalf("no table of %s adopters", status)
 		}
 		table := page[start : start+strings.Index(page[start:], "</table>")]
-		got := linksUnder(table, "/councils/")
-		sort.Strings(got)
-		sort.Strings(want)
-		if strings.Join(got, " ") != strings.Join(want, " ") {
-			t.Errorf("%s adopters\n%v\nwant\n%v", status, got, want)
-		}
-		if n := strings.Count(table, ">Verified</strong>"); n != verified {
-			t.Errorf("%s: %d marked verified, want %d", status, n, verified)
-		}
+		checkCouncilsListed(t, status+" adopters", table, want, verified)
 	}
 
 	// The map has one point per council in use (all have locations), verified ones marked.
@@ -294,13 +354,17 @@ func TestCouncilPage(t *testing.T) {
 	for _, l := range linksUnder(list, "/components/") {
 		got = append(got, l)
 	}
+	dated := 0
 	for _, o := range ops {
 		m := o.(map[string]any)
 		want = append(want, "/components/"+m["component"].(map[string]any)["slug"].(string))
 		for _, r := range m["reasons"].([]any) {
-			detail := html.EscapeString(r.(map[string]any)["detail"].(string))
-			if !strings.Contains(list, detail) {
-				t.Errorf("reason %q is not shown", detail)
+			api := r.(map[string]any)["detail"].(string)
+			if detail := html.EscapeString(withLongDays(api)); !strings.Contains(list, detail) {
+				t.Errorf("reason %q is not shown (as %q)", api, detail)
+			}
+			if isoDays.MatchString(api) {
+				dated++
 			}
 		}
 		for _, p := range m["peers_using"].([]any) {
@@ -311,6 +375,9 @@ func TestCouncilPage(t *testing.T) {
 	}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("opportunities\n%v\nthe API's\n%v", got, want)
+	}
+	if dated == 0 || isoDays.MatchString(list) {
+		t.Errorf("%d reasons give a day, and the page writes one as YYYY-MM-DD: %v", dated, isoDays.FindString(list))
 	}
 
 	peers := e.get("/api/v1/councils/" + lambeth + "/peers").json()["items"].([]any)
@@ -625,5 +692,414 @@ func TestCouncilPageListsItsRealProjects(t *testing.T) {
 	}
 	if !strings.Contains(page, "Member of:") && len(e.allItems("/api/v1/councils/"+lambeth+"/programmes")) > 0 {
 		t.Error("Lambeth's programmes are not shown")
+	}
+}
+
+// TestAccessibilityStatement: the statement is linked from every page's
+// footer, says what was tested with the axe-core the tests run, and carries
+// the enforcement procedure GOV.UK statements give.
+func TestAccessibilityStatement(t *testing.T) {
+	e := newEnv(t)
+	page := e.get("/accessibility").want(200, "text/html").Body.String()
+	var pkg struct {
+		DevDependencies map[string]string `json:"devDependencies"`
+	}
+	b, err := os.ReadFile("package.json")
+	if err != nil || json.Unmarshal(b, &pkg) != nil || pkg.DevDependencies["axe-core"] == "" {
+		t.Fatalf("package.json names no axe-core (%v)", err)
+	}
+	for _, want := range []string{"<h1 class=\"govuk-heading-xl\">Accessibility statement</h1>",
+		"axe-core " + pkg.DevDependencies["axe-core"], "WCAG) 2.0, 2.1 and 2.2", "320 and 390 pixels wide", "Tab key",
+		`id="known-issues"`, `id="report"`, "Enforcement procedure", "Equality and Human Rights Commission (EHRC)",
+		"Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018",
+		`href="https://www.equalityadvisoryservice.com/"`, "Equality Commission for Northern Ireland", "partially compliant"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the statement lacks %q", want)
+		}
+	}
+	for _, path := range []string{"/", "/components/govuk-pay", "/dashboards/coverage", "/accessibility"} {
+		if !strings.Contains(e.get(path).Body.String(), `<a class="govuk-footer__link" href="/accessibility">Accessibility statement</a>`) {
+			t.Errorf("%s: the footer does not link the accessibility statement", path)
+		}
+	}
+}
+
+// TestFooterSaysWhenTheDataLastChanged: every page's footer gives the day of
+// the newest entry in the public change feed; a change to API keys, which
+// the feed leaves out, does not move it, and a change to the data does.
+func TestFooterSaysWhenTheDataLastChanged(t *testing.T) {
+	e := newEnv(t)
+	lastUpdated := regexp.MustCompile(`id="last-updated">Data last updated <time datetime="(\d{4}-\d{2}-\d{2})">([^<]+)</time>`)
+	footer := func(path string) (string, string) {
+		t.Helper()
+		m := lastUpdated.FindStringSubmatch(e.get(path).want(200, "text/html").Body.String())
+		if m == nil {
+			t.Fatalf("%s: no last updated date in the footer", path)
+		}
+		return m[1], m[2]
+	}
+	at := e.get("/api/v1/changes?limit=1").json()["items"].([]any)[0].(map[string]any)["at"].(string)
+	newest, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/", "/councils/" + lambeth, "/accessibility"} {
+		if iso, _ := footer(path); iso != newest.Format(time.DateOnly) {
+			t.Errorf("%s: last updated %s, the newest change is of %s", path, iso, at)
+		}
+	}
+
+	// Forty days on, a key is made (not public), then an adoption (public).
+	later := time.Date(newest.Year(), newest.Month(), newest.Day()+40, 9, 0, 0, 0, time.UTC)
+	e.st.Now = func() time.Time { return later }
+	key := e.adminKey()
+	if iso, _ := footer("/"); iso != newest.Format(time.DateOnly) {
+		t.Errorf("a new API key moved last updated to %s", iso)
+	}
+	e.post("/api/v1/adoptions", `{"council":"`+brighton+`","component":"govuk-pay","capability":"online-card-payments","status":"live"}`, key).
+		want(http.StatusCreated, "application/json")
+	if iso, day := footer("/"); iso != later.Format(time.DateOnly) || day != later.Format("2 January 2006") {
+		t.Errorf("after a write on %s the footer says %s (%s)", later.Format(time.DateOnly), day, iso)
+	}
+}
+
+// vendorRowPattern reads a row of the vendors page's table: a vendor's slug, kind, components and councils.
+var vendorRowPattern = regexp.MustCompile(`<th scope="row" class="govuk-table__header"><a class="govuk-link" href="/vendors/([^"]+)">[^<]*</a></th>\s*` +
+	`<td class="govuk-table__cell">([^<]*)</td>\s*<td class="govuk-table__cell govuk-table__cell--numeric">([\d,]+)</td>\s*` +
+	`<td class="govuk-table__cell govuk-table__cell--numeric">([\d,]+)</td>`)
+
+// vendorFigure is what the API says of a vendor: its name, kind, how many
+// components it lists and how many councils use one of them (in use, not a
+// claim awaiting the council), counted from the API's own lists.
+type vendorFigure struct {
+	slug, name, kind     string
+	components, councils int
+}
+
+func (e *env) vendorFigures() map[string]*vendorFigure {
+	e.t.Helper()
+	out := map[string]*vendorFigure{}
+	for _, v := range e.allItems("/api/v1/vendors?limit=100") {
+		out[v["slug"].(string)] = &vendorFigure{slug: v["slug"].(string), name: v["name"].(string), kind: v["kind"].(string)}
+	}
+	vendorOf := map[string]string{}
+	for _, c := range e.allItems("/api/v1/components?limit=100") {
+		vendorOf[c["slug"].(string)] = c["vendor"].(string)
+		out[c["vendor"].(string)].components++
+	}
+	using := map[string]map[string]bool{}
+	for _, a := range e.allItems("/api/v1/adoptions?limit=100") {
+		status := a["status"].(string)
+		if (status != "piloting" && status != "live" && status != "retiring") || (a["source"] == "vendor" && !a["verified"].(bool)) {
+			continue
+		}
+		v := vendorOf[a["component"].(string)]
+		if using[v] == nil {
+			using[v] = map[string]bool{}
+		}
+		using[v][a["council"].(string)] = true
+	}
+	for v, councils := range using {
+		out[v].councils = len(councils)
+	}
+	return out
+}
+
+// keyFor creates a key of role for org (a vendor slug or a council code).
+func (e *env) keyFor(role, org string) string {
+	e.t.Helper()
+	key, _, err := e.st.CreateKey(context.Background(), models.Actor{Key: "test", Role: models.RoleAdmin}, role, org, "test", nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return key
+}
+
+// The vendors page lists every vendor with the API's figures, in the order
+// asked for, page by page, filtered by kind, with sortable column headings.
+func TestVendorsPage(t *testing.T) {
+	e := newEnv(t)
+	admin := e.adminKey()
+	// Enough vendors for a second page; some with components, so councils ties are broken by name.
+	for i := range 12 {
+		e.post("/api/v1/vendors", fmt.Sprintf(`{"slug":"test-vendor-%02d","name":"test vendor %02d","website":"https://v%02d.example","kind":"commercial"}`, i, 11-i, i), admin).
+			want(http.StatusCreated, "application/json")
+	}
+	e.post("/api/v1/components", `{"slug":"test-booking","name":"Test booking","summary":"s","vendor":"test-vendor-03","capabilities":["appointment-booking"],"lifecycle":"live"}`, admin).
+		want(http.StatusCreated, "application/json")
+	e.post("/api/v1/adoptions", `{"council":"`+brighton+`","component":"test-booking","capability":"appointment-booking","status":"live"}`, admin).
+		want(http.StatusCreated, "application/json")
+	figures := e.vendorFigures()
+	if len(figures) <= 20 {
+		t.Fatalf("%d vendors: one page, a useless case", len(figures))
+	}
+	kinds := map[string]string{"public-sector": "Public sector body", "commercial": "Company", "community": "Community project",
+		"non-profit": "Charity or non-profit", "in-house": "Council in-house team"}
+
+	for _, tc := range []struct {
+		query, kind string
+		order       func(x, y *vendorFigure) int
+	}{
+		{"", "", nil},
+		{"sort=name", "", nil},
+		{"sort=councils", "", func(x, y *vendorFigure) int { return y.councils - x.councils }},
+		{"sort=councils&kind=public-sector", "public-sector", func(x, y *vendorFigure) int { return y.councils - x.councils }},
+		{"kind=commercial", "commercial", nil},
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			e := &env{t: t, st: e.st, router: e.router, served: apitest.Validated(t, e.router)}
+			var want []*vendorFigure
+			for _, f := range figures {
+				if tc.kind == "" || f.kind == tc.kind {
+					want = append(want, f)
+				}
+			}
+			slices.SortFunc(want, func(x, y *vendorFigure) int {
+				if tc.order != nil {
+					if d := tc.order(x, y); d != 0 {
+						return d
+					}
+				}
+				return cmp.Or(strings.Compare(strings.ToLower(x.name), strings.ToLower(y.name)), strings.Compare(x.slug, y.slug))
+			})
+			var got []string
+			n := 0
+			for path := "/vendors?" + tc.query; path != ""; n++ {
+				body := e.get(path).want(200, "text/html").Body.String()
+				rows := vendorRowPattern.FindAllStringSubmatch(body, -1)
+				if len(rows) > 20 {
+					t.Fatalf("page of %d vendors, want at most 20", len(rows))
+				}
+				for _, r := range rows {
+					f := figures[r[1]]
+					got = append(got, r[1])
+					if f == nil {
+						t.Fatalf("page lists %s, which the API does not", r[1])
+					}
+					if r[2] != kinds[f.kind] || r[3] != thousands(f.components) || r[4] != thousands(f.councils) {
+						t.Errorf("%s: kind %q, %s components, %s councils; the API's: %s, %d, %d", f.slug, r[2], r[3], r[4], f.kind, f.components, f.councils)
+					}
+				}
+				if want := fmt.Sprintf("%d vendors", len(want)); !strings.Contains(body, want) {
+					t.Errorf("page does not say %q", want)
+				}
+				// Sorting starts again from the first page, keeping the filter.
+				sortLinks := regexp.MustCompile(`aria-sort="(ascending|descending|none)"><a class="govuk-link" href="([^"]+)">`).FindAllStringSubmatch(body, -1)
+				wantName, wantCouncils := "ascending", "none"
+				if strings.Contains(tc.query, "sort=councils") {
+					wantName, wantCouncils = "none", "descending"
+				}
+				kindParam := ""
+				if tc.kind != "" {
+					kindParam = "kind=" + tc.kind + "&amp;"
+				}
+				if len(sortLinks) != 2 || sortLinks[0][1] != wantName || sortLinks[1][1] != wantCouncils ||
+					sortLinks[0][2] != "/vendors?"+kindParam+"sort=name" || sortLinks[1][2] != "/vendors?"+kindParam+"sort=councils" {
+					t.Errorf("column headings' sorting: %q", sortLinks)
+				}
+				if n > 0 && !strings.Contains(body, "First page") {
+					t.Error("a later page has no link to the first")
+				}
+				path = ""
+				if m := nextLink.FindStringSubmatch(body); m != nil {
+					path = html.UnescapeString(m[1])
+				}
+				if n > 10 {
+					t.Fatal("pagination does not end")
+				}
+			}
+			if tc.kind == "" && n < 2 {
+				t.Errorf("%d pages, want two or more", n)
+			}
+			var wantSlugs []string
+			for _, f := range want {
+				wantSlugs = append(wantSlugs, f.slug)
+			}
+			if strings.Join(got, " ") != strings.Join(wantSlugs, " ") {
+				t.Errorf("pages list\n%v\nwant\n%v", got, wantSlugs)
+			}
+		})
+	}
+
+	page := e.get("/vendors").want(200, "text/html").Body.String()
+	for _, want := range []string{`href="/list-your-component"`, `<option value="in-house">Council in-house team</option>`,
+		`<a class="govuk-service-navigation__link" href="/vendors" aria-current="true">`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/vendors lacks %q", want)
+		}
+	}
+	for query, want := range map[string]string{"kind=bogus": "kind must be one of", "sort=popular": "sort must be one of name, councils",
+		"cursor=not-a-cursor": "There is a problem with the web address"} {
+		if body := e.get("/vendors?"+query).want(400, "text/html").Body.String(); !strings.Contains(body, want) {
+			t.Errorf("/vendors?%s does not say %q", query, want)
+		}
+	}
+}
+
+// A vendor's page lists its components and, for each, the councils using it
+// with how each is vouched for; its claims awaiting councils are listed and
+// counted apart until the council verifies them, and rejected ones not at all.
+func TestVendorPage(t *testing.T) {
+	e := newEnv(t)
+	const gds = "government-digital-service"
+	const path = "/vendors/" + gds
+
+	// Claims: one the council will verify, one it rejects.
+	vendorKey := e.keyFor(models.RoleVendor, gds)
+	claim := e.post("/api/v1/adoptions", `{"council":"`+brighton+`","component":"govuk-design-system","capability":"front-end-design-system","status":"live"}`, vendorKey).
+		want(http.StatusCreated, "application/json").json()
+	rejected := e.post("/api/v1/adoptions", `{"council":"`+lambeth+`","component":"govuk-design-system","capability":"front-end-design-system","status":"piloting"}`, vendorKey).
+		want(http.StatusCreated, "application/json").json()
+	e.post(fmt.Sprintf("/api/v1/adoptions/%v/reject", rejected["id"]), `{"reason":"not us"}`, e.keyFor(models.RoleCouncil, lambeth)).
+		want(http.StatusOK, "application/json")
+
+	check := func(wantClaim bool) {
+		t.Helper()
+		page := e.get(path).want(200, "text/html").Body.String()
+		figures := e.vendorFigures()[gds]
+		comps := e.allItems("/api/v1/components?vendor=" + gds + "&limit=100")
+		if len(comps) < 3 {
+			t.Fatalf("GDS lists %d components: a useless case", len(comps))
+		}
+		for _, want := range []string{"<h1 class=\"govuk-heading-xl\">Government Digital Service</h1>", "Public sector body",
+			`href="https://www.gov.uk/government/organisations/government-digital-service" rel="noreferrer"`,
+			fmt.Sprintf(`<dd class="govuk-summary-list__value">%d</dd>`, len(comps)),
+			fmt.Sprintf(`<dd class="govuk-summary-list__value">%s <span`, thousands(figures.councils)),
+			`href="/list-your-component"`, `href="/api/v1/components?vendor=` + gds + `"`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("vendor page lacks %q", want)
+			}
+		}
+		offers := page[strings.Index(page, `id="offers"`):strings.Index(page, `id="users"`)]
+		for _, c := range comps {
+			slug := c["slug"].(string)
+			row := fmt.Sprintf(`<a class="govuk-link" href="/components/%s">%s</a></th>`, slug, html.EscapeString(c["name"].(string)))
+			i := strings.Index(offers, row)
+			if i < 0 {
+				t.Errorf("%s is not offered", slug)
+				continue
+			}
+			counts := fmt.Sprintf(`--numeric">%v</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric">%v</td>`, thousands(int(c["adoption_count"].(float64))), c["claimed_count"])
+			if !strings.Contains(offers[i:i+strings.Index(offers[i:], "</tr>")], counts) {
+				t.Errorf("%s: counts not shown as %d adopting, %v claimed", slug, int(c["adoption_count"].(float64)), c["claimed_count"])
+			}
+
+			// Each council using it, linked, verified ones marked; claims awaiting councils not among them.
+			var want []string
+			verified := 0
+			for _, a := range e.allItems("/api/v1/adoptions?limit=100&component=" + slug) {
+				status := a["status"].(string)
+				if (status == "piloting" || status == "live" || status == "retiring") && (a["source"] != "vendor" || a["verified"].(bool)) {
+					want = append(want, "/councils/"+a["council"].(string))
+					if a["verified"].(bool) {
+						verified++
+					}
+				}
+			}
+			start := strings.Index(page, `id="users-`+slug+`"`)
+			if len(want) == 0 {
+				if start >= 0 {
+					t.Errorf("%s: a table of users, with none", slug)
+				}
+				continue
+			}
+			if start < 0 {
+				t.Errorf("%s: no table of the councils using it", slug)
+				continue
+			}
+			checkCouncilsListed(t, "councils using "+slug, page[start:start+strings.Index(page[start:], "</table>")], want, verified)
+		}
+		claims := strings.Index(page, `id="claims"`)
+		if !wantClaim {
+			if claims >= 0 {
+				t.Error("a claims section with no claim awaiting a council")
+			}
+			return
+		}
+		if claims < 0 {
+			t.Fatal("no claims section")
+		}
+		table := page[claims : claims+strings.Index(page[claims:], "</table>")]
+		if got := linksUnder(table, "/councils/"); strings.Join(got, " ") != "/councils/"+brighton {
+			t.Errorf("claims awaiting councils name %v, want Brighton alone (Lambeth rejected its claim)", got)
+		}
+		if !strings.Contains(page, `1 claim about 1 council</a>`) {
+			t.Error("the claim is not counted on its own")
+		}
+		if strings.Contains(page, `id="users-govuk-design-system"`) {
+			t.Error("the claim awaiting Brighton is listed among the councils using the GOV.UK Design System")
+		}
+	}
+	check(true)
+
+	e.post(fmt.Sprintf("/api/v1/adoptions/%v/verify", claim["id"]), "", e.keyFor(models.RoleCouncil, brighton)).want(http.StatusOK, "application/json")
+	check(false)
+	page := e.get(path).Body.String()
+	start := strings.Index(page, `id="users-govuk-design-system"`)
+	if start < 0 {
+		t.Fatal("the verified claim does not make Brighton a council using the GOV.UK Design System")
+	}
+	if got := linksUnder(page[start:start+strings.Index(page[start:], "</table>")], "/councils/"); strings.Join(got, " ") != "/councils/"+brighton {
+		t.Errorf("councils using the GOV.UK Design System: %v, want Brighton alone (Lambeth rejected the claim about it)", got)
+	}
+
+	e.get("/vendors/no-such-vendor").want(404, "text/html")
+	if body := e.get("/vendors/no-such-vendor").Body.String(); !strings.Contains(body, "Page not found") {
+		t.Error("an unknown vendor does not get the 404 page")
+	}
+	// The component page names its vendor with a link to the vendor's page.
+	if body := e.get("/components/govuk-pay").Body.String(); !strings.Contains(body, `<a class="govuk-link" href="/vendors/`+gds+`">Government Digital Service</a>`) {
+		t.Error("the component page does not link its vendor's page")
+	}
+}
+
+// The guide for vendors explains keys, the API's routes and how claims are verified, and every page links it.
+func TestListYourComponentGuide(t *testing.T) {
+	e := newEnv(t)
+	page := e.get("/list-your-component").want(200, "text/html").Body.String()
+	for _, want := range []string{"<h1 class=\"govuk-heading-xl\">List your component</h1>", "registry’s administrators",
+		"registry keys create --role vendor --org acme", "Authorization: Bearer", "POST /api/v1/components", "PATCH /api/v1/components/{slug}",
+		`curl -X POST "$REGISTRY/api/v1/components/import?vendor=acme"`, "&amp;capabilities=appointment-booking", "--data-binary @publiccode.yml",
+		"POST /api/v1/adoptions", "pending until the council verifies it", "<code>claimed_count</code>", "rejects it", "409",
+		"/verify", "/reject", "/clear-rejection", `href="/swagger/index.html"`, `href="/openapi.json"`, `href="/vendors"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the guide lacks %q", want)
+		}
+	}
+	// The capability in its examples is a real one.
+	e.get("/capabilities/appointment-booking").want(200, "text/html")
+	for _, path := range []string{"/", "/components/govuk-pay", "/list-your-component"} {
+		body := e.get(path).Body.String()
+		if !strings.Contains(body, `<a class="govuk-service-navigation__link" href="/vendors"`) {
+			t.Errorf("%s: no Vendors in the navigation", path)
+		}
+		if !strings.Contains(body, `<a class="govuk-footer__link" href="/list-your-component">List your component</a>`) {
+			t.Errorf("%s: the footer does not link the guide", path)
+		}
+	}
+}
+
+// thousands writes n as the pages do, with commas.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// checkCouncilsListed checks that a table of councils links exactly want
+// (council page paths, in any order) and marks verified of them verified.
+func checkCouncilsListed(t *testing.T, what, table string, want []string, verified int) {
+	t.Helper()
+	got := linksUnder(table, "/councils/")
+	sort.Strings(got)
+	sort.Strings(want)
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("%s\n%v\nwant\n%v", what, got, want)
+	}
+	if n := strings.Count(table, ">Verified</strong>"); n != verified {
+		t.Errorf("%s: %d marked verified, want %d", what, n, verified)
 	}
 }

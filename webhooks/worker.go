@@ -1,29 +1,22 @@
 // Package webhooks delivers the change feed to the URLs admins register: each
-// change is queued in the database, posted with an HMAC-SHA256 signature of
-// its body, and retried with exponential backoff until it is taken or given up.
+// change is queued in the database, posted to a public address only, signed in
+// the Standard Webhooks form, and retried with exponential backoff until it is
+// taken or given up. Its secrets are sealed for the database under a SecretKey.
 package webhooks
 
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
-	"syscall"
 	"time"
 
 	"github.com/council-components/registry/models"
 )
-
-// SignatureHeader carries "sha256=" and the hex HMAC-SHA256 of the body under the webhook's secret.
-const SignatureHeader = "X-Registry-Signature"
 
 // Queue is what the worker needs from storage.
 type Queue interface {
@@ -36,6 +29,7 @@ type Queue interface {
 // are replaced by New's defaults.
 type Worker struct {
 	Queue       Queue
+	Key         *SecretKey // opens the secrets the queue hands out sealed
 	Client      *http.Client
 	Log         *slog.Logger
 	Interval    time.Duration                   // between passes
@@ -48,8 +42,8 @@ type Worker struct {
 
 // New makes a worker with the defaults: a pass every 5 seconds, 10 attempts
 // spread over about 8 hours, and a client that only reaches public addresses.
-func New(q Queue, log *slog.Logger) *Worker {
-	return &Worker{Queue: q, Client: PublicClient(), Log: log, Interval: 5 * time.Second, Lease: time.Minute,
+func New(q Queue, key *SecretKey, log *slog.Logger) *Worker {
+	return &Worker{Queue: q, Key: key, Client: PublicClient(net.DefaultResolver), Log: log, Interval: 5 * time.Second, Lease: time.Minute,
 		Batch: 50, MaxAttempts: 10, Backoff: Backoff, Now: func() time.Time { return time.Now().UTC() }}
 }
 
@@ -107,7 +101,7 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	return sent, nil
 }
 
-// send posts one delivery; any 2xx answer delivers it.
+// send posts one delivery, signed as of now; any 2xx answer delivers it.
 func (w *Worker) send(ctx context.Context, d models.WebhookDelivery) models.DeliveryOutcome {
 	fail := func(status int, msg string) models.DeliveryOutcome {
 		o := models.DeliveryOutcome{Status: status, Error: msg}
@@ -123,11 +117,21 @@ func (w *Worker) send(ctx context.Context, d models.WebhookDelivery) models.Deli
 	if err != nil {
 		return fail(0, err.Error())
 	}
+	secret, err := w.Key.Open(d.Secret)
+	if err != nil {
+		return fail(0, err.Error()+": restore the key it was sealed under, or rotate the webhook's secret")
+	}
+	id, at := strconv.FormatInt(d.ID, 10), w.Now()
+	sig, err := Sign(secret, id, at, d.Payload)
+	if err != nil {
+		return fail(0, err.Error())
+	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "council-components-registry-webhooks/1")
 	req.Header.Set("X-Registry-Event", d.Event)
-	req.Header.Set("X-Registry-Delivery", strconv.FormatInt(d.ID, 10))
-	req.Header.Set(SignatureHeader, Sign(d.Secret, d.Payload))
+	req.Header.Set(HeaderID, id)
+	req.Header.Set(HeaderTimestamp, strconv.FormatInt(at.Unix(), 10))
+	req.Header.Set(HeaderSignature, sig)
 	resp, err := w.Client.Do(req)
 	if err != nil {
 		return fail(0, err.Error())
@@ -138,43 +142,4 @@ func (w *Worker) send(ctx context.Context, d models.WebhookDelivery) models.Deli
 		return fail(resp.StatusCode, "the receiver answered "+resp.Status)
 	}
 	return models.DeliveryOutcome{Delivered: true, Status: resp.StatusCode}
-}
-
-// Sign is the signature header's value for body under secret.
-func Sign(secret string, body []byte) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
-}
-
-// Verify reports whether header is body's signature under secret, comparing in constant time.
-func Verify(secret string, body []byte, header string) bool {
-	return hmac.Equal([]byte(header), []byte(Sign(secret, body)))
-}
-
-// errPrivateAddress refuses connections to addresses inside the registry's own network.
-var errPrivateAddress = errors.New("webhooks may not be delivered to loopback, private or link-local addresses")
-
-// PublicClient is an HTTP client for webhook deliveries: it follows no
-// redirects and refuses to connect to loopback, private, link-local or
-// unspecified addresses (checked on the address actually dialled, so a DNS
-// answer cannot point a webhook at the registry's own network).
-func PublicClient() *http.Client {
-	dialer := &net.Dialer{Timeout: 10 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
-		host, _, err := net.SplitHostPort(address)
-		if err != nil {
-			return err
-		}
-		ip := net.ParseIP(host)
-		if ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-			ip.IsUnspecified() || ip.IsMulticast() {
-			return errPrivateAddress
-		}
-		return nil
-	}}
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.DialContext = dialer.DialContext
-	transport.Proxy = nil // a proxy would dial on our behalf, past the address check
-	return &http.Client{Transport: transport, Timeout: 15 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }

@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+
+	"github.com/council-components/registry/models"
+)
+
+// Reads for the vendors' web pages. Plain SQL that runs the same on SQLite and
+// PostgreSQL.
+
+// vendorCouncilsSQL counts, for each vendor, the councils using one or more
+// of its components (in use and counted); its one parameter is the in-use
+// statuses, and where narrows the components (to some vendors' for a page).
+func vendorCouncilsSQL(where string) string {
+	return `SELECT p.vendor_id AS id, count(DISTINCT a.council_id) AS n FROM adoptions a
+		JOIN components p ON p.id = a.component_id WHERE a.status IN ? AND ` + counted("a") + where + ` GROUP BY p.vendor_id`
+}
+
+// ListVendorUse returns vendors of f.Kind (all when empty) with how many
+// components each lists and how many councils use them, by name (case
+// ignored) or, for f.Sort "councils", most councils first, then by name.
+// Pages are by offset: the order is by counts that have no key of their own.
+// Only ordering by councils counts them for every vendor; a page's figures
+// are counted for its vendors alone.
+func (s *Store) ListVendorUse(ctx context.Context, f models.VendorFilter, p models.Page) (models.List[models.VendorUse], error) {
+	out := models.List[models.VendorUse]{Items: []models.VendorUse{}}
+	offset, err := models.CursorOffset(p.Cursor)
+	if err != nil {
+		return out, err
+	}
+	db := s.r.WithContext(ctx)
+	vendors := func() *gorm.DB { return whereGiven(db.Table("vendors v"), "v.kind = ?", f.Kind) }
+	var total int64
+	if err := vendors().Count(&total).Error; err != nil {
+		return out, translate(err)
+	}
+	q, order := vendors(), "lower(v.name), v.slug"
+	if f.Sort == "councils" {
+		q = q.Joins("LEFT JOIN ("+vendorCouncilsSQL("")+") uc ON uc.id = v.id", inUseStatuses)
+		order = "coalesce(uc.n, 0) DESC, " + order
+	}
+	limit := pageLimit(p)
+	var rows []vendorRow
+	if err := q.Select("v.*").Order(order).Limit(limit + 1).Offset(offset).Scan(&rows).Error; err != nil {
+		return out, translate(err)
+	}
+	out.Total = int(total)
+	if len(rows) > limit {
+		rows = rows[:limit]
+		out.Next = models.OffsetCursor(offset + limit)
+	}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	components, err := countsByID(db, "SELECT vendor_id AS id, count(*) AS n FROM components WHERE vendor_id IN ? GROUP BY vendor_id", ids)
+	if err != nil {
+		return out, err
+	}
+	councils, err := countsByID(db, vendorCouncilsSQL(" AND p.vendor_id IN ?"), inUseStatuses, ids)
+	if err != nil {
+		return out, err
+	}
+	for _, r := range rows {
+		out.Items = append(out.Items, models.VendorUse{Vendor: r.model(), Components: components[r.ID], Councils: councils[r.ID]})
+	}
+	return out, nil
+}
+
+// countsByID runs query, which selects an id and a count n, into a map.
+func countsByID(db *gorm.DB, query string, args ...any) (map[int64]int, error) {
+	var rows []struct {
+		ID int64
+		N  int
+	}
+	if err := db.Raw(query, args...).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[int64]int, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.N
+	}
+	return out, nil
+}
+
+// VendorAdoptions returns the adoptions of the vendor's components that are
+// in use (piloting, live or retiring) and not rejected, counted or still
+// awaiting the council, by component slug and council code, with their
+// evidence. A vendor that does not exist is not found.
+func (s *Store) VendorAdoptions(ctx context.Context, vendor string) ([]models.Adoption, error) {
+	db := s.r.WithContext(ctx)
+	var v vendorRow
+	if err := takeBySlug(db, &v, "vendor", vendor); err != nil {
+		return nil, err
+	}
+	var views []adoptionView
+	err := adoptionsQuery(db).
+		Where("components.vendor_id = ? AND adoptions.status IN ? AND adoptions.rejected_at IS NULL", v.ID, inUseStatuses).
+		Order("components.slug, councils.code").Scan(&views).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]models.Adoption, len(views))
+	for i, view := range views {
+		out[i] = view.model()
+	}
+	return out, s.withEvidence(db, out)
+}

@@ -1,0 +1,35 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/council-components/registry/models"
+)
+
+// searchMaxLength is the most the API's parsing takes in a search (the q
+// parameter); the search inputs carry it as their maxlength.
+const searchMaxLength = 200
+
+// fieldError is what is wrong with one form field, said as GOV.UK forms say
+// it: in the error summary, linked to the field, and beside the field.
+type fieldError struct {
+	ID      string // the input's id, which the summary links to
+	Message string
+}
+
+// searchError sorts a page's query problems: when the search (q) is all that
+// is wrong, it is the field error to show on the page's own form, in plain
+// words; any other problem is returned as it is, for the error page.
+func searchError(err error, inputID string) (*fieldError, error) {
+	var me *models.Error
+	if err == nil || !errors.As(err, &me) || len(me.Fields) == 0 {
+		return nil, err
+	}
+	for _, f := range me.Fields {
+		if f.Field != "q" {
+			return nil, err
+		}
+	}
+	return &fieldError{ID: inputID, Message: fmt.Sprintf("Search for %d characters or fewer", searchMaxLength)}, nil
+}
