@@ -154,7 +154,7 @@ func TestHistoricReorganisationsVestOnSeed(t *testing.T) {
 	cravenPay := e.adopt(craven, "govuk-pay", "online-card-payments", "live", "started_on", "2019-05-01", "contract_end_on", "2022-03-31", "notes", "Craven's parking fines")
 	selbyPay := e.adopt(selby, "govuk-pay", "online-card-payments", "live", "started_on", "2020-02-01", "contract_end_on", "2024-06-30")
 	harrogateNotify := e.adopt(harrogate, "govuk-notify", "email-notifications", "live")
-	countyNotify := e.adopt(nyCounty, "govuk-notify", "email-notifications", "piloting", "source", "evidence", "verified", false)
+	countyNotify := e.adopt(nyCounty, "govuk-notify", "email-notifications", "piloting", "source", "vendor", "verified", false)
 	ryedaleSite := e.adopt(ryedale, "localgov-drupal", "website-content-management", "exploring")
 	cumbriaPay := e.adopt(cumbria, "govuk-pay", "online-card-payments", "live")
 	carlisleNotify := e.adopt(carlisle, "govuk-notify", "email-notifications", "live")
