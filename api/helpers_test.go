@@ -175,11 +175,23 @@ func (e *env) snapshot() string {
 // tableRows is every row of table in order, each a line: the table's name and the row as JSON.
 func (e *env) tableRows(table string) string {
 	e.t.Helper()
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(e.rowsOf("SELECT * FROM "+table+" ORDER BY 1, 2"), "\n") {
+		if line != "" {
+			b.WriteString(table + " " + line)
+		}
+	}
+	return b.String()
+}
+
+// rowsOf is every row query selects, one JSON array a line.
+func (e *env) rowsOf(query string, args ...any) string {
+	e.t.Helper()
 	db, err := e.st.SQLDB()
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	rows, err := db.Query("SELECT * FROM " + table + " ORDER BY 1, 2")
+	rows, err := db.Query(storetest.Rebind(query), args...)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -187,16 +199,23 @@ func (e *env) tableRows(table string) string {
 	cols, _ := rows.Columns()
 	var b strings.Builder
 	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
+		vals, ptrs := make([]any, len(cols)), make([]any, len(cols))
 		for i := range vals {
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
 			e.t.Fatal(err)
 		}
+		for i, v := range vals {
+			if t, ok := v.(time.Time); ok {
+				vals[i] = t.UTC()
+			}
+		}
 		j, _ := json.Marshal(vals)
-		b.WriteString(table + " " + string(j) + "\n")
+		b.WriteString(string(j) + "\n")
+	}
+	if err := rows.Err(); err != nil {
+		e.t.Fatal(err)
 	}
 	return b.String()
 }

@@ -766,42 +766,6 @@ func TestImportRecordsAsTheAPIDoes(t *testing.T) {
 	}
 }
 
-// rowsOf is every row query selects, one JSON array a line.
-func (e *env) rowsOf(query string, args ...any) string {
-	e.t.Helper()
-	db, err := e.st.SQLDB()
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	rows, err := db.Query(storetest.Rebind(query), args...)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var b strings.Builder
-	for rows.Next() {
-		vals, ptrs := make([]any, len(cols)), make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			e.t.Fatal(err)
-		}
-		for i, v := range vals {
-			if t, ok := v.(time.Time); ok {
-				vals[i] = t.UTC()
-			}
-		}
-		j, _ := json.Marshal(vals)
-		b.WriteString(string(j) + "\n")
-	}
-	if err := rows.Err(); err != nil {
-		e.t.Fatal(err)
-	}
-	return b.String()
-}
-
 // holdWriteLock takes what every write waits for, until release is called (at
 // the latest when the test ends): on SQLite the writer's one connection, in an
 // immediate transaction; on PostgreSQL the lock that orders audit entries
