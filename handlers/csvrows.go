@@ -7,7 +7,7 @@ import (
 )
 
 // The CSV encoding is package spreadsheet's; these short names are what the
-// HTTP writers (writeCSVList, writeCSV) call.
+// HTTP writers (writeCSV, writeCSV) call.
 
 // csvRows is a header and one record per item.
 func csvRows[T any](items []T) [][]string { return spreadsheet.Rows(items) }

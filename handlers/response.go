@@ -36,7 +36,7 @@ func writeList[T any](c *gin.Context, l models.List[T]) {
 	}
 	if wantsCSV(c) {
 		c.Header("X-Total-Count", strconv.Itoa(l.Total))
-		writeCSVList(c, csvFilename(c), csvRows(body.Items))
+		writeCSV(c, csvFilename(c), csvRows(body.Items))
 		return
 	}
 	c.JSON(http.StatusOK, body)
@@ -53,8 +53,8 @@ func csvFilename(c *gin.Context) string {
 	return "list.csv"
 }
 
-// writeCSVList sends rows as a CSV attachment, guarded against formula injection.
-func writeCSVList(c *gin.Context, filename string, rows [][]string) {
+// writeCSV sends rows as a CSV attachment, guarded against formula injection.
+func writeCSV(c *gin.Context, filename string, rows [][]string) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="`+filename+`"`)
 	c.Status(http.StatusOK)

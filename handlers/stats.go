@@ -108,15 +108,4 @@ func (h *Stats) AdoptionsOverTime(c *gin.Context) {
 	c.JSON(http.StatusOK, AdoptionsOverTimeBody{Component: component, Capability: capability, Items: months})
 }
 
-func writeCSV(c *gin.Context, filename string, rows [][]string) {
-	c.Header("Content-Type", "text/csv; charset=utf-8")
-	c.Header("Content-Disposition", `attachment; filename="`+filename+`"`)
-	c.Status(http.StatusOK)
-	w := newSafeCSV(c.Writer) // defuses cells a spreadsheet would run as formulas
-	for _, r := range rows {
-		_ = w.Write(r)
-	}
-	_ = w.Flush()
-}
-
 func formatShare(f float64) string { return strconv.FormatFloat(f, 'f', 4, 64) }
