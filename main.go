@@ -253,9 +253,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	st.FreshMonths = *freshMonths
 	st.Webhooks.Key = key
 	log.Info("database ready", "db", redact(*db), "migrations_applied", n)
-	sealed, unopened, err := st.SealWebhookSecrets(ctx)
-	if err != nil {
-		return fmt.Errorf("webhook secrets: %w", err)
+	var sealed int
+	var unopened []int64
+	if key != nil { // without one (PostgreSQL, no key file) webhooks are off, as webhookKey logged
+		if sealed, unopened, err = st.SealWebhookSecrets(ctx); err != nil {
+			return fmt.Errorf("webhook secrets: %w", err)
+		}
 	}
 	if sealed > 0 {
 		log.Info("encrypted webhook secrets stored in plain text by an earlier release", "webhooks", sealed)
@@ -519,9 +522,11 @@ func webhookKey(file, dsn string, log *slog.Logger) (*webhooks.SecretKey, error)
 	if file != "" {
 		return webhooks.ReadKeyFile(file)
 	}
-	if store.IsPostgres(dsn) {
-		return nil, errors.New("with PostgreSQL, give --secret-key-file (or $REGISTRY_SECRET_KEY_FILE): " +
-			"a file of 32 random bytes (head -c 32 /dev/urandom), the same on every replica, that webhook secrets are encrypted under")
+	if store.IsPostgres(dsn) { // every replica must share the key, so none is made up here
+		log.Error("webhooks are off: with PostgreSQL, give --secret-key-file (or $REGISTRY_SECRET_KEY_FILE), " +
+			"a file of 32 random bytes (head -c 32 /dev/urandom), the same on every replica, that webhook secrets are encrypted under; " +
+			"until then registering a webhook or rotating its secret answers 503 and deliveries fail with this reason")
+		return nil, nil
 	}
 	file = dsn + ".secret-key"
 	key, created, err := webhooks.ReadOrCreateKeyFile(file)

@@ -625,3 +625,20 @@ func TestRotatingAWebhookSecretRecoversFromALostKey(t *testing.T) {
 		t.Fatalf("after rotating: %d sent, %v", n, err)
 	}
 }
+
+// TestWebhooksOffWithoutAKey: a server started without the key secrets are
+// sealed under (PostgreSQL without --secret-key-file) still serves, and says
+// webhooks are off rather than failing: 503 naming the flag, nothing written.
+func TestWebhooksOffWithoutAKey(t *testing.T) {
+	e := newEnv(t)
+	e.st.Webhooks.Key = nil
+	p := e.do("POST", "/api/v1/webhooks", map[string]any{"url": "https://hooks.example.gov.uk/registry"}, e.admin).
+		wantProblem(http.StatusServiceUnavailable)
+	if !strings.Contains(p["detail"].(string), "--secret-key-file") {
+		t.Errorf("detail %q does not say how to turn webhooks on", p["detail"])
+	}
+	if n := e.count("SELECT count(*) FROM webhooks"); n != 0 {
+		t.Fatalf("%d webhooks written", n)
+	}
+	e.do("GET", "/api/v1/vendors", nil, "").wantStatus(http.StatusOK)
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"slices"
@@ -32,8 +31,10 @@ func (c WebhookConfig) resolver() webhooks.Resolver {
 	return c.Resolver
 }
 
-// errNoSecretKey is a server started without the key webhook secrets are sealed under.
-var errNoSecretKey = errors.New("webhook secrets cannot be sealed: the store has no secret key")
+// errNoSecretKey is a server started without the key webhook secrets are sealed
+// under (PostgreSQL without --secret-key-file): webhooks are off, and say so.
+var errNoSecretKey = models.Errorf("unavailable", "webhooks are off on this server: it was started without "+
+	"--secret-key-file, the key their secrets are encrypted under")
 
 // newSecret is a fresh signing secret and the sealed form the database keeps.
 func (c WebhookConfig) newSecret() (secret, sealed string, err error) {
