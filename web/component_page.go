@@ -1,0 +1,124 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"slices"
+
+	"github.com/council-components/registry/models"
+	"github.com/gin-gonic/gin"
+)
+
+// Component serves /components/{slug}: summary, vendor, licence, capabilities, standards, links, adopters by status, live adoptions over time and a map of the councils using it.
+func (s *Site) Component(c *gin.Context) { s.serve(c, "component", s.component) }
+
+type componentData struct {
+	C            models.Component
+	Vendor       models.Vendor
+	Capabilities []models.Ref
+	DependsOn    []models.Ref
+	Groups       []adopterGroup
+	Adopters     int
+	InUse        int
+	Chart        chart
+	Map          ukMap
+}
+
+// adopterGroup is the councils with one adoption status.
+type adopterGroup struct {
+	Status   string
+	Adopters []adopter
+}
+
+type adopter struct {
+	Council  models.Council
+	Adoption models.Adoption
+}
+
+func (s *Site) component(c *gin.Context) (meta, any, error) {
+	ctx := c.Request.Context()
+	comp, err := s.store.GetComponent(ctx, c.Param("slug"))
+	if err != nil {
+		return meta{}, nil, err
+	}
+	d, err := s.componentSummary(ctx, comp)
+	if err != nil {
+		return meta{}, nil, err
+	}
+
+	adoptions, err := s.allAdoptions(ctx, models.AdoptionFilter{Component: comp.Slug})
+	if err != nil {
+		return meta{}, nil, err
+	}
+	councils, err := s.store.CouncilsByCode(ctx, adoptionCouncils(adoptions))
+	if err != nil {
+		return meta{}, nil, err
+	}
+	var using []adopter
+	d.Groups, using = adopterGroups(adoptions, councils)
+	d.Adopters, d.InUse = len(adoptions), len(using)
+
+	months, err := s.store.AdoptionsOverTime(ctx, comp.Slug, "")
+	if err != nil {
+		return meta{}, nil, err
+	}
+	d.Chart = lineChart(months, comp.Name)
+	background, err := s.councilPoints(ctx)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	d.Map = councilMap(background, using, comp.Name)
+	return meta{Title: comp.Name, Section: "components"}, d, nil
+}
+
+// componentSummary is what a component's page says before its adopters: its
+// vendor, and its capabilities and dependencies by name.
+func (s *Site) componentSummary(ctx context.Context, comp models.Component) (componentData, error) {
+	vendor, err := s.store.GetVendor(ctx, comp.Vendor)
+	if err != nil {
+		return componentData{}, err
+	}
+	caps, err := s.capabilities(ctx)
+	if err != nil {
+		return componentData{}, err
+	}
+	deps, err := s.store.ComponentsBySlug(ctx, comp.DependsOn)
+	if err != nil {
+		return componentData{}, err
+	}
+	d := componentData{C: comp, Vendor: vendor, Capabilities: caps.refs(comp.Capabilities)}
+	for _, slug := range comp.DependsOn {
+		d.DependsOn = append(d.DependsOn, models.Ref{Slug: slug, Name: cmp.Or(deps[slug].Name, slug)})
+	}
+	return d, nil
+}
+
+// adopterGroups are a component's adopters by status, in the page's order of
+// statuses and each by council name; using is those in use, for the map.
+func adopterGroups(adoptions []models.Adoption, councils map[string]models.Council) (groups []adopterGroup, using []adopter) {
+	for _, status := range []string{"live", "piloting", "exploring", "retiring", "retired"} {
+		g := adopterGroup{Status: status}
+		for _, a := range adoptions {
+			if a.Status == status {
+				ad := adopter{Council: councils[a.Council], Adoption: a}
+				g.Adopters = append(g.Adopters, ad)
+				if models.InUse(status) {
+					using = append(using, ad)
+				}
+			}
+		}
+		slices.SortFunc(g.Adopters, func(x, y adopter) int { return cmp.Compare(x.Council.Name, y.Council.Name) })
+		if len(g.Adopters) > 0 {
+			groups = append(groups, g)
+		}
+	}
+	return groups, using
+}
+
+func adoptionCouncils(as []models.Adoption) []string {
+	codes := make([]string, 0, len(as))
+	for _, a := range as {
+		codes = append(codes, a.Council)
+	}
+	return codes
+}
