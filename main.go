@@ -75,6 +75,7 @@ commands:
                                                                 record a source's published file as evidence (see README)
   health  [--addr :8080]                                        exit 0 when the local server answers /readyz (for HEALTHCHECK)
   openapi                                                       print the OpenAPI 3 document the server serves at /openapi.json
+  version                                                       print the release, source revision and Go version (also --version)
 
 --db defaults to $DATABASE_URL, then registry.db; --addr to $REGISTRY_ADDR, then :8080;
 --secret-key-file to $REGISTRY_SECRET_KEY_FILE, then (SQLite only) the database path + .secret-key.`
@@ -91,6 +92,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cmd, rest := args[0], args[1:]
 	if cmd == "help" || cmd == "-h" || cmd == "--help" {
 		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	if cmd == "version" || cmd == "--version" {
+		b := buildInfo()
+		fmt.Fprintf(stdout, "registry %s (revision %s, %s)\n", b.Version, b.Revision, b.GoVersion)
 		return nil
 	}
 	commands := map[string]command{
@@ -281,7 +287,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if *proxies != "" {
 		trusted = strings.Split(*proxies, ",")
 	}
-	router, err := api.NewRouter(st, api.Config{Log: log, RateLimit: *rateLimit, AuthFailures: *authFailures, TrustedProxies: trusted})
+	router, err := api.NewRouter(st, api.Config{Log: log, Build: buildInfo(), RateLimit: *rateLimit, AuthFailures: *authFailures, TrustedProxies: trusted})
 	if err != nil {
 		return err
 	}

@@ -139,3 +139,20 @@ func TestMigrateAndKeysCommands(t *testing.T) {
 }
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// TestVersion: `registry --version` (and `registry version`) names the release
+// set at build time and the source revision.
+func TestVersion(t *testing.T) {
+	was, wasRev := version, revision
+	version, revision = "v1.2.3", "abc123"
+	t.Cleanup(func() { version, revision = was, wasRev })
+	for _, arg := range []string{"--version", "version"} {
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{arg}, noEnv, &out, io.Discard); err != nil {
+			t.Fatalf("%s: %v", arg, err)
+		}
+		if got := out.String(); !strings.HasPrefix(got, "registry v1.2.3 (revision abc123, go1.") {
+			t.Errorf("%s printed %q", arg, got)
+		}
+	}
+}

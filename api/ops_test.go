@@ -89,3 +89,12 @@ func TestShutdownDrainsInFlightRequests(t *testing.T) {
 		t.Fatal("server still accepts connections after shutdown")
 	}
 }
+
+// TestBuildInfoMetric: /metrics says which release and commit is running.
+func TestBuildInfoMetric(t *testing.T) {
+	e := newEnvWith(t, storetest.NewDSN(t), api.Config{Build: api.BuildInfo{Version: "v1.2.3", Revision: "abc123", GoVersion: "go1.26.8"}})
+	body := e.do("GET", "/metrics", nil, "").wantStatus(http.StatusOK).Body.String()
+	if want := `registry_build_info{goversion="go1.26.8",revision="abc123",version="v1.2.3"} 1`; !strings.Contains(body, want) {
+		t.Errorf("/metrics lacks %s", want)
+	}
+}

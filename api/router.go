@@ -24,6 +24,12 @@ type Config struct {
 	RateLimit      float64  // requests a second per key or client IP; 0 turns limiting off
 	AuthFailures   int      // failed authentications a minute per client IP before 429; 0 turns the limit off
 	TrustedProxies []string // proxies whose X-Forwarded-For is believed; none by default
+	Build          BuildInfo
+}
+
+// BuildInfo is the binary's release and source, reported as registry_build_info.
+type BuildInfo struct {
+	Version, Revision, GoVersion string
 }
 
 // NewRouter builds the service's single gin engine. Every route is listed here.
@@ -50,6 +56,11 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 		reg.MustRegister(collectors.NewDBStatsCollector(db, "reader"))
 	}
 	m := newMetrics(reg)
+	buildInfo := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "registry_build_info", Help: "Always 1; its labels name the release, source revision and Go version running.",
+	}, []string{"version", "revision", "goversion"})
+	buildInfo.WithLabelValues(cfg.Build.Version, cfg.Build.Revision, cfg.Build.GoVersion).Set(1)
+	reg.MustRegister(buildInfo)
 
 	var failures *buckets
 	if cfg.AuthFailures > 0 {
