@@ -477,9 +477,9 @@ func TestCapabilityPage(t *testing.T) {
 func TestDashboards(t *testing.T) {
 	e := newEnv(t)
 
-	// Heat map: one row per capability, a cell per region plus the total, numbers in every cell.
+	// Heat map, every row shown: one row per capability, a cell per region plus the total, numbers in every cell.
 	cov := e.get("/api/v1/stats/coverage?by=region").json()["items"].([]any)
-	page := e.get("/dashboards/coverage").want(200, "text/html").Body.String()
+	page := e.get("/dashboards/coverage?all=1").want(200, "text/html").Body.String()
 	regions := len(cov[0].(map[string]any)["breakdown"].([]any))
 	if n, want := strings.Count(page, `<td class="govuk-table__cell app-heat-cell app-heat-`), len(cov)*(regions+1); n != want || regions < 10 {
 		t.Errorf("%d heat cells, want %d (%d regions)", n, want, regions)
@@ -529,12 +529,20 @@ func TestDashboards(t *testing.T) {
 		}
 	}
 
-	// Collaborations: one row per group or real project the API reports.
+	// Collaborations: one group (across the pages) or real project row per item the API reports.
 	total := e.get("/api/v1/opportunities/collaborations?limit=1").json()["total"].(float64)
 	page = e.get("/dashboards/collaborations").want(200, "text/html").Body.String()
 	headers := strings.Count(page, `<thead class="govuk-table__head">`)
-	if n := strings.Count(page, `<tr class="govuk-table__row">`) - headers; total == 0 || n != int(total) {
-		t.Errorf("%d collaboration rows, the API has %v", n, total)
+	n := strings.Count(page, `<tr class="govuk-table__row">`) - headers
+	for p := 1; ; p++ {
+		page = e.get(fmt.Sprintf("/dashboards/collaborations?page=%d", p)).want(200, "text/html").Body.String()
+		n += strings.Count(page, `<section class="app-group"`)
+		if !strings.Contains(page, `rel="next"`) {
+			break
+		}
+	}
+	if total == 0 || n != int(total) {
+		t.Errorf("%d collaboration groups and rows, the API has %v", n, total)
 	}
 }
 
