@@ -191,7 +191,7 @@ func TestCoverageHidesEmptyRows(t *testing.T) {
 	}
 	// Anything else is the default view, never an error.
 	for _, q := range []string{"?all=0", "?all=yes", "?all=%00", "?all=1&all=2"} {
-		if n := rows(e.get("/dashboards/coverage" + q).want(200, "text/html").Body.String()); n != len(cov)-empty && n != len(cov) {
+		if n := rows(e.get("/dashboards/coverage"+q).want(200, "text/html").Body.String()); n != len(cov)-empty && n != len(cov) {
 			t.Errorf("%s: %d rows", q, n)
 		}
 	}
@@ -297,7 +297,7 @@ func TestDashboardPages(t *testing.T) {
 	}
 	for _, q := range []string{"?page=0", "?page=-3", "?page=abc", "?page=99999999999999999999", fmt.Sprintf("?page=%d", last+5)} {
 		for _, path := range []string{"/dashboards/collaborations", "/dashboards/migrations"} {
-			e.get(path + q).want(200, "text/html")
+			e.get(path+q).want(200, "text/html")
 		}
 	}
 	// A group of many councils lists them as links, not a comma-separated wall.
