@@ -47,7 +47,7 @@ func TestPages(t *testing.T) {
 		{"/components?q=zzzznothing", 200, "text/html", []string{"0 components", "No components match"}},
 		{"/components/localgov-drupal", 200, "text/html", []string{"<h1 class=\"govuk-heading-xl\">LocalGov Drupal</h1>", "GPL-2.0-or-later",
 			`href="/capabilities/website-content-management"`, `href="https://github.com/localgovdrupal/localgov"`, `role="img" aria-labelledby="chart-title chart-desc"`,
-			`role="img" aria-labelledby="map-title map-desc"`, "Live adoptions per month as a table", `id="adopters-live"`, "Published evidence", "Verified"}},
+			`role="group" aria-labelledby="map-title map-desc"`, "Live adoptions per month as a table", `id="adopters-live"`, "Published evidence", "Verified"}},
 		{"/councils", 200, "text/html", []string{"397 current councils", `href="/councils/E06000001"`}},
 		{"/councils?q=lambeth", 200, "text/html", []string{"1 current council", `href="/councils/` + lambeth + `"`}},
 		{"/councils/" + lambeth, 200, "text/html", []string{"London Borough of Lambeth", "Reuse opportunities", `id="opportunity-list"`,
@@ -311,12 +311,19 @@ func TestComponentPage(t *testing.T) {
 		checkCouncilsListed(t, status+" adopters", table, want, verified)
 	}
 
-	// The map has one point per council in use (all have locations), verified ones marked.
-	if n := strings.Count(page, `class="app-map__adopter`); n != inUse {
-		t.Errorf("map shows %d adopters, want %d", n, inUse)
+	// The map's dots hold every council in use (all have locations) once, verified ones counted.
+	dots := regexp.MustCompile(`data-councils="(\d+)" data-verified="(\d+)"`).FindAllStringSubmatch(page, -1)
+	placed, marked := 0, 0
+	for _, d := range dots {
+		n, _ := strconv.Atoi(d[1])
+		v, _ := strconv.Atoi(d[2])
+		placed, marked = placed+n, marked+v
 	}
-	if n := strings.Count(page, `class="app-map__adopter app-map__adopter--verified"`); n != verifiedInUse {
-		t.Errorf("map marks %d verified, want %d", n, verifiedInUse)
+	if n := strings.Count(page, `class="app-map__dot app-map__adopter`); placed != inUse || n != len(dots) {
+		t.Errorf("map shows %d adopters in %d dots (%d circles), want %d", placed, len(dots), n, inUse)
+	}
+	if marked != verifiedInUse {
+		t.Errorf("map marks %d verified, want %d", marked, verifiedInUse)
 	}
 	if n := strings.Count(page, `class="app-map__council"`); n < 350 {
 		t.Errorf("map background has %d councils, want every current council with a location", n)
