@@ -27,8 +27,8 @@ func (s *Store) councilCountedHint() string {
 // (any status: exploring to retired), the dashboards' "councils with any recorded use".
 func (s *Store) CouncilsWithUse(ctx context.Context) (int, error) {
 	var n int64
-	err := s.r.WithContext(ctx).Raw(`SELECT count(DISTINCT a.council_id) FROM adoptions a
-		JOIN councils c ON c.id = a.council_id WHERE c.status = 'current' AND ` + counted("a")).Scan(&n).Error
+	err := s.r.WithContext(ctx).Raw(`SELECT count(*) FROM councils c WHERE c.status = 'current'
+		AND EXISTS (SELECT 1 FROM adoptions a WHERE a.council_id = c.id AND ` + counted("a") + `)`).Scan(&n).Error
 	return int(n), translate(err)
 }
 

@@ -302,7 +302,7 @@ func openBrowser(t *testing.T) (*browser, *env) {
 	t.Cleanup(cancel)
 	ctx, cancel := chromedp.NewContext(alloc)
 	t.Cleanup(cancel)
-	ctx, cancel = context.WithTimeout(ctx, 6*time.Minute)
+	ctx, cancel = context.WithTimeout(ctx, 10*time.Minute)
 	t.Cleanup(cancel)
 	b := &browser{t: t, ctx: ctx, url: srv.URL, axe: string(axe)}
 	b.do(chromedp.EmulateViewport(1280, 900))

@@ -200,7 +200,7 @@ type migrationsPage struct {
 }
 
 // DashboardPageSize is how many collaboration groups a page shows, migrationsPageSize how many migrations.
-const DashboardPageSize, migrationsPageSize = 20, 10
+const DashboardPageSize, migrationsPageSize = 10, 10
 
 // movesShown is how many replacements a migration lists, councilsShown how many councils.
 const movesShown, councilsShown = 3, 25
