@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"strconv"
 
@@ -53,6 +54,38 @@ func (s *Site) dashboards(c *gin.Context) (meta, any, error) {
 	d.Declining = len(ms)
 	d.StillRunning = len(distinct(gather(ms, func(m reuse.Migration) []string { return m.Councils })))
 	return meta{Title: "Dashboards for central teams", Section: "dashboards"}, d, nil
+}
+
+// councilsNamed finds councils by code: current ones from the map's list, read
+// once per database version, and only the rest (former councils) from the store.
+func (s *Site) councilsNamed(ctx context.Context, codes []string) (map[string]models.Council, error) {
+	all, err := s.councilPoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byCode := make(map[string]models.Council, len(all))
+	for _, c := range all {
+		byCode[c.Code] = c
+	}
+	out := make(map[string]models.Council, len(codes))
+	var missing []string
+	for _, code := range codes {
+		if c, ok := byCode[code]; ok {
+			out[code] = c
+		} else {
+			missing = append(missing, code)
+		}
+	}
+	if len(missing) > 0 {
+		rest, err := s.store.CouncilsByCode(ctx, missing)
+		if err != nil {
+			return nil, err
+		}
+		for code, c := range rest {
+			out[code] = c
+		}
+	}
+	return out, nil
 }
 
 // distinct sorts codes and drops repeats, so a lookup asks for each once.
@@ -229,7 +262,7 @@ func (s *Site) migrations(c *gin.Context) (meta, any, error) {
 	if err != nil {
 		return meta{}, nil, err
 	}
-	named, err := s.store.CouncilsByCode(ctx, distinct(gather(ms, func(m reuse.Migration) []string { return m.Councils })))
+	named, err := s.councilsNamed(ctx, distinct(gather(ms, func(m reuse.Migration) []string { return m.Councils })))
 	if err != nil {
 		return meta{}, nil, err
 	}
@@ -313,7 +346,7 @@ func (s *Site) collaborations(c *gin.Context) (meta, any, error) {
 	}
 	codes := append(gather(cs, func(co reuse.Collaboration) []string { return co.Councils }),
 		gather(ps, func(p models.Project) []string { return p.Councils })...)
-	named, err := s.store.CouncilsByCode(ctx, distinct(codes))
+	named, err := s.councilsNamed(ctx, distinct(codes))
 	if err != nil {
 		return meta{}, nil, err
 	}
