@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -39,7 +38,7 @@ func every[T any](t *testing.T, list func(models.Page) (models.List[T], error)) 
 
 // commas writes n as the pages do, with a comma every three digits.
 func commas(n int) string {
-	s := strconv.Itoa(n)
+	s := fmt.Sprint(n)
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]
 	}
