@@ -62,6 +62,9 @@ type Store interface {
 	Coverage(ctx context.Context, by, capability string) ([]models.CoverageItem, error)
 	AdoptionsOverTime(ctx context.Context, component, capability string) ([]models.MonthCount, error)
 	Engine(ctx context.Context) (*reuse.Engine, error)
+	CouncilsWithUse(ctx context.Context) (int, error)
+	DeclineUses(ctx context.Context, components []string) ([]models.DeclineUse, error)
+	DeclineMoves(ctx context.Context, components []string) ([]models.DeclineMove, error)
 	Version(ctx context.Context) (int64, error)
 	Today() time.Time
 }

@@ -47,7 +47,7 @@ func TestPages(t *testing.T) {
 		{"/components?q=zzzznothing", 200, "text/html", []string{"0 components", "No components match"}},
 		{"/components/localgov-drupal", 200, "text/html", []string{"<h1 class=\"govuk-heading-xl\">LocalGov Drupal</h1>", "GPL-2.0-or-later",
 			`href="/capabilities/website-content-management"`, `href="https://github.com/localgovdrupal/localgov"`, `role="img" aria-labelledby="chart-title chart-desc"`,
-			`role="img" aria-labelledby="map-title map-desc"`, "Live adoptions per month as a table", `id="adopters-live"`, "Published evidence", "Verified"}},
+			`role="group" aria-labelledby="map-title map-desc"`, "Live adoptions per month as a table", `id="adopters-live"`, "Published evidence", "Verified"}},
 		{"/councils", 200, "text/html", []string{"397 current councils", `href="/councils/E06000001"`}},
 		{"/councils?q=lambeth", 200, "text/html", []string{"1 current council", `href="/councils/` + lambeth + `"`}},
 		{"/councils/" + lambeth, 200, "text/html", []string{"London Borough of Lambeth", "Reuse opportunities", `id="opportunity-list"`,
@@ -311,12 +311,19 @@ func TestComponentPage(t *testing.T) {
 		checkCouncilsListed(t, status+" adopters", table, want, verified)
 	}
 
-	// The map has one point per council in use (all have locations), verified ones marked.
-	if n := strings.Count(page, `class="app-map__adopter`); n != inUse {
-		t.Errorf("map shows %d adopters, want %d", n, inUse)
+	// The map's dots hold every council in use (all have locations) once, verified ones counted.
+	dots := regexp.MustCompile(`data-councils="(\d+)" data-verified="(\d+)"`).FindAllStringSubmatch(page, -1)
+	placed, marked := 0, 0
+	for _, d := range dots {
+		n, _ := strconv.Atoi(d[1])
+		v, _ := strconv.Atoi(d[2])
+		placed, marked = placed+n, marked+v
 	}
-	if n := strings.Count(page, `class="app-map__adopter app-map__adopter--verified"`); n != verifiedInUse {
-		t.Errorf("map marks %d verified, want %d", n, verifiedInUse)
+	if n := strings.Count(page, `class="app-map__dot app-map__adopter`); placed != inUse || n != len(dots) {
+		t.Errorf("map shows %d adopters in %d dots (%d circles), want %d", placed, len(dots), n, inUse)
+	}
+	if marked != verifiedInUse {
+		t.Errorf("map marks %d verified, want %d", marked, verifiedInUse)
 	}
 	if n := strings.Count(page, `class="app-map__council"`); n < 350 {
 		t.Errorf("map background has %d councils, want every current council with a location", n)
@@ -477,9 +484,9 @@ func TestCapabilityPage(t *testing.T) {
 func TestDashboards(t *testing.T) {
 	e := newEnv(t)
 
-	// Heat map: one row per capability, a cell per region plus the total, numbers in every cell.
+	// Heat map, every row shown: one row per capability, a cell per region plus the total, numbers in every cell.
 	cov := e.get("/api/v1/stats/coverage?by=region").json()["items"].([]any)
-	page := e.get("/dashboards/coverage").want(200, "text/html").Body.String()
+	page := e.get("/dashboards/coverage?all=1").want(200, "text/html").Body.String()
 	regions := len(cov[0].(map[string]any)["breakdown"].([]any))
 	if n, want := strings.Count(page, `<td class="govuk-table__cell app-heat-cell app-heat-`), len(cov)*(regions+1); n != want || regions < 10 {
 		t.Errorf("%d heat cells, want %d (%d regions)", n, want, regions)
@@ -529,12 +536,20 @@ func TestDashboards(t *testing.T) {
 		}
 	}
 
-	// Collaborations: one row per group or real project the API reports.
+	// Collaborations: one group (across the pages) or real project row per item the API reports.
 	total := e.get("/api/v1/opportunities/collaborations?limit=1").json()["total"].(float64)
 	page = e.get("/dashboards/collaborations").want(200, "text/html").Body.String()
 	headers := strings.Count(page, `<thead class="govuk-table__head">`)
-	if n := strings.Count(page, `<tr class="govuk-table__row">`) - headers; total == 0 || n != int(total) {
-		t.Errorf("%d collaboration rows, the API has %v", n, total)
+	n := strings.Count(page, `<tr class="govuk-table__row">`) - headers
+	for p := 1; ; p++ {
+		page = e.get(fmt.Sprintf("/dashboards/collaborations?page=%d", p)).want(200, "text/html").Body.String()
+		n += strings.Count(page, `<section class="app-group"`)
+		if !strings.Contains(page, `rel="next"`) {
+			break
+		}
+	}
+	if total == 0 || n != int(total) {
+		t.Errorf("%d collaboration groups and rows, the API has %v", n, total)
 	}
 }
 
