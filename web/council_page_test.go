@@ -83,7 +83,7 @@ func TestCouncilPageNamesCountyAndCombinedAuthority(t *testing.T) {
 	for _, c := range e.allItems("/api/v1/councils?type=metropolitan-district") {
 		if code, _ := c["combined_authority"].(string); code != "" && !checked["ca-met"] {
 			checked["ca-met"] = true
-			page := e.get("/councils/"+c["code"].(string)).Body.String()
+			page := e.get("/councils/" + c["code"].(string)).Body.String()
 			if !strings.Contains(page, "Combined authority</dt>") || !strings.Contains(page, `href="/councils/`+code+`"`) {
 				t.Errorf("%s's page does not link its combined authority %s", c["name"], code)
 			}
