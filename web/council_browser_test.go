@@ -31,7 +31,7 @@ func TestBrowserCouncilJourney(t *testing.T) {
 	checkPhones("councils search")
 
 	// They open their council's page: each opportunity says how strong it is.
-	b.do(chromedp.Click(chromedp.CSS(`main a[href="/councils/`+lambeth+`"]`)))
+	b.do(chromedp.Click(chromedp.CSS(`main a[href="/councils/` + lambeth + `"]`)))
 	b.do(chromedp.WaitVisible(chromedp.ID("opportunity-list")))
 	if h1 := run(b, chromedp.Text(chromedp.CSS("h1"))); h1 != "London Borough of Lambeth" {
 		t.Fatalf("council page h1 %q", h1)
