@@ -11,17 +11,20 @@ import (
 // A council page says how strong an opportunity is and how alike two councils
 // are in words, not as bare scores: these are the bands, defined once.
 
-// matchStrength says how strong an opportunity is, from its score (0..1,
-// mostly the share of the closest peers' similarity that runs it live; see
+// matchStrength says how strong an opportunity is, from its score (0..1:
+// 0.7 × the share of the closest peers' similarity, weighted by evidence,
+// that runs it live, plus 0.3 × its national take-up; see
 // reuse/opportunities.go) and the similarity of the closest peer running it
-// (0 when none does). A strong match is one most of a council's close peers
-// back; a good one has a fair share of them or one close peer; anything else,
-// which national take-up alone can give, is a possible match.
+// (0 when none does). A score of 0.5 or more needs most of a council's peers
+// behind it: a strong match. Above 0.3 some peers must run it (take-up alone
+// gives at most 0.3): a good match, as is a lower score that a very similar
+// peer (0.75 or more) runs. Anything else, take-up with little or no peer
+// behind it, is a possible match.
 func matchStrength(score, closestPeer float64) string {
 	switch {
-	case score >= 0.5 && closestPeer >= 0.5:
+	case score >= 0.5:
 		return "Strong match"
-	case score >= 0.3 || closestPeer >= 0.5:
+	case score > 0.3 || (score >= 0.2 && closestPeer >= 0.75):
 		return "Good match"
 	}
 	return "Possible match"

@@ -11,14 +11,14 @@ func TestMatchStrength(t *testing.T) {
 		score, closest float64
 		want           string
 	}{
-		{0.8, 0.9, "Strong match"},
-		{0.5, 0.5, "Strong match"},
-		{0.5, 0.49, "Good match"}, // backed by peers, none of them close
-		{0.6, 0, "Good match"},
-		{0.3, 0, "Good match"},
-		{0.1, 0.6, "Good match"}, // one close peer runs it
-		{0.29, 0.49, "Possible match"},
-		{0.2, 0, "Possible match"}, // national take-up alone
+		{0.9081, 0.4, "Strong match"}, // 9 of 10 peers, none of them very close
+		{0.5, 0, "Strong match"},
+		{0.4999, 0.9, "Good match"},
+		{0.31, 0, "Good match"},
+		{0.3, 0.74, "Possible match"}, // no more than national take-up can give
+		{0.25, 0.8, "Good match"},     // a very similar peer runs it
+		{0.19, 0.8, "Possible match"},
+		{0.2, 0, "Possible match"},
 		{0, 0, "Possible match"},
 	} {
 		if got := matchStrength(tc.score, tc.closest); got != tc.want {
