@@ -193,14 +193,18 @@ func (s *Site) councilMigrations(ctx context.Context, eng *reuse.Engine, d *coun
 	if len(out) == 0 {
 		return nil, nil
 	}
-	named, err := s.store.CouncilsByCode(ctx, gather(runs, func(m reuse.Migration) []string { return m.Councils }))
+	// The council's region is far smaller than the councils on a product
+	// many run: name those, rather than look up every council on it.
+	region, err := walk(func(p models.Page) (models.List[models.Council], error) {
+		return s.store.ListCouncils(ctx, models.CouncilFilter{Region: d.C.Region}, p)
+	})
 	if err != nil {
 		return nil, err
 	}
 	for i, m := range runs {
-		for _, code := range m.Councils {
-			if c := named[code]; code != d.C.Code && c.Region == d.C.Region && len(out[i].Nearby) < migrationNearby {
-				out[i].Nearby = append(out[i].Nearby, models.Ref{Slug: code, Name: c.Name})
+		for _, c := range region {
+			if _, on := slices.BinarySearch(m.Councils, c.Code); on && c.Code != d.C.Code && len(out[i].Nearby) < migrationNearby {
+				out[i].Nearby = append(out[i].Nearby, models.Ref{Slug: c.Code, Name: c.Name})
 			}
 		}
 		slices.SortFunc(out[i].Nearby, func(x, y models.Ref) int { return cmp.Compare(x.Name, y.Name) })
