@@ -42,12 +42,12 @@ type councilMigration struct {
 	Capability models.Ref
 	Instead    []councilOpportunity // its opportunities for the same capability
 	Others     int                  // other current councils still running it
-	Nearby     []models.Ref         // those of them in its region, up to migrationNearby
+	Nearby     []models.Ref         // those of them most like it, closest first, up to migrationNearby
 }
 
-// migrationNearby is how many councils in its region running the same
-// product a council page names.
-const migrationNearby = 12
+// A council page names up to migrationNearby councils running the same
+// deprecated product, the closest first among its migrationCircle closest peers.
+const migrationNearby, migrationCircle = 8, 50
 
 type councilUse struct {
 	Adoption   models.Adoption
@@ -103,19 +103,18 @@ func (s *Site) council(c *gin.Context) (meta, any, error) {
 	if err != nil {
 		return meta{}, nil, err
 	}
-	peers, ops, err := councilReuse(eng, council.Code, s.store.Today())
+	circle, ops, err := councilReuse(eng, council.Code, s.store.Today())
 	if err != nil {
 		return meta{}, nil, err
 	}
+	peers := circle[:min(councilPeers, len(circle))]
 	if ops, d.LeftOut, err = providedOnly(council, ops, caps); err != nil {
 		return meta{}, nil, err
 	}
 	if err := s.nameCouncilRows(ctx, &d, caps, adoptions, peers, ops); err != nil {
 		return meta{}, nil, err
 	}
-	if d.Migrations, err = s.councilMigrations(ctx, eng, &d); err != nil {
-		return meta{}, nil, err
-	}
+	d.Migrations = councilMigrations(eng, &d, circle)
 	if len(d.Uses) == 0 {
 		d.Popular = mostUsedByPeers(d.Opportunities, 3)
 	}
@@ -167,8 +166,9 @@ func mostUsedByPeers(ops []councilOpportunity, n int) []councilOpportunity {
 
 // councilMigrations are the deprecated or retired components the council
 // still runs (the migrations dashboard's, reuse.Engine.Migrations), each with
-// what councils like it use instead and the councils in its region on it.
-func (s *Site) councilMigrations(ctx context.Context, eng *reuse.Engine, d *councilData) ([]councilMigration, error) {
+// what councils like it use instead and the councils most like it on it
+// (from circle, its closest peers), who could move with it.
+func councilMigrations(eng *reuse.Engine, d *councilData, circle []reuse.Peer) []councilMigration {
 	var out []councilMigration
 	var runs []reuse.Migration
 	for _, m := range eng.Migrations() {
@@ -190,26 +190,14 @@ func (s *Site) councilMigrations(ctx context.Context, eng *reuse.Engine, d *coun
 		out = append(out, cm)
 		runs = append(runs, m)
 	}
-	if len(out) == 0 {
-		return nil, nil
-	}
-	// The council's region is far smaller than the councils on a product
-	// many run: name those, rather than look up every council on it.
-	region, err := walk(func(p models.Page) (models.List[models.Council], error) {
-		return s.store.ListCouncils(ctx, models.CouncilFilter{Region: d.C.Region}, p)
-	})
-	if err != nil {
-		return nil, err
-	}
 	for i, m := range runs {
-		for _, c := range region {
-			if _, on := slices.BinarySearch(m.Councils, c.Code); on && c.Code != d.C.Code && len(out[i].Nearby) < migrationNearby {
-				out[i].Nearby = append(out[i].Nearby, models.Ref{Slug: c.Code, Name: c.Name})
+		for _, p := range circle {
+			if _, on := slices.BinarySearch(m.Councils, p.Council.Code); on && len(out[i].Nearby) < migrationNearby {
+				out[i].Nearby = append(out[i].Nearby, models.Ref{Slug: p.Council.Code, Name: p.Council.Name})
 			}
 		}
-		slices.SortFunc(out[i].Nearby, func(x, y models.Ref) int { return cmp.Compare(x.Name, y.Name) })
 	}
-	return out, nil
+	return out
 }
 
 // councilProjects are the real projects, their councils named, and the
@@ -264,10 +252,11 @@ func (s *Site) relatedCouncils(ctx context.Context, d *councilData) error {
 	return nil
 }
 
-// councilReuse is a council's closest peers and its opportunities; a council
+// councilReuse is a council's closest peers (migrationCircle of them, the
+// page showing the first councilPeers) and its opportunities; a council
 // the engine does not know (one that has gone) has neither.
 func councilReuse(eng *reuse.Engine, code string, today time.Time) ([]reuse.Peer, []reuse.Opportunity, error) {
-	peers, err := eng.Peers(code, councilPeers)
+	peers, err := eng.Peers(code, migrationCircle)
 	if err != nil && !errors.Is(err, reuse.ErrUnknownCouncil) {
 		return nil, nil, err
 	}
