@@ -305,3 +305,22 @@ func TestValidatorRules(t *testing.T) {
 		})
 	}
 }
+
+// TestShortDescriptionFitsTheStandard: an export shortens a summary the standard
+// cannot hold, and the result is a shortDescription the validator accepts.
+func TestShortDescriptionFitsTheStandard(t *testing.T) {
+	// The summary of the reference component localgov-openreferral (seed/data/components.json), 151 characters.
+	summary := "LocalGov Drupal module that provides endpoints and administration to publish directory content (organisations, services) in the Open Referral standard."
+	short := ShortDescription(summary)
+	if n := len([]rune(short)); n > maxShortDescription || !strings.HasSuffix(short, "…") || !strings.HasPrefix(summary, strings.TrimSuffix(short, "…")) {
+		t.Errorf("%q (%d characters)", short, n)
+	}
+	if _, err := Parse([]byte(edit(t, "Reminds residents the evening before their bins are collected.", short))); err != nil {
+		t.Errorf("the shortened summary is refused: %v", err)
+	}
+	for _, fits := range []string{"Short.", strings.Repeat("è", 150)} {
+		if ShortDescription(fits) != fits {
+			t.Errorf("%q was shortened", fits)
+		}
+	}
+}
