@@ -115,7 +115,7 @@ func parse(body []byte, strict bool) (*models.Publiccode, error) {
 	r.localisation(top)
 	r.dependsOn(top, pc)
 	if org := r.field(top, "organisation"); r.mapping(org, false) {
-		name, uri := r.organisation(org)
+		name, uri := r.organisation(org, false)
 		if name != "" {
 			pc.Owners = append([]string{name}, pc.Owners...)
 		}
@@ -123,7 +123,7 @@ func parse(body []byte, strict bool) (*models.Publiccode, error) {
 	}
 	for _, funder := range r.list(r.field(top, "fundedBy"), false) {
 		if r.mapping(funder, true) {
-			r.organisation(funder)
+			r.organisation(funder, true)
 		}
 	}
 	r.countrySection(top)
@@ -187,6 +187,7 @@ func (r yreader) description(top ynode, pc *models.Publiccode) {
 		return
 	}
 	pc.Language = ChooseLanguage(langs)
+	var hasLong, hasFeatures bool // each is required in at least one language
 	for _, lang := range langs {
 		ln := r.field(desc, lang)
 		if !validLanguage(lang) {
@@ -198,9 +199,7 @@ func (r yreader) description(top ynode, pc *models.Publiccode) {
 		short := r.str(r.field(ln, "shortDescription"), true, maxShortDescription)
 		longNode := r.field(ln, "longDescription")
 		long := r.str(longNode, false, maxLongDescription)
-		if long == "" {
-			r.strictly(longNode.path, "is required: describe the software in %d to %d characters", minLongDescription, maxLongDescription)
-		} else if n := utf8.RuneCountInString(long); n < minLongDescription {
+		if n := utf8.RuneCountInString(long); n > 0 && n < minLongDescription {
 			r.strictly(longNode.path, "is %d characters; the standard asks for at least %d", n, minLongDescription)
 		}
 		docs := r.url(r.field(ln, "documentation"), false)
@@ -212,10 +211,8 @@ func (r yreader) description(top ynode, pc *models.Publiccode) {
 				r.strictly(generic.path, "must be at most %d characters", maxGenericName)
 			}
 		}
-		features := r.field(ln, "features")
-		if len(r.strs(features, false, 0)) == 0 {
-			r.strictly(features.path, "must list at least one feature")
-		}
+		features := r.strs(r.field(ln, "features"), false, 0)
+		hasLong, hasFeatures = hasLong || long != "", hasFeatures || len(features) > 0
 		r.strs(r.field(ln, "screenshots"), false, 0)
 		r.strs(r.field(ln, "awards"), false, 0)
 		for _, v := range r.list(r.field(ln, "videos"), false) {
@@ -224,6 +221,12 @@ func (r yreader) description(top ynode, pc *models.Publiccode) {
 		if lang == pc.Language {
 			pc.ShortDescription, pc.LongDescription, pc.Documentation = short, long, optional(docs)
 		}
+	}
+	if !hasLong {
+		r.strictly(desc.path+"."+pc.Language+".longDescription", "is required in at least one language: describe the software in %d to %d characters", minLongDescription, maxLongDescription)
+	}
+	if !hasFeatures {
+		r.strictly(desc.path+"."+pc.Language+".features", "are required in at least one language: list what the software does")
 	}
 }
 
@@ -333,7 +336,11 @@ func (r yreader) intendedAudience(top ynode) {
 	if !r.mapping(a, false) {
 		return
 	}
-	r.strs(r.field(a, "scope"), false, 100)
+	for i, scope := range r.strs(r.field(a, "scope"), false, 100) {
+		if !slices.Contains(Scopes, scope) {
+			r.strictly(index("intendedAudience.scope", i), "%q is not a scope of the publiccode.yml standard (see https://yml.publiccode.tools/scope-list.html)", scope)
+		}
+	}
 	for _, key := range []string{"countries", "unsupportedCountries"} {
 		for _, item := range r.list(r.field(a, key), false) {
 			switch v := r.str(item, true, 10); {
@@ -347,13 +354,14 @@ func (r yreader) intendedAudience(top ynode) {
 	}
 }
 
-// organisation reads an organisation or a funder: a name and a URI.
-func (r yreader) organisation(org ynode) (name, uri string) {
-	name = r.str(r.field(org, "name"), true, 200)
+// organisation reads the publishing organisation, whose uri the standard
+// requires, or a funder, whose name it requires.
+func (r yreader) organisation(org ynode, funder bool) (name, uri string) {
+	name = r.str(r.field(org, "name"), funder, 200)
 	u := r.field(org, "uri")
-	if uri = r.str(u, false, 2000); uri == "" {
+	if uri = r.str(u, false, 2000); uri == "" && !funder {
 		r.strictly(u.path, "is required: a URI that identifies the organisation, such as its website")
-	} else if parsed, err := url.Parse(uri); err != nil || parsed.Scheme == "" || parsed.Host == "" && parsed.Opaque == "" {
+	} else if parsed, err := url.Parse(uri); uri != "" && (err != nil || parsed.Scheme == "" || parsed.Host == "" && parsed.Opaque == "") {
 		r.p.Add(u.path, "must be a URI such as https://www.example.gov.uk or urn:x-italian-pa:c_h501")
 	}
 	return name, uri
