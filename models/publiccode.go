@@ -31,6 +31,9 @@ type Publiccode struct {
 	Maintenance       PubliccodeMaintenance
 	Dependencies      []PubliccodeDependency
 	Document          []byte // the file as sent
+	// Warnings are what the standard deprecates and, unless the file was read
+	// strictly, what only strict mode refuses; each names its YAML path.
+	Warnings []FieldError
 }
 
 // PubliccodeMaintenance is the file's maintenance section.
