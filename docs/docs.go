@@ -1279,7 +1279,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Reads a publiccode.yml file (https://yml.publiccode.tools, versions 0 to 0.x) sent as application/yaml. The component is the one named by ?slug, else the one whose repository_url is the file's url, else a new one whose slug is made from its name. The file gives name, summary and description (description.en, else en-GB or another en-*, else its first language), repository_url (url), url (landingURL), docs_url (documentation), licence (legal.license; NOASSERTION and NONE mean none), lifecycle (developmentStatus: concept and development are alpha, beta beta, stable live, obsolete deprecated), capabilities (categories, through the table in the README), and depends_on (the dependsOn entries that name registry components). A new component's vendor is ?vendor, else the caller's own vendor, else the vendor whose name or website matches organisation.name, legal.repoOwner, legal.mainCopyrightOwner or organisation.uri. The whole file is kept, so the export gives back its platforms, softwareType, maintenance contacts, logo and everything else. Every problem in the file is reported at once with its YAML path, and nothing is written unless all is well. Importing a file that changes nothing writes nothing.",
+                "description": "Reads a publiccode.yml file (https://yml.publiccode.tools, publiccodeYmlVersion 0, 0.2 to 0.2.2, 0.3, 0.4 or 0.5, as the standard's own parser accepts) sent as application/yaml, validated as that parser does: lengths in characters, SPDX licence expressions, ISO 3166 and ISO 639 codes, email and URL formats. By default what only strict mode refuses (unknown keys, lower-case country codes, a missing maintenance section…) and what the standard deprecates come back as warnings; ?strict=true refuses them. The component is the one named by ?slug, else the one whose repository_url is the file's url, else a new one whose slug is made from its name. The file gives name, summary and description (description.en, else en-GB or another en-*, else its first language), repository_url (url), url (landingURL), docs_url (documentation), licence (legal.license; NOASSERTION and NONE mean none), lifecycle (developmentStatus: concept and development are alpha, beta beta, stable live, obsolete deprecated), capabilities (categories, through the table in the README), and depends_on (the dependsOn entries that name registry components). A new component's vendor is ?vendor, else the caller's own vendor, else the vendor whose name or website matches organisation.name, legal.repoOwner, legal.mainCopyrightOwner or organisation.uri. The whole file is kept, so the export gives back its platforms, softwareType, maintenance contacts, logo and everything else. Every problem in the file is reported at once with its YAML path, and nothing is written unless all is well. Importing a file that changes nothing writes nothing.",
                 "consumes": [
                     "application/yaml",
                     "application/x-yaml",
@@ -1320,6 +1320,12 @@ const docTemplate = `{
                         "type": "string",
                         "description": "comma-separated capability slugs to add to those the categories map to",
                         "name": "capabilities",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "refuse what the standard's parser refuses in strict mode, instead of warning",
+                        "name": "strict",
                         "in": "query"
                     }
                 ],
@@ -6197,7 +6203,8 @@ const docTemplate = `{
                 "component",
                 "created",
                 "document_changed",
-                "publiccode"
+                "publiccode",
+                "warnings"
             ],
             "properties": {
                 "changed": {
@@ -6217,6 +6224,13 @@ const docTemplate = `{
                 },
                 "publiccode": {
                     "$ref": "#/definitions/models.PubliccodeExtras"
+                },
+                "warnings": {
+                    "description": "Warnings are what the standard deprecates and what only strict mode\n(?strict=true) would refuse, each named by its YAML path.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.FieldError"
+                    }
                 }
             }
         },

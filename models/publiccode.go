@@ -81,6 +81,9 @@ type PubliccodeImport struct {
 	Changed         bool             `json:"changed"`          // the component's fields changed (always true when created)
 	DocumentChanged bool             `json:"document_changed"` // the stored publiccode.yml changed in what an export would show
 	Publiccode      PubliccodeExtras `json:"publiccode"`
+	// Warnings are what the standard deprecates and what only strict mode
+	// (?strict=true) would refuse, each named by its YAML path.
+	Warnings []FieldError `json:"warnings"`
 }
 
 // PubliccodeExtras is what the file says that the component record does not hold; an export gives it back.
