@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"slices"
 
 	"gorm.io/gorm"
 
@@ -23,8 +25,8 @@ func vendorCouncilsSQL(where string) string {
 // components each lists and how many councils use them, by name (case
 // ignored) or, for f.Sort "councils", most councils first, then by name.
 // Pages are by offset: the order is by counts that have no key of their own.
-// Only ordering by councils counts them for every vendor; a page's figures
-// are counted for its vendors alone.
+// Ordering by councils takes every vendor's count from the list pages'
+// in-memory counts; by name, a page's figures are counted for its vendors alone.
 func (s *Store) ListVendorUse(ctx context.Context, f models.VendorFilter, p models.Page) (models.List[models.VendorUse], error) {
 	out := models.List[models.VendorUse]{Items: []models.VendorUse{}}
 	offset, err := models.CursorOffset(p.Cursor)
@@ -32,22 +34,22 @@ func (s *Store) ListVendorUse(ctx context.Context, f models.VendorFilter, p mode
 		return out, err
 	}
 	db := s.r.WithContext(ctx)
-	vendors := func() *gorm.DB { return whereGiven(db.Table("vendors v"), "v.kind = ?", f.Kind) }
-	var total int64
-	if err := vendors().Count(&total).Error; err != nil {
-		return out, translate(err)
-	}
-	q, order := vendors(), "lower(v.name), v.slug"
-	if f.Sort == "councils" {
-		q = q.Joins("LEFT JOIN ("+vendorCouncilsSQL("")+") uc ON uc.id = v.id", inUseStatuses)
-		order = "coalesce(uc.n, 0) DESC, " + order
-	}
-	limit := pageLimit(p)
 	var rows []vendorRow
-	if err := q.Select("v.*").Order(order).Limit(limit + 1).Offset(offset).Scan(&rows).Error; err != nil {
+	if err := whereGiven(db.Table("vendors v"), "v.kind = ?", f.Kind).Select("v.*").Order("lower(v.name), v.slug").Scan(&rows).Error; err != nil {
 		return out, translate(err)
 	}
-	out.Total = int(total)
+	var councils map[int64]int
+	if f.Sort == "councils" {
+		counts, err := s.useCounts(ctx)
+		if err != nil {
+			return out, err
+		}
+		councils = counts.vendor
+		slices.SortStableFunc(rows, func(x, y vendorRow) int { return cmp.Compare(councils[y.ID], councils[x.ID]) })
+	}
+	out.Total = len(rows)
+	limit := pageLimit(p)
+	rows = rows[min(offset, len(rows)):]
 	if len(rows) > limit {
 		rows = rows[:limit]
 		out.Next = models.OffsetCursor(offset + limit)
@@ -63,9 +65,10 @@ func (s *Store) ListVendorUse(ctx context.Context, f models.VendorFilter, p mode
 	if err != nil {
 		return out, err
 	}
-	councils, err := countsByID(db, vendorCouncilsSQL(" AND p.vendor_id IN ?"), inUseStatuses, ids)
-	if err != nil {
-		return out, err
+	if councils == nil {
+		if councils, err = countsByID(db, vendorCouncilsSQL(" AND p.vendor_id IN ?"), inUseStatuses, ids); err != nil {
+			return out, err
+		}
 	}
 	for _, r := range rows {
 		out.Items = append(out.Items, models.VendorUse{Vendor: r.model(), Components: components[r.ID], Councils: councils[r.ID]})
