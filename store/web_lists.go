@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 	"sync"
 
@@ -19,24 +20,52 @@ import (
 // useCounts are, for one catalogue version, the councils using (piloting,
 // running or retiring, counted) each component, each council's adoptions, and
 // the distinct councils using each vendor's components, all keyed by row id.
+// Once made they are never changed, so readers need no lock.
 type useCounts struct {
 	version                    int64
 	component, council, vendor map[int64]int
-	componentVendor            map[int64]int64
-	inHouseVendors             map[int64]bool
+	// Each component's place in the components page's orders: ranked
+	// (products first, most used first, then by name) and by name.
+	ranked, byName map[int64]int
 }
 
-// useCountCache holds the latest useCounts; one reader counts at a time.
+// useTally is what the counts are made from, kept so that a few adoption
+// writes update it rather than every adoption being read again.
+type useTally struct {
+	version   int64
+	uses      map[int64][2]int64 // counted adoption in use: its component and council
+	component map[int64]int
+	council   map[int64]int
+	pairs     map[[2]int64]int // vendor and council: the vendor's components the council uses
+	comps     []componentKey
+	vendorOf  map[int64]int64
+}
+
+type componentKey struct {
+	ID, VendorID int64
+	Name         string // lower-cased
+	InHouse      bool   // its vendor is of kind in-house
+}
+
+// useCountCache holds the latest tally and the counts made from it; one
+// reader brings them up to date at a time.
 type useCountCache struct {
 	mu     sync.Mutex
+	tally  *useTally
 	counts *useCounts
 }
 
 // lists is the cache behind the list pages; one per Store.
 var lists sync.Map // *Store → *useCountCache
 
-// useCounts returns the counts for the current catalogue version, counting
-// them again only when the version has moved on.
+// tallyDeltaMax is the most audit entries applied to the tally one by one;
+// more, and every adoption is read again.
+const tallyDeltaMax = 5000
+
+// useCounts returns the counts for the current catalogue version. After
+// writes of adoptions alone (or of needs, which count nowhere here) it reads
+// just the adoptions written; after any other write, or a great many, it
+// reads every adoption again.
 func (s *Store) useCounts(ctx context.Context) (*useCounts, error) {
 	v, err := s.Version(ctx)
 	if err != nil {
@@ -49,55 +78,152 @@ func (s *Store) useCounts(ctx context.Context) (*useCounts, error) {
 	if cache.counts != nil && cache.counts.version == v {
 		return cache.counts, nil
 	}
-	counts, err := s.countUses(ctx, v)
-	if err != nil {
-		return nil, err
+	ok := false
+	if cache.tally != nil && cache.tally.version < v {
+		if ok, err = s.updateTally(ctx, cache.tally, v); err != nil {
+			return nil, err
+		}
 	}
-	cache.counts = counts
-	return counts, nil
+	if !ok {
+		if cache.tally, err = s.readTally(ctx, v); err != nil {
+			return nil, err
+		}
+	}
+	cache.counts = cache.tally.counts()
+	return cache.counts, nil
 }
 
-// countUses reads every counted adoption in use once, as (component, council)
-// pairs, and counts them three ways.
-func (s *Store) countUses(ctx context.Context, version int64) (*useCounts, error) {
+// WarmListCounts reads the list pages' counts now, so that the first reader
+// does not wait for them.
+func (s *Store) WarmListCounts(ctx context.Context) error {
+	_, err := s.useCounts(ctx)
+	return err
+}
+
+// usesSQL selects counted adoptions in use as id, component_id, council_id;
+// its one parameter is the in-use statuses.
+var usesSQL = "SELECT id, component_id, council_id FROM adoptions WHERE status IN ? AND " + counted("")
+
+// readTally reads every counted adoption in use, once, as (component,
+// council) pairs.
+func (s *Store) readTally(ctx context.Context, version int64) (*useTally, error) {
 	db := s.r.WithContext(ctx)
-	out := &useCounts{version: version, component: map[int64]int{}, council: map[int64]int{}, vendor: map[int64]int{},
-		componentVendor: map[int64]int64{}, inHouseVendors: map[int64]bool{}}
-	var comps []struct{ ID, VendorID int64 }
-	if err := db.Raw("SELECT id, vendor_id FROM components").Scan(&comps).Error; err != nil {
+	t := &useTally{version: version, uses: map[int64][2]int64{}, component: map[int64]int{}, council: map[int64]int{},
+		pairs: map[[2]int64]int{}, vendorOf: map[int64]int64{}}
+	if err := db.Raw(`SELECT p.id, p.vendor_id, lower(p.name) AS name, v.kind = 'in-house' AS in_house
+		FROM components p JOIN vendors v ON v.id = p.vendor_id`).Scan(&t.comps).Error; err != nil {
 		return nil, translate(err)
 	}
-	for _, c := range comps {
-		out.componentVendor[c.ID] = c.VendorID
+	for _, c := range t.comps {
+		t.vendorOf[c.ID] = c.VendorID
 	}
-	var inHouse []int64
-	if err := db.Raw("SELECT id FROM vendors WHERE kind = 'in-house'").Scan(&inHouse).Error; err != nil {
-		return nil, translate(err)
-	}
-	for _, id := range inHouse {
-		out.inHouseVendors[id] = true
-	}
-	rows, err := db.Raw("SELECT component_id, council_id FROM adoptions WHERE status IN ? AND "+counted(""), inUseStatuses).Rows()
+	return t, t.scan(db.Raw(usesSQL, inUseStatuses))
+}
+
+// scan adds the uses q selects (as usesSQL does) to the tally.
+func (t *useTally) scan(q *gorm.DB) error {
+	rows, err := q.Rows()
 	if err != nil {
-		return nil, translate(err)
+		return translate(err)
 	}
 	defer rows.Close()
-	type pair struct{ vendor, council int64 }
-	seen := map[pair]bool{}
 	for rows.Next() {
-		var comp, council int64
-		if err := rows.Scan(&comp, &council); err != nil {
-			return nil, translate(err)
+		var id, comp, council int64
+		if err := rows.Scan(&id, &comp, &council); err != nil {
+			return translate(err)
 		}
-		out.component[comp]++
-		out.council[council]++
-		p := pair{out.componentVendor[comp], council}
-		if !seen[p] {
-			seen[p] = true
-			out.vendor[p.vendor]++
+		t.add(id, comp, council, 1)
+	}
+	return translate(rows.Err())
+}
+
+// add counts an adoption's use (sign 1) or stops counting it (-1).
+func (t *useTally) add(id, comp, council int64, sign int) {
+	if sign > 0 {
+		t.uses[id] = [2]int64{comp, council}
+	} else {
+		delete(t.uses, id)
+	}
+	t.component[comp] += sign
+	t.council[council] += sign
+	t.pairs[[2]int64{t.vendorOf[comp], council}] += sign
+}
+
+// updateTally brings t from its version to v by the audit log: it reports
+// false, changing nothing, when anything but adoptions and needs was written
+// or too much to apply one by one.
+func (s *Store) updateTally(ctx context.Context, t *useTally, v int64) (bool, error) {
+	db := s.r.WithContext(ctx)
+	var entries []struct{ Entity, EntityKey string }
+	if err := db.Raw("SELECT entity, entity_key FROM audit_log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
+		t.version, v, tallyDeltaMax+1).Scan(&entries).Error; err != nil {
+		return false, translate(err)
+	}
+	if len(entries) > tallyDeltaMax {
+		return false, nil
+	}
+	var ids []int64
+	for _, e := range entries {
+		switch e.Entity {
+		case "need":
+		case "adoption":
+			ids = appendID(ids, e.EntityKey)
+		default:
+			return false, nil
 		}
 	}
-	return out, translate(rows.Err())
+	for _, id := range ids { // each written adoption's old use, if it had one
+		if u, ok := t.uses[id]; ok {
+			t.add(id, u[0], u[1], -1)
+		}
+	}
+	if len(ids) > 0 {
+		if err := t.scan(db.Raw(usesSQL+" AND id IN ?", inUseStatuses, ids)); err != nil {
+			return false, err
+		}
+	}
+	t.version = v
+	return true, nil
+}
+
+// counts are the tally's counts, made anew for readers to share.
+func (t *useTally) counts() *useCounts {
+	out := &useCounts{version: t.version, component: maps.Clone(t.component), council: maps.Clone(t.council), vendor: map[int64]int{}}
+	for p, n := range t.pairs {
+		if n > 0 {
+			out.vendor[p[0]]++
+		}
+	}
+	comps := t.comps
+	byName := func(i, j int) int {
+		return cmp.Or(cmp.Compare(comps[i].Name, comps[j].Name), cmp.Compare(comps[i].ID, comps[j].ID))
+	}
+	inHouse := func(i int) int {
+		if comps[i].InHouse {
+			return 1
+		}
+		return 0
+	}
+	id := func(i int) int64 { return comps[i].ID }
+	out.byName = places(len(comps), byName, id)
+	out.ranked = places(len(comps), func(i, j int) int {
+		return cmp.Or(cmp.Compare(inHouse(i), inHouse(j)), cmp.Compare(out.component[comps[j].ID], out.component[comps[i].ID]), byName(i, j))
+	}, id)
+	return out
+}
+
+// places sorts n items by order and gives each item's id its place.
+func places(n int, order func(i, j int) int, id func(int) int64) map[int64]int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, order)
+	out := make(map[int64]int, n)
+	for place, i := range idx {
+		out[id(i)] = place
+	}
+	return out
 }
 
 // CouncilSorts are the councils page's orders: by name A to Z (the default),
@@ -158,38 +284,21 @@ func (s *Store) ListComponentsRanked(ctx context.Context, f models.ComponentFilt
 		return s.ListComponents(ctx, f, p)
 	}
 	db := s.r.WithContext(ctx)
-	var keys []struct {
-		ID, VendorID int64
-		Name         string
-	}
-	if err := componentWhere(f)(db.Model(&componentRow{})).Select("components.id, components.vendor_id, lower(components.name) AS name").Scan(&keys).Error; err != nil {
+	var ids []int64
+	if err := componentWhere(f)(db.Model(&componentRow{})).Pluck("components.id", &ids).Error; err != nil {
 		return models.List[models.Component]{}, translate(err)
 	}
 	counts, err := s.useCounts(ctx)
 	if err != nil {
 		return models.List[models.Component]{}, err
 	}
-	slices.SortFunc(keys, func(x, y struct {
-		ID, VendorID int64
-		Name         string
-	}) int {
-		byName := cmp.Or(cmp.Compare(x.Name, y.Name), cmp.Compare(x.ID, y.ID)) // names lower-cased by the query
-		if sort == "name" {
-			return byName
-		}
-		inHouse := func(vendor int64) int {
-			if counts.inHouseVendors[vendor] {
-				return 1
-			}
-			return 0
-		}
-		return cmp.Or(cmp.Compare(inHouse(x.VendorID), inHouse(y.VendorID)),
-			cmp.Compare(counts.component[y.ID], counts.component[x.ID]), byName)
-	})
-	ids := make([]int64, len(keys))
-	for i, k := range keys {
-		ids[i] = k.ID
+	place := counts.ranked
+	if sort == "name" {
+		place = counts.byName
 	}
+	// A component made since the counts were taken has no place: it cannot be,
+	// as any write moves the version on; were it so, it would come first.
+	slices.SortFunc(ids, func(x, y int64) int { return cmp.Or(cmp.Compare(place[x], place[y]), cmp.Compare(x, y)) })
 	return pageOfIDs(db, ids, p, func(r componentRow) int64 { return r.ID }, componentModels)
 }
 
