@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/council-components/registry/api/apitest"
 )
 
@@ -264,6 +266,21 @@ func TestComponentsRankedByUse(t *testing.T) {
 	for _, want := range []string{`href="/api/v1/components?format=csv&amp;limit=100&amp;q=payments" download>CSV</a>`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("search lacks %q", want)
+		}
+	}
+}
+
+// The list pages' new parts (filters, sortable headings, page numbers, the
+// postcode message, a sort refused on the form) pass axe-core and fit a phone.
+func TestListPagesInBrowser(t *testing.T) {
+	b, _ := openBrowser(t)
+	for _, path := range []string{"/councils?page=10&sort=region", "/councils?q=SW1A+1AA", "/councils?sort=bogus&type=london-borough",
+		"/components?page=3&sort=name", "/capabilities?sort=councils", "/vendors?sort=councils&page=2"} {
+		b.do(chromedp.EmulateViewport(1280, 800), chromedp.Navigate(b.url+path), chromedp.WaitReady(chromedp.CSS("footer")))
+		b.checkAccessibility(path)
+		for _, width := range narrowWidths {
+			b.do(chromedp.EmulateViewport(width, 800))
+			b.checkFits(path, width)
 		}
 	}
 }
