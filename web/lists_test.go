@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/csv"
 	"html"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -282,5 +283,41 @@ func TestListPagesInBrowser(t *testing.T) {
 			b.do(chromedp.EmulateViewport(width, 800))
 			b.checkFits(path, width)
 		}
+	}
+}
+
+// The counts the list pages sort by follow writes: a new vendor's component
+// (every adoption read again) and then an adoption of it (that adoption read
+// alone, from the audit log) are counted on the next view, as the counts a
+// page reads from the database for its own rows are.
+func TestListCountsFollowWrites(t *testing.T) {
+	e := newEnv(t)
+	admin := e.adminKey()
+	councilsOf := func(path string) map[string]string {
+		out := map[string]string{}
+		for _, r := range vendorRowPattern.FindAllStringSubmatch(e.get(path).want(200, "text/html").Body.String(), -1) {
+			out[r[1]] = r[4]
+		}
+		return out
+	}
+	check := func(want string) {
+		t.Helper()
+		kept, fromDB := councilsOf("/vendors?sort=councils&kind=community"), councilsOf("/vendors?sort=name&kind=community")
+		if kept["test-vendor"] != want || !maps.Equal(kept, fromDB) {
+			t.Errorf("vendors' councils kept %v, from the database %v; want test-vendor %s", kept, fromDB, want)
+		}
+	}
+	councilsOf("/vendors?sort=councils") // the counts kept before the writes
+	e.post("/api/v1/vendors", `{"slug":"test-vendor","name":"Test vendor","website":"https://v.example","kind":"community"}`, admin).want(201, "application/json")
+	e.post("/api/v1/components", `{"slug":"test-pay","name":"Test pay","summary":"s","vendor":"test-vendor","capabilities":["online-card-payments"],"lifecycle":"live"}`, admin).
+		want(201, "application/json")
+	check("0")
+	e.post("/api/v1/adoptions", `{"council":"`+brighton+`","component":"test-pay","capability":"online-card-payments","status":"live"}`, admin).
+		want(201, "application/json")
+	check("1")
+	// Most used first among the capability's products: one council now uses it.
+	body := e.get("/components?capability=online-card-payments").want(200, "text/html").Body.String()
+	if slugs := resultSlugs(body); !slices.Contains(slugs, "test-pay") {
+		t.Errorf("the new component is not listed: %v", slugs)
 	}
 }
