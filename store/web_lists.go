@@ -27,18 +27,29 @@ type useCounts struct {
 	// Each component's place in the components page's orders: ranked
 	// (products first, most used first, then by name) and by name.
 	ranked, byName map[int64]int
+	// Current service councils, and how many have each capability live.
+	serviceCouncils int
+	capabilityLive  map[int64]int
 }
 
 // useTally is what the counts are made from, kept so that a few adoption
 // writes update it rather than every adoption being read again.
 type useTally struct {
 	version   int64
-	uses      map[int64][2]int64 // counted adoption in use: its component and council
+	uses      map[int64]use // each counted adoption in use
 	component map[int64]int
 	council   map[int64]int
 	pairs     map[[2]int64]int // vendor and council: the vendor's components the council uses
+	live      map[[2]int64]int // capability and current service council: its live adoptions for it
 	comps     []componentKey
 	vendorOf  map[int64]int64
+	service   map[int64]bool // the current councils delivering services (serviceCouncils)
+}
+
+// use is a counted adoption in use.
+type use struct {
+	component, council, capability int64
+	live                           bool
 }
 
 type componentKey struct {
@@ -100,16 +111,23 @@ func (s *Store) WarmListCounts(ctx context.Context) error {
 	return err
 }
 
-// usesSQL selects counted adoptions in use as id, component_id, council_id;
-// its one parameter is the in-use statuses.
-var usesSQL = "SELECT id, component_id, council_id FROM adoptions WHERE status IN ? AND " + counted("")
+// usesSQL selects counted adoptions in use as id, component_id, council_id,
+// capability_id, live; its one parameter is the in-use statuses.
+var usesSQL = "SELECT id, component_id, council_id, capability_id, status = 'live' FROM adoptions WHERE status IN ? AND " + counted("")
 
 // readTally reads every counted adoption in use, once, as (component,
 // council) pairs.
 func (s *Store) readTally(ctx context.Context, version int64) (*useTally, error) {
 	db := s.r.WithContext(ctx)
-	t := &useTally{version: version, uses: map[int64][2]int64{}, component: map[int64]int{}, council: map[int64]int{},
-		pairs: map[[2]int64]int{}, vendorOf: map[int64]int64{}}
+	t := &useTally{version: version, uses: map[int64]use{}, component: map[int64]int{}, council: map[int64]int{},
+		pairs: map[[2]int64]int{}, live: map[[2]int64]int{}, vendorOf: map[int64]int64{}, service: map[int64]bool{}}
+	var service []int64
+	if err := db.Raw("SELECT id FROM councils WHERE " + serviceCouncils).Scan(&service).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, id := range service {
+		t.service[id] = true
+	}
 	if err := db.Raw(`SELECT p.id, p.vendor_id, lower(p.name) AS name, v.kind = 'in-house' AS in_house
 		FROM components p JOIN vendors v ON v.id = p.vendor_id`).Scan(&t.comps).Error; err != nil {
 		return nil, translate(err)
@@ -128,25 +146,29 @@ func (t *useTally) scan(q *gorm.DB) error {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id, comp, council int64
-		if err := rows.Scan(&id, &comp, &council); err != nil {
+		var id int64
+		var u use
+		if err := rows.Scan(&id, &u.component, &u.council, &u.capability, &u.live); err != nil {
 			return translate(err)
 		}
-		t.add(id, comp, council, 1)
+		t.add(id, u, 1)
 	}
 	return translate(rows.Err())
 }
 
 // add counts an adoption's use (sign 1) or stops counting it (-1).
-func (t *useTally) add(id, comp, council int64, sign int) {
+func (t *useTally) add(id int64, u use, sign int) {
 	if sign > 0 {
-		t.uses[id] = [2]int64{comp, council}
+		t.uses[id] = u
 	} else {
 		delete(t.uses, id)
 	}
-	t.component[comp] += sign
-	t.council[council] += sign
-	t.pairs[[2]int64{t.vendorOf[comp], council}] += sign
+	t.component[u.component] += sign
+	t.council[u.council] += sign
+	t.pairs[[2]int64{t.vendorOf[u.component], u.council}] += sign
+	if u.live && t.service[u.council] {
+		t.live[[2]int64{u.capability, u.council}] += sign
+	}
 }
 
 // updateTally brings t from its version to v by the audit log: it reports
@@ -174,7 +196,7 @@ func (s *Store) updateTally(ctx context.Context, t *useTally, v int64) (bool, er
 	}
 	for _, id := range ids { // each written adoption's old use, if it had one
 		if u, ok := t.uses[id]; ok {
-			t.add(id, u[0], u[1], -1)
+			t.add(id, u, -1)
 		}
 	}
 	if len(ids) > 0 {
@@ -188,10 +210,16 @@ func (s *Store) updateTally(ctx context.Context, t *useTally, v int64) (bool, er
 
 // counts are the tally's counts, made anew for readers to share.
 func (t *useTally) counts() *useCounts {
-	out := &useCounts{version: t.version, component: maps.Clone(t.component), council: maps.Clone(t.council), vendor: map[int64]int{}}
+	out := &useCounts{version: t.version, component: maps.Clone(t.component), council: maps.Clone(t.council), vendor: map[int64]int{},
+		serviceCouncils: len(t.service), capabilityLive: map[int64]int{}}
 	for p, n := range t.pairs {
 		if n > 0 {
 			out.vendor[p[0]]++
+		}
+	}
+	for p, n := range t.live {
+		if n > 0 {
+			out.capabilityLive[p[0]]++
 		}
 	}
 	comps := t.comps
@@ -352,4 +380,24 @@ func (s *Store) CouncilPlaces(ctx context.Context) (regions, nations []string, e
 	}
 	err = db.Raw("SELECT DISTINCT nation FROM councils WHERE status = 'current' AND nation <> '' ORDER BY nation").Scan(&nations).Error
 	return regions, nations, translate(err)
+}
+
+// CapabilityCoverage is Coverage for every capability without a breakdown,
+// from the list pages' kept counts: what the capabilities page shows.
+func (s *Store) CapabilityCoverage(ctx context.Context) ([]models.CoverageItem, error) {
+	counts, err := s.useCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var caps []capabilityRow
+	if err := s.r.WithContext(ctx).Order("slug").Find(&caps).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]models.CoverageItem, len(caps))
+	for i, c := range caps {
+		n := counts.capabilityLive[c.ID]
+		out[i] = models.CoverageItem{Capability: models.Ref{Slug: c.Slug, Name: c.Name}, Category: c.Category,
+			LiveCouncils: n, Councils: counts.serviceCouncils, Share: share(n, counts.serviceCouncils), Breakdown: []models.CoverageGroup{}}
+	}
+	return out, nil
 }

@@ -263,7 +263,7 @@ type capabilitiesData struct {
 var capabilitySorts = []string{"name", "councils"}
 
 func (s *Site) capabilitiesPage(c *gin.Context) (meta, any, error) {
-	items, err := s.store.Coverage(c.Request.Context(), "", "")
+	items, err := s.store.CapabilityCoverage(c.Request.Context())
 	if err != nil {
 		return meta{}, nil, err
 	}

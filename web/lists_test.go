@@ -321,3 +321,35 @@ func TestListCountsFollowWrites(t *testing.T) {
 		t.Errorf("the new component is not listed: %v", slugs)
 	}
 }
+
+// The capabilities page's live councils, from the kept counts, are the API's
+// coverage figures, before and after a write; ?sort=councils puts each
+// category's most covered first.
+func TestCapabilitiesMatchCoverage(t *testing.T) {
+	e := newEnv(t)
+	row := regexp.MustCompile(`href="/capabilities/([^"]+)">[^<]*</a></th>\s*<td class="govuk-table__cell govuk-table__cell--numeric">([^<]*)</td>\s*<td class="govuk-table__cell govuk-table__cell--numeric">([^<]*)</td>`)
+	compare := func() {
+		t.Helper()
+		api := e.get("/api/v1/stats/coverage").want(200, "application/json").json()
+		want := map[string]string{}
+		for _, it := range api["items"].([]any) {
+			m := it.(map[string]any)
+			want[m["capability"].(map[string]any)["slug"].(string)] = thousands(int(m["live_councils"].(float64)))
+		}
+		got := map[string]string{}
+		for _, r := range row.FindAllStringSubmatch(e.get("/capabilities").want(200, "text/html").Body.String(), -1) {
+			got[r[1]] = r[2]
+		}
+		if len(got) == 0 || !maps.Equal(got, want) {
+			t.Errorf("page %v\nAPI %v", got, want)
+		}
+	}
+	compare()
+	e.post("/api/v1/adoptions", `{"council":"`+brighton+`","component":"govuk-pay","capability":"online-card-payments","status":"live"}`, e.adminKey()).
+		want(201, "application/json")
+	compare()
+	body := e.get("/capabilities?sort=councils").want(200, "text/html").Body.String()
+	if !strings.Contains(body, `aria-sort="descending"><a class="govuk-link" href="/capabilities?sort=councils">Councils live</a>`) {
+		t.Error("the councils live heading does not say it sorts")
+	}
+}

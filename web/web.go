@@ -49,6 +49,7 @@ type Store interface {
 	ListCouncilsSorted(ctx context.Context, f models.CouncilFilter, sort string, p models.Page) (models.List[models.Council], error)
 	ListComponentsRanked(ctx context.Context, f models.ComponentFilter, sort string, p models.Page) (models.List[models.Component], error)
 	CouncilPlaces(ctx context.Context) (regions, nations []string, err error)
+	CapabilityCoverage(ctx context.Context) ([]models.CoverageItem, error)
 	GetCouncil(ctx context.Context, code string) (models.Council, error)
 	CouncilsByCode(ctx context.Context, codes []string) (map[string]models.Council, error)
 	CollaborationProjects(ctx context.Context) ([]models.Project, error)
