@@ -38,6 +38,7 @@ type componentsData struct {
 type filterSelect struct {
 	Name, Label, Any string
 	Options          []option
+	Full             bool // as wide as its column
 }
 
 type option struct {
@@ -126,7 +127,7 @@ func componentFilters(f models.ComponentFilter, caps []models.Capability, standa
 		openSource = strconv.FormatBool(*f.OpenSource)
 	}
 	asIs := func(v string) string { return v }
-	return []filterSelect{
+	out := []filterSelect{
 		{Name: "capability", Label: "Capability", Any: "Any capability", Options: options(caps,
 			func(c models.Capability) string { return c.Slug }, func(c models.Capability) string { return c.Name }, f.Capability)},
 		{Name: "lifecycle", Label: "Lifecycle", Any: "Any lifecycle", Options: options(models.Lifecycles, asIs, sentence, f.Lifecycle)},
@@ -137,6 +138,10 @@ func componentFilters(f models.ComponentFilter, caps []models.Capability, standa
 		{Name: "hosting", Label: "Hosting", Any: "Any hosting", Options: options(models.HostingKinds, asIs, label, f.Hosting)},
 		{Name: "standard", Label: "Standard", Any: "Any standard", Options: options(standards, asIs, standardName, f.Standard)},
 	}
+	for i := range out { // in a narrow column beside the results
+		out[i].Full = true
+	}
+	return out
 }
 
 // Councils serves /councils: find a council by name or code, filter by type,
