@@ -193,7 +193,7 @@ func (s *Site) councils(c *gin.Context) (meta, any, error) {
 	}
 	sort, sortErr := sortParam(c, store.CouncilSorts, "Sort by council, type, region or adoptions, using the column headings")
 	asIs := func(v string) string { return v }
-	types := slices.Clone(models.CouncilTypeSlugs())
+	types := models.CouncilTypeSlugs()
 	typeName := map[string]string{}
 	for _, t := range models.CouncilTypes {
 		typeName[t.Slug] = t.Name
