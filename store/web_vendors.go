@@ -13,20 +13,11 @@ import (
 // Reads for the vendors' web pages. Plain SQL that runs the same on SQLite and
 // PostgreSQL.
 
-// vendorCouncilsSQL counts, for each vendor, the councils using one or more
-// of its components (in use and counted); its one parameter is the in-use
-// statuses, and where narrows the components (to some vendors' for a page).
-func vendorCouncilsSQL(where string) string {
-	return `SELECT p.vendor_id AS id, count(DISTINCT a.council_id) AS n FROM adoptions a
-		JOIN components p ON p.id = a.component_id WHERE a.status IN ? AND ` + counted("a") + where + ` GROUP BY p.vendor_id`
-}
-
 // ListVendorUse returns vendors of f.Kind (all when empty) with how many
 // components each lists and how many councils use them, by name (case
 // ignored) or, for f.Sort "councils", most councils first, then by name.
 // Pages are by offset: the order is by counts that have no key of their own.
-// Ordering by councils takes every vendor's count from the list pages'
-// in-memory counts; by name, a page's figures are counted for its vendors alone.
+// The councils are the list pages' kept counts (store/web_lists.go).
 func (s *Store) ListVendorUse(ctx context.Context, f models.VendorFilter, p models.Page) (models.List[models.VendorUse], error) {
 	out := models.List[models.VendorUse]{Items: []models.VendorUse{}}
 	offset, err := models.CursorOffset(p.Cursor)
@@ -38,13 +29,12 @@ func (s *Store) ListVendorUse(ctx context.Context, f models.VendorFilter, p mode
 	if err := whereGiven(db.Table("vendors v"), "v.kind = ?", f.Kind).Select("v.*").Order("lower(v.name), v.slug").Scan(&rows).Error; err != nil {
 		return out, translate(err)
 	}
-	var councils map[int64]int
+	counts, err := s.useCounts(ctx)
+	if err != nil {
+		return out, err
+	}
+	councils := counts.vendor
 	if f.Sort == "councils" {
-		counts, err := s.useCounts(ctx)
-		if err != nil {
-			return out, err
-		}
-		councils = counts.vendor
 		slices.SortStableFunc(rows, func(x, y vendorRow) int { return cmp.Compare(councils[y.ID], councils[x.ID]) })
 	}
 	out.Total = len(rows)
@@ -64,11 +54,6 @@ func (s *Store) ListVendorUse(ctx context.Context, f models.VendorFilter, p mode
 	components, err := countsByID(db, "SELECT vendor_id AS id, count(*) AS n FROM components WHERE vendor_id IN ? GROUP BY vendor_id", ids)
 	if err != nil {
 		return out, err
-	}
-	if councils == nil {
-		if councils, err = countsByID(db, vendorCouncilsSQL(" AND p.vendor_id IN ?"), inUseStatuses, ids); err != nil {
-			return out, err
-		}
 	}
 	for _, r := range rows {
 		out.Items = append(out.Items, models.VendorUse{Vendor: r.model(), Components: components[r.ID], Councils: councils[r.ID]})
