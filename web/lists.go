@@ -97,16 +97,16 @@ func (s *Site) components(c *gin.Context) (meta, any, error) {
 	if len(list.Items) == 0 && n > 1 {
 		return meta{}, nil, noSuchPage(n)
 	}
-	vendors := map[string]string{}
+	slugs := make([]string, len(list.Items))
+	for i, comp := range list.Items {
+		slugs[i] = comp.Vendor
+	}
+	vendors, err := s.store.VendorsBySlug(ctx, slugs)
+	if err != nil {
+		return meta{}, nil, err
+	}
 	for _, comp := range list.Items {
-		if _, ok := vendors[comp.Vendor]; !ok {
-			v, err := s.store.GetVendor(ctx, comp.Vendor)
-			if err != nil {
-				return meta{}, nil, err
-			}
-			vendors[comp.Vendor] = v.Name
-		}
-		d.Results = append(d.Results, componentResult{C: comp, VendorName: vendors[comp.Vendor], Capabilities: caps.refs(comp.Capabilities)})
+		d.Results = append(d.Results, componentResult{C: comp, VendorName: vendors[comp.Vendor].Name, Capabilities: caps.refs(comp.Capabilities)})
 	}
 	d.Total, d.Pages = list.Total, paginate(c, n, list.Total)
 	title := "Components"

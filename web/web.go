@@ -50,6 +50,7 @@ type Store interface {
 	ListComponentsRanked(ctx context.Context, f models.ComponentFilter, sort string, p models.Page) (models.List[models.Component], error)
 	CouncilPlaces(ctx context.Context) (regions, nations []string, err error)
 	CapabilityCoverage(ctx context.Context) ([]models.CoverageItem, error)
+	VendorsBySlug(ctx context.Context, slugs []string) (map[string]models.Vendor, error)
 	GetCouncil(ctx context.Context, code string) (models.Council, error)
 	CouncilsByCode(ctx context.Context, codes []string) (map[string]models.Council, error)
 	CollaborationProjects(ctx context.Context) ([]models.Project, error)
