@@ -255,7 +255,7 @@ func places(n int, order func(i, j int) int, id func(int) int64) map[int64]int {
 }
 
 // CouncilSorts are the councils page's orders: by name A to Z (the default),
-// by type or region (then name), or most adoptions first.
+// by type (its name) or region, then name, or most adoptions first.
 var CouncilSorts = []string{"name", "type", "region", "adoptions"}
 
 // ListCouncilsSorted is ListCouncils for the councils page: in the order sort
@@ -266,7 +266,7 @@ func (s *Store) ListCouncilsSorted(ctx context.Context, f models.CouncilFilter, 
 		ID                 int64
 		Name, Type, Region string
 	}
-	if err := councilWhere(f)(db.Model(&councilRow{})).Select("id, lower(name) AS name, type, region").Scan(&keys).Error; err != nil {
+	if err := councilWhere(f)(db.Model(&councilRow{})).Select("id, lower(name) AS name, type_name AS type, region").Scan(&keys).Error; err != nil {
 		return models.List[models.Council]{}, translate(err)
 	}
 	var counts *useCounts

@@ -68,7 +68,7 @@ func TestCouncilsSorted(t *testing.T) {
 	}{
 		{"", byName, `aria-sort="ascending"><a class="govuk-link" href="/councils?sort=name">Council</a>`},
 		{"name", byName, `aria-sort="ascending"><a class="govuk-link" href="/councils?sort=name">Council</a>`},
-		{"type", func(x, y councilListRow) int { return 0 }, `aria-sort="ascending"><a class="govuk-link" href="/councils?sort=type">Type</a>`},
+		{"type", func(x, y councilListRow) int { return cmp.Or(cmp.Compare(x.typ, y.typ), byName(x, y)) }, `aria-sort="ascending"><a class="govuk-link" href="/councils?sort=type">Type</a>`},
 		{"region", func(x, y councilListRow) int { return cmp.Or(cmp.Compare(x.region, y.region), byName(x, y)) },
 			`aria-sort="ascending"><a class="govuk-link" href="/councils?sort=region">Region</a>`},
 		{"adoptions", func(x, y councilListRow) int { return cmp.Or(cmp.Compare(y.adoptions, x.adoptions), byName(x, y)) },
