@@ -48,7 +48,7 @@ func TestPages(t *testing.T) {
 		{"/components/localgov-drupal", 200, "text/html", []string{"<h1 class=\"govuk-heading-xl\">LocalGov Drupal</h1>", "GPL-2.0-or-later",
 			`href="/capabilities/website-content-management"`, `href="https://github.com/localgovdrupal/localgov"`, `role="img" aria-labelledby="chart-title chart-desc"`,
 			`role="group" aria-labelledby="map-title map-desc"`, "Live adoptions per month as a table", `id="adopters-live"`, "Published evidence", "Verified"}},
-		{"/councils", 200, "text/html", []string{"397 current councils", `href="/councils/E06000001"`}},
+		{"/councils", 200, "text/html", []string{"397 current councils", `href="/councils/S12000033"`}}, // Aberdeen City, first A to Z
 		{"/councils?q=lambeth", 200, "text/html", []string{"1 current council", `href="/councils/` + lambeth + `"`}},
 		{"/councils/" + lambeth, 200, "text/html", []string{"London Borough of Lambeth", "Reuse opportunities", `id="opportunity-list"`,
 			"What it uses", "Needs", "Closest peers", "321,813"}},
@@ -110,8 +110,10 @@ func resultSlugs(page string) []string {
 
 var nextLink = regexp.MustCompile(`href="([^"]+)" rel="next"`)
 
-// The components page lists the same components in the same order, page by
-// page, as the API does for the same search and filters.
+// The components page lists the same components, page by page, as the API
+// does for the same search and filters: a search in the same order; a list
+// with nothing searched for ranked products before councils' in-house builds
+// (a vendor of kind in-house), each most used first, then by name.
 func TestComponentsPageMatchesAPI(t *testing.T) {
 	e := newEnv(t)
 	for _, query := range []string{"", "q=drupal", "q=council", "q=payments", "capability=online-card-payments",
@@ -119,7 +121,11 @@ func TestComponentsPageMatchesAPI(t *testing.T) {
 		t.Run(query, func(t *testing.T) {
 			e := &env{t: t, st: e.st, router: e.router, served: apitest.Validated(t, e.router)}
 			var api []string
-			for _, it := range e.allItems("/api/v1/components?limit=20&" + query) {
+			items := e.allItems("/api/v1/components?limit=20&" + query)
+			if !strings.Contains(query, "q=") { // the page ranks products first, then by use, then name
+				rankByUse(e, items)
+			}
+			for _, it := range items {
 				api = append(api, it["slug"].(string))
 			}
 			var pages []string
@@ -912,7 +918,7 @@ func TestVendorsPage(t *testing.T) {
 					sortLinks[0][2] != "/vendors?"+kindParam+"sort=name" || sortLinks[1][2] != "/vendors?"+kindParam+"sort=councils" {
 					t.Errorf("column headings' sorting: %q", sortLinks)
 				}
-				if n > 0 && !strings.Contains(body, "First page") {
+				if n > 0 && !strings.Contains(body, `aria-label="Page 1"`) {
 					t.Error("a later page has no link to the first")
 				}
 				path = ""
@@ -943,7 +949,7 @@ func TestVendorsPage(t *testing.T) {
 			t.Errorf("/vendors lacks %q", want)
 		}
 	}
-	for query, want := range map[string]string{"kind=bogus": "kind must be one of", "sort=popular": "sort must be one of name, councils",
+	for query, want := range map[string]string{"kind=bogus": "kind must be one of", "sort=popular": "Sort by vendor name or by councils using them",
 		"cursor=not-a-cursor": "There is a problem with the web address"} {
 		if body := e.get("/vendors?"+query).want(400, "text/html").Body.String(); !strings.Contains(body, want) {
 			t.Errorf("/vendors?%s does not say %q", query, want)
@@ -1117,4 +1123,23 @@ func checkCouncilsListed(t *testing.T, what, table string, want []string, verifi
 	if n := strings.Count(table, ">Verified</strong>"); n != verified {
 		t.Errorf("%s: %d marked verified, want %d", what, n, verified)
 	}
+}
+
+// rankByUse puts API components in the components page's order with nothing
+// searched for: products before in-house builds, most used first, then by name.
+func rankByUse(e *env, items []map[string]any) {
+	inHouse := map[string]bool{}
+	for _, v := range e.allItems("/api/v1/vendors?limit=100") {
+		inHouse[v["slug"].(string)] = v["kind"] == "in-house"
+	}
+	rank := func(it map[string]any) int {
+		if inHouse[it["vendor"].(string)] {
+			return 1
+		}
+		return 0
+	}
+	slices.SortStableFunc(items, func(x, y map[string]any) int {
+		return cmp.Or(cmp.Compare(rank(x), rank(y)), cmp.Compare(y["adoption_count"].(float64), x["adoption_count"].(float64)),
+			cmp.Compare(strings.ToLower(x["name"].(string)), strings.ToLower(y["name"].(string))))
+	})
 }
