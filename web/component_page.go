@@ -20,6 +20,7 @@ type componentData struct {
 	Groups       []adopterGroup
 	Adopters     int
 	InUse        int
+	Contacts     bool // whether any adopter has published a contact, so the tables have the column
 	Chart        chart
 	Map          ukMap
 }
@@ -33,6 +34,27 @@ type adopterGroup struct {
 type adopter struct {
 	Council  models.Council
 	Adoption models.Adoption
+	// Evidence is the adoption's evidence as the page lists it: what the
+	// sources still say first, then the newest first.
+	Evidence []models.EvidenceItem
+	Contact  *contactRoute // nil unless the council has published one
+}
+
+// contactRoute is how to reach a council about an adoption: an email address
+// (Href a mailto: link) or a contact page.
+type contactRoute struct {
+	Href, Email string // Email is "" for a contact page
+}
+
+// contactOf is an adoption's public contact as a link, or nil.
+func contactOf(a models.Adoption) *contactRoute {
+	if a.PublicContact == nil {
+		return nil
+	}
+	if c := *a.PublicContact; models.IsEmail(c) {
+		return &contactRoute{Href: "mailto:" + c, Email: c}
+	}
+	return &contactRoute{Href: *a.PublicContact}
 }
 
 func (s *Site) component(c *gin.Context) (meta, any, error) {
@@ -57,6 +79,7 @@ func (s *Site) component(c *gin.Context) (meta, any, error) {
 	var using []adopter
 	d.Groups, using = adopterGroups(adoptions, councils)
 	d.Adopters, d.InUse = len(adoptions), len(using)
+	d.Contacts = slices.ContainsFunc(adoptions, func(a models.Adoption) bool { return a.PublicContact != nil })
 
 	months, err := s.store.AdoptionsOverTime(ctx, comp.Slug, "")
 	if err != nil {
@@ -100,7 +123,7 @@ func adopterGroups(adoptions []models.Adoption, councils map[string]models.Counc
 		g := adopterGroup{Status: status}
 		for _, a := range adoptions {
 			if a.Status == status {
-				ad := adopter{Council: councils[a.Council], Adoption: a}
+				ad := adopter{Council: councils[a.Council], Adoption: a, Evidence: evidenceForPage(a.Evidence), Contact: contactOf(a)}
 				g.Adopters = append(g.Adopters, ad)
 				if models.InUse(status) {
 					using = append(using, ad)
@@ -113,6 +136,21 @@ func adopterGroups(adoptions []models.Adoption, councils map[string]models.Counc
 		}
 	}
 	return groups, using
+}
+
+// evidenceForPage is items, current ones first, each part newest first.
+func evidenceForPage(items []models.EvidenceItem) []models.EvidenceItem {
+	out := slices.Clone(items)
+	slices.SortStableFunc(out, func(x, y models.EvidenceItem) int {
+		if x.Current != y.Current {
+			if x.Current {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(y.ObservedOn, x.ObservedOn)
+	})
+	return out
 }
 
 func adoptionCouncils(as []models.Adoption) []string {
