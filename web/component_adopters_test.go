@@ -29,7 +29,7 @@ func adopterRow(t *testing.T, page, code string) string {
 func TestComponentPageAdopters(t *testing.T) {
 	e := newEnv(t)
 	const slug = "localgov-drupal"
-	before := e.get("/components/" + slug).want(200, "text/html").Body.String()
+	before := e.get("/components/"+slug).want(200, "text/html").Body.String()
 	if strings.Contains(before, ">Contact</th>") {
 		t.Fatal("a Contact column before any council published a contact")
 	}
@@ -73,7 +73,7 @@ func TestComponentPageAdopters(t *testing.T) {
 	e.post("/api/v1/adoptions", `{"council":"`+newcomer+`","component":"`+slug+`","capability":"website-content-management","status":"live","public_contact":"digital@council.example"}`,
 		e.adminKey()).want(http.StatusCreated, "application/json")
 
-	page := e.get("/components/" + slug).want(200, "text/html").Body.String()
+	page := e.get("/components/"+slug).want(200, "text/html").Body.String()
 	if !strings.Contains(page, ">Contact</th>") {
 		t.Fatal("no Contact column once councils published contacts")
 	}
