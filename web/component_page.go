@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/council-components/registry/models"
@@ -68,11 +69,15 @@ func (s *Site) component(c *gin.Context) (meta, any, error) {
 		return meta{}, nil, err
 	}
 
-	adoptions, err := s.allAdoptions(ctx, models.AdoptionFilter{Component: comp.Slug})
+	adoptions, err := s.store.ComponentAdoptions(ctx, comp.Slug)
 	if err != nil {
 		return meta{}, nil, err
 	}
-	councils, err := s.store.CouncilsByCode(ctx, adoptionCouncils(adoptions))
+	background, err := s.councilPoints(ctx)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	councils, err := s.adopterCouncils(ctx, adoptions, background)
 	if err != nil {
 		return meta{}, nil, err
 	}
@@ -86,10 +91,6 @@ func (s *Site) component(c *gin.Context) (meta, any, error) {
 		return meta{}, nil, err
 	}
 	d.Chart = lineChart(months, comp.Name)
-	background, err := s.councilPoints(ctx)
-	if err != nil {
-		return meta{}, nil, err
-	}
 	d.Map = councilMap(background, using, comp.Name)
 	return meta{Title: comp.Name, Section: "components"}, d, nil
 }
@@ -159,4 +160,23 @@ func adoptionCouncils(as []models.Adoption) []string {
 		codes = append(codes, a.Council)
 	}
 	return codes
+}
+
+// adopterCouncils are the councils of adoptions by code: the current ones
+// from current (every current council, as the map has them), the rest (former
+// councils) read from the store.
+func (s *Site) adopterCouncils(ctx context.Context, adoptions []models.Adoption, current []models.Council) (map[string]models.Council, error) {
+	out := make(map[string]models.Council, len(current))
+	for _, c := range current {
+		out[c.Code] = c
+	}
+	var former []string
+	for _, a := range adoptions {
+		if _, ok := out[a.Council]; !ok {
+			former = append(former, a.Council)
+		}
+	}
+	rest, err := s.store.CouncilsByCode(ctx, former)
+	maps.Copy(out, rest)
+	return out, err
 }
