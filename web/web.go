@@ -62,6 +62,7 @@ type Store interface {
 	ListCapabilities(ctx context.Context, f models.CapabilityFilter, p models.Page) (models.List[models.Capability], error)
 	GetCapability(ctx context.Context, slug string) (models.Capability, error)
 	ListAdoptions(ctx context.Context, f models.AdoptionFilter, p models.Page) (models.List[models.Adoption], error)
+	ComponentAdoptions(ctx context.Context, component string) ([]models.Adoption, error)
 	ListNeeds(ctx context.Context, f models.NeedFilter, p models.Page) (models.List[models.Need], error)
 	LiveUse(ctx context.Context, capability string) ([]models.ComponentUse, error)
 	Coverage(ctx context.Context, by, capability string) ([]models.CoverageItem, error)
