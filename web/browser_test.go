@@ -260,11 +260,21 @@ func printMedia(media string) chromedp.Action[chromedp.Void] {
 	})
 }
 
-func (b *browser) screenshot(name string, height int64) {
+// screenshot saves the page at desktop width (NAME.png) and at a phone's
+// (NAME-phone.png), for the README.
+func (b *browser) screenshot(name string, height, phoneHeight int64) {
 	b.t.Helper()
-	b.do(chromedp.EmulateViewport(1280, height))
-	png := run(b, chromedp.CaptureScreenshot())
+	b.capture(name, 1280, height)
+	b.capture(name+"-phone", 390, phoneHeight)
 	b.do(chromedp.EmulateViewport(1280, 900))
+}
+
+// capture saves the page as the README shows it, width × height pixels, in
+// screenshots/NAME.png (left alone when nothing changed).
+func (b *browser) capture(name string, width, height int64) {
+	b.t.Helper()
+	b.do(chromedp.EmulateViewport(width, height))
+	png := run(b, chromedp.CaptureScreenshot())
 	path := filepath.Join("screenshots", name+".png")
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, png) {
 		return
@@ -357,7 +367,7 @@ func TestBrowser(t *testing.T) {
 	}
 	b.pageWorks("component")
 	b.checkAccessibilityAtWidths("component")
-	b.screenshot("component", 1750)
+	b.screenshot("component", 1750, 2400)
 	// The chart's table is there for anyone who opens it, and passes too.
 	b.do(chromedp.Click(chromedp.CSS("#over-time ~ details summary")), chromedp.WaitVisible(chromedp.CSS("#over-time ~ details table")))
 	b.checkAccessibilityAtWidths("component, chart table open")
@@ -390,7 +400,11 @@ func TestBrowser(t *testing.T) {
 	t.Logf("%s: first opportunity %s", name, api.Items[0].Component.Name)
 	b.pageWorks("council")
 	b.checkAccessibilityAtWidths("council")
-	b.screenshot("council", 1500)
+	b.screenshot("council", 1500, 2400)
+
+	// A vendor's page, as the README shows it.
+	b.do(chromedp.Navigate(b.url+"/vendors/localgov-drupal"), chromedp.WaitReady(chromedp.CSS("footer")))
+	b.screenshot("vendor", 1300, 2000)
 
 	// A search too long to make is answered on its form: the error summary takes
 	// the focus, and its link takes the person to the field, what they typed kept.
@@ -432,7 +446,7 @@ func TestCentralTeamJourney(t *testing.T) {
 		b.do(chromedp.WaitVisible(chromedp.CSS(sel)))
 	}
 	b.checkAccessibilityAtWidths("dashboards")
-	b.screenshot("dashboards", 1300)
+	b.screenshot("dashboards", 1300, 2000)
 
 	// Coverage: the capabilities nobody covers are hidden until asked for.
 	b.do(chromedp.Click(chromedp.CSS(`main a[href="/dashboards/coverage"]`)), chromedp.WaitVisible(chromedp.CSS(".app-heat")))
