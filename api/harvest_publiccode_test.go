@@ -94,7 +94,7 @@ var harvestCases = []harvestCase{
 	{"publiccode/terminvergabe.yml", "https://github.com/Aitema-gmbh/terminvergabe", "/Aitema-gmbh/terminvergabe/HEAD/publiccode.yml", models.HarvestInvalid}, // "government" is no category
 	{"publiccode/wai-portal.yml", "https://github.com/AgID/wai-portal", "/AgID/wai-portal/HEAD/publiccode.yml", models.HarvestCreated},
 	// Five more from public repositories (api/testdata/harvest/README.md).
-	{"harvest/lynis.yml", "https://github.com/CISOfy/lynis", "/CISOfy/lynis/HEAD/publiccode.yml", models.HarvestInvalid}, // no category maps
+	{"harvest/lynis.yml", "https://github.com/CISOfy/lynis", "/CISOfy/lynis/HEAD/publiccode.yml", models.HarvestInvalid},                                                                  // no category maps
 	{"harvest/webmappvenezia.yml", "https://github.com/CittaMetropolitanaVenezia/WebMappVenezia", "/CittaMetropolitanaVenezia/WebMappVenezia/HEAD/publiccode.yml", models.HarvestInvalid}, // a two-line shortDescription
 	{"harvest/geoworks-mi.yml", "https://github.com/Comune-Milano/geoworks-mi/blob/master/publiccode.yml", "/Comune-Milano/geoworks-mi/master/publiccode.yml", models.HarvestCreated},
 	{"harvest/rndt-geoviewer.yml", "https://github.com/AgID/rndt-geoviewer", "/AgID/rndt-geoviewer/HEAD/publiccode.yml", models.HarvestCreated},
