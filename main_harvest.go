@@ -20,6 +20,7 @@ import (
 	"github.com/council-components/registry/harvest"
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/seed"
+	"github.com/council-components/registry/store"
 	"github.com/council-components/registry/webhooks"
 )
 
@@ -66,21 +67,29 @@ func cmdHarvest(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	run.DryRun = *dryRun
-	st, _, err := openMigrated(ctx, *db)
+	return applyHarvest(ctx, *db, stdout, *asJSON, func(st *store.Store) (models.HarvestReport, error) {
+		return st.ApplyHarvest(ctx, run)
+	}, writeHarvestReport)
+}
+
+// applyHarvest opens the database, applies a harvest and prints its report:
+// the JSON object alone with asJSON, else text for people.
+func applyHarvest[R any](ctx context.Context, dsn string, stdout io.Writer, asJSON bool, apply func(*store.Store) (R, error), text func(io.Writer, R)) error {
+	st, _, err := openMigrated(ctx, dsn)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	rep, err := st.ApplyHarvest(ctx, run)
+	rep, err := apply(st)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
 		return enc.Encode(rep)
 	}
-	writeHarvestReport(stdout, rep)
+	text(stdout, rep)
 	return nil
 }
 
@@ -264,22 +273,9 @@ func cmdHarvestPubliccode(ctx context.Context, args []string, getenv func(string
 		return fmt.Errorf("harvest %s: %w", *list, err)
 	}
 	files := harvest.Fetcher{Client: client, Local: true}.Fetch(ctx, entries)
-	st, _, err := openMigrated(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	rep, err := st.HarvestPubliccode(ctx, cliActor, files, *dryRun)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		return enc.Encode(rep)
-	}
-	writePubliccodeHarvestReport(stdout, rep)
-	return nil
+	return applyHarvest(ctx, *db, stdout, *asJSON, func(st *store.Store) (models.PubliccodeHarvestReport, error) {
+		return st.HarvestPubliccode(ctx, cliActor, files, *dryRun)
+	}, writePubliccodeHarvestReport)
 }
 
 // writePubliccodeHarvestReport says what a publiccode.yml harvest did, for
