@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -40,14 +41,18 @@ func (h *Harvests) client() *http.Client {
 	return webhooks.PublicClient(r)
 }
 
-// maxHarvestEntries bounds one request's list, so one request cannot hold a
-// worker for long: each file may take up to harvest.PubliccodeTimeout.
-const maxHarvestEntries = 50
+// maxHarvestEntries bounds one request's list, and fetchBudget the time its
+// files may take together, inside the server's 60-second write timeout: a
+// file not read by then is reported unreachable.
+const (
+	maxHarvestEntries = 50
+	fetchBudget       = 45 * time.Second
+)
 
 // HarvestPubliccode godoc
 //
 //	@Summary		Harvest publiccode.yml files from publishers' repositories (admins)
-//	@Description	The body is a JSON array of https URLs, at most 50: repository URLs on github.com (https://github.com/OWNER/REPO, read from raw.githubusercontent.com at HEAD, or a .../blob/REF/publiccode.yml link) or gitlab.com (https://gitlab.com/GROUP/REPO, read from /-/raw/HEAD/publiccode.yml), or the raw URL of a publiccode.yml file anywhere else (its path ending in .yml or .yaml). Never a path on the server. Each file is fetched over https from public addresses only, within 1 MiB and 20 seconds, following redirects only on the same host, then validated and imported as POST /api/v1/components/import would: it creates or updates the component with its repository, and when no vendor matches the file's owner, the owner (organisation.name, legal.repoOwner, else the code host's account) is created as a vendor. Every file is reported: created, updated, unchanged, invalid (with the validator's messages, nothing written) or unreachable. Categories that map to no capability are named. A component harvested before from one of these URLs whose file this run did not find is flagged with harvest_missing_since, never deleted. Harvesting the same files again changes nothing.
+//	@Description	The body is a JSON array of https URLs, at most 50: repository URLs on github.com (https://github.com/OWNER/REPO, read from raw.githubusercontent.com at HEAD, or a .../blob/REF/publiccode.yml link) or gitlab.com (https://gitlab.com/GROUP/REPO, read from /-/raw/HEAD/publiccode.yml), or the raw URL of a publiccode.yml file anywhere else (its path ending in .yml or .yaml). Never a path on the server. Each file is fetched over https from public addresses only, within 1 MiB and 15 seconds a file and 45 seconds for the whole list (a file not read by then is unreachable: send long lists in parts, or use registry harvest publiccode), following redirects only on the same host, then validated and imported as POST /api/v1/components/import would: it creates or updates the component with its repository, and when no vendor matches the file's owner, the owner (organisation.name, legal.repoOwner, else the code host's account) is created as a vendor. Every file is reported: created, updated, unchanged, invalid (with the validator's messages, nothing written) or unreachable. Categories that map to no capability are named. A component harvested before from one of these URLs whose file this run did not find is flagged with harvest_missing_since, never deleted. Harvesting the same files again changes nothing.
 //	@Tags			components
 //	@Accept			json
 //	@Produce		json
@@ -69,7 +74,9 @@ func (h *Harvests) HarvestPubliccode(c *gin.Context) {
 		if err != nil {
 			return models.PubliccodeHarvestReport{}, err
 		}
-		files := harvest.Fetcher{Client: h.client()}.Fetch(ctx, urls)
+		fetchCtx, cancel := context.WithTimeout(ctx, fetchBudget)
+		defer cancel()
+		files := harvest.Fetcher{Client: h.client()}.Fetch(fetchCtx, urls)
 		return h.Store.HarvestPubliccode(ctx, actor(c), files, dryRun != nil && *dryRun)
 	})
 	if ok {

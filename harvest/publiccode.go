@@ -18,9 +18,9 @@ import (
 
 // Limits on one publiccode.yml file read by a harvest.
 const (
-	PubliccodeMaxBytes  = 1 << 20 // 1 MiB: the largest real files are a few tens of KiB
-	PubliccodeTimeout   = 20 * time.Second
-	publiccodeRedirects = 3 // followed only on the same host
+	PubliccodeMaxBytes  = 1 << 20          // 1 MiB: the largest real files are a few tens of KiB
+	PubliccodeTimeout   = 15 * time.Second // webhooks.PublicClient's own limit too
+	publiccodeRedirects = 3                // followed only on the same host
 )
 
 // ParsePubliccodeList reads a harvest list: a JSON array of strings, or one
