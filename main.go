@@ -72,6 +72,7 @@ commands:
                                                                 record a spreadsheet of adoptions (see README)
   harvest govuk-pay FILE|URL [--dry-run] [--json] [--db DSN]
   harvest digital-land FILE|URL --organisations FILE|URL [--dry-run] [--json] [--db DSN]
+  harvest publiccode --list FILE|URL [--dry-run] [--json] [--db DSN]
                                                                 record a source's published file as evidence (see README)
   health  [--addr :8080]                                        exit 0 when the local server answers /readyz (for HEALTHCHECK)
   openapi                                                       print the OpenAPI 3 document the server serves at /openapi.json

@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -19,6 +20,8 @@ import (
 	"github.com/council-components/registry/harvest"
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/seed"
+	"github.com/council-components/registry/store"
+	"github.com/council-components/registry/webhooks"
 )
 
 // A harvest reads at most this much from a URL, and waits at most this long.
@@ -31,12 +34,15 @@ const (
 // for (Open Digital Planning is a programme, not one of them).
 var digitalLandComponents = []string{"hmlr-local-land-charges", "localgov-drupal"}
 
-const harvestUse = "harvest govuk-pay FILE|URL | harvest digital-land FILE|URL --organisations FILE|URL  [--dry-run] [--json] [--observed-on DATE] [--db DSN]"
+const harvestUse = "harvest govuk-pay FILE|URL | harvest digital-land FILE|URL --organisations FILE|URL  [--dry-run] [--json] [--observed-on DATE] [--db DSN] | harvest publiccode --list FILE|URL [--dry-run] [--json] [--db DSN]"
 
 // cmdHarvest records a source's published file as evidence, in short write
 // transactions (store.ApplyHarvest), and reports what changed; --json prints
 // the report alone.
 func cmdHarvest(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "publiccode" {
+		return cmdHarvestPubliccode(ctx, args[1:], getenv, stdout, stderr)
+	}
 	if len(args) == 0 || (args[0] != "govuk-pay" && args[0] != "digital-land") {
 		return fmt.Errorf("%w: %s", errUsage, harvestUse)
 	}
@@ -61,21 +67,29 @@ func cmdHarvest(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	run.DryRun = *dryRun
-	st, _, err := openMigrated(ctx, *db)
+	return applyHarvest(ctx, *db, stdout, *asJSON, func(st *store.Store) (models.HarvestReport, error) {
+		return st.ApplyHarvest(ctx, run)
+	}, writeHarvestReport)
+}
+
+// applyHarvest opens the database, applies a harvest and prints its report:
+// the JSON object alone with asJSON, else text for people.
+func applyHarvest[R any](ctx context.Context, dsn string, stdout io.Writer, asJSON bool, apply func(*store.Store) (R, error), text func(io.Writer, R)) error {
+	st, _, err := openMigrated(ctx, dsn)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	rep, err := st.ApplyHarvest(ctx, run)
+	rep, err := apply(st)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
 		return enc.Encode(rep)
 	}
-	writeHarvestReport(stdout, rep)
+	text(stdout, rep)
 	return nil
 }
 
@@ -231,5 +245,64 @@ func writeHarvestReport(w io.Writer, r models.HarvestReport) {
 			fmt.Fprintf(w, "; close: %s", strings.Join(u.Candidates, ", "))
 		}
 		fmt.Fprintln(w, ")")
+	}
+}
+
+// publiccodeHarvestClient fetches harvested publiccode.yml files: public
+// addresses on port 443 only, as webhook deliveries. Tests replace it.
+var publiccodeHarvestClient = func() *http.Client { return webhooks.PublicClient(net.DefaultResolver) }
+
+// cmdHarvestPubliccode reads a list of repository URLs, raw publiccode.yml
+// URLs or local paths (one a line, or a JSON array) and harvests each file,
+// as POST /api/v1/harvests/publiccode does, as an admin; --json prints the report alone.
+func cmdHarvestPubliccode(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs, db := flags("harvest publiccode", getenv, stderr)
+	list := fs.String("list", "", "the list: a file or an https URL")
+	dryRun := fs.Bool("dry-run", false, "report what would change and write nothing")
+	asJSON := fs.Bool("json", false, "print the report as one JSON object")
+	if err := parse(fs, args); err != nil || *list == "" || fs.NArg() != 0 {
+		return fmt.Errorf("%w: %s", errUsage, harvestUse)
+	}
+	client := publiccodeHarvestClient()
+	b, err := readHarvestFile(ctx, client, *list)
+	if err != nil {
+		return err
+	}
+	entries, err := harvest.ParsePubliccodeList(b)
+	if err != nil {
+		return fmt.Errorf("harvest %s: %w", *list, err)
+	}
+	files := harvest.Fetcher{Client: client, Local: true}.Fetch(ctx, entries)
+	return applyHarvest(ctx, *db, stdout, *asJSON, func(st *store.Store) (models.PubliccodeHarvestReport, error) {
+		return st.HarvestPubliccode(ctx, cliActor, files, *dryRun)
+	}, writePubliccodeHarvestReport)
+}
+
+// writePubliccodeHarvestReport says what a publiccode.yml harvest did, for
+// people: the counts, then each file that wants a person's eye.
+func writePubliccodeHarvestReport(w io.Writer, r models.PubliccodeHarvestReport) {
+	verb := "applied"
+	if r.DryRun {
+		verb = "dry run, nothing written"
+	}
+	fmt.Fprintf(w, "publiccode.yml: %d created, %d updated, %d unchanged, %d invalid, %d unreachable (%s)\n",
+		r.Created, r.Updated, r.Unchanged, r.Invalid, r.Unreachable, verb)
+	for _, f := range r.Files {
+		switch f.Outcome {
+		case models.HarvestInvalid, models.HarvestUnreachable:
+			fmt.Fprintf(w, "%s: %s: %s\n", f.Outcome, f.Entry, f.Message)
+			for _, p := range f.Problems {
+				fmt.Fprintf(w, "  %s: %s\n", p.Field, p.Message)
+			}
+		}
+	}
+	if len(r.VendorsCreated) > 0 {
+		fmt.Fprintf(w, "vendors created: %s\n", strings.Join(r.VendorsCreated, ", "))
+	}
+	if len(r.Missing) > 0 {
+		fmt.Fprintf(w, "no longer found (flagged, not deleted): %s\n", strings.Join(r.Missing, ", "))
+	}
+	if len(r.UnmappedCategories) > 0 {
+		fmt.Fprintf(w, "categories that map to no capability: %s\n", strings.Join(r.UnmappedCategories, ", "))
 	}
 }

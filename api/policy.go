@@ -116,6 +116,7 @@ var policies = map[string]Policy{
 	"POST /api/v1/components/import": {Roles: []string{models.RoleAdmin, models.RoleVendor},
 		Owner: "a vendor imports only components listed under its own vendor, and creates them only there"},
 	"GET /api/v1/components/:slug/publiccode.yml": public,
+	"POST /api/v1/harvests/publiccode":            adminOnly,
 	"POST /api/v1/adoptions/import":               adminOnly,
 	"GET /api/v1/export":                          public,
 	"GET /api/v1/changes":                         public,

@@ -4,6 +4,7 @@ package api
 
 import (
 	"log/slog"
+	"net/http"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -25,6 +26,7 @@ type Config struct {
 	AuthFailures   int      // failed authentications a minute per client IP before 429; 0 turns the limit off
 	TrustedProxies []string // proxies whose X-Forwarded-For is believed; none by default
 	Build          BuildInfo
+	HarvestClient  *http.Client // fetches harvested publiccode.yml files; nil is webhooks.PublicClient
 }
 
 // BuildInfo is the binary's release and source, reported as registry_build_info.
@@ -165,6 +167,7 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	// Interoperability: publiccode.yml in and out, spreadsheets, full exports, the change feed.
 	interop := &handlers.Interop{Store: st}
 	v1.POST("/components/import", interop.ImportPubliccode)
+	v1.POST("/harvests/publiccode", (&handlers.Harvests{Store: st, Client: cfg.HarvestClient, Resolver: st.Webhooks.Resolver}).HarvestPubliccode)
 	v1.GET("/components/:slug/publiccode.yml", interop.ExportPubliccode)
 	v1.POST("/adoptions/import", interop.ImportAdoptions)
 	v1.GET("/export", interop.Export)

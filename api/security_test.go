@@ -183,6 +183,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"POST", "/api/v1/keys", map[string]any{"role": "admin", "name": "another"}, adminOnly(201)},
 		{"DELETE", "/api/v1/keys/{spare}", nil, adminOnly(204)}, // keys are random: each world has its own
 		{"GET", "/api/v1/audit", nil, adminOnly(200)},
+		{"POST", "/api/v1/harvests/publiccode", []string{"https://127.0.0.1/publiccode.yml"}, adminOnly(200)}, // refused at the dial: unreachable
 		{"POST", "/api/v1/components/import?vendor=" + gds, map[string]any{"publiccodeYmlVersion": "0.4", "name": "GDS Import Test",
 			"url": "https://github.com/alphagov/import-test", "platforms": []string{"web"}, "categories": []string{"payment-gateway"},
 			"developmentStatus": "beta", "softwareType": "standalone/web", "description": map[string]any{"en": map[string]any{"shortDescription": "Imported."}},

@@ -2071,6 +2071,84 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/harvests/publiccode": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The body is a JSON array of https URLs, at most 50: repository URLs on github.com (https://github.com/OWNER/REPO, read from raw.githubusercontent.com at HEAD, or a .../blob/REF/publiccode.yml link) or gitlab.com (https://gitlab.com/GROUP/REPO, read from /-/raw/HEAD/publiccode.yml), or the raw URL of a publiccode.yml file anywhere else (its path ending in .yml or .yaml). Never a path on the server. Each file is fetched over https from public addresses only, within 1 MiB and 15 seconds a file and 45 seconds for the whole list (a file not read by then is unreachable: send long lists in parts, or use registry harvest publiccode), following redirects only on the same host, then validated and imported as POST /api/v1/components/import would: it creates or updates the component with its repository, and when no vendor matches the file's owner, the owner (organisation.name, legal.repoOwner, else the code host's account) is created as a vendor. Every file is reported: created, updated, unchanged, invalid (with the validator's messages, nothing written) or unreachable. Categories that map to no capability are named. A component harvested before from one of these URLs whose file this run did not find is flagged with harvest_missing_since, never deleted. Harvesting the same files again changes nothing.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "components"
+                ],
+                "summary": "Harvest publiccode.yml files from publishers' repositories (admins)",
+                "parameters": [
+                    {
+                        "description": "the https URLs to harvest",
+                        "name": "urls",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "type": "string"
+                            }
+                        }
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "report what would change; write nothing",
+                        "name": "dry_run",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.PubliccodeHarvestReport"
+                        }
+                    },
+                    "400": {
+                        "description": "the body is not a JSON array of 1 to 50 https URLs; each bad one is named by its index",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/keys": {
             "get": {
                 "security": [
@@ -5110,6 +5188,7 @@ const docTemplate = `{
                 "depends_on",
                 "description",
                 "docs_url",
+                "harvest_missing_since",
                 "hosting",
                 "licence",
                 "lifecycle",
@@ -5163,6 +5242,12 @@ const docTemplate = `{
                 "docs_url": {
                     "type": "string",
                     "format": "uri",
+                    "x-nullable": true
+                },
+                "harvest_missing_since": {
+                    "description": "HarvestMissingSince is when a publiccode.yml harvest first failed to find\nthe file this component was harvested from; null while it is found.",
+                    "type": "string",
+                    "format": "date-time",
                     "x-nullable": true
                 },
                 "hosting": {
@@ -6207,6 +6292,127 @@ const docTemplate = `{
                 "software_type": {
                     "type": "string",
                     "example": "standalone/web"
+                }
+            }
+        },
+        "models.PubliccodeHarvestFile": {
+            "type": "object",
+            "required": [
+                "component",
+                "entry",
+                "outcome",
+                "problems",
+                "unmapped_categories",
+                "url",
+                "vendor_created"
+            ],
+            "properties": {
+                "component": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "signalen"
+                },
+                "entry": {
+                    "type": "string",
+                    "example": "https://github.com/Amsterdam/signals-frontend"
+                },
+                "message": {
+                    "type": "string"
+                },
+                "outcome": {
+                    "type": "string",
+                    "enum": [
+                        "created",
+                        "updated",
+                        "unchanged",
+                        "invalid",
+                        "unreachable"
+                    ],
+                    "example": "created"
+                },
+                "problems": {
+                    "description": "the validator's messages, each with its YAML path",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.FieldError"
+                    }
+                },
+                "unmapped_categories": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "url": {
+                    "type": "string",
+                    "example": "https://raw.githubusercontent.com/Amsterdam/signals-frontend/HEAD/publiccode.yml"
+                },
+                "vendor_created": {
+                    "description": "VendorCreated is the vendor this file's owner became, when this run created it.",
+                    "type": "string",
+                    "x-nullable": true
+                }
+            }
+        },
+        "models.PubliccodeHarvestReport": {
+            "type": "object",
+            "required": [
+                "created",
+                "dry_run",
+                "files",
+                "invalid",
+                "missing",
+                "unchanged",
+                "unmapped_categories",
+                "unreachable",
+                "updated",
+                "vendors_created"
+            ],
+            "properties": {
+                "created": {
+                    "type": "integer"
+                },
+                "dry_run": {
+                    "type": "boolean"
+                },
+                "files": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.PubliccodeHarvestFile"
+                    }
+                },
+                "invalid": {
+                    "type": "integer"
+                },
+                "missing": {
+                    "description": "Missing are the components harvested before from an entry of this list\nwhose file this run did not find (unreachable, invalid, or now about\nanother repository): flagged with harvest_missing_since, never deleted.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "unchanged": {
+                    "type": "integer"
+                },
+                "unmapped_categories": {
+                    "description": "UnmappedCategories are the categories the files name that map to no\nregistry capability (publiccode.UnmappedCategories), in the standard's order.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "unreachable": {
+                    "type": "integer"
+                },
+                "updated": {
+                    "type": "integer"
+                },
+                "vendors_created": {
+                    "description": "VendorsCreated are the owners made vendors by this run, by slug.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
                 }
             }
         },

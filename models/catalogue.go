@@ -161,6 +161,9 @@ type Component struct {
 	RepositoryURL *string  `json:"repository_url" extensions:"x-nullable" format:"uri" example:"https://github.com/alphagov/pay-connector"`
 	DocsURL       *string  `json:"docs_url" extensions:"x-nullable" format:"uri"`
 	DependsOn     []string `json:"depends_on" example:"govuk-notify"`
+	// HarvestMissingSince is when a publiccode.yml harvest first failed to find
+	// the file this component was harvested from; null while it is found.
+	HarvestMissingSince *time.Time `json:"harvest_missing_since" format:"date-time" extensions:"x-nullable"`
 	// AdoptionCount counts councils using it (piloting, live or retiring) on
 	// record, evidence or verified claims; ClaimedCount the vendors' claims the
 	// council has not verified yet, which count nowhere else.

@@ -323,7 +323,7 @@ func componentModels(db *gorm.DB, rows []componentRow) ([]models.Component, erro
 			Licence: r.Licence, OpenSource: r.OpenSource, Hosting: r.Hosting, Pricing: r.Pricing,
 			Lifecycle: r.Lifecycle, URL: r.URL, RepositoryURL: r.RepositoryURL, DocsURL: r.DocsURL,
 			Capabilities: []string{}, Standards: []string{}, DependsOn: []string{},
-			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version,
+			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version, HarvestMissingSince: r.HarvestMissingSince,
 		}
 	}
 	vendors := map[int64]string{}

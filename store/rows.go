@@ -124,6 +124,9 @@ type componentRow struct {
 	Version       int
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	// Kept by publiccode.yml harvests (store/publiccode_harvest.go).
+	HarvestSource       *string
+	HarvestMissingSince *time.Time
 }
 
 func (componentRow) TableName() string { return "components" }
