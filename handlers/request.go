@@ -196,7 +196,7 @@ func (q *query) cursor() string {
 func (q *query) search(name string) string {
 	v := q.c.Query(name)
 	if utf8.RuneCountInString(v) > models.MaxSearchLength {
-		q.p.Add(name, fmt.Sprintf("must be at most %d characters", models.MaxSearchLength))
+		q.p.Add(name, "must be at most %d characters", models.MaxSearchLength)
 	}
 	models.CheckOneLine(&q.p, name, v)
 	return v
