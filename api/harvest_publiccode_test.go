@@ -203,6 +203,10 @@ func TestHarvestPubliccode(t *testing.T) {
 		if f := fileOf(rep, "https://github.com/Aitema-gmbh/terminvergabe"); !hasProblem(f, "categories[1]") {
 			t.Errorf("terminvergabe: problems %+v", f.Problems)
 		}
+		// What only strict mode would refuse comes back as warnings: WAI's file is version 0.2.
+		if f := fileOf(rep, "https://github.com/AgID/wai-portal"); f.Outcome != models.HarvestCreated || !hasWarning(f, "publiccodeYmlVersion") {
+			t.Errorf("wai-portal: %s, warnings %+v", f.Outcome, f.Warnings)
+		}
 		if f := fileOf(rep, "https://github.com/CISOfy/lynis"); !hasProblem(f, "categories") || !slices.Contains(f.UnmappedCategories, "it-security") {
 			t.Errorf("lynis: %+v", f)
 		}
@@ -319,4 +323,8 @@ func toStrings(v any) []string {
 		out = append(out, x.(string))
 	}
 	return out
+}
+
+func hasWarning(f models.PubliccodeHarvestFile, field string) bool {
+	return slices.ContainsFunc(f.Warnings, func(w models.FieldError) bool { return w.Field == field })
 }

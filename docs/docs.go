@@ -6304,7 +6304,8 @@ const docTemplate = `{
                 "problems",
                 "unmapped_categories",
                 "url",
-                "vendor_created"
+                "vendor_created",
+                "warnings"
             ],
             "properties": {
                 "component": {
@@ -6351,6 +6352,13 @@ const docTemplate = `{
                     "description": "VendorCreated is the vendor this file's owner became, when this run created it.",
                     "type": "string",
                     "x-nullable": true
+                },
+                "warnings": {
+                    "description": "what the standard deprecates or only strict mode refuses, each with its YAML path",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.FieldError"
+                    }
                 }
             }
         },

@@ -50,4 +50,5 @@ type PubliccodeHarvestFile struct {
 	UnmappedCategories []string     `json:"unmapped_categories"`
 	Message            string       `json:"message,omitempty"`
 	Problems           []FieldError `json:"problems"` // the validator's messages, each with its YAML path
+	Warnings           []FieldError `json:"warnings"` // what the standard deprecates or only strict mode refuses, each with its YAML path
 }

@@ -72,7 +72,7 @@ func (s *Store) HarvestPubliccode(ctx context.Context, actor models.Actor, files
 // harvestPubliccodeFile applies one file; only a failure of the database is an error.
 func (s *Store) harvestPubliccodeFile(ctx context.Context, actor models.Actor, f models.HarvestedFile, dryRun bool) (models.PubliccodeHarvestFile, error) {
 	item := models.PubliccodeHarvestFile{Entry: f.Entry, URL: f.URL, Outcome: f.Outcome, Message: f.Problem,
-		UnmappedCategories: []string{}, Problems: []models.FieldError{}}
+		UnmappedCategories: []string{}, Problems: []models.FieldError{}, Warnings: []models.FieldError{}}
 	if f.Outcome != "" {
 		return item, nil
 	}
@@ -81,6 +81,7 @@ func (s *Store) harvestPubliccodeFile(ctx context.Context, actor models.Actor, f
 		return invalidHarvest(item, err)
 	}
 	item.UnmappedCategories = publiccode.Unmapped(pc.Categories)
+	item.Warnings = append(item.Warnings, pc.Warnings...)
 	var res models.PubliccodeImport
 	var vendor string
 	err = s.write(ctx, func(tx *gorm.DB) error {
