@@ -71,3 +71,20 @@ func (s *Store) ComponentUsers(ctx context.Context, component string) ([]Compone
 		ORDER BY c.code, a.id`, component, models.InUseStatuses).Scan(&out).Error
 	return out, translate(err)
 }
+
+// CurrentCouncils lists every current council by code with only what the
+// pages' maps and tables need to name and place it: code, names, type,
+// region, nation, location and status (no successions, adoption counts or
+// other details, which would cost more than the rest of a page).
+func (s *Store) CurrentCouncils(ctx context.Context) ([]models.Council, error) {
+	var rows []councilRow
+	if err := s.r.WithContext(ctx).Select("code, name, short_name, type, type_name, region, nation, latitude, longitude, status").
+		Where("status = ?", "current").Order("code").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]models.Council, len(rows))
+	for i, r := range rows {
+		out[i] = r.model()
+	}
+	return out, nil
+}

@@ -67,6 +67,7 @@ type Store interface {
 	ComponentAdopterCounts(ctx context.Context, component string) ([]store.AdopterCount, error)
 	ComponentAdoptionsPage(ctx context.Context, component, status string, limit, offset int) ([]models.Adoption, error)
 	ComponentUsers(ctx context.Context, component string) ([]store.ComponentUser, error)
+	CurrentCouncils(ctx context.Context) ([]models.Council, error)
 	ListNeeds(ctx context.Context, f models.NeedFilter, p models.Page) (models.List[models.Need], error)
 	LiveUse(ctx context.Context, capability string) ([]models.ComponentUse, error)
 	Coverage(ctx context.Context, by, capability string) ([]models.CoverageItem, error)
