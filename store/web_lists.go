@@ -30,6 +30,8 @@ type useCounts struct {
 	// Current service councils, and how many have each capability live.
 	serviceCouncils int
 	capabilityLive  map[int64]int
+	// The current service councils with each capability live, by id.
+	liveCouncils map[int64][]int64
 }
 
 // useTally is what the counts are made from, kept so that a few adoption
@@ -211,7 +213,7 @@ func (s *Store) updateTally(ctx context.Context, t *useTally, v int64) (bool, er
 // counts are the tally's counts, made anew for readers to share.
 func (t *useTally) counts() *useCounts {
 	out := &useCounts{version: t.version, component: maps.Clone(t.component), council: maps.Clone(t.council), vendor: map[int64]int{},
-		serviceCouncils: len(t.service), capabilityLive: map[int64]int{}}
+		serviceCouncils: len(t.service), capabilityLive: map[int64]int{}, liveCouncils: map[int64][]int64{}}
 	for p, n := range t.pairs {
 		if n > 0 {
 			out.vendor[p[0]]++
@@ -220,6 +222,7 @@ func (t *useTally) counts() *useCounts {
 	for p, n := range t.live {
 		if n > 0 {
 			out.capabilityLive[p[0]]++
+			out.liveCouncils[p[0]] = append(out.liveCouncils[p[0]], p[1])
 		}
 	}
 	comps := t.comps
