@@ -17,7 +17,7 @@ import (
 // scale. They read a synthetic world made once by
 //
 //	registry synth --councils 2000 --components 10000 --adoptions 200000 --db /tmp/m.db
-//	REGISTRY_BENCH_DB=/tmp/m.db go test ./web -run '^$' -bench PageM -benchtime 20x
+//	REGISTRY_BENCH_DB=/tmp/m.db go test ./web -run '^$' -bench 'M$' -benchtime 20x
 //
 // and are skipped without REGISTRY_BENCH_DB. Each view follows a write to
 // adoption 1, so each is a first view.
