@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/council-components/registry/models"
@@ -27,39 +29,47 @@ func (s *Store) Coverage(ctx context.Context, by, capability string) ([]models.C
 		return nil, models.NotFound("capability", capability)
 	}
 	// Without a breakdown every council is in one group, named "".
-	group, groupBy, capGroupBy := "''", "", " GROUP BY a.capability_id"
+	group := "''"
 	if by != "" {
-		group = "councils." + by // by is one of models.CoverageBreakdowns, checked by the caller
-		groupBy, capGroupBy = " GROUP BY "+group, " GROUP BY a.capability_id, "+group
+		group = by // one of models.CoverageBreakdowns, checked by the caller
 	}
-	var denominators []struct {
+	var councils []struct {
+		ID  int64
+		Grp string
+	}
+	if err := db.Raw("SELECT id, " + group + " AS grp FROM councils WHERE " + serviceCouncils).Scan(&councils).Error; err != nil {
+		return nil, translate(err)
+	}
+	// The live councils of each capability come from the list pages' counts
+	// in memory, which count what SQL would: counted live adoptions of
+	// current service councils.
+	counts, err := s.useCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	groupOf := make(map[int64]string, len(councils))
+	sizes := map[string]int{}
+	for _, c := range councils {
+		groupOf[c.ID] = c.Grp
+		sizes[c.Grp]++
+	}
+	type groupSize struct {
 		Grp string
 		N   int
 	}
-	if err := db.Raw("SELECT " + group + " AS grp, count(*) AS n FROM councils WHERE " + serviceCouncils + groupBy).
-		Scan(&denominators).Error; err != nil {
-		return nil, translate(err)
+	var denominators []groupSize // in group order
+	for _, g := range slices.Sorted(maps.Keys(sizes)) {
+		denominators = append(denominators, groupSize{g, sizes[g]})
 	}
-	var live []struct {
-		CapabilityID int64
-		Grp          string
-		N            int
-	}
-	if err := db.Raw(`SELECT a.capability_id, ` + group + ` AS grp, count(DISTINCT a.council_id) AS n
-		FROM adoptions a JOIN councils ON councils.id = a.council_id
-		WHERE a.status = 'live' AND ` + counted("a") + ` AND ` + serviceCouncils + capGroupBy).Scan(&live).Error; err != nil {
-		return nil, translate(err)
-	}
-	total := 0
-	for _, d := range denominators {
-		total += d.N
-	}
+	total := len(councils)
 	byCap := map[int64]map[string]int{}
-	for _, l := range live {
-		if byCap[l.CapabilityID] == nil {
-			byCap[l.CapabilityID] = map[string]int{}
+	for _, c := range caps {
+		byCap[c.ID] = map[string]int{}
+		for _, council := range counts.liveCouncils[c.ID] {
+			if g, ok := groupOf[council]; ok {
+				byCap[c.ID][g]++
+			}
 		}
-		byCap[l.CapabilityID][l.Grp] += l.N
 	}
 	out := make([]models.CoverageItem, len(caps))
 	for i, c := range caps {

@@ -30,6 +30,8 @@ type useCounts struct {
 	// Current service councils, and how many have each capability live.
 	serviceCouncils int
 	capabilityLive  map[int64]int
+	// The current service councils with each capability live, by id.
+	liveCouncils map[int64][]int64
 }
 
 // useTally is what the counts are made from, kept so that a few adoption
@@ -44,6 +46,10 @@ type useTally struct {
 	comps     []componentKey
 	vendorOf  map[int64]int64
 	service   map[int64]bool // the current councils delivering services (serviceCouncils)
+	// The components' order by name, which adoption writes leave alone:
+	// each one's place by id, and by index in comps. Made by counts, once.
+	byName   map[int64]int
+	nameRank []int
 }
 
 // use is a counted adoption in use.
@@ -211,7 +217,7 @@ func (s *Store) updateTally(ctx context.Context, t *useTally, v int64) (bool, er
 // counts are the tally's counts, made anew for readers to share.
 func (t *useTally) counts() *useCounts {
 	out := &useCounts{version: t.version, component: maps.Clone(t.component), council: maps.Clone(t.council), vendor: map[int64]int{},
-		serviceCouncils: len(t.service), capabilityLive: map[int64]int{}}
+		serviceCouncils: len(t.service), capabilityLive: map[int64]int{}, liveCouncils: map[int64][]int64{}}
 	for p, n := range t.pairs {
 		if n > 0 {
 			out.vendor[p[0]]++
@@ -220,22 +226,33 @@ func (t *useTally) counts() *useCounts {
 	for p, n := range t.live {
 		if n > 0 {
 			out.capabilityLive[p[0]]++
+			out.liveCouncils[p[0]] = append(out.liveCouncils[p[0]], p[1])
 		}
 	}
 	comps := t.comps
-	byName := func(i, j int) int {
-		return cmp.Or(cmp.Compare(comps[i].Name, comps[j].Name), cmp.Compare(comps[i].ID, comps[j].ID))
-	}
-	inHouse := func(i int) int {
-		if comps[i].InHouse {
-			return 1
-		}
-		return 0
-	}
 	id := func(i int) int64 { return comps[i].ID }
-	out.byName = places(len(comps), byName, id)
+	if t.byName == nil {
+		t.byName = places(len(comps), func(i, j int) int {
+			return cmp.Or(cmp.Compare(comps[i].Name, comps[j].Name), cmp.Compare(comps[i].ID, comps[j].ID))
+		}, id)
+		t.nameRank = make([]int, len(comps))
+		for i, c := range comps {
+			t.nameRank[i] = t.byName[c.ID]
+		}
+	}
+	out.byName = t.byName // shared by every version's counts, never changed
+	// Products before in-house builds, most used first, then by name; each
+	// component's key read once rather than at every comparison.
+	rank := make([][3]int, len(comps))
+	for i, c := range comps {
+		inHouse := 0
+		if c.InHouse {
+			inHouse = 1
+		}
+		rank[i] = [3]int{inHouse, -out.component[c.ID], t.nameRank[i]}
+	}
 	out.ranked = places(len(comps), func(i, j int) int {
-		return cmp.Or(cmp.Compare(inHouse(i), inHouse(j)), cmp.Compare(out.component[comps[j].ID], out.component[comps[i].ID]), byName(i, j))
+		return cmp.Or(cmp.Compare(rank[i][0], rank[j][0]), cmp.Compare(rank[i][1], rank[j][1]), cmp.Compare(rank[i][2], rank[j][2]))
 	}, id)
 	return out
 }

@@ -4,9 +4,12 @@ import (
 	"cmp"
 	"context"
 	"maps"
+	"net/url"
 	"slices"
+	"strconv"
 
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/store"
 	"github.com/gin-gonic/gin"
 )
 
@@ -18,10 +21,13 @@ type componentData struct {
 	Vendor       models.Vendor
 	Capabilities []models.Ref
 	DependsOn    []models.Ref
-	Groups       []adopterGroup
+	Groups       []adopterGroup // every status with adopters, this page's of each
 	Adopters     int
+	Longest      int // adopters of the commonest status, which the pages run to
 	InUse        int
 	Contacts     bool // whether any adopter has published a contact, so the tables have the column
+	Pages        pagination
+	Downloads    downloads
 	Chart        chart
 	Map          ukMap
 }
@@ -29,7 +35,9 @@ type componentData struct {
 // adopterGroup is the councils with one adoption status.
 type adopterGroup struct {
 	Status   string
-	Adopters []adopter
+	Count    int       // every council with the status
+	First    int       // the position of Adopters[0] among them
+	Adopters []adopter // this page's, none when the status has fewer pages
 }
 
 type adopter struct {
@@ -64,12 +72,11 @@ func (s *Site) component(c *gin.Context) (meta, any, error) {
 	if err != nil {
 		return meta{}, nil, err
 	}
-	d, err := s.componentSummary(ctx, comp)
+	n, _, err := pageNumber(c, "")
 	if err != nil {
 		return meta{}, nil, err
 	}
-
-	adoptions, err := s.store.ComponentAdoptions(ctx, comp.Slug)
+	d, err := s.componentSummary(ctx, comp)
 	if err != nil {
 		return meta{}, nil, err
 	}
@@ -77,15 +84,17 @@ func (s *Site) component(c *gin.Context) (meta, any, error) {
 	if err != nil {
 		return meta{}, nil, err
 	}
-	councils, err := s.adopterCouncils(ctx, adoptions, background)
+	if err := s.adopterPage(ctx, &d, n, background); err != nil {
+		return meta{}, nil, err
+	}
+	d.Pages = paginateBy(c, n, d.Longest, adopterPageSize)
+	d.Downloads = componentDownloads(comp.Slug)
+
+	using, err := s.componentUsers(ctx, comp.Slug, background)
 	if err != nil {
 		return meta{}, nil, err
 	}
-	var using []adopter
-	d.Groups, using = adopterGroups(adoptions, councils)
-	d.Adopters, d.InUse = len(adoptions), len(using)
-	d.Contacts = slices.ContainsFunc(adoptions, func(a models.Adoption) bool { return a.PublicContact != nil })
-
+	d.InUse = len(using)
 	months, err := s.store.AdoptionsOverTime(ctx, comp.Slug, "")
 	if err != nil {
 		return meta{}, nil, err
@@ -93,6 +102,85 @@ func (s *Site) component(c *gin.Context) (meta, any, error) {
 	d.Chart = lineChart(months, comp.Name)
 	d.Map = councilMap(background, using, comp.Name)
 	return meta{Title: comp.Name, Section: "components"}, d, nil
+}
+
+// adopterPage fills in d's adopter tables on page n: adopterPageSize adopters of
+// each status, by council name, and the counts. A page past the last of
+// every status is not found.
+func (s *Site) adopterPage(ctx context.Context, d *componentData, n int, current []models.Council) error {
+	counts, err := s.store.ComponentAdopterCounts(ctx, d.C.Slug)
+	if err != nil {
+		return err
+	}
+	var adoptions []models.Adoption
+	for _, status := range adopterStatuses {
+		i := slices.IndexFunc(counts, func(a store.AdopterCount) bool { return a.Status == status })
+		if i < 0 {
+			continue
+		}
+		count := counts[i]
+		d.Adopters += count.Count
+		d.Longest = max(d.Longest, count.Count)
+		d.Contacts = d.Contacts || count.Contacts
+		g := adopterGroup{Status: status, Count: count.Count}
+		if offset := (n - 1) * adopterPageSize; offset < count.Count {
+			as, err := s.store.ComponentAdoptionsPage(ctx, d.C.Slug, status, adopterPageSize, offset)
+			if err != nil {
+				return err
+			}
+			adoptions = append(adoptions, as...)
+			g.First = offset + 1
+			g.Adopters = make([]adopter, len(as))
+			for j, a := range as {
+				g.Adopters[j] = adopter{Adoption: a, Evidence: evidenceForPage(a.Evidence), Contact: contactOf(a)}
+			}
+		}
+		d.Groups = append(d.Groups, g)
+	}
+	if n > 1 && (n-1)*adopterPageSize >= d.Longest {
+		return noSuchPage(n)
+	}
+	councils, err := s.adopterCouncils(ctx, adoptionCouncils(adoptions), current)
+	for _, g := range d.Groups {
+		for j := range g.Adopters {
+			g.Adopters[j].Council = councils[g.Adopters[j].Adoption.Council]
+		}
+	}
+	return err
+}
+
+// adopterPageSize is how many adopters of each status a page of a
+// component's shows.
+const adopterPageSize = 50
+
+// adopterStatuses are the adoption statuses in the order the page lists them.
+var adopterStatuses = []string{"live", "piloting", "exploring", "retiring", "retired"}
+
+// componentUsers are the councils using a component, for its map: only their
+// councils (from current, or the store for former ones) and whether verified.
+func (s *Site) componentUsers(ctx context.Context, slug string, current []models.Council) ([]adopter, error) {
+	users, err := s.store.ComponentUsers(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	codes := make([]string, len(users))
+	for i, u := range users {
+		codes[i] = u.Council
+	}
+	councils, err := s.adopterCouncils(ctx, codes, current)
+	out := make([]adopter, len(users))
+	for i, u := range users {
+		out[i] = adopter{Council: councils[u.Council], Adoption: models.Adoption{Council: u.Council, Verified: u.Verified}}
+	}
+	return out, err
+}
+
+// componentDownloads links every adoption of a component in the API.
+func componentDownloads(slug string) downloads {
+	q := url.Values{"component": {slug}, "limit": {strconv.Itoa(models.MaxPageSize)}}
+	json := (&url.URL{Path: "/api/v1/adoptions", RawQuery: q.Encode()}).String()
+	q.Set("format", "csv")
+	return downloads{CSV: (&url.URL{Path: "/api/v1/adoptions", RawQuery: q.Encode()}).String(), JSON: json}
 }
 
 // componentSummary is what a component's page says before its adopters: its
@@ -115,28 +203,6 @@ func (s *Site) componentSummary(ctx context.Context, comp models.Component) (com
 		d.DependsOn = append(d.DependsOn, models.Ref{Slug: slug, Name: cmp.Or(deps[slug].Name, slug)})
 	}
 	return d, nil
-}
-
-// adopterGroups are a component's adopters by status, in the page's order of
-// statuses and each by council name; using is those in use, for the map.
-func adopterGroups(adoptions []models.Adoption, councils map[string]models.Council) (groups []adopterGroup, using []adopter) {
-	for _, status := range []string{"live", "piloting", "exploring", "retiring", "retired"} {
-		g := adopterGroup{Status: status}
-		for _, a := range adoptions {
-			if a.Status == status {
-				ad := adopter{Council: councils[a.Council], Adoption: a, Evidence: evidenceForPage(a.Evidence), Contact: contactOf(a)}
-				g.Adopters = append(g.Adopters, ad)
-				if models.InUse(status) {
-					using = append(using, ad)
-				}
-			}
-		}
-		slices.SortFunc(g.Adopters, func(x, y adopter) int { return cmp.Compare(x.Council.Name, y.Council.Name) })
-		if len(g.Adopters) > 0 {
-			groups = append(groups, g)
-		}
-	}
-	return groups, using
 }
 
 // evidenceForPage is items, current ones first, each part newest first.
@@ -162,18 +228,18 @@ func adoptionCouncils(as []models.Adoption) []string {
 	return codes
 }
 
-// adopterCouncils are the councils of adoptions by code: the current ones
+// adopterCouncils are the councils with codes, by code: the current ones
 // from current (every current council, as the map has them), the rest (former
 // councils) read from the store.
-func (s *Site) adopterCouncils(ctx context.Context, adoptions []models.Adoption, current []models.Council) (map[string]models.Council, error) {
+func (s *Site) adopterCouncils(ctx context.Context, codes []string, current []models.Council) (map[string]models.Council, error) {
 	out := make(map[string]models.Council, len(current))
 	for _, c := range current {
 		out[c.Code] = c
 	}
 	var former []string
-	for _, a := range adoptions {
-		if _, ok := out[a.Council]; !ok {
-			former = append(former, a.Council)
+	for _, code := range codes {
+		if _, ok := out[code]; !ok {
+			former = append(former, code)
 		}
 	}
 	rest, err := s.store.CouncilsByCode(ctx, former)

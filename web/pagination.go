@@ -56,8 +56,11 @@ type pageLink struct {
 }
 
 // paginate is the pagination of a list of total items on page n.
-func paginate(c *gin.Context, n, total int) pagination {
-	last := max(1, (total+listPageSize-1)/listPageSize)
+func paginate(c *gin.Context, n, total int) pagination { return paginateBy(c, n, total, listPageSize) }
+
+// paginateBy is paginate with size items a page.
+func paginateBy(c *gin.Context, n, total, size int) pagination {
+	last := max(1, (total+size-1)/size)
 	var p pagination
 	if last == 1 {
 		return p

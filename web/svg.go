@@ -272,9 +272,7 @@ func (s *Site) councilPoints(ctx context.Context) ([]models.Council, error) {
 	if s.points.councils != nil && s.points.version == version {
 		return s.points.councils, nil
 	}
-	all, err := walk(func(p models.Page) (models.List[models.Council], error) {
-		return s.store.ListCouncils(ctx, models.CouncilFilter{}, p)
-	})
+	all, err := s.store.CurrentCouncils(ctx)
 	if err != nil {
 		return nil, err
 	}

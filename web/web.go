@@ -27,6 +27,7 @@ import (
 	"github.com/council-components/registry/handlers"
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/reuse"
+	"github.com/council-components/registry/store"
 )
 
 //go:embed templates/*.html
@@ -63,6 +64,10 @@ type Store interface {
 	GetCapability(ctx context.Context, slug string) (models.Capability, error)
 	ListAdoptions(ctx context.Context, f models.AdoptionFilter, p models.Page) (models.List[models.Adoption], error)
 	ComponentAdoptions(ctx context.Context, component string) ([]models.Adoption, error)
+	ComponentAdopterCounts(ctx context.Context, component string) ([]store.AdopterCount, error)
+	ComponentAdoptionsPage(ctx context.Context, component, status string, limit, offset int) ([]models.Adoption, error)
+	ComponentUsers(ctx context.Context, component string) ([]store.ComponentUser, error)
+	CurrentCouncils(ctx context.Context) ([]models.Council, error)
 	ListNeeds(ctx context.Context, f models.NeedFilter, p models.Page) (models.List[models.Need], error)
 	LiveUse(ctx context.Context, capability string) ([]models.ComponentUse, error)
 	Coverage(ctx context.Context, by, capability string) ([]models.CoverageItem, error)
