@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"slices"
 
 	"gorm.io/gorm"
 
@@ -11,32 +13,64 @@ import (
 // Queries the web pages need beyond the API's. Plain SQL that runs the same on
 // SQLite and PostgreSQL.
 
-// LiveUse counts, for each capability (or just one) and component, the
-// councils with a live adoption that has not been rejected: most councils
-// first, then by capability and component slug.
+// LiveUse is, for one capability or every one (""), the components councils
+// run live for it, each with the number of councils (counted adoptions),
+// most councils first, then by capability and component slug. It is read from
+// the list pages' kept counts, so it costs no query of the adoptions.
 func (s *Store) LiveUse(ctx context.Context, capability string) ([]models.ComponentUse, error) {
-	q := s.r.WithContext(ctx).Table("adoptions a").
-		Select(`cap.slug AS capability_slug, cap.name AS capability_name, p.slug AS component_slug,
-			p.name AS component_name, count(DISTINCT a.council_id) AS live_councils`).
-		Joins("JOIN capabilities cap ON cap.id = a.capability_id").
-		Joins("JOIN components p ON p.id = a.component_id").
-		Where("a.status = 'live' AND " + counted("a"))
-	if capability != "" {
-		q = q.Where("cap.slug = ?", capability)
-	}
-	var rows []struct {
-		CapabilitySlug, CapabilityName, ComponentSlug, ComponentName string
-		LiveCouncils                                                 int
-	}
-	err := q.Group("cap.slug, cap.name, p.slug, p.name").
-		Order("live_councils DESC, cap.slug, p.slug").Scan(&rows).Error
+	counts, err := s.useCounts(ctx)
 	if err != nil {
+		return nil, err
+	}
+	db := s.r.WithContext(ctx)
+	var caps []struct {
+		ID         int64
+		Slug, Name string
+	}
+	q := db.Table("capabilities").Select("id, slug, name")
+	if capability != "" {
+		q = q.Where("slug = ?", capability)
+	}
+	if err := q.Scan(&caps).Error; err != nil {
 		return nil, translate(err)
 	}
-	out := make([]models.ComponentUse, len(rows))
-	for i, r := range rows {
-		out[i] = models.ComponentUse{Capability: models.Ref{Slug: r.CapabilitySlug, Name: r.CapabilityName},
-			Component: models.Ref{Slug: r.ComponentSlug, Name: r.ComponentName}, LiveCouncils: r.LiveCouncils}
+	var ids []int64
+	for _, c := range caps {
+		for _, u := range counts.liveUse[c.ID] {
+			ids = append(ids, u.component)
+		}
+	}
+	comps, err := refsByID(db, "components", ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []models.ComponentUse
+	for _, c := range caps {
+		for _, u := range counts.liveUse[c.ID] {
+			out = append(out, models.ComponentUse{Capability: models.Ref{Slug: c.Slug, Name: c.Name}, Component: comps[u.component], LiveCouncils: u.councils})
+		}
+	}
+	slices.SortFunc(out, func(x, y models.ComponentUse) int {
+		return cmp.Or(cmp.Compare(y.LiveCouncils, x.LiveCouncils), cmp.Compare(x.Capability.Slug, y.Capability.Slug), cmp.Compare(x.Component.Slug, y.Component.Slug))
+	})
+	return out, nil
+}
+
+// refsByID reads the slug and name of the rows of table with the given ids,
+// a batch of ids at a time (SQLite bounds a statement's parameters).
+func refsByID(db *gorm.DB, table string, ids []int64) (map[int64]models.Ref, error) {
+	out := make(map[int64]models.Ref, len(ids))
+	for batch := range slices.Chunk(ids, 5000) {
+		var rows []struct {
+			ID         int64
+			Slug, Name string
+		}
+		if err := db.Table(table).Select("id, slug, name").Where("id IN ?", batch).Scan(&rows).Error; err != nil {
+			return nil, translate(err)
+		}
+		for _, r := range rows {
+			out[r.ID] = models.Ref{Slug: r.Slug, Name: r.Name}
+		}
 	}
 	return out, nil
 }

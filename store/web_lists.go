@@ -32,6 +32,15 @@ type useCounts struct {
 	capabilityLive  map[int64]int
 	// The current service councils with each capability live, by id.
 	liveCouncils map[int64][]int64
+	// For each capability, the components councils (any council) run live
+	// for it, with how many councils run each: the home and capability pages.
+	liveUse map[int64][]liveUse
+}
+
+// liveUse is a component run live for a capability by this many councils.
+type liveUse struct {
+	component int64
+	councils  int
 }
 
 // useTally is what the counts are made from, kept so that a few adoption
@@ -229,6 +238,7 @@ func (t *useTally) counts() *useCounts {
 			out.liveCouncils[p[0]] = append(out.liveCouncils[p[0]], p[1])
 		}
 	}
+	out.liveUse = t.liveUse()
 	comps := t.comps
 	id := func(i int) int64 { return comps[i].ID }
 	if t.byName == nil {
@@ -254,6 +264,24 @@ func (t *useTally) counts() *useCounts {
 	out.ranked = places(len(comps), func(i, j int) int {
 		return cmp.Or(cmp.Compare(rank[i][0], rank[j][0]), cmp.Compare(rank[i][1], rank[j][1]), cmp.Compare(rank[i][2], rank[j][2]))
 	}, id)
+	return out
+}
+
+// liveUse counts, for each capability and component, the distinct councils
+// with a counted live adoption of the component for it.
+func (t *useTally) liveUse() map[int64][]liveUse {
+	seen := map[[3]int64]bool{}
+	n := map[[2]int64]int{}
+	for _, u := range t.uses {
+		if k := [3]int64{u.capability, u.component, u.council}; u.live && !seen[k] {
+			seen[k] = true
+			n[[2]int64{u.capability, u.component}]++
+		}
+	}
+	out := map[int64][]liveUse{}
+	for k, councils := range n {
+		out[k[0]] = append(out[k[0]], liveUse{component: k[1], councils: councils})
+	}
 	return out
 }
 
