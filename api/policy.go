@@ -80,6 +80,12 @@ var policies = map[string]Policy{
 	"GET /api/v1/opportunities/consolidation":  public,
 	"GET /api/v1/opportunities/migrations":     public,
 	"GET /api/v1/opportunities/collaborations": public,
+	"GET /api/v1/components/:slug/impact":      public,
+	"GET /api/v1/councils/:code/renewals":      public,
+	"GET /api/v1/councils/:code/renewals.ics":  public,
+	"GET /api/v1/market/renewals":              public,
+	"GET /api/v1/market/renewals.ics":          public,
+	"GET /api/v1/market/concentration":         public,
 
 	"GET /api/v1/programmes":                public,
 	"GET /api/v1/programmes/:slug":          public,

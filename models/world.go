@@ -29,6 +29,9 @@ type WorldComponent struct {
 	Lifecycle    string   // alpha, beta, live, deprecated, retired
 	InHouse      bool     // a council's own build (vendor kind "in-house")
 	Capabilities []string // slugs it provides
+	Vendor       string   // the vendor's slug
+	VendorName   string
+	DependsOn    []string // slugs of the components it depends on
 }
 
 // WorldAdoption records that a council uses (or tries) a component for a capability.

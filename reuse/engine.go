@@ -137,9 +137,10 @@ type capRec struct {
 	offers        []offer // components whose catalogue entry lists this capability
 	liveCouncils  int32   // councils with at least one live adoption for it
 	liveAdoptions int64
-	sumSq         int64 // sum over components of (live adoptions for it)², for the HHI
-	distinct      int32 // components with at least one live adoption for it
-	inHouseLive   int64 // live adoptions of in-house builds
+	sumSq         int64   // sum over components of (live adoptions for it)², for the HHI
+	distinct      int32   // components with at least one live adoption for it
+	inHouseLive   int64   // live adoptions of in-house builds
+	contracts     []int32 // adoption slots with a contract end date (renewals.go)
 	// liveByType counts current, service-delivering councils of each type with live coverage,
 	// to tell whether a gap is one that councils like this one usually fill.
 	liveByType map[string]int32
@@ -417,6 +418,7 @@ func (e *Engine) putComponent(c Component) {
 	}
 	rec.Component = c
 	rec.Component.Capabilities = slices.Clone(c.Capabilities)
+	rec.Component.DependsOn = slices.Clone(c.DependsOn)
 	rec.known = true
 	rec.obsolete = obsolete(c.Lifecycle)
 	skip := rec.obsolete || c.InHouse
@@ -507,6 +509,9 @@ func (e *Engine) linkAdoption(s int32) {
 		e.bumpCoverage(r.council, r.cap, +1)
 	}
 	c.adoptions = append(c.adoptions, s)
+	if r.contractEnd != noDay {
+		e.caps[r.cap].contracts = append(e.caps[r.cap].contracts, s)
+	}
 	if inUse(r.status) {
 		e.addUse(r.council, r.comp)
 	}
@@ -520,6 +525,9 @@ func (e *Engine) unlinkAdoption(s int32) {
 	r := e.adoptions[s]
 	c := &e.councils[r.council]
 	c.adoptions = removeValue(c.adoptions, s)
+	if r.contractEnd != noDay {
+		e.caps[r.cap].contracts = removeValue(e.caps[r.cap].contracts, s)
+	}
 	if r.status == stLive && e.otherLive(r.council, r.cap, s) == 0 {
 		e.bumpCoverage(r.council, r.cap, -1)
 	}

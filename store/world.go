@@ -198,10 +198,10 @@ func loadWorldComponents(db *gorm.DB, where string, args ...any) ([]models.World
 		id int64
 		c  models.WorldComponent
 	}
-	rows, err := db.Raw(`SELECT c.id, c.slug, c.name, c.lifecycle, v.kind = 'in-house'
+	rows, err := db.Raw(`SELECT c.id, c.slug, c.name, c.lifecycle, v.kind = 'in-house', v.slug, v.name
 		FROM components c JOIN vendors v ON v.id = c.vendor_id `+where+` ORDER BY c.id`, args...).Rows()
 	rs, err := scanRows(rows, err, func(r *sql.Rows) (x row, err error) {
-		return x, r.Scan(&x.id, &x.c.Slug, &x.c.Name, &x.c.Lifecycle, &x.c.InHouse)
+		return x, r.Scan(&x.id, &x.c.Slug, &x.c.Name, &x.c.Lifecycle, &x.c.InHouse, &x.c.Vendor, &x.c.VendorName)
 	})
 	if err != nil || len(rs) == 0 {
 		return nil, err
@@ -227,6 +227,19 @@ func loadWorldComponents(db *gorm.DB, where string, args ...any) ([]models.World
 	for _, l := range links {
 		if i, ok := index[l.id]; ok {
 			comps[i].Capabilities = append(comps[i].Capabilities, l.slug)
+		}
+	}
+	q = `SELECT cd.component_id, d.slug FROM component_dependencies cd JOIN components d ON d.id = cd.depends_on_id`
+	if where != "" {
+		q += ` JOIN components c ON c.id = cd.component_id JOIN vendors v ON v.id = c.vendor_id ` + where
+	}
+	rows, err = db.Raw(q+` ORDER BY d.slug`, args...).Rows()
+	if links, err = scanRows(rows, err, func(r *sql.Rows) (l link, err error) { return l, r.Scan(&l.id, &l.slug) }); err != nil {
+		return nil, err
+	}
+	for _, l := range links {
+		if i, ok := index[l.id]; ok {
+			comps[i].DependsOn = append(comps[i].DependsOn, l.slug)
 		}
 	}
 	return comps, nil
