@@ -95,15 +95,18 @@ func (e *Engine) Concentration(region, capability string, today time.Time, horiz
 	nv := len(vendors)
 	type capTally struct {
 		councils, inHouse int
-		vendorCouncils    []int32 // by vendor
-		single            []singleRec
+		vendorCouncils    []int32          // by vendor
+		single            *topK[singleRec] // the soonest maxSingleSourced
+		singles           int
 	}
 	tally := make([]capTally, len(e.caps))
 	from, until := renewalWindow(today, horizonMonths)
 
-	type use struct{ cap, vendor int32 } // vendor -1: in-house
-	var uses []use
-	ends := make([]int32, len(e.caps)) // the council's soonest contract end in the horizon, per capability
+	// Per council, per capability: its live vendors (-1 for in-house builds, each counted once)
+	// and its soonest contract end in the horizon, reset after each council.
+	vendorsOf := make([][]int32, len(e.caps))
+	ends := make([]int32, len(e.caps))
+	var touched []int32
 	councils := e.byRegion[region]
 	if region == "" {
 		councils = make([]int32, len(e.councils))
@@ -116,43 +119,49 @@ func (e *Engine) Concentration(region, capability string, today time.Time, horiz
 		if !c.known || !c.Current {
 			continue
 		}
-		uses = uses[:0]
+		touched = touched[:0]
 		for _, s := range c.adoptions {
 			r := &e.adoptions[s]
 			if only >= 0 && r.cap != only {
 				continue
 			}
 			if r.status == stLive {
-				uses = append(uses, use{r.cap, compVendor[r.comp]})
+				vs := vendorsOf[r.cap]
+				if len(vs) == 0 {
+					touched = append(touched, r.cap)
+				}
+				if v := compVendor[r.comp]; !slices.Contains(vs, v) {
+					vendorsOf[r.cap] = append(vs, v)
+				}
 			}
 			if inUse(r.status) && r.contractEnd >= from && r.contractEnd <= until && (ends[r.cap] == 0 || r.contractEnd < ends[r.cap]) {
 				ends[r.cap] = r.contractEnd
 			}
 		}
-		slices.SortFunc(uses, func(x, y use) int { return cmp.Or(cmp.Compare(x.cap, y.cap), cmp.Compare(x.vendor, y.vendor)) })
-		uses = slices.Compact(uses)
-		for i := 0; i < len(uses); {
-			k := uses[i].cap
-			j := i
-			for j < len(uses) && uses[j].cap == k {
-				j++
-			}
+		for _, k := range touched {
 			t := &tally[k]
 			if t.vendorCouncils == nil {
 				t.vendorCouncils = make([]int32, nv)
 			}
 			t.councils++
-			for _, u := range uses[i:j] {
-				if u.vendor < 0 {
+			vs := vendorsOf[k]
+			for _, v := range vs {
+				if v < 0 {
 					t.inHouse++
 				} else {
-					t.vendorCouncils[u.vendor]++
+					t.vendorCouncils[v]++
 				}
 			}
-			if j-i == 1 && uses[i].vendor >= 0 && ends[k] != 0 {
-				t.single = append(t.single, singleRec{council: ci, vendor: uses[i].vendor, end: ends[k]})
+			if len(vs) == 1 && vs[0] >= 0 && ends[k] != 0 {
+				if t.single == nil {
+					t.single = newTopK(maxSingleSourced, func(x, y singleRec) bool { // x ranks below y
+						return x.end > y.end || (x.end == y.end && e.councils[x.council].Code > e.councils[y.council].Code)
+					})
+				}
+				t.single.push(singleRec{council: ci, vendor: vs[0], end: ends[k]})
+				t.singles++
 			}
-			i = j
+			vendorsOf[k] = vs[:0]
 		}
 		for _, s := range c.adoptions {
 			ends[e.adoptions[s].cap] = 0
@@ -166,7 +175,7 @@ func (e *Engine) Concentration(region, capability string, today time.Time, horiz
 		}
 		t := &tally[k]
 		item := Concentration{Capability: e.capRefAt(int32(k)), Councils: t.councils, InHouseCouncils: t.inHouse,
-			Vendors: []VendorShare{}, SingleSourced: []SingleSourced{}, SingleSourcedCount: len(t.single)}
+			Vendors: []VendorShare{}, SingleSourced: []SingleSourced{}, SingleSourcedCount: t.singles}
 		if t.councils > 0 {
 			item.InHouseShare = round4(float64(t.inHouse) / float64(t.councils))
 		}
@@ -188,11 +197,10 @@ func (e *Engine) Concentration(region, capability string, today time.Time, horiz
 		if len(item.Vendors) > 0 {
 			item.LargestShare = item.Vendors[0].Share
 		}
-		slices.SortFunc(t.single, func(x, y singleRec) int {
-			return cmp.Or(cmp.Compare(x.end, y.end), cmp.Compare(e.councils[x.council].Code, e.councils[y.council].Code))
-		})
-		for _, s := range t.single[:min(len(t.single), maxSingleSourced)] {
-			item.SingleSourced = append(item.SingleSourced, SingleSourced{Council: e.councilRef(s.council), Vendor: vendors[s.vendor], ContractEndOn: formatDay(s.end)})
+		if t.single != nil {
+			for _, s := range t.single.sorted() {
+				item.SingleSourced = append(item.SingleSourced, SingleSourced{Council: e.councilRef(s.council), Vendor: vendors[s.vendor], ContractEndOn: formatDay(s.end)})
+			}
 		}
 		out = append(out, item)
 	}

@@ -140,7 +140,7 @@ type capRec struct {
 	sumSq         int64   // sum over components of (live adoptions for it)², for the HHI
 	distinct      int32   // components with at least one live adoption for it
 	inHouseLive   int64   // live adoptions of in-house builds
-	contracts     []int32 // adoption slots with a contract end date (renewals.go)
+	contracts     []int32 // adoption slots with a contract end date, by date then ID (renewals.go)
 	// liveByType counts current, service-delivering councils of each type with live coverage,
 	// to tell whether a gap is one that councils like this one usually fill.
 	liveByType map[string]int32
@@ -260,6 +260,7 @@ func New(councils []Council, caps []Capability, comps []Component, adoptions []A
 		e.putAdoption(a)
 	}
 	e.bulk = false
+	e.sortContracts()
 	for i := range e.councils {
 		c := &e.councils[i]
 		for _, u := range c.uses {
@@ -510,7 +511,7 @@ func (e *Engine) linkAdoption(s int32) {
 	}
 	c.adoptions = append(c.adoptions, s)
 	if r.contractEnd != noDay {
-		e.caps[r.cap].contracts = append(e.caps[r.cap].contracts, s)
+		e.addContract(s)
 	}
 	if inUse(r.status) {
 		e.addUse(r.council, r.comp)
@@ -526,7 +527,7 @@ func (e *Engine) unlinkAdoption(s int32) {
 	c := &e.councils[r.council]
 	c.adoptions = removeValue(c.adoptions, s)
 	if r.contractEnd != noDay {
-		e.caps[r.cap].contracts = removeValue(e.caps[r.cap].contracts, s)
+		e.removeContract(s)
 	}
 	if r.status == stLive && e.otherLive(r.council, r.cap, s) == 0 {
 		e.bumpCoverage(r.council, r.cap, -1)

@@ -83,27 +83,43 @@ func (e *Engine) CouncilRenewals(code string, today time.Time, months int) ([]Re
 // soonest first (then by council code, capability and component), and the total. Only the
 // page from offset (at most limit; limit <= 0 means all) is described in full, with
 // alternatives and groups: ranking peers costs about a millisecond a council at national scale.
+// The contracts are bucketed by day, and only the days the page spans are sorted further.
 func (e *Engine) Renewals(today time.Time, months, offset, limit int) ([]Renewal, int) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	from, until := renewalWindow(today, months)
-	var slots []int32
-	for k := range e.caps {
-		for _, s := range e.caps[k].contracts {
-			if e.renewing(s, from, until) {
-				slots = append(slots, s)
-			}
+	starts := make([]int32, until-from+2) // starts[d+1] counts, then starts[d] is where day from+d begins
+	for s := range e.adoptions {
+		if e.renewing(int32(s), from, until) {
+			starts[e.adoptions[s].contractEnd-from+1]++
 		}
 	}
-	e.sortRenewals(slots)
-	total := len(slots)
-	slots = slots[min(offset, total):]
+	for d := 1; d < len(starts); d++ {
+		starts[d] += starts[d-1]
+	}
+	total := int(starts[len(starts)-1])
+	slots := make([]int32, total)
+	next := slices.Clone(starts)
+	for s := range e.adoptions {
+		if e.renewing(int32(s), from, until) {
+			d := e.adoptions[s].contractEnd - from
+			slots[next[d]] = int32(s)
+			next[d]++
+		}
+	}
+	lo := min(offset, total)
+	hi := total
 	if limit > 0 {
-		slots = slots[:min(limit, len(slots))]
+		hi = min(lo+limit, total)
+	}
+	for d := 0; d+1 < len(starts); d++ {
+		if a, b := int(starts[d]), int(starts[d+1]); b > lo && a < hi {
+			e.sortRenewals(slots[a:b])
+		}
 	}
 	peers := e.newPeerCache()
-	out := make([]Renewal, 0, len(slots))
-	for _, s := range slots {
+	out := make([]Renewal, 0, hi-lo)
+	for _, s := range slots[lo:hi] {
 		out = append(out, e.renewal(s, peers.of(e.adoptions[s].council)))
 	}
 	return out, total
@@ -155,30 +171,44 @@ func (e *Engine) group(s int32) ([]GroupMember, int) {
 	r := &e.adoptions[s]
 	end := time.Unix(int64(r.contractEnd)*86400, 0).UTC()
 	lo, hi := dayOf(end.AddDate(0, -groupMonths, 0)), dayOf(end.AddDate(0, groupMonths, 0))
-	best := map[int32]int32{} // council → its slot nearest in time
-	dist := func(x int32) int32 { return abs32(e.adoptions[x].contractEnd - r.contractEnd) }
-	for _, o := range e.caps[r.cap].contracts {
+	contracts := e.caps[r.cap].contracts
+	first, _ := slices.BinarySearchFunc(contracts, lo, func(x, day int32) int { return cmp.Compare(e.adoptions[x].contractEnd, day) })
+	var near []int32
+	for _, o := range contracts[first:] {
 		or := &e.adoptions[o]
-		if or.council == r.council || !e.renewing(o, lo, hi) {
-			continue
+		if or.contractEnd > hi {
+			break
 		}
-		if b, ok := best[or.council]; !ok || dist(o) < dist(b) {
-			best[or.council] = o
+		if or.council != r.council && e.renewing(o, lo, hi) {
+			near = append(near, o)
 		}
 	}
-	slots := make([]int32, 0, len(best))
-	for _, o := range best {
-		slots = append(slots, o)
-	}
-	slices.SortFunc(slots, func(x, y int32) int {
-		return cmp.Or(cmp.Compare(dist(x), dist(y)), cmp.Compare(e.councils[e.adoptions[x].council].Code, e.councils[e.adoptions[y].council].Code))
+	dist := func(x int32) int32 { return abs32(e.adoptions[x].contractEnd - r.contractEnd) }
+	// One entry per council, its nearest contract; then the closest maxGroup of them.
+	slices.SortFunc(near, func(x, y int32) int {
+		return cmp.Or(cmp.Compare(e.adoptions[x].council, e.adoptions[y].council), cmp.Compare(dist(x), dist(y)), cmp.Compare(x, y))
 	})
-	members := make([]GroupMember, 0, min(len(slots), maxGroup))
-	for _, o := range slots[:min(len(slots), maxGroup)] {
+	code := func(x int32) string { return e.councils[e.adoptions[x].council].Code }
+	top := newTopK(maxGroup, func(x, y int32) bool { // x ranks below y
+		if dx, dy := dist(x), dist(y); dx != dy {
+			return dx > dy
+		}
+		return code(x) > code(y)
+	})
+	n := 0
+	for i, o := range near {
+		if i == 0 || e.adoptions[o].council != e.adoptions[near[i-1]].council {
+			top.push(o)
+			n++
+		}
+	}
+	kept := top.sorted()
+	members := make([]GroupMember, 0, len(kept))
+	for _, o := range kept {
 		or := &e.adoptions[o]
 		members = append(members, GroupMember{Council: e.councilRef(or.council), Component: e.compRef(or.comp), ContractEndOn: formatDay(or.contractEnd)})
 	}
-	return members, len(slots)
+	return members, n
 }
 
 func abs32(x int32) int32 {
@@ -186,4 +216,38 @@ func abs32(x int32) int32 {
 		return -x
 	}
 	return x
+}
+
+// The capabilities' contracts are kept sorted by end date, then adoption ID, so that a
+// procurement group is a binary search and a short scan. While New loads a snapshot they are
+// appended, and sorted once at the end.
+
+func (e *Engine) contractOrder(x, y int32) int {
+	rx, ry := &e.adoptions[x], &e.adoptions[y]
+	return cmp.Or(cmp.Compare(rx.contractEnd, ry.contractEnd), cmp.Compare(rx.id, ry.id))
+}
+
+func (e *Engine) addContract(s int32) {
+	cp := &e.caps[e.adoptions[s].cap]
+	if e.bulk {
+		cp.contracts = append(cp.contracts, s)
+		return
+	}
+	i, _ := slices.BinarySearchFunc(cp.contracts, s, e.contractOrder)
+	cp.contracts = slices.Insert(cp.contracts, i, s)
+}
+
+func (e *Engine) removeContract(s int32) {
+	cp := &e.caps[e.adoptions[s].cap]
+	if i, ok := slices.BinarySearchFunc(cp.contracts, s, e.contractOrder); ok && cp.contracts[i] == s {
+		cp.contracts = slices.Delete(cp.contracts, i, i+1)
+		return
+	}
+	cp.contracts = removeValue(cp.contracts, s) // during a bulk load, before the sort
+}
+
+func (e *Engine) sortContracts() {
+	for k := range e.caps {
+		slices.SortFunc(e.caps[k].contracts, e.contractOrder)
+	}
 }
