@@ -106,6 +106,8 @@ var policies = map[string]Policy{
 	"GET /dashboards/consolidation":  public,
 	"GET /dashboards/migrations":     public,
 	"GET /dashboards/collaborations": public,
+	"GET /dashboards/concentration":  public,
+	"GET /councils/:code/renewals":   public,
 	"GET /about/data":                public,
 	"GET /accessibility":             public,
 	"GET /vendors":                   public,

@@ -178,6 +178,8 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/dashboards/consolidation", nil, ok6},
 		{"GET", "/dashboards/migrations", nil, ok6},
 		{"GET", "/dashboards/collaborations", nil, ok6},
+		{"GET", "/dashboards/concentration", nil, ok6},
+		{"GET", "/councils/" + lambeth + "/renewals", nil, ok6},
 		{"GET", "/about/data", nil, ok6},
 		{"GET", "/accessibility", nil, ok6},
 		{"GET", "/vendors", nil, ok6},

@@ -220,3 +220,17 @@ type singleRec struct {
 	council, vendor int32
 	end             int32
 }
+
+// Regions lists the regions of known councils, sorted.
+func (e *Engine) Regions() []string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	out := make([]string, 0, len(e.byRegion))
+	for r, cs := range e.byRegion {
+		if r != "" && len(cs) > 0 {
+			out = append(out, r)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
