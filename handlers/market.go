@@ -122,14 +122,10 @@ func (h *Reuse) Renewals(c *gin.Context) {
 	if eng == nil {
 		return
 	}
-	offset, err := models.CursorOffset(p.Cursor)
+	offset, limit, err := pageBounds(p)
 	if err != nil {
 		WriteError(c, err)
 		return
-	}
-	limit := p.Limit
-	if limit == 0 {
-		limit = models.DefaultPageSize
 	}
 	items, total := eng.Renewals(h.Store.Today(), months, offset, limit)
 	list := models.List[reuse.Renewal]{Items: items, Total: total}
