@@ -266,6 +266,9 @@ func TestRetirementImpactThroughHTTP(t *testing.T) {
 		!slices.Equal(uncovered, []string{bromley + " test-records", cardiff + " test-records"}) {
 		t.Errorf("uncovered %v", uncovered)
 	}
+	if body["uncovered_count"].(float64) != 2 {
+		t.Errorf("uncovered_count %v", body["uncovered_count"])
+	}
 	e.do("GET", "/api/v1/components/no-such-component/impact", nil, "").wantStatus(404)
 
 	// Retiring front touches front alone.

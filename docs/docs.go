@@ -7197,7 +7197,8 @@ const docTemplate = `{
                 "cycles",
                 "dependents",
                 "lifecycle",
-                "uncovered"
+                "uncovered",
+                "uncovered_count"
             ],
             "properties": {
                 "adoptions": {
@@ -7238,11 +7239,15 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "uncovered": {
-                    "description": "Uncovered are the capabilities councils would have no live component for once the\ncomponent and its dependents are gone, by council code and capability.",
+                    "description": "Uncovered are the capabilities councils would have no live component for once the\ncomponent and its dependents are gone, by council code and capability: the first 50,\neach with what the council's peers run instead; UncoveredCount counts them all.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/reuse.Uncovered"
                     }
+                },
+                "uncovered_count": {
+                    "type": "integer",
+                    "example": 2
                 }
             }
         },

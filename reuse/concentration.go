@@ -71,42 +71,18 @@ func (e *Engine) HasCapability(slug string) bool {
 func (e *Engine) Concentration(region, capability string, today time.Time, horizonMonths int) []Concentration {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	vendorIdx := map[string]int32{}
-	var vendors []VendorRef
-	compVendor := make([]int32, len(e.comps)) // -1 for in-house builds
-	for i := range e.comps {
-		c := &e.comps[i]
-		if c.InHouse {
-			compVendor[i] = -1
-			continue
-		}
-		v, ok := vendorIdx[c.Vendor]
-		if !ok {
-			v = int32(len(vendors))
-			vendorIdx[c.Vendor] = v
-			vendors = append(vendors, VendorRef{Slug: c.Vendor, Name: c.VendorName})
-		}
-		compVendor[i] = v
-	}
 	only := int32(-1)
 	if capability != "" {
 		only = e.capIdx[capability]
 	}
-	nv := len(vendors)
 	type capTally struct {
 		councils, inHouse int
-		vendorCouncils    []int32          // by vendor
+		vendorCouncils    map[int32]int32  // vendor → councils
 		single            *topK[singleRec] // the soonest maxSingleSourced
 		singles           int
 	}
 	tally := make([]capTally, len(e.caps))
-	from, until := renewalWindow(today, horizonMonths)
-
-	// Per council, per capability: its live vendors (-1 for in-house builds, each counted once)
-	// and its soonest contract end in the horizon, reset after each council.
-	vendorsOf := make([][]int32, len(e.caps))
-	ends := make([]int32, len(e.caps))
-	var touched []int32
+	inScope := func(c *councilRec) bool { return c.known && c.Current && (region == "" || c.Region == region) }
 	councils := e.byRegion[region]
 	if region == "" {
 		councils = make([]int32, len(e.councils))
@@ -114,57 +90,74 @@ func (e *Engine) Concentration(region, capability string, today time.Time, horiz
 			councils[i] = int32(i)
 		}
 	}
+	// Per council, from its vendor uses (kept by every write): per capability, how many vendors
+	// and whether one is in-house; the arrays are reset for the capabilities it touched.
+	nVendors := make([]int32, len(e.caps))
+	inHouse := make([]bool, len(e.caps))
+	var touched []int32
 	for _, ci := range councils {
 		c := &e.councils[ci]
-		if !c.known || !c.Current {
+		if !inScope(c) {
 			continue
 		}
 		touched = touched[:0]
-		for _, s := range c.adoptions {
-			r := &e.adoptions[s]
-			if only >= 0 && r.cap != only {
+		for _, u := range c.vendorUses {
+			if only >= 0 && u.cap != only {
 				continue
 			}
-			if r.status == stLive {
-				vs := vendorsOf[r.cap]
-				if len(vs) == 0 {
-					touched = append(touched, r.cap)
-				}
-				if v := compVendor[r.comp]; !slices.Contains(vs, v) {
-					vendorsOf[r.cap] = append(vs, v)
-				}
+			if nVendors[u.cap] == 0 && !inHouse[u.cap] {
+				touched = append(touched, u.cap)
 			}
-			if inUse(r.status) && r.contractEnd >= from && r.contractEnd <= until && (ends[r.cap] == 0 || r.contractEnd < ends[r.cap]) {
-				ends[r.cap] = r.contractEnd
+			t := &tally[u.cap]
+			if e.vendors[u.vendor].inHouse {
+				inHouse[u.cap] = true
+				continue
 			}
+			nVendors[u.cap]++
+			if t.vendorCouncils == nil {
+				t.vendorCouncils = map[int32]int32{}
+			}
+			t.vendorCouncils[u.vendor]++
 		}
 		for _, k := range touched {
-			t := &tally[k]
-			if t.vendorCouncils == nil {
-				t.vendorCouncils = make([]int32, nv)
+			tally[k].councils++
+			if inHouse[k] {
+				tally[k].inHouse++
 			}
-			t.councils++
-			vs := vendorsOf[k]
-			for _, v := range vs {
-				if v < 0 {
-					t.inHouse++
-				} else {
-					t.vendorCouncils[v]++
-				}
-			}
-			if len(vs) == 1 && vs[0] >= 0 && ends[k] != 0 {
-				if t.single == nil {
-					t.single = newTopK(maxSingleSourced, func(x, y singleRec) bool { // x ranks below y
-						return x.end > y.end || (x.end == y.end && e.councils[x.council].Code > e.councils[y.council].Code)
-					})
-				}
-				t.single.push(singleRec{council: ci, vendor: vs[0], end: ends[k]})
-				t.singles++
-			}
-			vendorsOf[k] = vs[:0]
+			nVendors[k], inHouse[k] = 0, false
 		}
-		for _, s := range c.adoptions {
-			ends[e.adoptions[s].cap] = 0
+	}
+	// Single-sourced: each council's soonest contract in the horizon, per capability, read from
+	// the capability's contracts (sorted by date), when it relies on one vendor alone for it.
+	from, until := renewalWindow(today, horizonMonths)
+	seen := make([]int32, len(e.councils)) // capability+1 once a council's soonest contract for it is found
+	for k := range e.caps {
+		if only >= 0 && int32(k) != only {
+			continue
+		}
+		contracts := e.caps[k].contracts
+		first, _ := slices.BinarySearchFunc(contracts, from, func(x, day int32) int { return cmp.Compare(e.adoptions[x].contractEnd, day) })
+		t := &tally[k]
+		for _, s := range contracts[first:] {
+			r := &e.adoptions[s]
+			if r.contractEnd > until {
+				break
+			}
+			if !inUse(r.status) || seen[r.council] == int32(k)+1 || !inScope(&e.councils[r.council]) {
+				continue
+			}
+			seen[r.council] = int32(k) + 1
+			v, ok := e.soleVendor(r.council, int32(k))
+			if !ok {
+				continue
+			}
+			if t.single == nil {
+				t.single = newTopK(maxSingleSourced, func(x, y singleRec) bool { // x ranks below y
+					return x.end > y.end || (x.end == y.end && e.councils[x.council].Code > e.councils[y.council].Code)
+				})
+			}
+			t.single.push(singleRec{council: r.council, vendor: v, end: r.contractEnd})
+			t.singles++
 		}
 	}
 
@@ -181,12 +174,9 @@ func (e *Engine) Concentration(region, capability string, today time.Time, horiz
 		}
 		var sum, sumSq int64
 		for v, n := range t.vendorCouncils {
-			if n == 0 {
-				continue
-			}
 			sum += int64(n)
 			sumSq += int64(n) * int64(n)
-			item.Vendors = append(item.Vendors, VendorShare{Vendor: vendors[v], Councils: int(n), Share: round4(float64(n) / float64(t.councils))})
+			item.Vendors = append(item.Vendors, VendorShare{Vendor: e.vendors[v].ref(), Councils: int(n), Share: round4(float64(n) / float64(t.councils))})
 		}
 		if sum > 0 {
 			item.HHI = int(math.Round(float64(sumSq) * 10000 / float64(sum*sum)))
@@ -199,7 +189,7 @@ func (e *Engine) Concentration(region, capability string, today time.Time, horiz
 		}
 		if t.single != nil {
 			for _, s := range t.single.sorted() {
-				item.SingleSourced = append(item.SingleSourced, SingleSourced{Council: e.councilRef(s.council), Vendor: vendors[s.vendor], ContractEndOn: formatDay(s.end)})
+				item.SingleSourced = append(item.SingleSourced, SingleSourced{Council: e.councilRef(s.council), Vendor: e.vendors[s.vendor].ref(), ContractEndOn: formatDay(s.end)})
 			}
 		}
 		out = append(out, item)
@@ -233,4 +223,78 @@ func (e *Engine) Regions() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// vendorRec is a vendor, as its components name it.
+type vendorRec struct {
+	slug, name string
+	inHouse    bool // its components are councils' own builds
+}
+
+func (v *vendorRec) ref() VendorRef { return VendorRef{Slug: v.slug, Name: v.name} }
+
+// vendorUse counts a council's live adoptions for one capability of one vendor's components.
+type vendorUse struct{ cap, vendor, n int32 }
+
+func (e *Engine) vendorFor(slug string) int32 {
+	if v, ok := e.vendorIdx[slug]; ok {
+		return v
+	}
+	e.vendors = append(e.vendors, vendorRec{slug: slug, name: slug})
+	e.vendorIdx[slug] = int32(len(e.vendors) - 1)
+	return int32(len(e.vendors) - 1)
+}
+
+// setVendor records component i's vendor as c names it, moving its live adoptions' vendor
+// uses when the vendor changes.
+func (e *Engine) setVendor(i int32, c Component) {
+	v := e.vendorFor(c.Vendor)
+	e.vendors[v].name, e.vendors[v].inHouse = cmp.Or(c.VendorName, c.Vendor), c.InHouse
+	rec := &e.comps[i]
+	old := rec.vendor
+	if old == v {
+		return
+	}
+	rec.vendor = v
+	for _, b := range rec.adopters {
+		for _, s := range e.councils[b].adoptions {
+			if r := &e.adoptions[s]; r.comp == i && r.status == stLive {
+				e.bumpVendorUse(b, r.cap, old, -1)
+				e.bumpVendorUse(b, r.cap, v, +1)
+			}
+		}
+	}
+}
+
+// bumpVendorUse adds or removes one of a council's live adoptions of a vendor's component for
+// a capability.
+func (e *Engine) bumpVendorUse(ci, capIdx, vendor int32, sign int32) {
+	c := &e.councils[ci]
+	for j := range c.vendorUses {
+		if u := &c.vendorUses[j]; u.cap == capIdx && u.vendor == vendor {
+			if u.n += sign; u.n == 0 {
+				c.vendorUses = slices.Delete(c.vendorUses, j, j+1)
+			}
+			return
+		}
+	}
+	if sign > 0 {
+		c.vendorUses = append(c.vendorUses, vendorUse{cap: capIdx, vendor: vendor, n: sign})
+	}
+}
+
+// soleVendor is the one vendor the council runs live for the capability, when it runs exactly
+// one and that is not an in-house build.
+func (e *Engine) soleVendor(ci, capIdx int32) (int32, bool) {
+	sole := int32(-1)
+	for _, u := range e.councils[ci].vendorUses {
+		if u.cap != capIdx {
+			continue
+		}
+		if sole >= 0 || e.vendors[u.vendor].inHouse {
+			return 0, false
+		}
+		sole = u.vendor
+	}
+	return sole, sole >= 0
 }

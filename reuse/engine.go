@@ -95,6 +95,8 @@ type councilRec struct {
 	// usesLog is the sum over uses of fxLog(adopters of that component), kept current so that the
 	// council's total IDF weight is len(uses)*fxLog(N) - usesLog without touching its components.
 	usesLog int64
+	// vendorUses counts its live adoptions per capability and vendor (concentration.go).
+	vendorUses []vendorUse
 }
 
 // compUse is one component a council has in use (piloting, live or retiring), sorted by comp.
@@ -118,6 +120,7 @@ type compRec struct {
 	offerPos  []int32    // for each of caps, its index in that capability's offers
 	adopters  []int32    // councils with the component in use, unordered
 	liveByCap []capCount // live adoptions per capability (usually 1–3 entries)
+	vendor    int32      // index into Engine.vendors
 }
 
 type capCount struct{ cap, n int32 }
@@ -213,6 +216,8 @@ type Engine struct {
 	needSlot      map[int64]int32
 	freeNeeds     []int32
 
+	vendors   []vendorRec        // by index; see concentration.go
+	vendorIdx map[string]int32   // vendor slug → index
 	byType    map[string][]int32 // known councils by type, for profile-only peer candidates
 	byRegion  map[string][]int32
 	typeCount map[string]int32 // current, service-delivering councils per type
@@ -239,6 +244,7 @@ func New(councils []Council, caps []Capability, comps []Component, adoptions []A
 		needSlot:     make(map[int64]int32, len(needs)),
 		evidence:     map[int64]string{},
 		byType:       map[string][]int32{},
+		vendorIdx:    map[string]int32{},
 		byRegion:     map[string][]int32{},
 		typeCount:    map[string]int32{},
 	}
@@ -327,7 +333,9 @@ func (e *Engine) councilFor(code string) int32 {
 }
 
 func (e *Engine) compFor(slug string) int32 {
-	return indexFor(e.compIdx, &e.comps, slug, func() compRec { return compRec{Component: Component{Slug: slug, Name: slug}} })
+	return indexFor(e.compIdx, &e.comps, slug, func() compRec {
+		return compRec{Component: Component{Slug: slug, Name: slug}, vendor: e.vendorFor("")}
+	})
 }
 
 func (e *Engine) capFor(slug string) int32 {
@@ -417,6 +425,7 @@ func (e *Engine) putComponent(c Component) {
 			e.removeOffer(i, j)
 		}
 	}
+	e.setVendor(i, c)
 	rec.Component = c
 	rec.Component.Capabilities = slices.Clone(c.Capabilities)
 	rec.Component.DependsOn = slices.Clone(c.DependsOn)
@@ -517,6 +526,7 @@ func (e *Engine) linkAdoption(s int32) {
 		e.addUse(r.council, r.comp)
 	}
 	if r.status == stLive {
+		e.bumpVendorUse(r.council, r.cap, e.comps[r.comp].vendor, +1)
 		e.bumpLive(r.comp, r.cap, +1)
 	}
 }
@@ -536,6 +546,7 @@ func (e *Engine) unlinkAdoption(s int32) {
 		e.removeUse(r.council, r.comp)
 	}
 	if r.status == stLive {
+		e.bumpVendorUse(r.council, r.cap, e.comps[r.comp].vendor, -1)
 		e.bumpLive(r.comp, r.cap, -1)
 	}
 }

@@ -23,8 +23,10 @@ type Impact struct {
 	// dependents by current councils, by council code, component and capability.
 	Adoptions []ImpactAdoption `json:"adoptions"`
 	// Uncovered are the capabilities councils would have no live component for once the
-	// component and its dependents are gone, by council code and capability.
-	Uncovered []Uncovered `json:"uncovered"`
+	// component and its dependents are gone, by council code and capability: the first 50,
+	// each with what the council's peers run instead; UncoveredCount counts them all.
+	Uncovered      []Uncovered `json:"uncovered"`
+	UncoveredCount int         `json:"uncovered_count" example:"2"`
 }
 
 // Dependent is a component that depends on the one retiring. Path runs from it to the retiring
@@ -50,6 +52,10 @@ type Uncovered struct {
 	Capability   CapabilityRef `json:"capability"`
 	Alternatives []Alternative `json:"alternatives"`
 }
+
+// maxUncovered is how many uncovered capabilities an impact describes, with their alternatives:
+// ranking each council's peers takes about a millisecond at national scale.
+const maxUncovered = 50
 
 // Impact says what retiring the component with the given slug would touch.
 func (e *Engine) Impact(slug string) (Impact, error) {

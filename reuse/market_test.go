@@ -50,6 +50,13 @@ func TestMarketQueriesIncrementalMatchFresh(t *testing.T) {
 	e.PutAdoption(Adoption{ID: 1 << 40, Council: w.councils[0].Code, Component: w.comps[0].Slug, Capability: w.caps[0].Slug,
 		Status: "live", ContractEndOn: synthToday.AddDate(0, 1, 0)})
 	e.DeleteAdoption(1 << 40)
+	// A component moves to another vendor, and another becomes an in-house build.
+	moved, own := w.comps[0], w.comps[1]
+	moved.Vendor, moved.VendorName = w.comps[2].Vendor, w.comps[2].VendorName
+	own.Vendor, own.InHouse = "a-council-team", true
+	e.PutComponent(moved)
+	e.PutComponent(own)
+	w.comps[0], w.comps[1] = moved, own
 	fresh := w.engine()
 	for _, q := range []struct {
 		name string

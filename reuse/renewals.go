@@ -89,23 +89,23 @@ func (e *Engine) Renewals(today time.Time, months, offset, limit int) ([]Renewal
 	defer e.mu.RUnlock()
 	from, until := renewalWindow(today, months)
 	starts := make([]int32, until-from+2) // starts[d+1] counts, then starts[d] is where day from+d begins
+	var found []int32
 	for s := range e.adoptions {
 		if e.renewing(int32(s), from, until) {
+			found = append(found, int32(s))
 			starts[e.adoptions[s].contractEnd-from+1]++
 		}
 	}
 	for d := 1; d < len(starts); d++ {
 		starts[d] += starts[d-1]
 	}
-	total := int(starts[len(starts)-1])
+	total := len(found)
 	slots := make([]int32, total)
 	next := slices.Clone(starts)
-	for s := range e.adoptions {
-		if e.renewing(int32(s), from, until) {
-			d := e.adoptions[s].contractEnd - from
-			slots[next[d]] = int32(s)
-			next[d]++
-		}
+	for _, s := range found {
+		d := e.adoptions[s].contractEnd - from
+		slots[next[d]] = s
+		next[d]++
 	}
 	lo := min(offset, total)
 	hi := total
@@ -184,24 +184,32 @@ func (e *Engine) group(s int32) ([]GroupMember, int) {
 		}
 	}
 	dist := func(x int32) int32 { return abs32(e.adoptions[x].contractEnd - r.contractEnd) }
-	// One entry per council, its nearest contract; then the closest maxGroup of them.
-	slices.SortFunc(near, func(x, y int32) int {
-		return cmp.Or(cmp.Compare(e.adoptions[x].council, e.adoptions[y].council), cmp.Compare(dist(x), dist(y)), cmp.Compare(x, y))
-	})
 	code := func(x int32) string { return e.councils[e.adoptions[x].council].Code }
+	// Each council's nearest contract (the scratch's shared holds its slot), then the closest
+	// maxGroup of those.
+	sc := e.getScratch()
+	defer e.putScratch(sc)
+	for _, o := range near {
+		c := e.adoptions[o].council
+		switch {
+		case sc.mark[c] != sc.epoch:
+			sc.mark[c] = sc.epoch
+			sc.touched = append(sc.touched, c)
+			sc.shared[c] = int64(o)
+		case dist(o) < dist(int32(sc.shared[c])):
+			sc.shared[c] = int64(o)
+		}
+	}
 	top := newTopK(maxGroup, func(x, y int32) bool { // x ranks below y
 		if dx, dy := dist(x), dist(y); dx != dy {
 			return dx > dy
 		}
 		return code(x) > code(y)
 	})
-	n := 0
-	for i, o := range near {
-		if i == 0 || e.adoptions[o].council != e.adoptions[near[i-1]].council {
-			top.push(o)
-			n++
-		}
+	for _, c := range sc.touched {
+		top.push(int32(sc.shared[c]))
 	}
+	n := len(sc.touched)
 	kept := top.sorted()
 	members := make([]GroupMember, 0, len(kept))
 	for _, o := range kept {
