@@ -96,15 +96,17 @@ func (e *Engine) Impact(slug string) (Impact, error) {
 		return cmp.Or(cmp.Compare(x.Council.Code, y.Council.Code), cmp.Compare(x.Component.Slug, y.Component.Slug),
 			cmp.Compare(x.Capability.Slug, y.Capability.Slug), cmp.Compare(x.Status, y.Status))
 	})
+	slices.SortFunc(lost, func(x, y key) int {
+		return cmp.Or(cmp.Compare(e.councils[x.council].Code, e.councils[y.council].Code), cmp.Compare(e.caps[x.cap].Slug, e.caps[y.cap].Slug))
+	})
+	out.UncoveredCount = len(lost)
+	lost = lost[:min(len(lost), maxUncovered)]
 	peers := e.newPeerCache()
 	out.Uncovered = make([]Uncovered, 0, len(lost))
 	for _, l := range lost {
 		out.Uncovered = append(out.Uncovered, Uncovered{Council: e.councilRef(l.council), Capability: e.capRefAt(l.cap),
 			Alternatives: e.alternatives(peers.of(l.council), l.cap, hit)})
 	}
-	slices.SortFunc(out.Uncovered, func(x, y Uncovered) int {
-		return cmp.Or(cmp.Compare(x.Council.Code, y.Council.Code), cmp.Compare(x.Capability.Slug, y.Capability.Slug))
-	})
 	if out.Adoptions == nil {
 		out.Adoptions = []ImpactAdoption{}
 	}
