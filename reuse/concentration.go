@@ -94,6 +94,8 @@ func (e *Engine) Concentration(region, capability string, today time.Time, horiz
 	// and whether one is in-house; the arrays are reset for the capabilities it touched.
 	nVendors := make([]int32, len(e.caps))
 	inHouse := make([]bool, len(e.caps))
+	lastVendor := make([]int32, len(e.caps))
+	sole := make([]int32, len(e.councils)*len(e.caps)) // vendor+1 of a council in scope relying on one alone
 	var touched []int32
 	for _, ci := range councils {
 		c := &e.councils[ci]
@@ -114,6 +116,7 @@ func (e *Engine) Concentration(region, capability string, today time.Time, horiz
 				continue
 			}
 			nVendors[u.cap]++
+			lastVendor[u.cap] = u.vendor
 			if t.vendorCouncils == nil {
 				t.vendorCouncils = map[int32]int32{}
 			}
@@ -123,12 +126,15 @@ func (e *Engine) Concentration(region, capability string, today time.Time, horiz
 			tally[k].councils++
 			if inHouse[k] {
 				tally[k].inHouse++
+			} else if nVendors[k] == 1 {
+				sole[int(ci)*len(e.caps)+int(k)] = lastVendor[k] + 1
 			}
 			nVendors[k], inHouse[k] = 0, false
 		}
 	}
 	// Single-sourced: each council's soonest contract in the horizon, per capability, read from
-	// the capability's contracts (sorted by date), when it relies on one vendor alone for it.
+	// the capability's contracts (sorted by date), when it relies on one vendor alone for it
+	// (sole, filled above: vendor+1 by council and capability).
 	from, until := renewalWindow(today, horizonMonths)
 	seen := make([]int32, len(e.councils)) // capability+1 once a council's soonest contract for it is found
 	for k := range e.caps {
@@ -136,19 +142,17 @@ func (e *Engine) Concentration(region, capability string, today time.Time, horiz
 			continue
 		}
 		contracts := e.caps[k].contracts
-		first, _ := slices.BinarySearchFunc(contracts, from, func(x, day int32) int { return cmp.Compare(e.adoptions[x].contractEnd, day) })
 		t := &tally[k]
-		for _, s := range contracts[first:] {
-			r := &e.adoptions[s]
-			if r.contractEnd > until {
+		for _, c := range contracts[contractsFrom(contracts, from):] {
+			if c.day > until {
 				break
 			}
-			if !inUse(r.status) || seen[r.council] == int32(k)+1 || !inScope(&e.councils[r.council]) {
+			if !inUse(c.status) || seen[c.council] == int32(k)+1 {
 				continue
 			}
-			seen[r.council] = int32(k) + 1
-			v, ok := e.soleVendor(r.council, int32(k))
-			if !ok {
+			seen[c.council] = int32(k) + 1
+			v := sole[int(c.council)*len(e.caps)+k] - 1
+			if v < 0 {
 				continue
 			}
 			if t.single == nil {
@@ -156,7 +160,7 @@ func (e *Engine) Concentration(region, capability string, today time.Time, horiz
 					return x.end > y.end || (x.end == y.end && e.councils[x.council].Code > e.councils[y.council].Code)
 				})
 			}
-			t.single.push(singleRec{council: r.council, vendor: v, end: r.contractEnd})
+			t.single.push(singleRec{council: c.council, vendor: v, end: c.day})
 			t.singles++
 		}
 	}
@@ -281,20 +285,4 @@ func (e *Engine) bumpVendorUse(ci, capIdx, vendor int32, sign int32) {
 	if sign > 0 {
 		c.vendorUses = append(c.vendorUses, vendorUse{cap: capIdx, vendor: vendor, n: sign})
 	}
-}
-
-// soleVendor is the one vendor the council runs live for the capability, when it runs exactly
-// one and that is not an in-house build.
-func (e *Engine) soleVendor(ci, capIdx int32) (int32, bool) {
-	sole := int32(-1)
-	for _, u := range e.councils[ci].vendorUses {
-		if u.cap != capIdx {
-			continue
-		}
-		if sole >= 0 || e.vendors[u.vendor].inHouse {
-			return 0, false
-		}
-		sole = u.vendor
-	}
-	return sole, sole >= 0
 }

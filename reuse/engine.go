@@ -140,10 +140,10 @@ type capRec struct {
 	offers        []offer // components whose catalogue entry lists this capability
 	liveCouncils  int32   // councils with at least one live adoption for it
 	liveAdoptions int64
-	sumSq         int64   // sum over components of (live adoptions for it)², for the HHI
-	distinct      int32   // components with at least one live adoption for it
-	inHouseLive   int64   // live adoptions of in-house builds
-	contracts     []int32 // adoption slots with a contract end date, by date then ID (renewals.go)
+	sumSq         int64         // sum over components of (live adoptions for it)², for the HHI
+	distinct      int32         // components with at least one live adoption for it
+	inHouseLive   int64         // live adoptions of in-house builds
+	contracts     []contractRef // adoptions with a contract end date, by date then ID (renewals.go)
 	// liveByType counts current, service-delivering councils of each type with live coverage,
 	// to tell whether a gap is one that councils like this one usually fill.
 	liveByType map[string]int32

@@ -132,9 +132,11 @@ func (e *Engine) renewing(s int32, from, until int32) bool {
 	if r.council < 0 || !inUse(r.status) || r.contractEnd == noDay || r.contractEnd < from || r.contractEnd > until {
 		return false
 	}
-	c := &e.councils[r.council]
-	return c.known && c.Current
+	return e.current(r.council)
 }
+
+// current reports whether council ci is a known, current council.
+func (e *Engine) current(ci int32) bool { c := &e.councils[ci]; return c.known && c.Current }
 
 func (e *Engine) sortRenewals(slots []int32) {
 	slices.SortFunc(slots, func(x, y int32) int {
@@ -172,15 +174,13 @@ func (e *Engine) group(s int32) ([]GroupMember, int) {
 	end := time.Unix(int64(r.contractEnd)*86400, 0).UTC()
 	lo, hi := dayOf(end.AddDate(0, -groupMonths, 0)), dayOf(end.AddDate(0, groupMonths, 0))
 	contracts := e.caps[r.cap].contracts
-	first, _ := slices.BinarySearchFunc(contracts, lo, func(x, day int32) int { return cmp.Compare(e.adoptions[x].contractEnd, day) })
 	var near []int32
-	for _, o := range contracts[first:] {
-		or := &e.adoptions[o]
-		if or.contractEnd > hi {
+	for _, c := range contracts[contractsFrom(contracts, lo):] {
+		if c.day > hi {
 			break
 		}
-		if or.council != r.council && e.renewing(o, lo, hi) {
-			near = append(near, o)
+		if c.council != r.council && inUse(c.status) && e.current(c.council) {
+			near = append(near, c.slot)
 		}
 	}
 	dist := func(x int32) int32 { return abs32(e.adoptions[x].contractEnd - r.contractEnd) }
@@ -228,34 +228,57 @@ func abs32(x int32) int32 {
 
 // The capabilities' contracts are kept sorted by end date, then adoption ID, so that a
 // procurement group is a binary search and a short scan. While New loads a snapshot they are
-// appended, and sorted once at the end.
+// appended, and sorted once at the end. Each entry holds what the scans read, so that they go
+// through contiguous memory.
+type contractRef struct {
+	id                 int64
+	day, council, slot int32
+	status             uint8
+}
 
-func (e *Engine) contractOrder(x, y int32) int {
-	rx, ry := &e.adoptions[x], &e.adoptions[y]
-	return cmp.Or(cmp.Compare(rx.contractEnd, ry.contractEnd), cmp.Compare(rx.id, ry.id))
+func (e *Engine) contractOf(s int32) contractRef {
+	r := &e.adoptions[s]
+	return contractRef{id: r.id, day: r.contractEnd, council: r.council, slot: s, status: r.status}
+}
+
+func contractOrder(x, y contractRef) int {
+	return cmp.Or(cmp.Compare(x.day, y.day), cmp.Compare(x.id, y.id))
+}
+
+// contractsFrom is the index of the first contract ending on or after day.
+func contractsFrom(contracts []contractRef, day int32) int {
+	i, _ := slices.BinarySearchFunc(contracts, day, func(x contractRef, d int32) int { return cmp.Compare(x.day, d) })
+	return i
 }
 
 func (e *Engine) addContract(s int32) {
 	cp := &e.caps[e.adoptions[s].cap]
+	c := e.contractOf(s)
 	if e.bulk {
-		cp.contracts = append(cp.contracts, s)
+		cp.contracts = append(cp.contracts, c)
 		return
 	}
-	i, _ := slices.BinarySearchFunc(cp.contracts, s, e.contractOrder)
-	cp.contracts = slices.Insert(cp.contracts, i, s)
+	i, _ := slices.BinarySearchFunc(cp.contracts, c, contractOrder)
+	cp.contracts = slices.Insert(cp.contracts, i, c)
 }
 
 func (e *Engine) removeContract(s int32) {
 	cp := &e.caps[e.adoptions[s].cap]
-	if i, ok := slices.BinarySearchFunc(cp.contracts, s, e.contractOrder); ok && cp.contracts[i] == s {
+	if i, ok := slices.BinarySearchFunc(cp.contracts, e.contractOf(s), contractOrder); ok && cp.contracts[i].slot == s {
 		cp.contracts = slices.Delete(cp.contracts, i, i+1)
 		return
 	}
-	cp.contracts = removeValue(cp.contracts, s) // during a bulk load, before the sort
+	for i, c := range cp.contracts { // during a bulk load, before the sort
+		if c.slot == s {
+			cp.contracts[i] = cp.contracts[len(cp.contracts)-1]
+			cp.contracts = cp.contracts[:len(cp.contracts)-1]
+			return
+		}
+	}
 }
 
 func (e *Engine) sortContracts() {
 	for k := range e.caps {
-		slices.SortFunc(e.caps[k].contracts, e.contractOrder)
+		slices.SortFunc(e.caps[k].contracts, contractOrder)
 	}
 }
