@@ -2,6 +2,7 @@ package reuse
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"time"
 )
@@ -168,62 +169,64 @@ func (e *Engine) renewal(s int32, peers []scoredPeer) Renewal {
 }
 
 // group is the other current councils with an in-use contract for slot s's capability ending
-// within groupMonths of its end, closest date first (then by code), one entry per council.
+// within groupMonths of its end, closest date first (then by code), one entry per council (its
+// nearest contract), and how many there are in all.
 func (e *Engine) group(s int32) ([]GroupMember, int) {
 	r := &e.adoptions[s]
 	end := time.Unix(int64(r.contractEnd)*86400, 0).UTC()
 	lo, hi := dayOf(end.AddDate(0, -groupMonths, 0)), dayOf(end.AddDate(0, groupMonths, 0))
 	contracts := e.caps[r.cap].contracts
-	var near []int32
+	eligible := func(c contractRef) bool { return c.council != r.council && inUse(c.status) && e.current(c.council) }
+	counted := e.getScratch()
+	defer e.putScratch(counted)
+	n := 0
 	for _, c := range contracts[contractsFrom(contracts, lo):] {
 		if c.day > hi {
 			break
 		}
-		if c.council != r.council && inUse(c.status) && e.current(c.council) {
-			near = append(near, c.slot)
+		if eligible(c) && counted.mark[c.council] != counted.epoch {
+			counted.mark[c.council] = counted.epoch
+			n++
 		}
 	}
-	dist := func(x int32) int32 { return abs32(e.adoptions[x].contractEnd - r.contractEnd) }
-	code := func(x int32) string { return e.councils[e.adoptions[x].council].Code }
-	// Each council's nearest contract (the scratch's shared holds its slot), then the closest
-	// maxGroup of those.
-	sc := e.getScratch()
-	defer e.putScratch(sc)
-	for _, o := range near {
-		c := e.adoptions[o].council
-		switch {
-		case sc.mark[c] != sc.epoch:
-			sc.mark[c] = sc.epoch
-			sc.touched = append(sc.touched, c)
-			sc.shared[c] = int64(o)
-		case dist(o) < dist(int32(sc.shared[c])):
-			sc.shared[c] = int64(o)
+	// Nearest first: walk out from the renewal's date on both sides, a distance at a time, so a
+	// council's first entry met is its nearest contract.
+	taken := e.getScratch()
+	defer e.putScratch(taken)
+	members := make([]GroupMember, 0, min(n, maxGroup))
+	j := contractsFrom(contracts, r.contractEnd) // contracts[j:] end on or after it
+	i := j - 1
+	var batch []contractRef
+	for len(members) < maxGroup {
+		dl, dr := int32(math.MaxInt32), int32(math.MaxInt32)
+		if i >= 0 && contracts[i].day >= lo {
+			dl = r.contractEnd - contracts[i].day
 		}
-	}
-	top := newTopK(maxGroup, func(x, y int32) bool { // x ranks below y
-		if dx, dy := dist(x), dist(y); dx != dy {
-			return dx > dy
+		if j < len(contracts) && contracts[j].day <= hi {
+			dr = contracts[j].day - r.contractEnd
 		}
-		return code(x) > code(y)
-	})
-	for _, c := range sc.touched {
-		top.push(int32(sc.shared[c]))
-	}
-	n := len(sc.touched)
-	kept := top.sorted()
-	members := make([]GroupMember, 0, len(kept))
-	for _, o := range kept {
-		or := &e.adoptions[o]
-		members = append(members, GroupMember{Council: e.councilRef(or.council), Component: e.compRef(or.comp), ContractEndOn: formatDay(or.contractEnd)})
+		d := min(dl, dr)
+		if d == math.MaxInt32 {
+			break
+		}
+		batch = batch[:0]
+		for ; i >= 0 && contracts[i].day >= lo && r.contractEnd-contracts[i].day == d; i-- {
+			batch = append(batch, contracts[i])
+		}
+		for ; j < len(contracts) && contracts[j].day <= hi && contracts[j].day-r.contractEnd == d; j++ {
+			batch = append(batch, contracts[j])
+		}
+		slices.SortFunc(batch, func(x, y contractRef) int {
+			return cmp.Or(cmp.Compare(e.councils[x.council].Code, e.councils[y.council].Code), cmp.Compare(x.id, y.id))
+		})
+		for _, c := range batch {
+			if len(members) < maxGroup && eligible(c) && taken.mark[c.council] != taken.epoch {
+				taken.mark[c.council] = taken.epoch
+				members = append(members, GroupMember{Council: e.councilRef(c.council), Component: e.compRef(e.adoptions[c.slot].comp), ContractEndOn: formatDay(c.day)})
+			}
+		}
 	}
 	return members, n
-}
-
-func abs32(x int32) int32 {
-	if x < 0 {
-		return -x
-	}
-	return x
 }
 
 // The capabilities' contracts are kept sorted by end date, then adoption ID, so that a
