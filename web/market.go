@@ -62,6 +62,9 @@ func (s *Site) councilRenewals(c *gin.Context) (meta, any, error) {
 // supply is among vendors, nationally or in one region.
 func (s *Site) ConcentrationDashboard(c *gin.Context) { s.serve(c, "concentration", s.concentration) }
 
+// dashboardSingleSourced is how many single-sourced councils the dashboard names per capability.
+const dashboardSingleSourced = 3
+
 // concentrationLabels name the dashboard's fields in its error messages.
 var concentrationLabels = map[string]string{"region": "Region", "capability": "Capability", "horizon_months": "Horizon",
 	"limit": "Page size", "cursor": "Page", "format": "Format"}
@@ -97,6 +100,7 @@ func (s *Site) concentration(c *gin.Context) (meta, any, error) {
 	}
 	for _, it := range items {
 		if it.Councils > 0 {
+			it.SingleSourced = it.SingleSourced[:min(len(it.SingleSourced), dashboardSingleSourced)] // the rest are counted
 			d.Items = append(d.Items, it)
 		}
 	}
