@@ -307,6 +307,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		stopWorker()
 		<-workerDone
 	}()
+	// The list pages' counts are read once, now, rather than by their first reader.
+	go func() {
+		if err := st.WarmListCounts(workerCtx); err != nil && workerCtx.Err() == nil {
+			log.Warn("list counts not read ahead", "error", err)
+		}
+	}()
 	log.Info("serving", "addr", ln.Addr().String())
 	fmt.Fprintf(stdout, "listening on %s\n", ln.Addr())
 	return api.Serve(ctx, ln, router, log, 25*time.Second)

@@ -322,3 +322,19 @@ func TestSearchRanking(t *testing.T) {
 		t.Errorf("vendor name search: %s", got)
 	}
 }
+
+// TestSearchLength: a search may be 200 characters (counted as characters, not
+// bytes) on every list that searches; a longer one is a 400 naming q.
+func TestSearchLength(t *testing.T) {
+	e := newEnv(t)
+	e.fixture()
+	accents := url.QueryEscape(strings.Repeat("é", 200)) // 400 bytes, 200 characters
+	tooLong := url.QueryEscape(strings.Repeat("a", 201))
+	for _, list := range []string{"/api/v1/components", "/api/v1/councils"} {
+		e.do("GET", list+"?q="+accents, nil, "").wantStatus(http.StatusOK)
+		p := e.do("GET", list+"?q="+tooLong, nil, "").wantProblem(http.StatusBadRequest, "q")
+		if !strings.Contains(fmt.Sprint(p["errors"]), "at most 200 characters") {
+			t.Errorf("%s: %v", list, p["errors"])
+		}
+	}
+}

@@ -149,6 +149,9 @@ func TestPubliccodeImportOfPublishedFiles(t *testing.T) {
 		e := e.in(t)
 		ds := testdata(t, "publiccode", "amsterdam-design-system.yml")
 		before := e.guarded()
+		// As published the file names version 0.7, which the standard does not have; with a real version it is read.
+		e.importYAML("", ds, e.admin).wantProblem(http.StatusBadRequest, "publiccodeYmlVersion")
+		ds = bytes.Replace(ds, []byte(`publiccodeYmlVersion: "0.7"`), []byte(`publiccodeYmlVersion: "0.5"`), 1)
 		e.importYAML("", ds, e.admin).wantProblem(http.StatusUnprocessableEntity, "categories")
 		if e.guarded() != before {
 			t.Fatal("a refused import wrote something")

@@ -118,7 +118,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "A council key records its own council's adoptions, verified at once. A vendor key claims an adoption of one of its own components by a council; the claim stays unverified until that council or an admin verifies it. Admins may also set source and verified, but not source evidence (400): evidence comes from harvests, so only an adoption current evidence shows may have that source. capability may be left out when the component provides only one.",
+                "description": "A council key records its own council's adoptions, verified at once. A vendor key claims an adoption of one of its own components by a council; the claim stays unverified until that council or an admin verifies it. Admins may also set source and verified, but not source evidence (400): evidence comes from harvests, so only an adoption current evidence shows may have that source. capability may be left out when the component provides only one. public_contact (an email address or an https URL of a contact page) is the council's to publish: only its key or an admin may set it (a vendor's claim gets 403).",
                 "consumes": [
                     "application/json"
                 ],
@@ -193,7 +193,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "A CSV file with a header row naming its columns (any order and case): council (GSS code or name), component (slug or name), capability (needed only when the component provides several), status, started_on, ended_on, contract_end_on (YYYY-MM-DD), evidence_url and notes. Each row creates an adoption, or updates the council's current adoption of that component (empty cells leave fields as they are), under the same rules as POST and PATCH /api/v1/adoptions, with the same history and audit entries. Every row's problems are reported with its row number (the header is row 1). Without strict every valid row is applied, in batches of a few hundred rows, each its own short transaction, so another writer waits for one batch at most, not the whole import; with strict=true nothing is applied when any row fails (422), and a valid file is written in one transaction. dry_run=true reports what would happen, writes nothing and takes no write lock. A spreadsheet has at most 50,000 rows (413 beyond).",
+                "description": "A CSV file with a header row naming its columns (any order and case): council (GSS code or name), component (slug or name), capability (needed only when the component provides several), status, started_on, ended_on, contract_end_on (YYYY-MM-DD), evidence_url, notes and public_contact (the council's key or an admin only). Each row creates an adoption, or updates the council's current adoption of that component (empty cells leave fields as they are), under the same rules as POST and PATCH /api/v1/adoptions, with the same history and audit entries. Every row's problems are reported with its row number (the header is row 1). Without strict every valid row is applied, in batches of a few hundred rows, each its own short transaction, so another writer waits for one batch at most, not the whole import; with strict=true nothing is applied when any row fails (422), and a valid file is written in one transaction. dry_run=true reports what would happen, writes nothing and takes no write lock. A spreadsheet has at most 50,000 rows (413 beyond).",
                 "consumes": [
                     "text/csv",
                     "application/csv",
@@ -314,7 +314,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Status moves forward only: exploring → piloting → live → retiring → retired (a pilot or exploration may also end as retired). To start again, record a new adoption. An admin may set source evidence only on an adoption current public evidence shows (else 400 naming source).",
+                "description": "Status moves forward only: exploring → piloting → live → retiring → retired (a pilot or exploration may also end as retired). To start again, record a new adoption. An admin may set source evidence only on an adoption current public evidence shows (else 400 naming source). Only the council's key or an admin may set, change or remove public_contact (403 otherwise, nothing written); send null to remove it.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1279,7 +1279,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Reads a publiccode.yml file (https://yml.publiccode.tools, versions 0 to 0.x) sent as application/yaml. The component is the one named by ?slug, else the one whose repository_url is the file's url, else a new one whose slug is made from its name. The file gives name, summary and description (description.en, else en-GB or another en-*, else its first language), repository_url (url), url (landingURL), docs_url (documentation), licence (legal.license; NOASSERTION and NONE mean none), lifecycle (developmentStatus: concept and development are alpha, beta beta, stable live, obsolete deprecated), capabilities (categories, through the table in the README), and depends_on (the dependsOn entries that name registry components). A new component's vendor is ?vendor, else the caller's own vendor, else the vendor whose name or website matches organisation.name, legal.repoOwner, legal.mainCopyrightOwner or organisation.uri. The whole file is kept, so the export gives back its platforms, softwareType, maintenance contacts, logo and everything else. Every problem in the file is reported at once with its YAML path, and nothing is written unless all is well. Importing a file that changes nothing writes nothing.",
+                "description": "Reads a publiccode.yml file (https://yml.publiccode.tools, publiccodeYmlVersion 0, 0.2 to 0.2.2, 0.3, 0.4 or 0.5, as the standard's own parser accepts) sent as application/yaml, validated as that parser does: lengths in characters, SPDX licence expressions, ISO 3166 and ISO 639 codes, email and URL formats. By default what only strict mode refuses (unknown keys, lower-case country codes, a missing maintenance section…) and what the standard deprecates come back as warnings; ?strict=true refuses them. The component is the one named by ?slug, else the one whose repository_url is the file's url, else a new one whose slug is made from its name. The file gives name, summary and description (description.en, else en-GB or another en-*, else its first language), repository_url (url), url (landingURL), docs_url (documentation), licence (legal.license; NOASSERTION and NONE mean none), lifecycle (developmentStatus: concept and development are alpha, beta beta, stable live, obsolete deprecated), capabilities (categories, through the table in the README), and depends_on (the dependsOn entries that name registry components). A new component's vendor is ?vendor, else the caller's own vendor, else the vendor whose name or website matches organisation.name, legal.repoOwner, legal.mainCopyrightOwner or organisation.uri. The whole file is kept, so the export gives back its platforms, softwareType, maintenance contacts, logo and everything else. Every problem in the file is reported at once with its YAML path, and nothing is written unless all is well. Importing a file that changes nothing writes nothing.",
                 "consumes": [
                     "application/yaml",
                     "application/x-yaml",
@@ -1320,6 +1320,12 @@ const docTemplate = `{
                         "type": "string",
                         "description": "comma-separated capability slugs to add to those the categories map to",
                         "name": "capabilities",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "refuse what the standard's parser refuses in strict mode, instead of warning",
+                        "name": "strict",
                         "in": "query"
                     }
                 ],
@@ -4945,6 +4951,7 @@ const docTemplate = `{
                 "fresh",
                 "id",
                 "notes",
+                "public_contact",
                 "source",
                 "started_on",
                 "status",
@@ -5010,6 +5017,13 @@ const docTemplate = `{
                 },
                 "notes": {
                     "type": "string"
+                },
+                "public_contact": {
+                    "description": "PublicContact is how the public may reach the council about this\nadoption, an email address or an https URL of a contact page; only the\ncouncil (or an admin) sets it. Null when the council has published none.",
+                    "type": "string",
+                    "maxLength": 500,
+                    "x-nullable": true,
+                    "example": "digital@example.gov.uk"
                 },
                 "rejection_reason": {
                     "type": "string"
@@ -5200,6 +5214,12 @@ const docTemplate = `{
                 },
                 "notes": {
                     "type": "string",
+                    "x-nullable": true
+                },
+                "public_contact": {
+                    "description": "an email address or an https URL; the council's key or an admin only",
+                    "type": "string",
+                    "maxLength": 500,
                     "x-nullable": true
                 },
                 "source": {
@@ -6555,7 +6575,8 @@ const docTemplate = `{
                 "component",
                 "created",
                 "document_changed",
-                "publiccode"
+                "publiccode",
+                "warnings"
             ],
             "properties": {
                 "changed": {
@@ -6575,6 +6596,13 @@ const docTemplate = `{
                 },
                 "publiccode": {
                     "$ref": "#/definitions/models.PubliccodeExtras"
+                },
+                "warnings": {
+                    "description": "Warnings are what the standard deprecates and what only strict mode\n(?strict=true) would refuse, each named by its YAML path.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.FieldError"
+                    }
                 }
             }
         },

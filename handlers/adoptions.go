@@ -146,7 +146,7 @@ func (h *Adoptions) GetAdoption(c *gin.Context) {
 // CreateAdoption godoc
 //
 //	@Summary		Record an adoption
-//	@Description	A council key records its own council's adoptions, verified at once. A vendor key claims an adoption of one of its own components by a council; the claim stays unverified until that council or an admin verifies it. Admins may also set source and verified, but not source evidence (400): evidence comes from harvests, so only an adoption current evidence shows may have that source. capability may be left out when the component provides only one.
+//	@Description	A council key records its own council's adoptions, verified at once. A vendor key claims an adoption of one of its own components by a council; the claim stays unverified until that council or an admin verifies it. Admins may also set source and verified, but not source evidence (400): evidence comes from harvests, so only an adoption current evidence shows may have that source. capability may be left out when the component provides only one. public_contact (an email address or an https URL of a contact page) is the council's to publish: only its key or an admin may set it (a vendor's claim gets 403).
 //	@Tags			adoptions
 //	@Accept			json
 //	@Produce		json
@@ -167,7 +167,7 @@ func (h *Adoptions) CreateAdoption(c *gin.Context) {
 // UpdateAdoption godoc
 //
 //	@Summary		Update an adoption
-//	@Description	Status moves forward only: exploring → piloting → live → retiring → retired (a pilot or exploration may also end as retired). To start again, record a new adoption. An admin may set source evidence only on an adoption current public evidence shows (else 400 naming source).
+//	@Description	Status moves forward only: exploring → piloting → live → retiring → retired (a pilot or exploration may also end as retired). To start again, record a new adoption. An admin may set source evidence only on an adoption current public evidence shows (else 400 naming source). Only the council's key or an admin may set, change or remove public_contact (403 otherwise, nothing written); send null to remove it.
 //	@Tags			adoptions
 //	@Accept			json
 //	@Produce		json

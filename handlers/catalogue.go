@@ -57,7 +57,7 @@ func (h *Catalogue) ListCouncils(c *gin.Context) {
 	q := query{c: c}
 	f := models.CouncilFilter{
 		Type: q.enum("type", models.CouncilTypeSlugs()), Region: q.str("region"), Nation: q.str("nation"),
-		Q: q.str("q"), Status: q.enum("status", models.CouncilStatuses),
+		Q: q.search("q"), Status: q.enum("status", models.CouncilStatuses),
 	}
 	listBy(c, &q, f, h.Store.ListCouncils)
 }

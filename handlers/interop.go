@@ -73,7 +73,7 @@ func parseBody[T any](c *gin.Context, accepted []string, parse func([]byte) (T, 
 // ImportPubliccode godoc
 //
 //	@Summary		Create or update a component from a publiccode.yml file
-//	@Description	Reads a publiccode.yml file (https://yml.publiccode.tools, versions 0 to 0.x) sent as application/yaml. The component is the one named by ?slug, else the one whose repository_url is the file's url, else a new one whose slug is made from its name. The file gives name, summary and description (description.en, else en-GB or another en-*, else its first language), repository_url (url), url (landingURL), docs_url (documentation), licence (legal.license; NOASSERTION and NONE mean none), lifecycle (developmentStatus: concept and development are alpha, beta beta, stable live, obsolete deprecated), capabilities (categories, through the table in the README), and depends_on (the dependsOn entries that name registry components). A new component's vendor is ?vendor, else the caller's own vendor, else the vendor whose name or website matches organisation.name, legal.repoOwner, legal.mainCopyrightOwner or organisation.uri. The whole file is kept, so the export gives back its platforms, softwareType, maintenance contacts, logo and everything else. Every problem in the file is reported at once with its YAML path, and nothing is written unless all is well. Importing a file that changes nothing writes nothing.
+//	@Description	Reads a publiccode.yml file (https://yml.publiccode.tools, publiccodeYmlVersion 0, 0.2 to 0.2.2, 0.3, 0.4 or 0.5, as the standard's own parser accepts) sent as application/yaml, validated as that parser does: lengths in characters, SPDX licence expressions, ISO 3166 and ISO 639 codes, email and URL formats. By default what only strict mode refuses (unknown keys, lower-case country codes, a missing maintenance section…) and what the standard deprecates come back as warnings; ?strict=true refuses them. The component is the one named by ?slug, else the one whose repository_url is the file's url, else a new one whose slug is made from its name. The file gives name, summary and description (description.en, else en-GB or another en-*, else its first language), repository_url (url), url (landingURL), docs_url (documentation), licence (legal.license; NOASSERTION and NONE mean none), lifecycle (developmentStatus: concept and development are alpha, beta beta, stable live, obsolete deprecated), capabilities (categories, through the table in the README), and depends_on (the dependsOn entries that name registry components). A new component's vendor is ?vendor, else the caller's own vendor, else the vendor whose name or website matches organisation.name, legal.repoOwner, legal.mainCopyrightOwner or organisation.uri. The whole file is kept, so the export gives back its platforms, softwareType, maintenance contacts, logo and everything else. Every problem in the file is reported at once with its YAML path, and nothing is written unless all is well. Importing a file that changes nothing writes nothing.
 //	@Tags			components
 //	@Accept			application/yaml,application/x-yaml,text/yaml,text/x-yaml,json
 //	@Produce		json
@@ -82,6 +82,7 @@ func parseBody[T any](c *gin.Context, accepted []string, parse func([]byte) (T, 
 //	@Param			slug			query		string	false	"the component to create or update"
 //	@Param			vendor			query		string	false	"the vendor slug to list a new component under (admins may also move a component)"
 //	@Param			capabilities	query		string	false	"comma-separated capability slugs to add to those the categories map to"
+//	@Param			strict			query		bool	false	"refuse what the standard's parser refuses in strict mode, instead of warning"
 //	@Success		200				{object}	models.PubliccodeImport	"an existing component, updated or unchanged"
 //	@Success		201				{object}	models.PubliccodeImport	"a new component"
 //	@Failure		400				{object}	Problem	"the file has problems; each is named by its YAML path"
@@ -95,6 +96,10 @@ func parseBody[T any](c *gin.Context, accepted []string, parse func([]byte) (T, 
 func (h *Interop) ImportPubliccode(c *gin.Context) {
 	q := query{c: c}
 	opt := models.PubliccodeOptions{Slug: q.slug("slug"), Vendor: q.slug("vendor")}
+	parse := publiccode.Parse
+	if strict := q.boolean("strict"); strict != nil && *strict {
+		parse = publiccode.ParseStrict
+	}
 	if v := c.Query("capabilities"); v != "" {
 		for _, s := range strings.Split(v, ",") {
 			if s = strings.TrimSpace(s); !models.ValidSlug(s) {
@@ -105,11 +110,13 @@ func (h *Interop) ImportPubliccode(c *gin.Context) {
 		}
 	}
 	res, ok := read(c, &q, func(ctx context.Context) (models.PubliccodeImport, error) {
-		pc, err := parseBody(c, yamlTypes, publiccode.Parse)
+		pc, err := parseBody(c, yamlTypes, parse)
 		if err != nil {
 			return models.PubliccodeImport{}, err
 		}
-		return h.Store.ImportPubliccode(ctx, actor(c), pc, opt)
+		res, err := h.Store.ImportPubliccode(ctx, actor(c), pc, opt)
+		res.Warnings = append([]models.FieldError{}, pc.Warnings...)
+		return res, err
 	})
 	if !ok {
 		return
@@ -155,7 +162,7 @@ func (h *Interop) ExportPubliccode(c *gin.Context) {
 // ImportAdoptions godoc
 //
 //	@Summary		Import adoptions from a spreadsheet (admins)
-//	@Description	A CSV file with a header row naming its columns (any order and case): council (GSS code or name), component (slug or name), capability (needed only when the component provides several), status, started_on, ended_on, contract_end_on (YYYY-MM-DD), evidence_url and notes. Each row creates an adoption, or updates the council's current adoption of that component (empty cells leave fields as they are), under the same rules as POST and PATCH /api/v1/adoptions, with the same history and audit entries. Every row's problems are reported with its row number (the header is row 1). Without strict every valid row is applied, in batches of a few hundred rows, each its own short transaction, so another writer waits for one batch at most, not the whole import; with strict=true nothing is applied when any row fails (422), and a valid file is written in one transaction. dry_run=true reports what would happen, writes nothing and takes no write lock. A spreadsheet has at most 50,000 rows (413 beyond).
+//	@Description	A CSV file with a header row naming its columns (any order and case): council (GSS code or name), component (slug or name), capability (needed only when the component provides several), status, started_on, ended_on, contract_end_on (YYYY-MM-DD), evidence_url, notes and public_contact (the council's key or an admin only). Each row creates an adoption, or updates the council's current adoption of that component (empty cells leave fields as they are), under the same rules as POST and PATCH /api/v1/adoptions, with the same history and audit entries. Every row's problems are reported with its row number (the header is row 1). Without strict every valid row is applied, in batches of a few hundred rows, each its own short transaction, so another writer waits for one batch at most, not the whole import; with strict=true nothing is applied when any row fails (422), and a valid file is written in one transaction. dry_run=true reports what would happen, writes nothing and takes no write lock. A spreadsheet has at most 50,000 rows (413 beyond).
 //	@Tags			adoptions
 //	@Accept			text/csv,application/csv,plain
 //	@Produce		json

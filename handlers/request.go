@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -194,8 +195,8 @@ func (q *query) cursor() string {
 // search reads words to search for, at most 200 characters of them.
 func (q *query) search(name string) string {
 	v := q.c.Query(name)
-	if len(v) > 200 {
-		q.p.Add(name, "must be at most 200 characters")
+	if utf8.RuneCountInString(v) > models.MaxSearchLength {
+		q.p.Add(name, fmt.Sprintf("must be at most %d characters", models.MaxSearchLength))
 	}
 	models.CheckOneLine(&q.p, name, v)
 	return v

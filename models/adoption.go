@@ -29,6 +29,12 @@ type Adoption struct {
 	Verified        bool    `json:"verified" example:"true"`
 	Verification    string  `json:"verification" example:"verified"` // pending, verified or rejected
 	RejectionReason string  `json:"rejection_reason,omitempty"`
+	// PublicContact is how the public may reach the council about this
+	// adoption, an email address or an https URL of a contact page; only the
+	// council (or an admin) sets it. Null when the council has published none.
+	PublicContact *string `json:"public_contact" extensions:"x-nullable" maxLength:"500" example:"digital@example.gov.uk"`
+	// VerifiedOn is when the council (or an admin) last verified the adoption.
+	VerifiedOn *string `json:"-" swaggerignore:"true"`
 	// Evidence is what public sources say, oldest first; ConfirmedOn the newest of the
 	// council's verification and the current evidence's dates; Fresh whether that is
 	// within the registry's freshness window (--fresh-months, default 24).
@@ -55,6 +61,7 @@ type AdoptionInput struct {
 	EvidenceURL   NullString      `json:"evidence_url,omitempty" swaggertype:"string" extensions:"x-nullable"`
 	Source        *string         `json:"source,omitempty" extensions:"x-nullable"`
 	Verified      *bool           `json:"verified,omitempty" extensions:"x-nullable"`
+	PublicContact NullString      `json:"public_contact,omitempty" swaggertype:"string" extensions:"x-nullable" maxLength:"500"` // an email address or an https URL; the council's key or an admin only
 	ID            json.RawMessage `json:"id,omitempty" swaggerignore:"true"`
 	CreatedAt     json.RawMessage `json:"created_at,omitempty" swaggerignore:"true"`
 	UpdatedAt     json.RawMessage `json:"updated_at,omitempty" swaggerignore:"true"`
@@ -86,6 +93,7 @@ func (in AdoptionInput) Validate(create bool) error {
 	checkProse(&p, "notes", in.Notes, false, 5000)
 	checkNullURL(&p, "evidence_url", in.EvidenceURL)
 	checkEnum(&p, "source", in.Source, false, AdoptionSources)
+	checkPublicContact(&p, in.PublicContact)
 	return p.Err()
 }
 
@@ -100,6 +108,7 @@ func (in AdoptionInput) Apply(a *Adoption) {
 	setNull(&a.ContractEndOn, in.ContractEndOn)
 	set(&a.Notes, in.Notes)
 	setNull(&a.EvidenceURL, in.EvidenceURL)
+	setNull(&a.PublicContact, in.PublicContact)
 }
 
 // CheckDates reports dates that contradict each other or the status.

@@ -6,6 +6,7 @@ type AdoptionImportRow struct {
 	Row                                                   int // the spreadsheet's row number: the header is row 1
 	Council, Component, Capability, Status                string
 	StartedOn, EndedOn, ContractEndOn, EvidenceURL, Notes string
+	PublicContact                                         string
 }
 
 // MaxAdoptionImportRows is the most rows one adoption import takes; a larger
@@ -80,6 +81,7 @@ func (row AdoptionImportRow) Input(create bool) AdoptionInput {
 	}
 	in.Capability, in.Status, in.Notes = text(row.Capability), text(row.Status), text(row.Notes)
 	in.StartedOn, in.EndedOn, in.ContractEndOn, in.EvidenceURL = null(row.StartedOn), null(row.EndedOn), null(row.ContractEndOn), null(row.EvidenceURL)
+	in.PublicContact = null(row.PublicContact)
 	return in
 }
 
@@ -102,6 +104,7 @@ func DiffAdoptions(before, after Adoption) map[string]Change {
 	null("ended_on", before.EndedOn, after.EndedOn)
 	null("contract_end_on", before.ContractEndOn, after.ContractEndOn)
 	null("evidence_url", before.EvidenceURL, after.EvidenceURL)
+	null("public_contact", before.PublicContact, after.PublicContact)
 	text("notes", before.Notes, after.Notes)
 	return out
 }

@@ -31,6 +31,9 @@ type Publiccode struct {
 	Maintenance       PubliccodeMaintenance
 	Dependencies      []PubliccodeDependency
 	Document          []byte // the file as sent
+	// Warnings are what the standard deprecates and, unless the file was read
+	// strictly, what only strict mode refuses; each names its YAML path.
+	Warnings []FieldError
 }
 
 // PubliccodeMaintenance is the file's maintenance section.
@@ -78,6 +81,9 @@ type PubliccodeImport struct {
 	Changed         bool             `json:"changed"`          // the component's fields changed (always true when created)
 	DocumentChanged bool             `json:"document_changed"` // the stored publiccode.yml changed in what an export would show
 	Publiccode      PubliccodeExtras `json:"publiccode"`
+	// Warnings are what the standard deprecates and what only strict mode
+	// (?strict=true) would refuse, each named by its YAML path.
+	Warnings []FieldError `json:"warnings"`
 }
 
 // PubliccodeExtras is what the file says that the component record does not hold; an export gives it back.

@@ -47,6 +47,10 @@ func (n *NullString) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// MaxSearchLength is the longest search query, in characters, the API and the
+// pages accept (the pages' search boxes say so with maxlength).
+const MaxSearchLength = 200
+
 // The control characters a text field may hold: a name or a code only tabs,
 // prose (descriptions, notes) line breaks too. Every other C0 control and DEL
 // is refused, NUL above all: PostgreSQL refuses it in text and SQLite cuts text at it.

@@ -11,49 +11,69 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
+	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/council-components/registry/models"
 )
 
-var (
-	publiccodeVersionPattern = regexp.MustCompile(`^0(\.[0-9]+){0,2}$`)
-	languagePattern          = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
-)
-
 // Parse reads a publiccode.yml file, checking what the standard
 // requires and what the registry needs, and reports every problem with its
-// YAML path (e.g. "legal.license", "categories[2]").
-func Parse(body []byte) (*models.Publiccode, error) {
+// YAML path (e.g. "legal.license", "categories[2]"). It is tolerant as the
+// standard's parser is in a crawler: what only strict mode refuses (unknown
+// keys, a missing localisation section, a short longDescription) and what the
+// standard deprecates come back as the result's Warnings.
+func Parse(body []byte) (*models.Publiccode, error) { return parse(body, false) }
+
+// ParseStrict is Parse as an editor or validator wants it: what Parse only
+// warns about as strict-mode problems is refused; deprecations stay warnings.
+func ParseStrict(body []byte) (*models.Publiccode, error) { return parse(body, true) }
+
+func parse(body []byte, strict bool) (*models.Publiccode, error) {
 	root, err := yamlRoot(body)
 	if err != nil {
 		return nil, err
 	}
-	var p models.Problems
-	r := yreader{p: &p}
+	var p, w models.Problems
+	r := yreader{p: &p, w: &w, strict: strict}
 	top := ynode{n: root}
 	if root.Kind != yaml.MappingNode {
 		p.Add("body", "is not a publiccode.yml file: its top level must be a mapping of keys such as publiccodeYmlVersion and name")
 		return nil, p.ErrWithCode(models.EINVALID, "the publiccode.yml file is not valid")
 	}
-	r.checkKeys(top)
+	r.checkKeys(top, topSchema)
 	pc := &models.Publiccode{Document: body}
 
 	version := r.field(top, "publiccodeYmlVersion")
 	if version.n == nil {
 		p.Add(version.path, "is required: every publiccode.yml file starts by naming the version of the standard it follows")
-	} else if pc.Version = r.str(version, true, 20); pc.Version != "" && !publiccodeVersionPattern.MatchString(pc.Version) {
-		p.Add(version.path, "is %q; this registry reads versions 0 to 0.x of the standard", pc.Version)
+	} else if pc.Version = r.str(version, true, 20); pc.Version != "" && !slices.Contains(Versions, pc.Version) {
+		p.Add(version.path, "is %q, not a version of the standard: use one of %s", pc.Version, strings.Join(Versions, ", "))
+	} else if pc.Version != "" && pc.Version != "0" && !strings.HasPrefix(pc.Version, Version) {
+		r.warn(version.path, "%s is not the latest version of the standard; the file is read as %s", pc.Version, Version)
 	}
 	pc.Name = r.str(r.field(top, "name"), true, 200)
 	pc.URL = r.url(r.field(top, "url"), true)
 	pc.LandingURL = optional(r.url(r.field(top, "landingURL"), false))
+	r.url(r.field(top, "roadmap"), false)
+	r.str(r.field(top, "applicationSuite"), false, 0)
+	r.str(r.field(top, "softwareVersion"), false, 0)
+	if based := r.field(top, "isBasedOn"); based.n != nil && based.n.Kind == yaml.ScalarNode {
+		r.url(based, false) // one URL, or a list of them
+	} else {
+		for _, item := range r.list(based, false) {
+			r.url(item, true)
+		}
+	}
 	pc.DevelopmentStatus = r.enum(r.field(top, "developmentStatus"), true, Statuses)
-	pc.SoftwareType = r.enum(r.field(top, "softwareType"), true, SoftwareTypes)
+	st := r.field(top, "softwareType")
+	if pc.SoftwareType = r.enum(st, true, SoftwareTypes); pc.SoftwareType == "standalone" {
+		r.strictly(st.path, "standalone is version 0.1's; name the kind, e.g. standalone/web or standalone/desktop")
+	}
 	if platforms := r.field(top, "platforms"); platforms.n != nil && platforms.n.Kind == yaml.ScalarNode && !isNull(platforms.n) {
 		pc.Platforms = []string{r.str(platforms, true, 100)} // the standard allows one platform as a plain string
 	} else {
@@ -66,30 +86,51 @@ func Parse(body []byte) (*models.Publiccode, error) {
 			pc.Categories = append(pc.Categories, c)
 		}
 	}
-	if logo := r.str(r.field(top, "logo"), false, 2000); logo != "" {
-		if strings.Contains(logo, "://") && !models.ValidHTTPURL(logo) || strings.Contains(logo, "..") {
-			p.Add("logo", "must be a path inside the repository or an absolute http or https URL")
-		}
+	if logo := r.logo(r.field(top, "logo")); logo != "" {
 		pc.Logo = &logo
+	}
+	if mono := r.field(top, "monochromeLogo"); mono.n != nil {
+		r.warn(mono.path, "is deprecated: use logo")
+		r.logo(mono)
+	}
+	for _, key := range []string{"inputTypes", "outputTypes"} {
+		types := r.field(top, key)
+		if types.n != nil {
+			r.warn(types.path, "is deprecated and can be dropped")
+		}
+		for _, item := range r.list(types, false) {
+			if v := r.str(item, true, 0); v != "" && !mimePattern.MatchString(v) {
+				p.Add(item.path, "%q is not a MIME type such as text/csv", v)
+			}
+		}
 	}
 	if d := r.str(r.field(top, "releaseDate"), false, 10); d != "" && !models.ValidDate(d) {
 		p.Add("releaseDate", "must be a date in the form YYYY-MM-DD")
 	}
 	r.strs(r.field(top, "usedBy"), false, 0)
+	r.intendedAudience(top)
 	r.description(top, pc)
 	r.legal(top, pc)
 	r.maintenance(top, pc)
 	r.localisation(top)
 	r.dependsOn(top, pc)
 	if org := r.field(top, "organisation"); r.mapping(org, false) {
-		if name := r.str(r.field(org, "name"), false, 200); name != "" {
+		name, uri := r.organisation(org, false)
+		if name != "" {
 			pc.Owners = append([]string{name}, pc.Owners...)
 		}
-		pc.OrganisationURI = r.str(r.field(org, "uri"), false, 2000)
+		pc.OrganisationURI = uri
 	}
+	for _, funder := range r.list(r.field(top, "fundedBy"), false) {
+		if r.mapping(funder, true) {
+			r.organisation(funder, true)
+		}
+	}
+	r.countrySection(top)
 	if err := p.ErrWithCode(models.EINVALID, "the publiccode.yml file is not valid"); err != nil {
 		return nil, err
 	}
+	pc.Warnings = fields(w)
 	return pc, nil
 }
 
@@ -119,6 +160,15 @@ func fieldProblem(field, msg string) error {
 	return p.ErrWithCode(models.EINVALID, "the publiccode.yml file is not valid")
 }
 
+// fields lists the problems p holds.
+func fields(p models.Problems) []models.FieldError {
+	var e *models.Error
+	if errors.As(p.ErrWithCode(models.EINVALID, ""), &e) {
+		return e.Fields
+	}
+	return nil
+}
+
 func optional(s string) *string {
 	if s == "" {
 		return nil
@@ -137,23 +187,46 @@ func (r yreader) description(top ynode, pc *models.Publiccode) {
 		return
 	}
 	pc.Language = ChooseLanguage(langs)
+	var hasLong, hasFeatures bool // each is required in at least one language
 	for _, lang := range langs {
 		ln := r.field(desc, lang)
-		if !languagePattern.MatchString(lang) {
-			r.p.Add(ln.path, "is not a BCP 47 language tag such as en or en-GB")
+		if !validLanguage(lang) {
+			r.p.Add(ln.path, "is not a BCP 47 language tag with an ISO 639 language, such as en or en-GB")
 		}
 		if !r.mapping(ln, true) {
 			continue
 		}
-		short := r.str(r.field(ln, "shortDescription"), true, 500)
-		long := r.str(r.field(ln, "longDescription"), false, 20000)
+		short := r.str(r.field(ln, "shortDescription"), true, maxShortDescription)
+		longNode := r.field(ln, "longDescription")
+		long := r.str(longNode, false, maxLongDescription)
+		if n := utf8.RuneCountInString(long); n > 0 && n < minLongDescription {
+			r.strictly(longNode.path, "is %d characters; the standard asks for at least %d", n, minLongDescription)
+		}
 		docs := r.url(r.field(ln, "documentation"), false)
 		r.url(r.field(ln, "apiDocumentation"), false)
 		r.str(r.field(ln, "localisedName"), false, 0)
-		r.strs(r.field(ln, "features"), false, 0)
+		if generic := r.field(ln, "genericName"); generic.n != nil {
+			r.warn(generic.path, "is deprecated and can be dropped")
+			if v := r.str(generic, false, 0); utf8.RuneCountInString(v) > maxGenericName {
+				r.strictly(generic.path, "must be at most %d characters", maxGenericName)
+			}
+		}
+		features := r.strs(r.field(ln, "features"), false, 0)
+		hasLong, hasFeatures = hasLong || long != "", hasFeatures || len(features) > 0
+		r.strs(r.field(ln, "screenshots"), false, 0)
+		r.strs(r.field(ln, "awards"), false, 0)
+		for _, v := range r.list(r.field(ln, "videos"), false) {
+			r.url(v, true)
+		}
 		if lang == pc.Language {
 			pc.ShortDescription, pc.LongDescription, pc.Documentation = short, long, optional(docs)
 		}
+	}
+	if !hasLong {
+		r.strictly(desc.path+"."+pc.Language+".longDescription", "is required in at least one language: describe the software in %d to %d characters", minLongDescription, maxLongDescription)
+	}
+	if !hasFeatures {
+		r.strictly(desc.path+"."+pc.Language+".features", "are required in at least one language: list what the software does")
 	}
 }
 
@@ -163,20 +236,34 @@ func (r yreader) legal(top ynode, pc *models.Publiccode) {
 		return
 	}
 	lic := r.field(legal, "license")
-	if pc.License = r.str(lic, true, 100); pc.License != "" && !models.ValidSPDX(pc.License) {
-		r.p.Add(lic.path, "must be an SPDX licence expression such as MIT or AGPL-3.0-or-later")
+	switch pc.License = r.str(lic, true, 100); {
+	case pc.License == "":
+	case pc.License == "NOASSERTION" || pc.License == "NONE":
+		r.strictly(lic.path, "is %s, which says nothing of the licence: name it as an SPDX expression such as EUPL-1.2", pc.License)
+	case !validLicence(pc.License):
+		r.p.Add(lic.path, "%q is not an SPDX licence expression with identifiers from https://spdx.org/licenses, such as EUPL-1.2 or (MIT OR Apache-2.0)", pc.License)
 	}
 	for _, key := range []string{"repoOwner", "mainCopyrightOwner"} {
 		if owner := r.str(r.field(legal, key), false, 200); owner != "" {
 			pc.Owners = append(pc.Owners, owner)
 		}
 	}
-	r.str(r.field(legal, "authorsFile"), false, 0)
+	if owner := r.field(legal, "repoOwner"); owner.n != nil {
+		r.warn(owner.path, "is deprecated: use organisation.name")
+	}
+	if authors := r.field(legal, "authorsFile"); authors.n != nil {
+		r.warn(authors.path, "is deprecated and can be dropped")
+		r.logo(authors) // a path inside the repository, or a URL
+	}
 }
 
 func (r yreader) maintenance(top ynode, pc *models.Publiccode) {
 	m := r.field(top, "maintenance")
-	if !r.mapping(m, false) {
+	if m.n == nil || isNull(m.n) {
+		r.strictly(m.path, "is required: say who maintains the software, e.g. maintenance.type: community")
+		return
+	}
+	if !r.mapping(m, true) {
 		return
 	}
 	t := r.field(m, "type")
@@ -186,17 +273,18 @@ func (r yreader) maintenance(top ynode, pc *models.Publiccode) {
 			continue
 		}
 		pc.Maintenance.Contacts = append(pc.Maintenance.Contacts, models.PubliccodeContact{
-			Name: r.str(r.field(c, "name"), true, 200), Email: r.str(r.field(c, "email"), false, 200),
+			Name: r.str(r.field(c, "name"), true, 200), Email: r.email(r.field(c, "email")),
 			Phone: r.str(r.field(c, "phone"), false, 50), Affiliation: r.str(r.field(c, "affiliation"), false, 200),
 		})
 	}
-	for _, c := range r.list(r.field(m, "contractors"), false) {
+	contractors := r.field(m, "contractors")
+	for _, c := range r.list(contractors, false) {
 		if !r.mapping(c, true) {
 			continue
 		}
 		until := r.field(c, "until")
 		ct := models.PubliccodeContractor{Name: r.str(r.field(c, "name"), true, 200), Until: r.str(until, true, 10),
-			Email: r.str(r.field(c, "email"), false, 200), Website: r.url(r.field(c, "website"), false)}
+			Email: r.email(r.field(c, "email")), Website: r.url(r.field(c, "website"), false)}
 		if ct.Until != "" && !models.ValidDate(ct.Until) {
 			r.p.Add(until.path, "must be a date in the form YYYY-MM-DD")
 		}
@@ -212,15 +300,89 @@ func (r yreader) maintenance(top ynode, pc *models.Publiccode) {
 			r.p.Add("maintenance.contractors", "is required when maintenance.type is contract")
 		}
 	}
+	if pc.Maintenance.Type != "" && pc.Maintenance.Type != "contract" && contractors.n != nil && !isNull(contractors.n) {
+		r.strictly(contractors.path, "must not be given unless maintenance.type is contract")
+	}
 }
 
 func (r yreader) localisation(top ynode) {
 	l := r.field(top, "localisation")
-	if !r.mapping(l, false) {
+	if l.n == nil || isNull(l.n) {
+		r.strictly(l.path, "is required: say whether the software can be translated and which languages it has")
 		return
 	}
-	r.boolean(r.field(l, "localisationReady"))
-	r.strs(r.field(l, "availableLanguages"), false, 50)
+	if !r.mapping(l, true) {
+		return
+	}
+	if ready := r.field(l, "localisationReady"); ready.n == nil || isNull(ready.n) {
+		r.strictly(ready.path, "is required: true or false")
+	} else {
+		r.boolean(ready)
+	}
+	langs := r.field(l, "availableLanguages")
+	items := r.list(langs, false)
+	if len(items) == 0 {
+		r.strictly(langs.path, "must list at least one language, e.g. en")
+	}
+	for _, item := range items {
+		if v := r.str(item, true, 50); v != "" && !validLanguage(v) {
+			r.p.Add(item.path, "%q is not a BCP 47 language tag with an ISO 639 language, such as en or en-GB", v)
+		}
+	}
+}
+
+func (r yreader) intendedAudience(top ynode) {
+	a := r.field(top, "intendedAudience")
+	if !r.mapping(a, false) {
+		return
+	}
+	for i, scope := range r.strs(r.field(a, "scope"), false, 100) {
+		if !slices.Contains(Scopes, scope) {
+			r.strictly(index("intendedAudience.scope", i), "%q is not a scope of the publiccode.yml standard (see https://yml.publiccode.tools/scope-list.html)", scope)
+		}
+	}
+	for _, key := range []string{"countries", "unsupportedCountries"} {
+		for _, item := range r.list(r.field(a, key), false) {
+			switch v := r.str(item, true, 10); {
+			case v == "":
+			case !validCountry(v):
+				r.p.Add(item.path, "%q is not an ISO 3166-1 alpha-2 country code such as GB or IT", v)
+			case v != strings.ToUpper(v):
+				r.warn(item.path, "lowercase country codes are deprecated: use %s", strings.ToUpper(v))
+			}
+		}
+	}
+}
+
+// organisation reads the publishing organisation, whose uri the standard
+// requires, or a funder, whose name it requires.
+func (r yreader) organisation(org ynode, funder bool) (name, uri string) {
+	name = r.str(r.field(org, "name"), funder, 200)
+	u := r.field(org, "uri")
+	if uri = r.str(u, false, 2000); uri == "" && !funder {
+		r.strictly(u.path, "is required: a URI that identifies the organisation, such as its website")
+	} else if parsed, err := url.Parse(uri); uri != "" && (err != nil || parsed.Scheme == "" || parsed.Host == "" && parsed.Opaque == "") {
+		r.p.Add(u.path, "must be a URI such as https://www.example.gov.uk or urn:x-italian-pa:c_h501")
+	}
+	return name, uri
+}
+
+// countrySection checks the Italian extension's spelling: IT, once.
+func (r yreader) countrySection(top ynode) {
+	lower, upper := r.field(top, "it"), r.field(top, "IT")
+	if lower.n != nil {
+		r.warn(lower.path, "lowercase country sections are deprecated: use IT")
+		if upper.n != nil {
+			r.p.Add(lower.path, "is given as well as IT: keep one")
+		}
+	}
+	for _, it := range []ynode{upper, lower} {
+		if r.mapping(it, false) {
+			if c := r.field(it, "conforme"); c.n != nil {
+				r.warn(c.path, "is deprecated and can be dropped")
+			}
+		}
+	}
 }
 
 func (r yreader) dependsOn(top ynode, pc *models.Publiccode) {
@@ -251,8 +413,25 @@ type ynode struct {
 	path string
 }
 
-// yreader reads typed values from YAML nodes, recording every problem with its path.
-type yreader struct{ p *models.Problems }
+// yreader reads typed values from YAML nodes, recording every problem with its
+// path: p holds what refuses the file, w the warnings.
+type yreader struct {
+	p, w   *models.Problems
+	strict bool
+}
+
+// strictly records what the standard's parser refuses in strict mode only: a
+// problem when strict, else a warning.
+func (r yreader) strictly(path, format string, args ...any) {
+	if r.strict {
+		r.p.Add(path, format, args...)
+	} else {
+		r.w.Add(path, format+" (refused in strict mode)", args...)
+	}
+}
+
+// warn records a warning, such as a deprecated key, in either mode.
+func (r yreader) warn(path, format string, args ...any) { r.w.Add(path, format, args...) }
 
 func index(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
 
@@ -291,14 +470,40 @@ func keysOf(m *yaml.Node) []string {
 	return keys
 }
 
-// checkKeys reports keys given twice in a mapping.
-func (r yreader) checkKeys(m ynode) {
+// checkKeys reports keys given twice in a mapping, and keys its schema (and
+// the schemas of the mappings and lists inside it) does not know.
+func (r yreader) checkKeys(m ynode, s schema) {
 	seen := map[string]bool{}
 	for _, k := range keysOf(m.n) {
 		if seen[k] {
 			r.p.Add(r.field(m, k).path, "is given twice")
 		}
 		seen[k] = true
+		sub, known := s[k]
+		if !known {
+			sub, known = s["*"]
+		}
+		if !known {
+			r.strictly(r.field(m, k).path, "is not a key of the publiccode.yml standard")
+			continue
+		}
+		r.checkValue(r.field(m, k), sub)
+	}
+}
+
+func (r yreader) checkValue(v ynode, s schema) {
+	if v.n == nil || s == nil {
+		return
+	}
+	switch v.n.Kind {
+	case yaml.MappingNode:
+		r.checkKeys(v, s)
+	case yaml.SequenceNode:
+		if items, ok := s[item]; ok {
+			for i, n := range v.n.Content {
+				r.checkValue(ynode{n: resolve(n), path: index(v.path, i)}, items)
+			}
+		}
 	}
 }
 
@@ -314,7 +519,6 @@ func (r yreader) mapping(y ynode, required bool) bool {
 		r.p.Add(y.path, "must be a mapping of keys to values")
 		return false
 	}
-	r.checkKeys(y)
 	return true
 }
 
@@ -334,8 +538,8 @@ func (r yreader) str(y ynode, required bool, max int) string {
 	switch {
 	case v == "" && required:
 		r.p.Add(y.path, "must not be blank")
-	case max > 0 && len(v) > max:
-		r.p.Add(y.path, "must be at most %d characters", max)
+	case max > 0 && utf8.RuneCountInString(v) > max:
+		r.p.Add(y.path, "must be at most %d characters; it is %d", max, utf8.RuneCountInString(v))
 	}
 	return v
 }
@@ -345,6 +549,27 @@ func (r yreader) url(y ynode, required bool) string {
 	if v != "" && !models.ValidHTTPURL(v) {
 		r.p.Add(y.path, "must be an absolute http or https URL")
 		return ""
+	}
+	return v
+}
+
+func (r yreader) email(y ynode) string {
+	v := r.str(y, false, 200)
+	if v != "" && !validEmail(v) {
+		r.p.Add(y.path, "%q is not an email address such as someone@example.gov.uk", v)
+	}
+	return v
+}
+
+// logo reads a path inside the repository or an http(s) URL.
+func (r yreader) logo(y ynode) string {
+	v := r.str(y, false, 2000)
+	switch {
+	case v == "":
+	case strings.HasPrefix(v, "/") || strings.HasPrefix(strings.ToLower(v), "file:"):
+		r.p.Add(y.path, "is an absolute path or a file URL: give a path inside the repository or an http or https URL")
+	case strings.Contains(v, "://") && !models.ValidHTTPURL(v) || strings.Contains(v, ".."):
+		r.p.Add(y.path, "must be a path inside the repository or an absolute http or https URL")
 	}
 	return v
 }

@@ -64,7 +64,7 @@ func Render(src models.PubliccodeSource) ([]byte, error) {
 		lang = "en"
 	}
 	text := ensureMapping(desc, lang)
-	setKey(text, "shortDescription", str(c.Summary))
+	setKey(text, "shortDescription", str(ShortDescription(c.Summary)))
 	if c.Description != "" {
 		setKey(text, "longDescription", str(c.Description))
 	} else {
@@ -86,6 +86,23 @@ func Render(src models.PubliccodeSource) ([]byte, error) {
 	}
 	exportDependencies(root, c.DependsOn, src)
 	return encode(doc)
+}
+
+// ShortDescription is a summary as the standard's shortDescription can hold
+// it: whole when it fits in 150 characters, else shortened at a word boundary
+// and ended with an ellipsis. The registry allows longer summaries; an import
+// of a file whose shortDescription is its component's summary so shortened
+// keeps the summary.
+func ShortDescription(summary string) string {
+	runes := []rune(summary)
+	if len(runes) <= maxShortDescription {
+		return summary
+	}
+	cut := string(runes[:maxShortDescription-1])
+	if i := strings.LastIndexByte(cut, ' '); i > 0 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:.") + "…"
 }
 
 // encode writes a YAML document with two-space indents.

@@ -35,6 +35,15 @@ var Categories = []string{
 	"web-conferencing", "website-builder", "whistleblowing", "workflow-management",
 }
 
+// Scopes is the standard's vocabulary for intendedAudience.scope
+// (docs/standard/scope-list.rst).
+var Scopes = []string{
+	"agriculture", "culture", "defence", "education", "emergency-services", "employment", "energy", "environment",
+	"finance-and-economic-development", "foreign-affairs", "healthcare", "infrastructures", "justice",
+	"local-authorities", "manufacturing", "research", "science-and-technology", "security", "society", "sport",
+	"tourism", "transportation", "welfare",
+}
+
 // CategoryMap maps publiccode.yml categories to the registry capability
 // each one plainly means. Categories too broad for one capability ("communications",
 // "collaboration", "data-analytics") or about back-office work the registry does not

@@ -110,6 +110,7 @@ var columnNotes = map[string]map[string]string{
 		"verified":         "whether the council (or an admin) has confirmed it",
 		"verification":     "pending, verified or rejected",
 		"rejection_reason": "why a claim was rejected",
+		"public_contact":   "how to reach the council about it (an email address or a contact page), published by the council; empty if none",
 		"evidence":         "the public evidence items (source, url, quote, observed_on, current), as JSON",
 		"confirmed_on":     "the newest of the council's verification and the current evidence's dates",
 		"fresh":            "whether confirmed_on is within the freshness window (24 months unless configured)",

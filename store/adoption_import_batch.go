@@ -400,6 +400,9 @@ func (w *importWorld) planUpdate(p *importPlan, r importRow, cur *importCurrent)
 	}
 	next := cur.Adoption
 	in.Apply(&next)
+	if err := w.actor.CanSetPublicContact(cur.Council, cur.PublicContact, next.PublicContact); err != nil {
+		return err
+	}
 	if err := cur.CheckUpdate(next); err != nil {
 		return err
 	}
@@ -438,7 +441,7 @@ func (w *importWorld) settle(pair importPair, row adoptionRow, a models.Adoption
 func newAdoptionRow(a models.Adoption, refs adoptionRefs, now time.Time) adoptionRow {
 	row := adoptionRow{CouncilID: refs.councilID, ComponentID: refs.componentID, CapabilityID: refs.capabilityID,
 		Status: a.Status, StartedOn: a.StartedOn, EndedOn: a.EndedOn, ContractEndOn: a.ContractEndOn, Notes: a.Notes,
-		EvidenceURL: a.EvidenceURL, Source: a.Source, Verified: a.Verified, Version: 1, CreatedAt: now, UpdatedAt: now}
+		EvidenceURL: a.EvidenceURL, PublicContact: a.PublicContact, Source: a.Source, Verified: a.Verified, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if row.Verified {
 		row.VerifiedOn, row.ConfirmedOn = dateOf(now), dateOf(now)
 	}
@@ -458,7 +461,7 @@ func changedAdoptionRow(db *gorm.DB, actor models.Actor, in models.AdoptionInput
 		row.CapabilityID = refs.capabilityID
 	}
 	row.Status, row.StartedOn, row.EndedOn, row.ContractEndOn = next.Status, next.StartedOn, next.EndedOn, next.ContractEndOn
-	row.Notes, row.EvidenceURL = next.Notes, next.EvidenceURL
+	row.Notes, row.EvidenceURL, row.PublicContact = next.Notes, next.EvidenceURL, next.PublicContact
 	row.Source, row.Verified = actor.UpdatedProvenance(in, row.Source, row.Verified)
 	changes := diffAdoption(old, row)
 	if next.Capability != cur.Capability {

@@ -29,8 +29,8 @@ func (v adoptionView) model() models.Adoption {
 	a := models.Adoption{
 		ID: r.ID, Council: v.CouncilCode, Component: v.ComponentSlug, Capability: v.CapabilitySlug,
 		Status: r.Status, StartedOn: r.StartedOn, EndedOn: r.EndedOn, ContractEndOn: r.ContractEndOn,
-		Notes: r.Notes, EvidenceURL: r.EvidenceURL, Source: r.Source, Verified: r.Verified,
-		RejectionReason: r.RejectionReason, ConfirmedOn: r.ConfirmedOn, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version,
+		Notes: r.Notes, EvidenceURL: r.EvidenceURL, PublicContact: r.PublicContact, Source: r.Source, Verified: r.Verified,
+		RejectionReason: r.RejectionReason, VerifiedOn: r.VerifiedOn, ConfirmedOn: r.ConfirmedOn, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version,
 	}
 	switch {
 	case r.RejectedAt != nil:
@@ -95,6 +95,25 @@ func (s *Store) ListAdoptions(ctx context.Context, f models.AdoptionFilter, p mo
 		return out, err
 	}
 	return out, s.withEvidence(db, out.Items)
+}
+
+// ComponentAdoptions returns every adoption of component but rejected claims,
+// in id order, as ListAdoptions pages them, in one read: for the component's page.
+func (s *Store) ComponentAdoptions(ctx context.Context, component string) ([]models.Adoption, error) {
+	db := s.r.WithContext(ctx)
+	if _, err := s.GetComponent(ctx, component); err != nil {
+		return nil, err
+	}
+	var views []adoptionView
+	if err := adoptionsQuery(db).Where("adoptions.component_id = (SELECT id FROM components WHERE slug = ?) AND adoptions.rejected_at IS NULL", component).
+		Order("adoptions.id").Scan(&views).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]models.Adoption, len(views))
+	for i, v := range views {
+		out[i] = v.model()
+	}
+	return out, s.withEvidence(db, out)
 }
 
 // GetAdoption returns one adoption, rejected or not.
@@ -168,6 +187,9 @@ func adoptionToCreate(tx *gorm.DB, actor models.Actor, in models.AdoptionInput) 
 		a.Capability = refs.defaultCapability
 	}
 	if err := actor.CanWriteAdoption(refs.councilCode, refs.vendorSlug, "", false); err != nil {
+		return a, refs, err
+	}
+	if err := actor.CanSetPublicContact(refs.councilCode, nil, a.PublicContact); err != nil {
 		return a, refs, err
 	}
 	a.Source, a.Verified = actor.NewAdoptionProvenance(in)
@@ -252,6 +274,9 @@ func adoptionToUpdate(tx *gorm.DB, actor models.Actor, id int64, in models.Adopt
 	}
 	next := cur.Adoption
 	in.Apply(&next)
+	if err := actor.CanSetPublicContact(cur.Council, cur.PublicContact, next.PublicContact); err != nil {
+		return cur, old, next, err
+	}
 	return cur, old, next, cur.CheckUpdate(next)
 }
 
@@ -370,6 +395,7 @@ func diffAdoption(old, row adoptionRow) map[string]models.Change {
 	str("ended_on", old.EndedOn, row.EndedOn)
 	str("contract_end_on", old.ContractEndOn, row.ContractEndOn)
 	str("evidence_url", old.EvidenceURL, row.EvidenceURL)
+	str("public_contact", old.PublicContact, row.PublicContact)
 	if old.Notes != row.Notes {
 		changes["notes"] = models.Change{From: old.Notes, To: row.Notes}
 	}

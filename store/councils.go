@@ -12,7 +12,18 @@ import (
 
 // ListCouncils returns councils in code order. Status defaults to current.
 func (s *Store) ListCouncils(ctx context.Context, f models.CouncilFilter, p models.Page) (models.List[models.Council], error) {
-	filter := func(q *gorm.DB) *gorm.DB {
+	db := s.r.WithContext(ctx)
+	rows, total, next, err := keyset(db, "code", p, func(r councilRow) string { return r.Code }, councilWhere(f))
+	if err != nil {
+		return models.List[models.Council]{}, err
+	}
+	items, err := s.councilModels(db, rows)
+	return models.List[models.Council]{Items: items, Total: total, Next: next}, err
+}
+
+// councilWhere narrows a query over councils by f. Status defaults to current.
+func councilWhere(f models.CouncilFilter) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
 		switch f.Status {
 		case "", "current":
 			q = q.Where("status = ?", "current")
@@ -34,13 +45,6 @@ func (s *Store) ListCouncils(ctx context.Context, f models.CouncilFilter, p mode
 		}
 		return q
 	}
-	db := s.r.WithContext(ctx)
-	rows, total, next, err := keyset(db, "code", p, func(r councilRow) string { return r.Code }, filter)
-	if err != nil {
-		return models.List[models.Council]{}, err
-	}
-	items, err := s.councilModels(db, rows)
-	return models.List[models.Council]{Items: items, Total: total, Next: next}, err
 }
 
 // GetCouncil returns one council by GSS code, current or former.

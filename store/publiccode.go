@@ -98,6 +98,9 @@ func planPubliccode(db *gorm.DB, actor models.Actor, pc *models.Publiccode, opt 
 		Vendor: vendor, Capabilities: caps, Licence: publiccode.LicenceOf(pc.License),
 		Lifecycle: publiccode.LifecycleForStatus(pc.DevelopmentStatus, current), URL: pc.LandingURL,
 		RepositoryURL: &pc.URL, DocsURL: pc.Documentation, DependsOn: deps}
+	if existing != nil && pc.ShortDescription == publiccode.ShortDescription(existing.Summary) {
+		want.Summary = existing.Summary // the export shortened a summary longer than the standard allows
+	}
 	if existing == nil {
 		in := componentInputFrom(want)
 		openSource := publiccode.NamesALicence(pc.License)

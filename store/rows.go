@@ -139,6 +139,7 @@ type adoptionRow struct {
 	ContractEndOn   *string
 	Notes           string
 	EvidenceURL     *string `gorm:"column:evidence_url"`
+	PublicContact   *string
 	Source          string
 	Verified        bool
 	RejectedAt      *time.Time

@@ -113,8 +113,7 @@ func ftsQuery(q string) string {
 // by weighted term frequency and inverse document frequency.
 func (s *Store) searchComponents(db *gorm.DB, f models.ComponentFilter, p models.Page) (models.List[models.Component], error) {
 	out := models.List[models.Component]{Items: []models.Component{}}
-	offset, err := models.CursorOffset(p.Cursor)
-	if err != nil {
+	if _, err := models.CursorOffset(p.Cursor); err != nil {
 		return out, err
 	}
 	match := ftsQuery(f.Q)
@@ -148,34 +147,11 @@ func (s *Store) searchComponents(db *gorm.DB, f models.ComponentFilter, p models
 		}
 		return rs[i].id < rs[j].id
 	})
-	out.Total = len(rs)
-	limit := pageLimit(p)
-	start := min(offset, len(rs))
-	end := min(start+limit, len(rs))
-	if end < len(rs) {
-		out.Next = models.OffsetCursor(end)
-	}
-	page := rs[start:end]
-	ids := make([]int64, len(page))
-	for i, r := range page {
+	ids := make([]int64, len(rs))
+	for i, r := range rs {
 		ids[i] = r.id
 	}
-	var rows []componentRow
-	if err := db.Where("id IN ?", ids).Find(&rows).Error; err != nil {
-		return out, translate(err)
-	}
-	byID := make(map[int64]componentRow, len(rows))
-	for _, r := range rows {
-		byID[r.ID] = r
-	}
-	ordered := make([]componentRow, 0, len(page))
-	for _, id := range ids {
-		if r, ok := byID[id]; ok { // a row deleted between the two reads is simply skipped
-			ordered = append(ordered, r)
-		}
-	}
-	out.Items, err = componentModels(db, ordered)
-	return out, err
+	return pageOfIDs(db, ids, p, func(r componentRow) int64 { return r.ID }, componentModels)
 }
 
 // matchScore reads FTS4 matchinfo 'pcnx' (phrases, columns, rows, then per

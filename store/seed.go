@@ -297,6 +297,7 @@ func seedAdoption(tx *gorm.DB, a models.Adoption, now time.Time) (bool, bool, er
 	row.ID, row.Version, row.CreatedAt, row.UpdatedAt = old.ID, old.Version, old.CreatedAt, old.UpdatedAt
 	row.RejectedAt, row.RejectionReason, row.RejectionClearedAt = old.RejectedAt, old.RejectionReason, old.RejectionClearedAt
 	row.VerifiedOn, row.ConfirmedOn = old.VerifiedOn, old.ConfirmedOn
+	row.PublicContact = old.PublicContact // the council's, which seeding never sets
 	changed, err := seedEvidence(tx, &row, a.Evidence, now)
 	if err != nil || (!changed && reflect.DeepEqual(old, row)) {
 		return false, false, err

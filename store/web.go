@@ -81,3 +81,14 @@ func (s *Store) Standards(ctx context.Context) ([]string, error) {
 	err := s.r.WithContext(ctx).Raw("SELECT DISTINCT standard FROM component_standards ORDER BY standard").Scan(&out).Error
 	return out, translate(err)
 }
+
+// VendorsBySlug returns the vendors with the given slugs, keyed by slug.
+func (s *Store) VendorsBySlug(ctx context.Context, slugs []string) (map[string]models.Vendor, error) {
+	return modelsByKey(s.r.WithContext(ctx), "slug", slugs, func(_ *gorm.DB, rows []vendorRow) ([]models.Vendor, error) {
+		out := make([]models.Vendor, len(rows))
+		for i, r := range rows {
+			out[i] = r.model()
+		}
+		return out, nil
+	}, func(v models.Vendor) string { return v.Slug })
+}

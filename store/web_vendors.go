@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"slices"
 
 	"gorm.io/gorm"
 
@@ -11,20 +13,11 @@ import (
 // Reads for the vendors' web pages. Plain SQL that runs the same on SQLite and
 // PostgreSQL.
 
-// vendorCouncilsSQL counts, for each vendor, the councils using one or more
-// of its components (in use and counted); its one parameter is the in-use
-// statuses, and where narrows the components (to some vendors' for a page).
-func vendorCouncilsSQL(where string) string {
-	return `SELECT p.vendor_id AS id, count(DISTINCT a.council_id) AS n FROM adoptions a
-		JOIN components p ON p.id = a.component_id WHERE a.status IN ? AND ` + counted("a") + where + ` GROUP BY p.vendor_id`
-}
-
 // ListVendorUse returns vendors of f.Kind (all when empty) with how many
 // components each lists and how many councils use them, by name (case
 // ignored) or, for f.Sort "councils", most councils first, then by name.
 // Pages are by offset: the order is by counts that have no key of their own.
-// Only ordering by councils counts them for every vendor; a page's figures
-// are counted for its vendors alone.
+// The councils are the list pages' kept counts (store/web_lists.go).
 func (s *Store) ListVendorUse(ctx context.Context, f models.VendorFilter, p models.Page) (models.List[models.VendorUse], error) {
 	out := models.List[models.VendorUse]{Items: []models.VendorUse{}}
 	offset, err := models.CursorOffset(p.Cursor)
@@ -32,22 +25,21 @@ func (s *Store) ListVendorUse(ctx context.Context, f models.VendorFilter, p mode
 		return out, err
 	}
 	db := s.r.WithContext(ctx)
-	vendors := func() *gorm.DB { return whereGiven(db.Table("vendors v"), "v.kind = ?", f.Kind) }
-	var total int64
-	if err := vendors().Count(&total).Error; err != nil {
-		return out, translate(err)
-	}
-	q, order := vendors(), "lower(v.name), v.slug"
-	if f.Sort == "councils" {
-		q = q.Joins("LEFT JOIN ("+vendorCouncilsSQL("")+") uc ON uc.id = v.id", inUseStatuses)
-		order = "coalesce(uc.n, 0) DESC, " + order
-	}
-	limit := pageLimit(p)
 	var rows []vendorRow
-	if err := q.Select("v.*").Order(order).Limit(limit + 1).Offset(offset).Scan(&rows).Error; err != nil {
+	if err := whereGiven(db.Table("vendors v"), "v.kind = ?", f.Kind).Select("v.*").Order("lower(v.name), v.slug").Scan(&rows).Error; err != nil {
 		return out, translate(err)
 	}
-	out.Total = int(total)
+	counts, err := s.useCounts(ctx)
+	if err != nil {
+		return out, err
+	}
+	councils := counts.vendor
+	if f.Sort == "councils" {
+		slices.SortStableFunc(rows, func(x, y vendorRow) int { return cmp.Compare(councils[y.ID], councils[x.ID]) })
+	}
+	out.Total = len(rows)
+	limit := pageLimit(p)
+	rows = rows[min(offset, len(rows)):]
 	if len(rows) > limit {
 		rows = rows[:limit]
 		out.Next = models.OffsetCursor(offset + limit)
@@ -60,10 +52,6 @@ func (s *Store) ListVendorUse(ctx context.Context, f models.VendorFilter, p mode
 		ids[i] = r.ID
 	}
 	components, err := countsByID(db, "SELECT vendor_id AS id, count(*) AS n FROM components WHERE vendor_id IN ? GROUP BY vendor_id", ids)
-	if err != nil {
-		return out, err
-	}
-	councils, err := countsByID(db, vendorCouncilsSQL(" AND p.vendor_id IN ?"), inUseStatuses, ids)
 	if err != nil {
 		return out, err
 	}

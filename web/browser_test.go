@@ -71,7 +71,8 @@ var otherPages = []string{
 	"/components/govuk-notify", "/components/govuk-one-login", "/components/demo-legacy-ctax",
 	"/councils", "/councils?q=lambeth", "/councils/" + lambeth, "/councils/E07000005",
 	"/capabilities", "/capabilities/online-card-payments", "/capabilities/identity-verification",
-	"/dashboards", "/dashboards/coverage", "/dashboards/consolidation", "/dashboards/migrations", "/dashboards/collaborations", "/about/data", "/accessibility", "/problems/invalid",
+	"/dashboards", "/dashboards/coverage", "/dashboards/coverage?all=1", "/dashboards/consolidation", "/dashboards/migrations",
+	"/dashboards/collaborations", "/dashboards/collaborations?page=2", "/about/data", "/accessibility", "/problems/invalid",
 	"/vendors", "/vendors?sort=councils&kind=public-sector", "/vendors/government-digital-service", "/list-your-component",
 	"/no-such-page", "/components?lifecycle=bogus", tooLongSearch, "/councils?q=" + strings.Repeat("x", 201),
 }
@@ -133,6 +134,21 @@ func (b *browser) checkAccessibility(name string) {
 		b.t.Errorf("%s: axe %s (%s): %s at %s", name, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "; "))
 	}
 	b.t.Logf("%s: axe ran %d rules, %d passed, %d violations", name, res.Rules, res.Passes, len(res.Violations))
+}
+
+// axeWidths are the window widths axe-core checks every page at: a desktop and
+// WCAG's reflow width, where tables stack or scroll and the menu folds away.
+var axeWidths = []int64{1280, 320}
+
+// checkAccessibilityAtWidths runs axe-core on the open page at each of
+// axeWidths, then puts the window back to the desktop size.
+func (b *browser) checkAccessibilityAtWidths(name string) {
+	b.t.Helper()
+	for _, w := range axeWidths {
+		b.do(chromedp.EmulateViewport(w, 900))
+		b.checkAccessibility(fmt.Sprintf("%s at %d px", name, w))
+	}
+	b.do(chromedp.EmulateViewport(1280, 900))
 }
 
 // checkFits fails when the open page is wider than the window, naming the
@@ -244,11 +260,21 @@ func printMedia(media string) chromedp.Action[chromedp.Void] {
 	})
 }
 
-func (b *browser) screenshot(name string, height int64) {
+// screenshot saves the page at desktop width (NAME.png) and at a phone's
+// (NAME-phone.png), for the README.
+func (b *browser) screenshot(name string, height, phoneHeight int64) {
 	b.t.Helper()
-	b.do(chromedp.EmulateViewport(1280, height))
-	png := run(b, chromedp.CaptureScreenshot())
+	b.capture(name, 1280, height)
+	b.capture(name+"-phone", 390, phoneHeight)
 	b.do(chromedp.EmulateViewport(1280, 900))
+}
+
+// capture saves the page as the README shows it, width × height pixels, in
+// screenshots/NAME.png (left alone when nothing changed).
+func (b *browser) capture(name string, width, height int64) {
+	b.t.Helper()
+	b.do(chromedp.EmulateViewport(width, height))
+	png := run(b, chromedp.CaptureScreenshot())
 	path := filepath.Join("screenshots", name+".png")
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, png) {
 		return
@@ -286,7 +312,7 @@ func openBrowser(t *testing.T) (*browser, *env) {
 	t.Cleanup(cancel)
 	ctx, cancel := chromedp.NewContext(alloc)
 	t.Cleanup(cancel)
-	ctx, cancel = context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancel = context.WithTimeout(ctx, 10*time.Minute)
 	t.Cleanup(cancel)
 	b := &browser{t: t, ctx: ctx, url: srv.URL, axe: string(axe)}
 	b.do(chromedp.EmulateViewport(1280, 900))
@@ -319,7 +345,7 @@ func TestBrowser(t *testing.T) {
 	// A person searches for a component from the home page.
 	b.do(chromedp.Navigate(b.url+"/"), chromedp.WaitVisible(chromedp.ID("search-q")))
 	b.pageWorks("home")
-	b.checkAccessibility("home")
+	b.checkAccessibilityAtWidths("home")
 	b.do(chromedp.SendKeys(chromedp.ID("search-q"), "drupal"), chromedp.Submit(chromedp.ID("search-q")),
 		chromedp.WaitVisible(chromedp.ID("results")))
 	if loc := run(b, chromedp.Location()); !strings.HasSuffix(loc, "/components?q=drupal") {
@@ -329,7 +355,7 @@ func TestBrowser(t *testing.T) {
 	if first != "LocalGov Drupal" {
 		t.Fatalf("first result %q, want LocalGov Drupal", first)
 	}
-	b.checkAccessibility("search results")
+	b.checkAccessibilityAtWidths("search results")
 
 	// It opens the component.
 	b.do(chromedp.Click(chromedp.CSS(`#results a[href="/components/localgov-drupal"]`)), chromedp.WaitVisible(chromedp.ID("adopters-live")))
@@ -340,11 +366,11 @@ func TestBrowser(t *testing.T) {
 		b.do(chromedp.WaitVisible(chromedp.CSS(sel)))
 	}
 	b.pageWorks("component")
-	b.checkAccessibility("component")
-	b.screenshot("component", 1750)
+	b.checkAccessibilityAtWidths("component")
+	b.screenshot("component", 1750, 2400)
 	// The chart's table is there for anyone who opens it, and passes too.
 	b.do(chromedp.Click(chromedp.CSS("#over-time ~ details summary")), chromedp.WaitVisible(chromedp.CSS("#over-time ~ details table")))
-	b.checkAccessibility("component, chart table open")
+	b.checkAccessibilityAtWidths("component, chart table open")
 
 	// It follows an adopter to the council's page.
 	adopter := run(b, chromedp.AttributeValue(chromedp.CSS("#adopters-live tbody a"), "href"))
@@ -373,8 +399,12 @@ func TestBrowser(t *testing.T) {
 	}
 	t.Logf("%s: first opportunity %s", name, api.Items[0].Component.Name)
 	b.pageWorks("council")
-	b.checkAccessibility("council")
-	b.screenshot("council", 1500)
+	b.checkAccessibilityAtWidths("council")
+	b.screenshot("council", 1500, 2400)
+
+	// A vendor's page, as the README shows it.
+	b.do(chromedp.Navigate(b.url+"/vendors/localgov-drupal"), chromedp.WaitReady(chromedp.CSS("footer")))
+	b.screenshot("vendor", 1300, 2000)
 
 	// A search too long to make is answered on its form: the error summary takes
 	// the focus, and its link takes the person to the field, what they typed kept.
@@ -388,17 +418,92 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("the error summary's link focuses %q, want the search field holding all 201 characters typed", id)
 	}
 
-	// Every other page passes the accessibility check too, error pages included.
+	// Every other page passes the accessibility check too, error pages included, at both widths.
 	for _, path := range otherPages {
 		b.do(chromedp.Navigate(b.url+path), chromedp.WaitReady(chromedp.CSS("footer")))
 		b.pageWorks(path)
-		b.checkAccessibility(path)
+		b.checkAccessibilityAtWidths(path)
 	}
 
 	// The menu still works on a phone-sized screen.
 	b.do(chromedp.EmulateViewport(375, 800), chromedp.Navigate(b.url+"/"), chromedp.WaitVisible(chromedp.CSS(".govuk-service-navigation__toggle")),
 		chromedp.Click(chromedp.CSS(".govuk-service-navigation__toggle")), chromedp.WaitVisible(chromedp.CSS(`#navigation a[href="/dashboards"]`)))
 	b.checkAccessibility("home on a phone, menu open")
+}
+
+// TestCentralTeamJourney: someone in a central team reads the headline
+// figures, finds the gaps in coverage, opens a capability, then the migrations,
+// follows a component in decline to its page, and can download the data.
+func TestCentralTeamJourney(t *testing.T) {
+	b, e := openBrowser(t)
+	b.do(chromedp.Navigate(b.url+"/dashboards"), chromedp.WaitVisible(chromedp.ID("figure-declining")))
+	b.pageWorks("dashboards")
+	declining := run(b, chromedp.Text(chromedp.ID("figure-declining")))
+	if total := e.get("/api/v1/opportunities/migrations?limit=1").json()["total"].(float64); declining != fmt.Sprint(total) || total == 0 {
+		t.Errorf("the dashboards say %s components in decline, the API %v", declining, total)
+	}
+	for _, sel := range []string{`a[href="/api/v1/export"]`, `a[href="/api/v1/stats/coverage?by=region&format=csv"]`} {
+		b.do(chromedp.WaitVisible(chromedp.CSS(sel)))
+	}
+	b.checkAccessibilityAtWidths("dashboards")
+	b.screenshot("dashboards", 1300, 2000)
+
+	// Coverage: the capabilities nobody covers are hidden until asked for.
+	b.do(chromedp.Click(chromedp.CSS(`main a[href="/dashboards/coverage"]`)), chromedp.WaitVisible(chromedp.CSS(".app-heat")))
+	rows := func() int {
+		return run(b, chromedp.Evaluate[int](`document.querySelectorAll(".app-heat tbody tr").length`))
+	}
+	shown := rows()
+	b.do(chromedp.Click(chromedp.CSS(`main a[href="/dashboards/coverage?all=1"]`)), chromedp.WaitVisible(chromedp.CSS(`main a[href="/dashboards/coverage"]`)))
+	if all := rows(); shown == 0 || all <= shown {
+		t.Errorf("coverage shows %d rows, and %d with all", shown, all)
+	}
+	b.checkAccessibilityAtWidths("coverage, every row")
+	// On a phone the heat map scrolls sideways inside its region, its first column staying in place.
+	b.do(chromedp.EmulateViewport(320, 800))
+	b.checkFits("coverage", 320)
+	stuck := run(b, chromedp.Evaluate[string](`(() => {
+		const box = document.querySelector(".app-heat").closest(".app-scroll"), th = box.querySelector("tbody th");
+		box.scrollLeft = 200;
+		return box.scrollLeft + " " + Math.round(th.getBoundingClientRect().left - box.getBoundingClientRect().left);
+	})()`))
+	if scrolled, offset, _ := strings.Cut(stuck, " "); scrolled == "0" || offset != "0" {
+		t.Errorf("scrolled the heat map by %s px: its first column moved %s px", scrolled, offset)
+	}
+	b.do(chromedp.EmulateViewport(1280, 900))
+
+	// A capability from the heat map.
+	capability := run(b, chromedp.Text(chromedp.CSS(".app-heat tbody th a")))
+	b.do(chromedp.Click(chromedp.CSS(".app-heat tbody th a")), chromedp.WaitVisible(chromedp.CSS("h1")))
+	if h1 := run(b, chromedp.Text(chromedp.CSS("h1"))); h1 != capability {
+		t.Errorf("capability page h1 %q, want %q", h1, capability)
+	}
+	b.pageWorks("capability")
+	b.checkAccessibilityAtWidths("capability")
+
+	// The migrations, through the navigation, with their data to download.
+	b.do(chromedp.Click(chromedp.CSS(`#navigation a[href="/dashboards"]`)), chromedp.WaitVisible(chromedp.ID("figure-declining")),
+		chromedp.Click(chromedp.CSS(`main a[href="/dashboards/migrations"]`)), chromedp.WaitVisible(chromedp.CSS(".app-migration")))
+	b.do(chromedp.WaitVisible(chromedp.CSS(`a[href="/api/v1/opportunities/migrations?limit=100&format=csv"][download]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/api/v1/opportunities/migrations?limit=100"]`)))
+	b.checkAccessibilityAtWidths("migrations")
+
+	// A component in decline, from the migrations.
+	component := run(b, chromedp.Text(chromedp.CSS(".app-migration h2 a")))
+	b.do(chromedp.Click(chromedp.CSS(".app-migration h2 a")), chromedp.WaitVisible(chromedp.CSS("h1")))
+	if h1 := run(b, chromedp.Text(chromedp.CSS("h1"))); h1 != component {
+		t.Errorf("component page h1 %q, want %q", h1, component)
+	}
+	if tag := run(b, chromedp.Text(chromedp.CSS("main .govuk-tag"))); tag != "Deprecated" && tag != "Retired" {
+		t.Errorf("%s's first tag is %q, not its decline", component, tag)
+	}
+	// Its map names and links every dot.
+	dots := run(b, chromedp.Evaluate[string](`[...document.querySelectorAll("svg.app-map a")].map(a => (a.querySelector("title") && a.getAttribute("href") ? "ok" : "bare")).join(" ")`))
+	if dots == "" || strings.Contains(dots, "bare") {
+		t.Errorf("map dots: %q", dots)
+	}
+	b.pageWorks("component in decline")
+	b.checkAccessibilityAtWidths("component in decline")
 }
 
 // TestPagesFitPhones: every kind of page, the journey's too, fits a phone's

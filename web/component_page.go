@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/council-components/registry/models"
@@ -20,6 +21,7 @@ type componentData struct {
 	Groups       []adopterGroup
 	Adopters     int
 	InUse        int
+	Contacts     bool // whether any adopter has published a contact, so the tables have the column
 	Chart        chart
 	Map          ukMap
 }
@@ -33,6 +35,27 @@ type adopterGroup struct {
 type adopter struct {
 	Council  models.Council
 	Adoption models.Adoption
+	// Evidence is the adoption's evidence as the page lists it: what the
+	// sources still say first, then the newest first.
+	Evidence []models.EvidenceItem
+	Contact  *contactRoute // nil unless the council has published one
+}
+
+// contactRoute is how to reach a council about an adoption: an email address
+// (Href a mailto: link) or a contact page.
+type contactRoute struct {
+	Href, Email string // Email is "" for a contact page
+}
+
+// contactOf is an adoption's public contact as a link, or nil.
+func contactOf(a models.Adoption) *contactRoute {
+	if a.PublicContact == nil {
+		return nil
+	}
+	if c := *a.PublicContact; models.IsEmail(c) {
+		return &contactRoute{Href: "mailto:" + c, Email: c}
+	}
+	return &contactRoute{Href: *a.PublicContact}
 }
 
 func (s *Site) component(c *gin.Context) (meta, any, error) {
@@ -46,27 +69,28 @@ func (s *Site) component(c *gin.Context) (meta, any, error) {
 		return meta{}, nil, err
 	}
 
-	adoptions, err := s.allAdoptions(ctx, models.AdoptionFilter{Component: comp.Slug})
+	adoptions, err := s.store.ComponentAdoptions(ctx, comp.Slug)
 	if err != nil {
 		return meta{}, nil, err
 	}
-	councils, err := s.store.CouncilsByCode(ctx, adoptionCouncils(adoptions))
+	background, err := s.councilPoints(ctx)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	councils, err := s.adopterCouncils(ctx, adoptions, background)
 	if err != nil {
 		return meta{}, nil, err
 	}
 	var using []adopter
 	d.Groups, using = adopterGroups(adoptions, councils)
 	d.Adopters, d.InUse = len(adoptions), len(using)
+	d.Contacts = slices.ContainsFunc(adoptions, func(a models.Adoption) bool { return a.PublicContact != nil })
 
 	months, err := s.store.AdoptionsOverTime(ctx, comp.Slug, "")
 	if err != nil {
 		return meta{}, nil, err
 	}
 	d.Chart = lineChart(months, comp.Name)
-	background, err := s.councilPoints(ctx)
-	if err != nil {
-		return meta{}, nil, err
-	}
 	d.Map = councilMap(background, using, comp.Name)
 	return meta{Title: comp.Name, Section: "components"}, d, nil
 }
@@ -100,7 +124,7 @@ func adopterGroups(adoptions []models.Adoption, councils map[string]models.Counc
 		g := adopterGroup{Status: status}
 		for _, a := range adoptions {
 			if a.Status == status {
-				ad := adopter{Council: councils[a.Council], Adoption: a}
+				ad := adopter{Council: councils[a.Council], Adoption: a, Evidence: evidenceForPage(a.Evidence), Contact: contactOf(a)}
 				g.Adopters = append(g.Adopters, ad)
 				if models.InUse(status) {
 					using = append(using, ad)
@@ -115,10 +139,44 @@ func adopterGroups(adoptions []models.Adoption, councils map[string]models.Counc
 	return groups, using
 }
 
+// evidenceForPage is items, current ones first, each part newest first.
+func evidenceForPage(items []models.EvidenceItem) []models.EvidenceItem {
+	out := slices.Clone(items)
+	slices.SortStableFunc(out, func(x, y models.EvidenceItem) int {
+		if x.Current != y.Current {
+			if x.Current {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(y.ObservedOn, x.ObservedOn)
+	})
+	return out
+}
+
 func adoptionCouncils(as []models.Adoption) []string {
 	codes := make([]string, 0, len(as))
 	for _, a := range as {
 		codes = append(codes, a.Council)
 	}
 	return codes
+}
+
+// adopterCouncils are the councils of adoptions by code: the current ones
+// from current (every current council, as the map has them), the rest (former
+// councils) read from the store.
+func (s *Site) adopterCouncils(ctx context.Context, adoptions []models.Adoption, current []models.Council) (map[string]models.Council, error) {
+	out := make(map[string]models.Council, len(current))
+	for _, c := range current {
+		out[c.Code] = c
+	}
+	var former []string
+	for _, a := range adoptions {
+		if _, ok := out[a.Council]; !ok {
+			former = append(former, a.Council)
+		}
+	}
+	rest, err := s.store.CouncilsByCode(ctx, former)
+	maps.Copy(out, rest)
+	return out, err
 }

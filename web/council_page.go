@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/reuse"
@@ -15,17 +16,38 @@ import (
 func (s *Site) Council(c *gin.Context) { s.serve(c, "council", s.council) }
 
 type councilData struct {
-	C             models.Council
-	Successors    []models.Council
-	Predecessors  []models.Council
-	Uses          []councilUse
-	Needs         []councilNeed
-	Peers         []councilPeer
-	Opportunities []councilOpportunity
-	HorizonMonths int
-	Projects      []models.Project    // real multi-council projects it takes part in
-	Programmes    []models.Membership // programmes and commitments it is a member of
+	C                 models.Council
+	Successors        []models.Council
+	Predecessors      []models.Council
+	County            *models.Council // the county council of a district's area
+	CombinedAuthority *models.Council
+	Uses              []councilUse
+	Needs             []councilNeed
+	Peers             []councilPeer
+	Opportunities     []councilOpportunity
+	LeftOut           []models.Ref // capabilities of opportunities its tier does not provide
+	Migrations        []councilMigration
+	Popular           []councilOpportunity // for a council with nothing recorded: what most of its peers run
+	HorizonMonths     int
+	Projects          []projectRow        // real multi-council projects it takes part in
+	Programmes        []models.Membership // programmes and commitments it is a member of
 }
+
+// councilMigration is a deprecated or retired component the council still
+// runs: what councils like it use instead, and the others running it who
+// could move with it.
+type councilMigration struct {
+	Component  models.Ref
+	Lifecycle  string
+	Capability models.Ref
+	Instead    []councilOpportunity // its opportunities for the same capability
+	Others     int                  // other current councils still running it
+	Nearby     []models.Ref         // those of them most like it, closest first, up to migrationNearby
+}
+
+// A council page names up to migrationNearby councils running the same
+// deprecated product, the closest first among its migrationCircle closest peers.
+const migrationNearby, migrationCircle = 8, 50
 
 type councilUse struct {
 	Adoption   models.Adoption
@@ -46,6 +68,7 @@ type councilPeer struct {
 type councilOpportunity struct {
 	O          reuse.Opportunity
 	PeersUsing []models.Ref
+	Strength   string // matchStrength: "Strong match", ...
 }
 
 // Peers and opportunities shown on a council's page, and the API's default horizon.
@@ -58,7 +81,7 @@ func (s *Site) council(c *gin.Context) (meta, any, error) {
 		return meta{}, nil, err
 	}
 	d := councilData{C: council, HorizonMonths: opportunityHorizon}
-	if d.Successors, d.Predecessors, err = s.relatedCouncils(ctx, council); err != nil {
+	if err = s.relatedCouncils(ctx, &d); err != nil {
 		return meta{}, nil, err
 	}
 	caps, err := s.capabilities(ctx)
@@ -76,12 +99,24 @@ func (s *Site) council(c *gin.Context) (meta, any, error) {
 	for _, n := range needs {
 		d.Needs = append(d.Needs, councilNeed{Need: n, Capability: caps.ref(n.Capability)})
 	}
-	peers, ops, err := s.councilReuse(ctx, council.Code)
+	eng, err := s.store.Engine(ctx)
 	if err != nil {
+		return meta{}, nil, err
+	}
+	circle, ops, err := councilReuse(eng, council.Code, s.store.Today())
+	if err != nil {
+		return meta{}, nil, err
+	}
+	peers := circle[:min(councilPeers, len(circle))]
+	if ops, d.LeftOut, err = providedOnly(council, ops, caps); err != nil {
 		return meta{}, nil, err
 	}
 	if err := s.nameCouncilRows(ctx, &d, caps, adoptions, peers, ops); err != nil {
 		return meta{}, nil, err
+	}
+	d.Migrations = councilMigrations(eng, &d, circle)
+	if len(d.Uses) == 0 {
+		d.Popular = mostUsedByPeers(d.Opportunities, 3)
 	}
 	if d.Projects, d.Programmes, err = s.councilProjects(ctx, council.Code); err != nil {
 		return meta{}, nil, err
@@ -89,43 +124,143 @@ func (s *Site) council(c *gin.Context) (meta, any, error) {
 	return meta{Title: council.Name, Section: "councils"}, d, nil
 }
 
-// councilProjects are the real projects and programmes a council takes part in.
-func (s *Site) councilProjects(ctx context.Context, code string) ([]models.Project, []models.Membership, error) {
+// providedOnly leaves out the opportunities for capabilities the council's
+// tier does not provide (a district does not assess care needs), by GOV.UK's
+// providing tier of the capabilities' LGSL services; one the council has a
+// reason of its own for (a need, a contract, a product it runs) stays.
+func providedOnly(council models.Council, ops []reuse.Opportunity, caps capabilitySet) (kept []reuse.Opportunity, leftOut []models.Ref, err error) {
+	tiers, err := serviceTiers()
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, o := range ops {
+		if models.ServiceApplies(council.Powers, caps.bySlug[o.Capability.Slug].LGSLCodes, tiers) || ownReason(o) {
+			kept = append(kept, o)
+		} else if !slices.ContainsFunc(leftOut, func(r models.Ref) bool { return r.Slug == o.Capability.Slug }) {
+			leftOut = append(leftOut, models.Ref{Slug: o.Capability.Slug, Name: o.Capability.Name})
+		}
+	}
+	return kept, leftOut, nil
+}
+
+// ownReason reports whether an opportunity rests on something the council
+// itself has: more than a gap its peers fill.
+func ownReason(o reuse.Opportunity) bool {
+	return slices.ContainsFunc(o.Reasons, func(r reuse.Reason) bool {
+		return r.Kind != reuse.ReasonGap && r.Kind != reuse.ReasonPeerAdoption
+	})
+}
+
+// mostUsedByPeers are the n opportunities most of the council's peers run
+// live, most first.
+func mostUsedByPeers(ops []councilOpportunity, n int) []councilOpportunity {
+	var out []councilOpportunity
+	for _, o := range ops {
+		if len(o.PeersUsing) > 0 {
+			out = append(out, o)
+		}
+	}
+	slices.SortStableFunc(out, func(x, y councilOpportunity) int { return cmp.Compare(len(y.PeersUsing), len(x.PeersUsing)) })
+	return out[:min(n, len(out))]
+}
+
+// councilMigrations are the deprecated or retired components the council
+// still runs (the migrations dashboard's, reuse.Engine.Migrations), each with
+// what councils like it use instead and the councils most like it on it
+// (from circle, its closest peers), who could move with it.
+func councilMigrations(eng *reuse.Engine, d *councilData, circle []reuse.Peer) []councilMigration {
+	var out []councilMigration
+	var runs []reuse.Migration
+	for _, m := range eng.Migrations() {
+		if _, runs := slices.BinarySearch(m.Councils, d.C.Code); !runs {
+			continue
+		}
+		cm := councilMigration{Component: models.Ref{Slug: m.Component.Slug, Name: m.Component.Name}, Lifecycle: m.Lifecycle, Others: len(m.Councils) - 1}
+		for _, u := range d.Uses {
+			if u.Component.Slug == m.Component.Slug && models.InUse(u.Adoption.Status) {
+				cm.Capability = u.Capability
+				break
+			}
+		}
+		for _, o := range d.Opportunities {
+			if o.O.Capability.Slug == cm.Capability.Slug {
+				cm.Instead = append(cm.Instead, o)
+			}
+		}
+		out = append(out, cm)
+		runs = append(runs, m)
+	}
+	for i, m := range runs {
+		for _, p := range circle {
+			if _, on := slices.BinarySearch(m.Councils, p.Council.Code); on && len(out[i].Nearby) < migrationNearby {
+				out[i].Nearby = append(out[i].Nearby, models.Ref{Slug: p.Council.Code, Name: p.Council.Name})
+			}
+		}
+	}
+	return out
+}
+
+// councilProjects are the real projects, their councils named, and the
+// programmes a council takes part in.
+func (s *Site) councilProjects(ctx context.Context, code string) ([]projectRow, []models.Membership, error) {
 	projects, err := walk(func(p models.Page) (models.List[models.Project], error) { return s.store.CouncilProjects(ctx, code, p) })
 	if err != nil {
 		return nil, nil, err
 	}
+	named, err := s.store.CouncilsByCode(ctx, gather(projects, func(p models.Project) []string { return p.Councils }))
+	if err != nil {
+		return nil, nil, err
+	}
+	rows := make([]projectRow, len(projects))
+	for i, p := range projects {
+		rows[i] = projectRow{P: p, Councils: councilRefs(p.Councils, named)}
+	}
 	programmes, err := s.store.CouncilProgrammes(ctx, code)
-	return projects, programmes, err
+	return rows, programmes, err
 }
 
-// relatedCouncils are the councils that succeeded and preceded council, in its order.
-func (s *Site) relatedCouncils(ctx context.Context, council models.Council) (succ, pred []models.Council, err error) {
-	related, err := s.store.CouncilsByCode(ctx, append(slices.Clone(council.Successors), council.Predecessors...))
+// relatedCouncils names the councils that succeeded and preceded the page's
+// council, in its order, and its county and combined authority.
+func (s *Site) relatedCouncils(ctx context.Context, d *councilData) error {
+	c := d.C
+	codes := append(slices.Clone(c.Successors), c.Predecessors...)
+	for _, code := range []*string{c.County, c.CombinedAuthority} {
+		if code != nil {
+			codes = append(codes, *code)
+		}
+	}
+	related, err := s.store.CouncilsByCode(ctx, codes)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	for _, code := range council.Successors {
-		succ = append(succ, related[code])
+	for _, code := range c.Successors {
+		d.Successors = append(d.Successors, related[code])
 	}
-	for _, code := range council.Predecessors {
-		pred = append(pred, related[code])
+	for _, code := range c.Predecessors {
+		d.Predecessors = append(d.Predecessors, related[code])
 	}
-	return succ, pred, nil
+	named := func(code *string) *models.Council {
+		if code == nil {
+			return nil
+		}
+		if r, ok := related[*code]; ok {
+			return &r
+		}
+		return nil
+	}
+	d.County, d.CombinedAuthority = named(c.County), named(c.CombinedAuthority)
+	return nil
 }
 
-// councilReuse is a council's closest peers and its opportunities; a council
+// councilReuse is a council's closest peers (migrationCircle of them, the
+// page showing the first councilPeers) and its opportunities; a council
 // the engine does not know (one that has gone) has neither.
-func (s *Site) councilReuse(ctx context.Context, code string) ([]reuse.Peer, []reuse.Opportunity, error) {
-	eng, err := s.store.Engine(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	peers, err := eng.Peers(code, councilPeers)
+func councilReuse(eng *reuse.Engine, code string, today time.Time) ([]reuse.Peer, []reuse.Opportunity, error) {
+	peers, err := eng.Peers(code, migrationCircle)
 	if err != nil && !errors.Is(err, reuse.ErrUnknownCouncil) {
 		return nil, nil, err
 	}
-	ops, err := eng.Opportunities(code, opportunityHorizon, s.store.Today(), councilOpportunities)
+	ops, err := eng.Opportunities(code, opportunityHorizon, today, councilOpportunities)
 	if err != nil && !errors.Is(err, reuse.ErrUnknownCouncil) {
 		return nil, nil, err
 	}
@@ -157,11 +292,18 @@ func (s *Site) nameCouncilRows(ctx context.Context, d *councilData, caps capabil
 		}
 		d.Peers = append(d.Peers, cp)
 	}
+	similarity := map[string]float64{}
+	for _, p := range peers {
+		similarity[p.Council.Code] = p.Similarity
+	}
 	for _, o := range ops {
 		co := councilOpportunity{O: o}
+		closest := 0.0
 		for _, code := range o.PeersUsing {
 			co.PeersUsing = append(co.PeersUsing, models.Ref{Slug: code, Name: cmp.Or(named[code].Name, code)})
+			closest = max(closest, similarity[code])
 		}
+		co.Strength = matchStrength(o.Score, closest)
 		d.Opportunities = append(d.Opportunities, co)
 	}
 	return nil

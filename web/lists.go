@@ -9,21 +9,28 @@ import (
 
 	"github.com/council-components/registry/handlers"
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/store"
 	"github.com/gin-gonic/gin"
 )
 
-// Components serves /components: search and filter, with the API's ranking and pagination.
-// It reads the query parameters q, capability, lifecycle, open_source, hosting, standard, cursor.
+// Components serves /components: search and filter. A search is most relevant
+// first; otherwise products come before councils' in-house builds, each most
+// used first, or all by name (?sort).
+// It reads the query parameters q, capability, lifecycle, open_source, hosting, standard, sort, page, cursor.
 func (s *Site) Components(c *gin.Context) { s.serve(c, "components", s.components) }
 
 type componentsData struct {
-	Q                 string
-	SearchError       *fieldError // the search could not be made: what to fix
-	Filtered          bool        // any filter or search is set
-	Filters           []filterSelect
-	Results           []componentResult
-	Total             int
-	NextURL, FirstURL string
+	Q           string
+	SearchError *fieldError // the search could not be made: what to fix
+	Filtered    bool        // any filter or search is set
+	Filters     []filterSelect
+	Results     []componentResult
+	Total       int
+	Sort        string // adoptions or name; a search is by relevance
+	SortError   *fieldError
+	SortLinks   []sortHeading
+	Pages       pagination
+	Downloads   downloads
 }
 
 // filterSelect is one of the components page's filters: a select whose first
@@ -31,6 +38,7 @@ type componentsData struct {
 type filterSelect struct {
 	Name, Label, Any string
 	Options          []option
+	Full             bool // as wide as its column
 }
 
 type option struct {
@@ -53,11 +61,15 @@ func (s *Site) components(c *gin.Context) (meta, any, error) {
 		Lifecycle: q.Enum("lifecycle", models.Lifecycles), Hosting: q.Enum("hosting", models.HostingKinds),
 		OpenSource: q.Boolean("open_source"), Q: strings.TrimSpace(q.Search("q")),
 	}
-	cursor := q.Cursor()
+	n, cursor, err := pageNumber(c, q.Cursor())
+	if err != nil {
+		return meta{}, nil, err
+	}
 	searchErr, err := searchError(q.Err(), "q")
 	if err != nil {
 		return meta{}, nil, err
 	}
+	sort, sortErr := sortParam(c, store.ComponentSorts, "Sort by most used or by name")
 	caps, err := s.capabilities(ctx)
 	if err != nil {
 		return meta{}, nil, err
@@ -70,38 +82,42 @@ func (s *Site) components(c *gin.Context) (meta, any, error) {
 		Q:        f.Q,
 		Filtered: f.Q != "" || f.Capability != "" || f.Lifecycle != "" || f.OpenSource != nil || f.Hosting != "" || f.Standard != "",
 		Filters:  componentFilters(f, caps.list, standards),
+		Sort:     sort, SortError: sortErr,
+		SortLinks: sortHeadings(c, sort, []string{"Most used", "Name"}, store.ComponentSorts),
+		Downloads: apiLinks(c, "/api/v1/components", "q", "capability", "lifecycle", "open_source", "hosting", "standard"),
 	}
 	if searchErr != nil {
 		d.SearchError = searchErr
 		return meta{Title: "Components", Section: "components", Status: http.StatusBadRequest}, d, nil
 	}
-	list, err := s.store.ListComponents(ctx, f, models.Page{Limit: listPageSize, Cursor: cursor})
+	list, err := s.store.ListComponentsRanked(ctx, f, sort, models.Page{Limit: listPageSize, Cursor: cursor})
 	if err != nil {
 		return meta{}, nil, err
 	}
-	vendors := map[string]string{}
+	if len(list.Items) == 0 && n > 1 {
+		return meta{}, nil, noSuchPage(n)
+	}
+	slugs := make([]string, len(list.Items))
+	for i, comp := range list.Items {
+		slugs[i] = comp.Vendor
+	}
+	vendors, err := s.store.VendorsBySlug(ctx, slugs)
+	if err != nil {
+		return meta{}, nil, err
+	}
 	for _, comp := range list.Items {
-		if _, ok := vendors[comp.Vendor]; !ok {
-			v, err := s.store.GetVendor(ctx, comp.Vendor)
-			if err != nil {
-				return meta{}, nil, err
-			}
-			vendors[comp.Vendor] = v.Name
-		}
-		d.Results = append(d.Results, componentResult{C: comp, VendorName: vendors[comp.Vendor], Capabilities: caps.refs(comp.Capabilities)})
+		d.Results = append(d.Results, componentResult{C: comp, VendorName: vendors[comp.Vendor].Name, Capabilities: caps.refs(comp.Capabilities)})
 	}
-	d.Total = list.Total
-	if list.Next != "" {
-		d.NextURL = withQuery(c, "cursor", list.Next)
-	}
-	if cursor != "" {
-		d.FirstURL = withQuery(c, "cursor", "")
-	}
+	d.Total, d.Pages = list.Total, paginate(c, n, list.Total)
 	title := "Components"
 	if d.Q != "" {
 		title = "Components matching ‘" + d.Q + "’"
 	}
-	return meta{Title: title, Section: "components"}, d, nil
+	m := meta{Title: title, Section: "components"}
+	if sortErr != nil { // the list in its usual order, the error above it
+		d.SearchError, m.Status = sortErr, http.StatusBadRequest
+	}
+	return m, d, nil
 }
 
 // componentFilters are the components page's selects, each showing what f chose.
@@ -111,7 +127,7 @@ func componentFilters(f models.ComponentFilter, caps []models.Capability, standa
 		openSource = strconv.FormatBool(*f.OpenSource)
 	}
 	asIs := func(v string) string { return v }
-	return []filterSelect{
+	out := []filterSelect{
 		{Name: "capability", Label: "Capability", Any: "Any capability", Options: options(caps,
 			func(c models.Capability) string { return c.Slug }, func(c models.Capability) string { return c.Name }, f.Capability)},
 		{Name: "lifecycle", Label: "Lifecycle", Any: "Any lifecycle", Options: options(models.Lifecycles, asIs, sentence, f.Lifecycle)},
@@ -122,47 +138,118 @@ func componentFilters(f models.ComponentFilter, caps []models.Capability, standa
 		{Name: "hosting", Label: "Hosting", Any: "Any hosting", Options: options(models.HostingKinds, asIs, label, f.Hosting)},
 		{Name: "standard", Label: "Standard", Any: "Any standard", Options: options(standards, asIs, standardName, f.Standard)},
 	}
+	for i := range out { // in a narrow column beside the results
+		out[i].Full = true
+	}
+	return out
 }
 
-// Councils serves /councils: find a council by name or code.
-// It reads the query parameters q, cursor.
+// Councils serves /councils: find a council by name or code, filter by type,
+// region, nation and status, sorted by name (A to Z) unless ?sort says otherwise.
+// It reads the query parameters q, type, region, nation, status, sort, page, cursor.
 func (s *Site) Councils(c *gin.Context) { s.serve(c, "councils", s.councils) }
 
 type councilsData struct {
-	Q                 string
-	SearchError       *fieldError // the search could not be made: what to fix
-	Results           []models.Council
-	Total             int
-	NextURL, FirstURL string
+	Q           string
+	SearchError *fieldError // the search could not be made, or the sort is unknown: what to fix
+	Postcode    bool        // Q looks like a postcode, which the registry cannot search by
+	Filters     []filterSelect
+	Filtered    bool
+	Status      string // current, former or all
+	Results     []models.Council
+	Total       int
+	Sort        string
+	SortName    string // the order in words
+	Headings    []sortHeading
+	Pages       pagination
+	Downloads   downloads
 }
 
+// councilSortNames say each council order in words, for the table's caption.
+var councilSortNames = map[string]string{"name": "by name, A to Z", "type": "by type", "region": "by region", "adoptions": "most adoptions first"}
+
 func (s *Site) councils(c *gin.Context) (meta, any, error) {
+	ctx := c.Request.Context()
 	q := handlers.NewQuery(c)
-	d := councilsData{Q: strings.TrimSpace(q.Search("q"))}
-	cursor := q.Cursor()
+	f := models.CouncilFilter{Q: strings.TrimSpace(q.Search("q")), Type: q.Enum("type", models.CouncilTypeSlugs()),
+		Status: cmp.Or(q.Enum("status", models.CouncilStatuses), "current")}
+	n, cursor, err := pageNumber(c, q.Cursor())
+	if err != nil {
+		return meta{}, nil, err
+	}
 	searchErr, err := searchError(q.Err(), "council-q")
 	if err != nil {
 		return meta{}, nil, err
+	}
+	regions, nations, err := s.store.CouncilPlaces(ctx)
+	if err != nil {
+		return meta{}, nil, err
+	}
+	if f.Region, err = oneOf(c, "region", regions); err != nil {
+		return meta{}, nil, err
+	}
+	if f.Nation, err = oneOf(c, "nation", nations); err != nil {
+		return meta{}, nil, err
+	}
+	sort, sortErr := sortParam(c, store.CouncilSorts, "Sort by council, type, region or adoptions, using the column headings")
+	asIs := func(v string) string { return v }
+	types := models.CouncilTypeSlugs()
+	typeName := map[string]string{}
+	for _, t := range models.CouncilTypes {
+		typeName[t.Slug] = t.Name
+	}
+	slices.SortFunc(types, func(x, y string) int { return cmp.Compare(typeName[x], typeName[y]) })
+	d := councilsData{
+		Q: f.Q, Postcode: postcodeLike.MatchString(f.Q), Status: f.Status, Sort: sort, SortName: councilSortNames[sort],
+		Filtered: f.Q != "" || f.Type != "" || f.Region != "" || f.Nation != "" || f.Status != "current",
+		Filters: []filterSelect{
+			{Name: "type", Label: "Type", Any: "Any type", Options: options(types, asIs, func(t string) string { return typeName[t] }, f.Type)},
+			{Name: "region", Label: "Region", Any: "Any region", Options: options(regions, asIs, asIs, f.Region)},
+			{Name: "nation", Label: "Nation", Any: "Any nation", Options: options(nations, asIs, asIs, f.Nation)},
+			{Name: "status", Label: "Status", Any: "Current councils", Options: []option{
+				{Value: "former", Text: "Former councils", Selected: f.Status == "former"},
+				{Value: "all", Text: "Current and former", Selected: f.Status == "all"},
+			}},
+		},
+		Headings:  sortHeadings(c, sort, []string{"Council", "Type", "Region", "Adoptions"}, store.CouncilSorts, 3),
+		Downloads: apiLinks(c, "/api/v1/councils", "q", "type", "region", "nation", "status"),
 	}
 	if searchErr != nil {
 		d.SearchError = searchErr
 		return meta{Title: "Councils", Section: "councils", Status: http.StatusBadRequest}, d, nil
 	}
-	list, err := s.store.ListCouncils(c.Request.Context(), models.CouncilFilter{Q: d.Q}, models.Page{Limit: listPageSize, Cursor: cursor})
+	list, err := s.store.ListCouncilsSorted(ctx, f, sort, models.Page{Limit: listPageSize, Cursor: cursor})
 	if err != nil {
 		return meta{}, nil, err
 	}
-	d.Results, d.Total = list.Items, list.Total
-	if list.Next != "" {
-		d.NextURL = withQuery(c, "cursor", list.Next)
+	if len(list.Items) == 0 && n > 1 {
+		return meta{}, nil, noSuchPage(n)
 	}
-	if cursor != "" {
-		d.FirstURL = withQuery(c, "cursor", "")
+	d.Results, d.Total, d.Pages = list.Items, list.Total, paginate(c, n, list.Total)
+	m := meta{Title: "Councils", Section: "councils"}
+	if sortErr != nil { // the list in its usual order, the error above it
+		d.SearchError, m.Status = sortErr, http.StatusBadRequest
 	}
-	return meta{Title: "Councils", Section: "councils"}, d, nil
+	return m, d, nil
 }
 
-// Capabilities serves /capabilities: every capability by category, with how many councils have it live.
+// oneOf reads the query parameter name, which must be one of allowed (case
+// ignored) or absent, and gives it as allowed spells it.
+func oneOf(c *gin.Context, name string, allowed []string) (string, error) {
+	v := strings.TrimSpace(c.Query(name))
+	if v == "" {
+		return "", nil
+	}
+	for _, a := range allowed {
+		if strings.EqualFold(a, v) {
+			return a, nil
+		}
+	}
+	return "", models.Errorf(models.EINVALID, "%s must be one of %s", name, strings.Join(allowed, ", "))
+}
+
+// Capabilities serves /capabilities: every capability by category, with how
+// many councils have it live, by name or (?sort=councils) most councils first.
 func (s *Site) Capabilities(c *gin.Context) { s.serve(c, "capabilities", s.capabilitiesPage) }
 
 type capabilityCategory struct {
@@ -170,20 +257,40 @@ type capabilityCategory struct {
 	Items    []models.CoverageItem
 }
 
+type capabilitiesData struct {
+	Categories []capabilityCategory
+	SortError  *fieldError
+	Headings   []sortHeading
+	Downloads  downloads
+}
+
+// capabilitySorts are the capabilities page's orders within each category.
+var capabilitySorts = []string{"name", "councils"}
+
 func (s *Site) capabilitiesPage(c *gin.Context) (meta, any, error) {
-	items, err := s.store.Coverage(c.Request.Context(), "", "")
+	items, err := s.store.CapabilityCoverage(c.Request.Context())
 	if err != nil {
 		return meta{}, nil, err
 	}
-	var out []capabilityCategory
+	sort, sortErr := sortParam(c, capabilitySorts, "Sort by capability or by councils live, using the column headings")
+	d := capabilitiesData{SortError: sortErr, Downloads: apiLinks(c, "/api/v1/capabilities"),
+		Headings: sortHeadings(c, sort, []string{"Capability", "Councils live", "Share of councils"}, []string{"name", "councils", ""}, 1, 2)}
 	slices.SortStableFunc(items, func(x, y models.CoverageItem) int {
-		return cmp.Or(cmp.Compare(x.Category, y.Category), cmp.Compare(x.Capability.Name, y.Capability.Name))
+		byName := cmp.Compare(x.Capability.Name, y.Capability.Name)
+		if sort == "councils" {
+			byName = cmp.Or(cmp.Compare(y.LiveCouncils, x.LiveCouncils), byName)
+		}
+		return cmp.Or(cmp.Compare(x.Category, y.Category), byName)
 	})
 	for _, it := range items {
-		if len(out) == 0 || out[len(out)-1].Category != it.Category {
-			out = append(out, capabilityCategory{Category: it.Category})
+		if len(d.Categories) == 0 || d.Categories[len(d.Categories)-1].Category != it.Category {
+			d.Categories = append(d.Categories, capabilityCategory{Category: it.Category})
 		}
-		out[len(out)-1].Items = append(out[len(out)-1].Items, it)
+		d.Categories[len(d.Categories)-1].Items = append(d.Categories[len(d.Categories)-1].Items, it)
 	}
-	return meta{Title: "Capabilities", Section: "capabilities"}, out, nil
+	m := meta{Title: "Capabilities", Section: "capabilities"}
+	if sortErr != nil {
+		m.Status = http.StatusBadRequest
+	}
+	return m, d, nil
 }

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -127,13 +129,82 @@ type ukMap struct {
 	Width, Height int
 	Outline       string  // the coast, for orientation
 	Councils      []point // every current council, as a faint background
-	Adopters      []point
-	Unplaced      int // adopters with no recorded location
+	Adopters      []dot   // the councils using it, those close together as one dot
+	Unplaced      int     // adopters with no recorded location
 }
 
 type point struct {
-	X, Y     float64
-	Verified bool
+	X, Y float64
+}
+
+// dot is one or more councils using the component, close together on the
+// map: one circle, sized by how many, linked to the council (or, for several,
+// to the list of adopters) and named in its title.
+type dot struct {
+	X, Y, R  float64
+	Councils []models.Ref // by name
+	Verified int          // how many of them verified the adoption
+}
+
+// clusterRadius is how close, in map units, councils must be to share a dot.
+const clusterRadius = 9.0
+
+// Href is where the dot leads: the council's page, or the list of adopters.
+func (d dot) Href() string {
+	if len(d.Councils) == 1 {
+		return "/councils/" + d.Councils[0].Slug
+	}
+	return "#adopters"
+}
+
+// Label names the dot's councils, the first few by name.
+func (d dot) Label() string {
+	names := make([]string, 0, 4)
+	for _, c := range d.Councils[:min(len(d.Councils), 4)] {
+		names = append(names, c.Name)
+	}
+	if len(d.Councils) == 1 {
+		if d.Verified == 1 {
+			return names[0] + ", verified"
+		}
+		return names[0]
+	}
+	label := fmt.Sprintf("%d councils, %d verified: %s", len(d.Councils), d.Verified, strings.Join(names, ", "))
+	if more := len(d.Councils) - len(names); more > 0 {
+		label += fmt.Sprintf(" and %d more", more)
+	}
+	return label
+}
+
+// AllVerified is whether every council in the dot verified its adoption.
+func (d dot) AllVerified() bool { return d.Verified == len(d.Councils) }
+
+// cluster gathers adopters into dots: each joins the first dot whose first
+// council is within clusterRadius, else starts its own. Dots grow with the
+// square root of their count, so area shows how many.
+func cluster(using []adopter) []dot {
+	var dots []dot
+	for _, a := range using {
+		x, y := project(*a.Council.Latitude, *a.Council.Longitude)
+		i := slices.IndexFunc(dots, func(d dot) bool { return math.Hypot(d.X-x, d.Y-y) <= clusterRadius })
+		if i < 0 {
+			dots = append(dots, dot{X: round1(x), Y: round1(y)})
+			i = len(dots) - 1
+		}
+		dots[i].Councils = append(dots[i].Councils, models.Ref{Slug: a.Council.Code, Name: a.Council.Name})
+		if a.Adoption.Verified {
+			dots[i].Verified++
+		}
+	}
+	for i := range dots {
+		dots[i].R = round1(min(5*math.Sqrt(float64(len(dots[i].Councils))), 18))
+		slices.SortFunc(dots[i].Councils, func(x, y models.Ref) int { return cmp.Compare(x.Name, y.Name) })
+	}
+	// Larger dots first, so smaller ones stay visible and clickable on top; verified last among equals.
+	slices.SortStableFunc(dots, func(x, y dot) int {
+		return cmp.Or(cmp.Compare(len(y.Councils), len(x.Councils)), cmp.Compare(x.Verified, y.Verified))
+	})
+	return dots
 }
 
 func project(lat, lon float64) (x, y float64) {
@@ -157,7 +228,7 @@ func councilMap(background []models.Council, using []adopter, name string) ukMap
 	}
 	nations := map[string]int{}
 	verified := 0
-	var unverified, checked []point
+	var placed []adopter
 	for _, a := range using {
 		c := a.Council
 		if c.Latitude == nil || c.Longitude == nil {
@@ -165,29 +236,24 @@ func councilMap(background []models.Council, using []adopter, name string) ukMap
 			continue
 		}
 		nations[c.Nation]++
-		x, y := project(*c.Latitude, *c.Longitude)
-		p := point{X: round1(x), Y: round1(y), Verified: a.Adoption.Verified}
-		if p.Verified {
+		if a.Adoption.Verified {
 			verified++
-			checked = append(checked, p)
-		} else {
-			unverified = append(unverified, p)
 		}
+		placed = append(placed, a)
 	}
-	m.Adopters = append(unverified, checked...) // verified drawn last, on top
+	m.Adopters = cluster(placed)
 	var parts []string
 	for _, n := range []string{"England", "Scotland", "Wales", "Northern Ireland"} {
 		if nations[n] > 0 {
 			parts = append(parts, fmt.Sprintf("%d in %s", nations[n], n))
 		}
 	}
-	placed := len(m.Adopters)
 	switch {
-	case placed == 0:
+	case len(placed) == 0:
 		m.Desc = "No council with a recorded location is using " + name + " (piloting, live or retiring)."
 	default:
-		m.Desc = fmt.Sprintf("%s of the UK's councils are using %s (piloting, live or retiring), %d of them verified: %s. Small grey dots are the other councils.",
-			plural(placed, "One", strconv.Itoa(placed)), name, verified, strings.Join(parts, ", "))
+		m.Desc = fmt.Sprintf("%s of the UK's councils are using %s (piloting, live or retiring), %d of them verified: %s. Councils close together share a dot, sized and numbered by how many; small grey dots are the other councils.",
+			plural(len(placed), "One", strconv.Itoa(len(placed))), name, verified, strings.Join(parts, ", "))
 	}
 	return m
 }

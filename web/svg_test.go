@@ -2,6 +2,7 @@ package web
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -87,5 +88,85 @@ func TestHeatBandsAreOrdered(t *testing.T) {
 	}
 	if bandOf(0, 0) != 0 {
 		t.Error("no councils should be band 0")
+	}
+}
+
+// onLand is whether a point lies inside one of the coastlines (ray casting).
+func onLand(lat, lon float64) bool {
+	for _, ring := range coastlines {
+		in := false
+		for i, j := 0, len(ring)-1; i < len(ring); j, i = i, i+1 {
+			a, b := ring[i], ring[j]
+			if (a[0] > lat) != (b[0] > lat) && lon < (b[1]-a[1])*(lat-a[0])/(b[0]-a[0])+a[1] {
+				in = !in
+			}
+		}
+		if in {
+			return true
+		}
+	}
+	return false
+}
+
+// The Natural Earth coast has the islands the hand-traced one lacked, and the sea is sea.
+func TestOutlineFromNaturalEarth(t *testing.T) {
+	for _, tc := range []struct {
+		place    string
+		lat, lon float64
+		land     bool
+	}{
+		{"Douglas, Isle of Man", 54.16, -4.50, true}, {"St Mary's, Scilly", 49.918, -6.30, true},
+		{"Lerwick, Shetland", 60.16, -1.17, true}, {"Kirkwall, Orkney", 58.98, -2.97, true},
+		{"Stornoway, Lewis", 58.21, -6.40, true}, {"Portree, Skye", 57.41, -6.20, true},
+		{"Newport, Isle of Wight", 50.70, -1.29, true}, {"Llangefni, Anglesey", 53.26, -4.31, true},
+		{"Belfast", 54.60, -5.95, true}, {"Birmingham", 52.48, -1.90, true}, {"Enniskillen", 54.34, -7.64, true},
+		{"Irish Sea", 53.80, -5.20, false}, {"North Sea", 55.00, 1.00, false}, {"the Minch", 57.90, -5.90, false},
+		{"English Channel", 50.30, -1.50, false}, {"Bristol Channel", 51.30, -3.80, false},
+	} {
+		if got := onLand(tc.lat, tc.lon); got != tc.land {
+			t.Errorf("%s: on land %v, want %v", tc.place, got, tc.land)
+		}
+	}
+	path := outlinePath()
+	if n := strings.Count(path, "Z"); n < 30 || n != len(coastlines) {
+		t.Errorf("%d shapes in the path, %d coastlines", n, len(coastlines))
+	}
+	// Every point of the path is a projected coordinate on (or just off) the map.
+	for _, f := range strings.Fields(strings.NewReplacer("M", " ", "L", " ", "Z", " ").Replace(path)) {
+		if v, err := strconv.ParseFloat(f, 64); err != nil || v < -60 || v > mapHeight+60 {
+			t.Fatalf("path coordinate %q", f)
+		}
+	}
+}
+
+// Councils close together share a dot, sized by count; every dot is named and linked.
+func TestClusterSharesDots(t *testing.T) {
+	at := func(code, name string, lat, lon float64, verified bool) adopter {
+		return adopter{Council: models.Council{Code: code, Name: name, Latitude: &lat, Longitude: &lon},
+			Adoption: models.Adoption{Verified: verified}}
+	}
+	dots := cluster([]adopter{
+		at("E1", "Camden", 51.55, -0.17, true), at("E2", "Islington", 51.54, -0.10, false),
+		at("E3", "Hackney", 51.55, -0.06, true), at("S1", "Highland", 57.48, -4.22, true),
+	})
+	if len(dots) != 2 {
+		t.Fatalf("%d dots, want London's and Highland's: %+v", len(dots), dots)
+	}
+	london, highland := dots[0], dots[1]
+	if len(london.Councils) != 3 || london.Verified != 2 || london.R <= highland.R || london.AllVerified() {
+		t.Errorf("London dot %+v", london)
+	}
+	if london.Href() != "#adopters" || london.Label() != "3 councils, 2 verified: Camden, Hackney, Islington" {
+		t.Errorf("London dot links %q, named %q", london.Href(), london.Label())
+	}
+	if highland.Href() != "/councils/S1" || highland.Label() != "Highland, verified" || !highland.AllVerified() || highland.R != 5 {
+		t.Errorf("Highland dot %+v, links %q, named %q", highland, highland.Href(), highland.Label())
+	}
+	var many []adopter
+	for i := range 7 {
+		many = append(many, at(strconv.Itoa(i), "Council "+strconv.Itoa(i), 52, -1, false))
+	}
+	if d := cluster(many); len(d) != 1 || d[0].Label() != "7 councils, 0 verified: Council 0, Council 1, Council 2, Council 3 and 3 more" {
+		t.Errorf("seven at one place: %+v", d)
 	}
 }

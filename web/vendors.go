@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"net/http"
 	"net/url"
 	"slices"
 
@@ -13,7 +14,7 @@ import (
 
 // Vendors serves /vendors: every vendor with its kind, how many components it
 // lists and how many councils use them, sortable by name or by councils.
-// It reads the query parameters kind, sort, cursor.
+// It reads the query parameters kind, sort, page, cursor.
 func (s *Site) Vendors(c *gin.Context) { s.serve(c, "vendors", s.vendors) }
 
 // vendorKinds say what each kind of vendor is, in plain words.
@@ -31,42 +32,53 @@ type vendorListRow struct {
 }
 
 type vendorsData struct {
-	Kind              filterSelect
-	Sort              string // "name" or "councils"
-	Filtered          bool
-	Results           []vendorListRow
-	Total             int
-	ByName, ByCouncil string // the column headings' links: this list in each order, from its first page
-	NextURL, FirstURL string
+	Kind      filterSelect
+	Sort      string // "name" or "councils"
+	Filtered  bool
+	SortError *fieldError // the sort is unknown: what to do
+	Results   []vendorListRow
+	Total     int
+	Headings  []sortHeading // the column headings, linking to this list in each order, from its first page
+	Pages     pagination
+	Downloads downloads
 }
 
 func (s *Site) vendors(c *gin.Context) (meta, any, error) {
 	q := handlers.NewQuery(c)
-	f := models.VendorFilter{Kind: q.Enum("kind", models.VendorKinds), Sort: cmp.Or(q.Enum("sort", models.VendorSorts), "name")}
-	cursor := q.Cursor()
+	f := models.VendorFilter{Kind: q.Enum("kind", models.VendorKinds)}
+	n, cursor, err := pageNumber(c, q.Cursor())
+	if err != nil {
+		return meta{}, nil, err
+	}
 	if err := q.Err(); err != nil {
 		return meta{}, nil, err
+	}
+	var sortErr *fieldError
+	f.Sort, sortErr = sortParam(c, models.VendorSorts, "Sort by vendor name or by councils using them, using the column headings")
+	d := vendorsData{
+		Kind: filterSelect{Name: "kind", Label: "Kind of vendor", Any: "Any kind",
+			Options: options(models.VendorKinds, func(k string) string { return k }, vendorKind, f.Kind)},
+		Sort: f.Sort, Filtered: f.Kind != "", SortError: sortErr,
+		Headings: sortHeadings(c, f.Sort, []string{"Vendor", "Kind", "Components", "Councils using them"},
+			[]string{"name", "", "", "councils"}, 2, 3),
+		Downloads: apiLinks(c, "/api/v1/vendors"),
 	}
 	list, err := s.store.ListVendorUse(c.Request.Context(), f, models.Page{Limit: listPageSize, Cursor: cursor})
 	if err != nil {
 		return meta{}, nil, err
 	}
-	d := vendorsData{
-		Kind: filterSelect{Name: "kind", Label: "Kind of vendor", Any: "Any kind",
-			Options: options(models.VendorKinds, func(k string) string { return k }, vendorKind, f.Kind)},
-		Sort: f.Sort, Filtered: f.Kind != "", Total: list.Total,
-		ByName: sortedBy(c, "name"), ByCouncil: sortedBy(c, "councils"),
+	if len(list.Items) == 0 && n > 1 {
+		return meta{}, nil, noSuchPage(n)
 	}
+	d.Total, d.Pages = list.Total, paginate(c, n, list.Total)
 	for _, u := range list.Items {
 		d.Results = append(d.Results, vendorListRow{VendorUse: u, Kind: vendorKind(u.Vendor.Kind)})
 	}
-	if list.Next != "" {
-		d.NextURL = withQuery(c, "cursor", list.Next)
+	m := meta{Title: "Vendors", Section: "vendors"}
+	if sortErr != nil { // the list in its usual order, the error above it
+		m.Status = http.StatusBadRequest
 	}
-	if cursor != "" {
-		d.FirstURL = withQuery(c, "cursor", "")
-	}
-	return meta{Title: "Vendors", Section: "vendors"}, d, nil
+	return m, d, nil
 }
 
 // sortedBy is this page's list in another order, from its first page: a
@@ -74,6 +86,7 @@ func (s *Site) vendors(c *gin.Context) (meta, any, error) {
 func sortedBy(c *gin.Context, sort string) string {
 	q := c.Request.URL.Query()
 	q.Del("cursor")
+	q.Del("page")
 	q.Set("sort", sort)
 	u := url.URL{Path: c.Request.URL.Path, RawQuery: q.Encode()}
 	return u.String()

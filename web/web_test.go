@@ -47,8 +47,8 @@ func TestPages(t *testing.T) {
 		{"/components?q=zzzznothing", 200, "text/html", []string{"0 components", "No components match"}},
 		{"/components/localgov-drupal", 200, "text/html", []string{"<h1 class=\"govuk-heading-xl\">LocalGov Drupal</h1>", "GPL-2.0-or-later",
 			`href="/capabilities/website-content-management"`, `href="https://github.com/localgovdrupal/localgov"`, `role="img" aria-labelledby="chart-title chart-desc"`,
-			`role="img" aria-labelledby="map-title map-desc"`, "Live adoptions per month as a table", `id="adopters-live"`, "Published evidence", "Verified"}},
-		{"/councils", 200, "text/html", []string{"397 current councils", `href="/councils/E06000001"`}},
+			`role="group" aria-labelledby="map-title map-desc"`, "Live adoptions per month as a table", `id="adopters-live"`, "Published evidence", "Verified"}},
+		{"/councils", 200, "text/html", []string{"397 current councils", `href="/councils/S12000033"`}}, // Aberdeen City, first A to Z
 		{"/councils?q=lambeth", 200, "text/html", []string{"1 current council", `href="/councils/` + lambeth + `"`}},
 		{"/councils/" + lambeth, 200, "text/html", []string{"London Borough of Lambeth", "Reuse opportunities", `id="opportunity-list"`,
 			"What it uses", "Needs", "Closest peers", "321,813"}},
@@ -110,8 +110,10 @@ func resultSlugs(page string) []string {
 
 var nextLink = regexp.MustCompile(`href="([^"]+)" rel="next"`)
 
-// The components page lists the same components in the same order, page by
-// page, as the API does for the same search and filters.
+// The components page lists the same components, page by page, as the API
+// does for the same search and filters: a search in the same order; a list
+// with nothing searched for ranked products before councils' in-house builds
+// (a vendor of kind in-house), each most used first, then by name.
 func TestComponentsPageMatchesAPI(t *testing.T) {
 	e := newEnv(t)
 	for _, query := range []string{"", "q=drupal", "q=council", "q=payments", "capability=online-card-payments",
@@ -119,7 +121,11 @@ func TestComponentsPageMatchesAPI(t *testing.T) {
 		t.Run(query, func(t *testing.T) {
 			e := &env{t: t, st: e.st, router: e.router, served: apitest.Validated(t, e.router)}
 			var api []string
-			for _, it := range e.allItems("/api/v1/components?limit=20&" + query) {
+			items := e.allItems("/api/v1/components?limit=20&" + query)
+			if !strings.Contains(query, "q=") { // the page ranks products first, then by use, then name
+				rankByUse(e, items)
+			}
+			for _, it := range items {
 				api = append(api, it["slug"].(string))
 			}
 			var pages []string
@@ -311,12 +317,19 @@ func TestComponentPage(t *testing.T) {
 		checkCouncilsListed(t, status+" adopters", table, want, verified)
 	}
 
-	// The map has one point per council in use (all have locations), verified ones marked.
-	if n := strings.Count(page, `class="app-map__adopter`); n != inUse {
-		t.Errorf("map shows %d adopters, want %d", n, inUse)
+	// The map's dots hold every council in use (all have locations) once, verified ones counted.
+	dots := regexp.MustCompile(`data-councils="(\d+)" data-verified="(\d+)"`).FindAllStringSubmatch(page, -1)
+	placed, marked := 0, 0
+	for _, d := range dots {
+		n, _ := strconv.Atoi(d[1])
+		v, _ := strconv.Atoi(d[2])
+		placed, marked = placed+n, marked+v
 	}
-	if n := strings.Count(page, `class="app-map__adopter app-map__adopter--verified"`); n != verifiedInUse {
-		t.Errorf("map marks %d verified, want %d", n, verifiedInUse)
+	if n := strings.Count(page, `class="app-map__dot app-map__adopter`); placed != inUse || n != len(dots) {
+		t.Errorf("map shows %d adopters in %d dots (%d circles), want %d", placed, len(dots), n, inUse)
+	}
+	if marked != verifiedInUse {
+		t.Errorf("map marks %d verified, want %d", marked, verifiedInUse)
 	}
 	if n := strings.Count(page, `class="app-map__council"`); n < 350 {
 		t.Errorf("map background has %d councils, want every current council with a location", n)
@@ -477,9 +490,9 @@ func TestCapabilityPage(t *testing.T) {
 func TestDashboards(t *testing.T) {
 	e := newEnv(t)
 
-	// Heat map: one row per capability, a cell per region plus the total, numbers in every cell.
+	// Heat map, every row shown: one row per capability, a cell per region plus the total, numbers in every cell.
 	cov := e.get("/api/v1/stats/coverage?by=region").json()["items"].([]any)
-	page := e.get("/dashboards/coverage").want(200, "text/html").Body.String()
+	page := e.get("/dashboards/coverage?all=1").want(200, "text/html").Body.String()
 	regions := len(cov[0].(map[string]any)["breakdown"].([]any))
 	if n, want := strings.Count(page, `<td class="govuk-table__cell app-heat-cell app-heat-`), len(cov)*(regions+1); n != want || regions < 10 {
 		t.Errorf("%d heat cells, want %d (%d regions)", n, want, regions)
@@ -529,12 +542,20 @@ func TestDashboards(t *testing.T) {
 		}
 	}
 
-	// Collaborations: one row per group or real project the API reports.
+	// Collaborations: one group (across the pages) or real project row per item the API reports.
 	total := e.get("/api/v1/opportunities/collaborations?limit=1").json()["total"].(float64)
 	page = e.get("/dashboards/collaborations").want(200, "text/html").Body.String()
 	headers := strings.Count(page, `<thead class="govuk-table__head">`)
-	if n := strings.Count(page, `<tr class="govuk-table__row">`) - headers; total == 0 || n != int(total) {
-		t.Errorf("%d collaboration rows, the API has %v", n, total)
+	n := strings.Count(page, `<tr class="govuk-table__row">`) - headers
+	for p := 1; ; p++ {
+		page = e.get(fmt.Sprintf("/dashboards/collaborations?page=%d", p)).want(200, "text/html").Body.String()
+		n += strings.Count(page, `<section class="app-group"`)
+		if !strings.Contains(page, `rel="next"`) {
+			break
+		}
+	}
+	if total == 0 || n != int(total) {
+		t.Errorf("%d collaboration groups and rows, the API has %v", n, total)
 	}
 }
 
@@ -897,7 +918,7 @@ func TestVendorsPage(t *testing.T) {
 					sortLinks[0][2] != "/vendors?"+kindParam+"sort=name" || sortLinks[1][2] != "/vendors?"+kindParam+"sort=councils" {
 					t.Errorf("column headings' sorting: %q", sortLinks)
 				}
-				if n > 0 && !strings.Contains(body, "First page") {
+				if n > 0 && !strings.Contains(body, `aria-label="Page 1"`) {
 					t.Error("a later page has no link to the first")
 				}
 				path = ""
@@ -928,7 +949,7 @@ func TestVendorsPage(t *testing.T) {
 			t.Errorf("/vendors lacks %q", want)
 		}
 	}
-	for query, want := range map[string]string{"kind=bogus": "kind must be one of", "sort=popular": "sort must be one of name, councils",
+	for query, want := range map[string]string{"kind=bogus": "kind must be one of", "sort=popular": "Sort by vendor name or by councils using them",
 		"cursor=not-a-cursor": "There is a problem with the web address"} {
 		if body := e.get("/vendors?"+query).want(400, "text/html").Body.String(); !strings.Contains(body, want) {
 			t.Errorf("/vendors?%s does not say %q", query, want)
@@ -1102,4 +1123,23 @@ func checkCouncilsListed(t *testing.T, what, table string, want []string, verifi
 	if n := strings.Count(table, ">Verified</strong>"); n != verified {
 		t.Errorf("%s: %d marked verified, want %d", what, n, verified)
 	}
+}
+
+// rankByUse puts API components in the components page's order with nothing
+// searched for: products before in-house builds, most used first, then by name.
+func rankByUse(e *env, items []map[string]any) {
+	inHouse := map[string]bool{}
+	for _, v := range e.allItems("/api/v1/vendors?limit=100") {
+		inHouse[v["slug"].(string)] = v["kind"] == "in-house"
+	}
+	rank := func(it map[string]any) int {
+		if inHouse[it["vendor"].(string)] {
+			return 1
+		}
+		return 0
+	}
+	slices.SortStableFunc(items, func(x, y map[string]any) int {
+		return cmp.Or(cmp.Compare(rank(x), rank(y)), cmp.Compare(y["adoption_count"].(float64), x["adoption_count"].(float64)),
+			cmp.Compare(strings.ToLower(x["name"].(string)), strings.ToLower(y["name"].(string))))
+	})
 }

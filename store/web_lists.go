@@ -1,0 +1,403 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"maps"
+	"slices"
+	"sync"
+
+	"gorm.io/gorm"
+
+	"github.com/council-components/registry/models"
+)
+
+// Reads for the list pages (/components, /councils, /vendors), which sort by
+// how many councils use something. Counting that over every adoption takes
+// longer than a page may, so the counts are kept in memory for as long as the
+// catalogue's version stands, and every list page shares them.
+
+// useCounts are, for one catalogue version, the councils using (piloting,
+// running or retiring, counted) each component, each council's adoptions, and
+// the distinct councils using each vendor's components, all keyed by row id.
+// Once made they are never changed, so readers need no lock.
+type useCounts struct {
+	version                    int64
+	component, council, vendor map[int64]int
+	// Each component's place in the components page's orders: ranked
+	// (products first, most used first, then by name) and by name.
+	ranked, byName map[int64]int
+	// Current service councils, and how many have each capability live.
+	serviceCouncils int
+	capabilityLive  map[int64]int
+}
+
+// useTally is what the counts are made from, kept so that a few adoption
+// writes update it rather than every adoption being read again.
+type useTally struct {
+	version   int64
+	uses      map[int64]use // each counted adoption in use
+	component map[int64]int
+	council   map[int64]int
+	pairs     map[[2]int64]int // vendor and council: the vendor's components the council uses
+	live      map[[2]int64]int // capability and current service council: its live adoptions for it
+	comps     []componentKey
+	vendorOf  map[int64]int64
+	service   map[int64]bool // the current councils delivering services (serviceCouncils)
+}
+
+// use is a counted adoption in use.
+type use struct {
+	component, council, capability int64
+	live                           bool
+}
+
+type componentKey struct {
+	ID, VendorID int64
+	Name         string // lower-cased
+	InHouse      bool   // its vendor is of kind in-house
+}
+
+// useCountCache holds the latest tally and the counts made from it; one
+// reader brings them up to date at a time.
+type useCountCache struct {
+	mu     sync.Mutex
+	tally  *useTally
+	counts *useCounts
+}
+
+// lists is the cache behind the list pages; one per Store.
+var lists sync.Map // *Store → *useCountCache
+
+// tallyDeltaMax is the most audit entries applied to the tally one by one;
+// more, and every adoption is read again.
+const tallyDeltaMax = 5000
+
+// useCounts returns the counts for the current catalogue version. After
+// writes of adoptions alone (or of needs, which count nowhere here) it reads
+// just the adoptions written; after any other write, or a great many, it
+// reads every adoption again.
+func (s *Store) useCounts(ctx context.Context) (*useCounts, error) {
+	v, err := s.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, _ := lists.LoadOrStore(s, &useCountCache{})
+	cache := c.(*useCountCache)
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	if cache.counts != nil && cache.counts.version == v {
+		return cache.counts, nil
+	}
+	ok := false
+	if cache.tally != nil && cache.tally.version < v {
+		if ok, err = s.updateTally(ctx, cache.tally, v); err != nil {
+			return nil, err
+		}
+	}
+	if !ok {
+		if cache.tally, err = s.readTally(ctx, v); err != nil {
+			return nil, err
+		}
+	}
+	cache.counts = cache.tally.counts()
+	return cache.counts, nil
+}
+
+// WarmListCounts reads the list pages' counts now, so that the first reader
+// does not wait for them.
+func (s *Store) WarmListCounts(ctx context.Context) error {
+	_, err := s.useCounts(ctx)
+	return err
+}
+
+// usesSQL selects counted adoptions in use as id, component_id, council_id,
+// capability_id, live; its one parameter is the in-use statuses.
+var usesSQL = "SELECT id, component_id, council_id, capability_id, status = 'live' FROM adoptions WHERE status IN ? AND " + counted("")
+
+// readTally reads every counted adoption in use, once, as (component,
+// council) pairs.
+func (s *Store) readTally(ctx context.Context, version int64) (*useTally, error) {
+	db := s.r.WithContext(ctx)
+	t := &useTally{version: version, uses: map[int64]use{}, component: map[int64]int{}, council: map[int64]int{},
+		pairs: map[[2]int64]int{}, live: map[[2]int64]int{}, vendorOf: map[int64]int64{}, service: map[int64]bool{}}
+	var service []int64
+	if err := db.Raw("SELECT id FROM councils WHERE " + serviceCouncils).Scan(&service).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, id := range service {
+		t.service[id] = true
+	}
+	if err := db.Raw(`SELECT p.id, p.vendor_id, lower(p.name) AS name, v.kind = 'in-house' AS in_house
+		FROM components p JOIN vendors v ON v.id = p.vendor_id`).Scan(&t.comps).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, c := range t.comps {
+		t.vendorOf[c.ID] = c.VendorID
+	}
+	return t, t.scan(db.Raw(usesSQL, inUseStatuses))
+}
+
+// scan adds the uses q selects (as usesSQL does) to the tally.
+func (t *useTally) scan(q *gorm.DB) error {
+	rows, err := q.Rows()
+	if err != nil {
+		return translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var u use
+		if err := rows.Scan(&id, &u.component, &u.council, &u.capability, &u.live); err != nil {
+			return translate(err)
+		}
+		t.add(id, u, 1)
+	}
+	return translate(rows.Err())
+}
+
+// add counts an adoption's use (sign 1) or stops counting it (-1).
+func (t *useTally) add(id int64, u use, sign int) {
+	if sign > 0 {
+		t.uses[id] = u
+	} else {
+		delete(t.uses, id)
+	}
+	t.component[u.component] += sign
+	t.council[u.council] += sign
+	t.pairs[[2]int64{t.vendorOf[u.component], u.council}] += sign
+	if u.live && t.service[u.council] {
+		t.live[[2]int64{u.capability, u.council}] += sign
+	}
+}
+
+// updateTally brings t from its version to v by the audit log: it reports
+// false, changing nothing, when anything but adoptions and needs was written
+// or too much to apply one by one.
+func (s *Store) updateTally(ctx context.Context, t *useTally, v int64) (bool, error) {
+	db := s.r.WithContext(ctx)
+	var entries []struct{ Entity, EntityKey string }
+	if err := db.Raw("SELECT entity, entity_key FROM audit_log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
+		t.version, v, tallyDeltaMax+1).Scan(&entries).Error; err != nil {
+		return false, translate(err)
+	}
+	if len(entries) > tallyDeltaMax {
+		return false, nil
+	}
+	var ids []int64
+	for _, e := range entries {
+		switch e.Entity {
+		case "need":
+		case "adoption":
+			ids = appendID(ids, e.EntityKey)
+		default:
+			return false, nil
+		}
+	}
+	for _, id := range ids { // each written adoption's old use, if it had one
+		if u, ok := t.uses[id]; ok {
+			t.add(id, u, -1)
+		}
+	}
+	if len(ids) > 0 {
+		if err := t.scan(db.Raw(usesSQL+" AND id IN ?", inUseStatuses, ids)); err != nil {
+			return false, err
+		}
+	}
+	t.version = v
+	return true, nil
+}
+
+// counts are the tally's counts, made anew for readers to share.
+func (t *useTally) counts() *useCounts {
+	out := &useCounts{version: t.version, component: maps.Clone(t.component), council: maps.Clone(t.council), vendor: map[int64]int{},
+		serviceCouncils: len(t.service), capabilityLive: map[int64]int{}}
+	for p, n := range t.pairs {
+		if n > 0 {
+			out.vendor[p[0]]++
+		}
+	}
+	for p, n := range t.live {
+		if n > 0 {
+			out.capabilityLive[p[0]]++
+		}
+	}
+	comps := t.comps
+	byName := func(i, j int) int {
+		return cmp.Or(cmp.Compare(comps[i].Name, comps[j].Name), cmp.Compare(comps[i].ID, comps[j].ID))
+	}
+	inHouse := func(i int) int {
+		if comps[i].InHouse {
+			return 1
+		}
+		return 0
+	}
+	id := func(i int) int64 { return comps[i].ID }
+	out.byName = places(len(comps), byName, id)
+	out.ranked = places(len(comps), func(i, j int) int {
+		return cmp.Or(cmp.Compare(inHouse(i), inHouse(j)), cmp.Compare(out.component[comps[j].ID], out.component[comps[i].ID]), byName(i, j))
+	}, id)
+	return out
+}
+
+// places sorts n items by order and gives each item's id its place.
+func places(n int, order func(i, j int) int, id func(int) int64) map[int64]int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, order)
+	out := make(map[int64]int, n)
+	for place, i := range idx {
+		out[id(i)] = place
+	}
+	return out
+}
+
+// CouncilSorts are the councils page's orders: by name A to Z (the default),
+// by type (its name) or region, then name, or most adoptions first.
+var CouncilSorts = []string{"name", "type", "region", "adoptions"}
+
+// ListCouncilsSorted is ListCouncils for the councils page: in the order sort
+// (one of CouncilSorts, name when empty) names, its pages by offset.
+func (s *Store) ListCouncilsSorted(ctx context.Context, f models.CouncilFilter, sort string, p models.Page) (models.List[models.Council], error) {
+	db := s.r.WithContext(ctx)
+	var keys []struct {
+		ID                 int64
+		Name, Type, Region string
+	}
+	if err := councilWhere(f)(db.Model(&councilRow{})).Select("id, lower(name) AS name, type_name AS type, region").Scan(&keys).Error; err != nil {
+		return models.List[models.Council]{}, translate(err)
+	}
+	var counts *useCounts
+	if sort == "adoptions" {
+		var err error
+		if counts, err = s.useCounts(ctx); err != nil {
+			return models.List[models.Council]{}, err
+		}
+	}
+	slices.SortFunc(keys, func(x, y struct {
+		ID                 int64
+		Name, Type, Region string
+	}) int {
+		byName := cmp.Or(cmp.Compare(x.Name, y.Name), cmp.Compare(x.ID, y.ID)) // names lower-cased by the query
+		switch sort {
+		case "type":
+			return cmp.Or(cmp.Compare(x.Type, y.Type), byName)
+		case "region":
+			return cmp.Or(cmp.Compare(x.Region, y.Region), byName)
+		case "adoptions":
+			return cmp.Or(cmp.Compare(counts.council[y.ID], counts.council[x.ID]), byName)
+		}
+		return byName
+	})
+	ids := make([]int64, len(keys))
+	for i, k := range keys {
+		ids[i] = k.ID
+	}
+	return pageOfIDs(db, ids, p, func(r councilRow) int64 { return r.ID }, s.councilModels)
+}
+
+// ComponentSorts are the components page's orders when nothing is searched
+// for: most used first (the default), or by name A to Z.
+var ComponentSorts = []string{"adoptions", "name"}
+
+// ListComponentsRanked is ListComponents for the components page. A search
+// keeps its relevance order. Otherwise, for sort "adoptions" (or empty),
+// products come before councils' in-house builds (a vendor of kind
+// in-house), each most councils using it first, then by name; for "name",
+// by name A to Z. Pages are by offset.
+func (s *Store) ListComponentsRanked(ctx context.Context, f models.ComponentFilter, sort string, p models.Page) (models.List[models.Component], error) {
+	if f.Q != "" {
+		return s.ListComponents(ctx, f, p)
+	}
+	db := s.r.WithContext(ctx)
+	var ids []int64
+	if err := componentWhere(f)(db.Model(&componentRow{})).Pluck("components.id", &ids).Error; err != nil {
+		return models.List[models.Component]{}, translate(err)
+	}
+	counts, err := s.useCounts(ctx)
+	if err != nil {
+		return models.List[models.Component]{}, err
+	}
+	place := counts.ranked
+	if sort == "name" {
+		place = counts.byName
+	}
+	// A component made since the counts were taken has no place: it cannot be,
+	// as any write moves the version on; were it so, it would come first.
+	slices.SortFunc(ids, func(x, y int64) int { return cmp.Or(cmp.Compare(place[x], place[y]), cmp.Compare(x, y)) })
+	return pageOfIDs(db, ids, p, func(r componentRow) int64 { return r.ID }, componentModels)
+}
+
+// pageOfIDs is the page p (by offset) of the rows with ids, in that order,
+// turned into models (convert keeps its rows' order).
+func pageOfIDs[R, M any](db *gorm.DB, ids []int64, p models.Page, idOf func(R) int64, convert func(*gorm.DB, []R) ([]M, error)) (models.List[M], error) {
+	out := models.List[M]{Items: []M{}, Total: len(ids)}
+	offset, err := models.CursorOffset(p.Cursor)
+	if err != nil {
+		return out, err
+	}
+	limit := pageLimit(p)
+	start := min(offset, len(ids))
+	end := min(start+limit, len(ids))
+	if end < len(ids) {
+		out.Next = models.OffsetCursor(end)
+	}
+	page := ids[start:end]
+	if len(page) == 0 {
+		return out, nil
+	}
+	var rows []R
+	if err := db.Where("id IN ?", page).Find(&rows).Error; err != nil {
+		return out, translate(err)
+	}
+	at := make(map[int64]int, len(page))
+	for i, id := range page {
+		at[id] = i
+	}
+	// Back into ids' order; a row deleted between the two reads is simply skipped.
+	ordered := make([]*R, len(page))
+	for i := range rows {
+		ordered[at[idOf(rows[i])]] = &rows[i]
+	}
+	rows = rows[:0:0]
+	for _, r := range ordered {
+		if r != nil {
+			rows = append(rows, *r)
+		}
+	}
+	out.Items, err = convert(db, rows)
+	return out, err
+}
+
+// CouncilPlaces lists the regions and nations current councils are in, for
+// the councils page's filters.
+func (s *Store) CouncilPlaces(ctx context.Context) (regions, nations []string, err error) {
+	db := s.r.WithContext(ctx)
+	if err := db.Raw("SELECT DISTINCT region FROM councils WHERE status = 'current' AND region <> '' ORDER BY region").Scan(&regions).Error; err != nil {
+		return nil, nil, translate(err)
+	}
+	err = db.Raw("SELECT DISTINCT nation FROM councils WHERE status = 'current' AND nation <> '' ORDER BY nation").Scan(&nations).Error
+	return regions, nations, translate(err)
+}
+
+// CapabilityCoverage is Coverage for every capability without a breakdown,
+// from the list pages' kept counts: what the capabilities page shows.
+func (s *Store) CapabilityCoverage(ctx context.Context) ([]models.CoverageItem, error) {
+	counts, err := s.useCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var caps []capabilityRow
+	if err := s.r.WithContext(ctx).Order("slug").Find(&caps).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]models.CoverageItem, len(caps))
+	for i, c := range caps {
+		n := counts.capabilityLive[c.ID]
+		out[i] = models.CoverageItem{Capability: models.Ref{Slug: c.Slug, Name: c.Name}, Category: c.Category,
+			LiveCouncils: n, Councils: counts.serviceCouncils, Share: share(n, counts.serviceCouncils), Breakdown: []models.CoverageGroup{}}
+	}
+	return out, nil
+}
