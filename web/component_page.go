@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/reuse"
 	"github.com/gin-gonic/gin"
 )
 
@@ -24,6 +25,7 @@ type componentData struct {
 	Contacts     bool // whether any adopter has published a contact, so the tables have the column
 	Chart        chart
 	Map          ukMap
+	Impact       *reuse.Impact // what retiring it would touch, when it is deprecated or retired (market.go)
 }
 
 // adopterGroup is the councils with one adoption status.
@@ -92,6 +94,9 @@ func (s *Site) component(c *gin.Context) (meta, any, error) {
 	}
 	d.Chart = lineChart(months, comp.Name)
 	d.Map = councilMap(background, using, comp.Name)
+	if d.Impact, err = s.impactOf(ctx, comp); err != nil {
+		return meta{}, nil, err
+	}
 	return meta{Title: comp.Name, Section: "components"}, d, nil
 }
 

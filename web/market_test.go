@@ -54,3 +54,27 @@ func TestConcentrationDashboard(t *testing.T) {
 		t.Error("the dashboards page does not link to it")
 	}
 }
+
+func TestComponentPageShowsRetirementImpact(t *testing.T) {
+	e := newEnv(t)
+	const legacy = "demo-legacy-ctax"
+	impact := e.get("/api/v1/components/"+legacy+"/impact", "Accept", "application/json").want(200, "application/json").json()
+	if impact["lifecycle"] != "deprecated" && impact["lifecycle"] != "retired" {
+		t.Fatalf("%s is %v: the demo world changed", legacy, impact["lifecycle"])
+	}
+	page := e.get("/components/" + legacy).want(200, "text/html").Body.String()
+	if !strings.Contains(page, "If this component is retired") {
+		t.Fatal("the deprecated component's page does not show its impact")
+	}
+	for _, a := range impact["adoptions"].([]any) {
+		if code := a.(map[string]any)["council"].(map[string]any)["code"].(string); !strings.Contains(page, `href="/councils/`+code+`"`) {
+			t.Errorf("impact lists %s, the page does not", code)
+		}
+	}
+	if live := e.get("/components/govuk-notify").want(200, "text/html").Body.String(); strings.Contains(live, "If this component is retired") {
+		t.Error("a live component's page shows a retirement impact")
+	}
+	if council := e.get("/councils/"+lambeth).want(200, "text/html").Body.String(); !strings.Contains(council, `href="/councils/`+lambeth+`/renewals"`) {
+		t.Error("the council page does not link to its renewals")
+	}
+}
