@@ -62,7 +62,7 @@ func TestComponentPageShowsRetirementImpact(t *testing.T) {
 	if impact["lifecycle"] != "deprecated" && impact["lifecycle"] != "retired" {
 		t.Fatalf("%s is %v: the demo world changed", legacy, impact["lifecycle"])
 	}
-	page := e.get("/components/" + legacy).want(200, "text/html").Body.String()
+	page := e.get("/components/"+legacy).want(200, "text/html").Body.String()
 	if !strings.Contains(page, "If this component is retired") {
 		t.Fatal("the deprecated component's page does not show its impact")
 	}
