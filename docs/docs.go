@@ -2369,7 +2369,7 @@ const docTemplate = `{
         },
         "/api/v1/market/concentration": {
             "get": {
-                "description": "Per capability, over the current councils (of one region, if given) that run something live for it: each vendor's share of those councils (in-house builds counted apart), the Herfindahl-Hirschman index over vendors (0 to 10,000), the largest vendor's share, and the councils single-sourced for it whose contract ends within horizon_months. Most concentrated first. Paged. JSON, or CSV with Accept: text/csv or format=csv.",
+                "description": "Per capability, over the current councils (of one region, if given) that run something live for it: each vendor's share of those councils (in-house builds counted apart; an adoption's contract_supplier, where set, counts in place of its component's vendor), the Herfindahl-Hirschman index over vendors (0 to 10,000), the largest vendor's share, and the councils single-sourced for it whose contract ends within horizon_months. Most concentrated first. Paged. JSON, or CSV with Accept: text/csv or format=csv.",
                 "produces": [
                     "application/json",
                     "text/csv"
@@ -4943,6 +4943,9 @@ const docTemplate = `{
                 "component",
                 "confirmed_on",
                 "contract_end_on",
+                "contract_reference",
+                "contract_supplier",
+                "contract_value_gbp",
                 "council",
                 "created_at",
                 "ended_on",
@@ -4978,6 +4981,22 @@ const docTemplate = `{
                     "type": "string",
                     "format": "date",
                     "x-nullable": true
+                },
+                "contract_reference": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "CT-2024-017"
+                },
+                "contract_supplier": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "acme-resellers"
+                },
+                "contract_value_gbp": {
+                    "description": "The contract's value in whole pounds, its supplier when not the component's vendor (a\nvendor slug, such as a reseller's) and the council's reference for it: optional, as\npublished under the Local Government Transparency Code (models/contract.go).",
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 120000
                 },
                 "council": {
                     "type": "string",
@@ -5198,6 +5217,20 @@ const docTemplate = `{
                 },
                 "contract_end_on": {
                     "type": "string",
+                    "x-nullable": true
+                },
+                "contract_reference": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "x-nullable": true
+                },
+                "contract_supplier": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "contract_value_gbp": {
+                    "description": "The contract's value in whole pounds (0 to 1,000,000,000,000), its supplier (a vendor slug)\nand the council's reference for it (at most 200 characters); null removes one.",
+                    "type": "integer",
                     "x-nullable": true
                 },
                 "council": {

@@ -210,7 +210,7 @@ func RenewalDescription(r reuse.Renewal) string {
 // Concentration godoc
 //
 //	@Summary		How concentrated each capability's supply is among vendors
-//	@Description	Per capability, over the current councils (of one region, if given) that run something live for it: each vendor's share of those councils (in-house builds counted apart), the Herfindahl-Hirschman index over vendors (0 to 10,000), the largest vendor's share, and the councils single-sourced for it whose contract ends within horizon_months. Most concentrated first. Paged. JSON, or CSV with Accept: text/csv or format=csv.
+//	@Description	Per capability, over the current councils (of one region, if given) that run something live for it: each vendor's share of those councils (in-house builds counted apart; an adoption's contract_supplier, where set, counts in place of its component's vendor), the Herfindahl-Hirschman index over vendors (0 to 10,000), the largest vendor's share, and the councils single-sourced for it whose contract ends within horizon_months. Most concentrated first. Paged. JSON, or CSV with Accept: text/csv or format=csv.
 //	@Tags			market
 //	@Produce		json
 //	@Produce		text/csv

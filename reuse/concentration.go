@@ -262,12 +262,21 @@ func (e *Engine) setVendor(i int32, c Component) {
 	rec.vendor = v
 	for _, b := range rec.adopters {
 		for _, s := range e.councils[b].adoptions {
-			if r := &e.adoptions[s]; r.comp == i && r.status == stLive {
+			if r := &e.adoptions[s]; r.comp == i && r.status == stLive && r.supplier < 0 {
 				e.bumpVendorUse(b, r.cap, old, -1)
 				e.bumpVendorUse(b, r.cap, v, +1)
 			}
 		}
 	}
+}
+
+// vendorOf is who supplies an adoption: its contract's supplier when one is named, else its
+// component's vendor.
+func (e *Engine) vendorOf(r *adoptionRec) int32 {
+	if r.supplier >= 0 {
+		return r.supplier
+	}
+	return e.comps[r.comp].vendor
 }
 
 // bumpVendorUse adds or removes one of a council's live adoptions of a vendor's component for

@@ -164,6 +164,7 @@ type adoptionRec struct {
 	status      uint8
 	strength    models.Strength
 	contractEnd int32
+	supplier    int32 // the contract's vendor when not the component's, else -1 (concentration.go)
 }
 
 // strengthWeights is how much a peer's live use counts, by who vouches for it:
@@ -475,6 +476,10 @@ func (e *Engine) putAdoption(a Adoption) {
 		status:      parseStatus(a.Status),
 		strength:    strengthOf(a),
 		contractEnd: dayOf(a.ContractEndOn),
+		supplier:    -1,
+	}
+	if a.ContractSupplier != "" {
+		r.supplier = e.vendorFor(a.ContractSupplier)
 	}
 	if a.Evidence != "" {
 		e.evidence[a.ID] = a.Evidence
@@ -526,7 +531,7 @@ func (e *Engine) linkAdoption(s int32) {
 		e.addUse(r.council, r.comp)
 	}
 	if r.status == stLive {
-		e.bumpVendorUse(r.council, r.cap, e.comps[r.comp].vendor, +1)
+		e.bumpVendorUse(r.council, r.cap, e.vendorOf(&r), +1)
 		e.bumpLive(r.comp, r.cap, +1)
 	}
 }
@@ -546,7 +551,7 @@ func (e *Engine) unlinkAdoption(s int32) {
 		e.removeUse(r.council, r.comp)
 	}
 	if r.status == stLive {
-		e.bumpVendorUse(r.council, r.cap, e.comps[r.comp].vendor, -1)
+		e.bumpVendorUse(r.council, r.cap, e.vendorOf(&r), -1)
 		e.bumpLive(r.comp, r.cap, -1)
 	}
 }

@@ -246,7 +246,8 @@ func loadWorldComponents(db *gorm.DB, where string, args ...any) ([]models.World
 }
 
 const worldAdoptionSQL = `SELECT a.id, co.code, p.slug, cap.slug, a.status, a.verified, coalesce(a.contract_end_on, ''),
-	a.source, coalesce(a.confirmed_on, ''), EXISTS (SELECT 1 FROM adoption_evidence e WHERE e.adoption_id = a.id AND e.current)
+	a.source, coalesce(a.confirmed_on, ''), EXISTS (SELECT 1 FROM adoption_evidence e WHERE e.adoption_id = a.id AND e.current),
+	coalesce(a.contract_supplier, '')
 	FROM adoptions a JOIN councils co ON co.id = a.council_id JOIN components p ON p.id = a.component_id
 	JOIN capabilities cap ON cap.id = a.capability_id`
 
@@ -263,15 +264,16 @@ func scanWorldAdoptions(out []models.WorldAdoption, rows *sql.Rows, err error, g
 		strs[s] = s
 		return s
 	}
-	var council, component, capability, status, contractEnd, source, confirmed sql.RawBytes
+	var council, component, capability, status, contractEnd, source, confirmed, supplier sql.RawBytes
 	var evidenced bool
 	err = eachRow(rows, err, func(r *sql.Rows) error {
 		var a models.WorldAdoption
-		if err := r.Scan(&a.ID, &council, &component, &capability, &status, &a.Verified, &contractEnd, &source, &confirmed, &evidenced); err != nil {
+		if err := r.Scan(&a.ID, &council, &component, &capability, &status, &a.Verified, &contractEnd, &source, &confirmed, &evidenced, &supplier); err != nil {
 			return err
 		}
 		a.Council, a.Component, a.Capability, a.Status = intern(council), intern(component), intern(capability), intern(status)
 		a.ContractEndOn = parseDay(string(contractEnd))
+		a.ContractSupplier = intern(supplier)
 		a.Strength = grade(string(source), a.Verified, string(confirmed), evidenced)
 		out = append(out, a)
 		return nil

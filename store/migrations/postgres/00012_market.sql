@@ -12,5 +12,15 @@ CREATE TABLE market_events (
     UNIQUE (kind, event_key)
 );
 
+-- An adoption's optional contract details, as councils publish them under the Local Government
+-- Transparency Code: the value in whole pounds, the supplier when it is not the component's
+-- vendor (a vendor's slug, such as a reseller's) and the council's reference for the contract.
+ALTER TABLE adoptions ADD COLUMN contract_value_gbp BIGINT;
+ALTER TABLE adoptions ADD COLUMN contract_supplier TEXT;
+ALTER TABLE adoptions ADD COLUMN contract_reference TEXT;
+
 -- +goose Down
+ALTER TABLE adoptions DROP COLUMN contract_reference;
+ALTER TABLE adoptions DROP COLUMN contract_supplier;
+ALTER TABLE adoptions DROP COLUMN contract_value_gbp;
 DROP TABLE market_events;
