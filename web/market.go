@@ -123,3 +123,17 @@ func (s *Site) impactOf(ctx context.Context, comp models.Component) (*reuse.Impa
 	}
 	return &impact, nil
 }
+
+// concentrationOf is how concentrated the capability's supply is nationally, for its page;
+// nil when no council runs anything live for it.
+func (s *Site) concentrationOf(ctx context.Context, capability string) (*reuse.Concentration, error) {
+	eng, err := s.store.Engine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	items := eng.Concentration("", capability, s.store.Today(), reuse.DefaultRenewalMonths)
+	if len(items) != 1 || items[0].Councils == 0 {
+		return nil, nil
+	}
+	return &items[0], nil
+}
