@@ -84,7 +84,7 @@ func TestCapabilityPageShowsConcentration(t *testing.T) {
 	const slug = "online-card-payments"
 	api := e.get("/api/v1/market/concentration?capability="+slug, "Accept", "application/json").want(200, "application/json").json()
 	item := api["items"].([]any)[0].(map[string]any)
-	page := e.get("/capabilities/" + slug).want(200, "text/html").Body.String()
+	page := e.get("/capabilities/"+slug).want(200, "text/html").Body.String()
 	hhi := int(item["hhi"].(float64))
 	if !strings.Contains(page, "Supplier concentration") || !strings.Contains(page, "index of "+thousands(hhi)+" out of 10,000") {
 		t.Errorf("the capability page does not give its HHI, %d", hhi)
