@@ -149,6 +149,13 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	v1.GET("/opportunities/consolidation", reuse.Consolidation)
 	v1.GET("/opportunities/migrations", reuse.Migrations)
 	v1.GET("/opportunities/collaborations", reuse.Collaborations)
+	// Market intelligence: retirement impact, renewal calendars, supplier concentration.
+	v1.GET("/components/:slug/impact", reuse.Impact)
+	v1.GET("/councils/:code/renewals", reuse.CouncilRenewals)
+	v1.GET("/councils/:code/renewals.ics", reuse.CouncilRenewalsICS)
+	v1.GET("/market/renewals", reuse.Renewals)
+	v1.GET("/market/renewals.ics", reuse.RenewalsICS)
+	v1.GET("/market/concentration", reuse.Concentration)
 
 	// Programmes and commitments (members, not adopters) and real multi-council projects.
 	progs := &handlers.Programmes{Store: st}

@@ -1626,6 +1626,41 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/components/{slug}/impact": {
+            "get": {
+                "description": "The components that depend on it through depends_on (transitively; any dependency loop met is reported in cycles, never followed twice), the in-use adoptions of it and its dependents by current councils with their status and contract end, and the capabilities those councils would be left without any live component for, each with what their closest peers run live instead.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "market"
+                ],
+                "summary": "What retiring a component would touch",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "component slug",
+                        "name": "slug",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/reuse.Impact"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/components/{slug}/publiccode.yml": {
             "get": {
                 "description": "A component imported from a publiccode.yml gets its file back with the registry's fields brought up to date; any other component gets a new file. Importing the result again changes nothing. A component without a repository_url cannot be described (409): publiccode.yml identifies software by its source repository.",
@@ -2045,6 +2080,111 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/councils/{code}/renewals": {
+            "get": {
+                "description": "The council's in-use adoptions whose contract ends between today and window_months ahead, soonest first. Each lists what the council's closest peers run live and vouched for (verified, or on public evidence) for that capability instead, and the other councils whose contracts for it end within six months of it. JSON, or CSV with Accept: text/csv or format=csv.",
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "market"
+                ],
+                "summary": "A council's contracts ending soon, with the alternatives and a procurement group",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "council GSS code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "how far ahead, 1 to 60 months (default 18)",
+                        "name": "window_months",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv (overrides Accept)",
+                        "name": "format",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-reuse_Renewal"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/councils/{code}/renewals.ics": {
+            "get": {
+                "description": "The renewals of /api/v1/councils/{code}/renewals as all-day events (RFC 5545) on each contract's end date, each describing the alternatives and the procurement group.",
+                "produces": [
+                    "text/calendar"
+                ],
+                "tags": [
+                    "market"
+                ],
+                "summary": "A council's contracts ending soon, as an iCalendar feed",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "council GSS code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "how far ahead, 1 to 60 months (default 18)",
+                        "name": "window_months",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the iCalendar feed",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/export": {
             "get": {
                 "description": "councils.csv, vendors.csv, capabilities.csv, components.csv and adoptions.csv (every record, from one consistent snapshot, with the same columns as the lists' CSV) and a README.md that explains every column and the data's licences. Lists inside a cell are separated by semicolons.",
@@ -2298,6 +2438,172 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/market/concentration": {
+            "get": {
+                "description": "Per capability, over the current councils (of one region, if given) that run something live for it: each vendor's share of those councils (in-house builds counted apart; an adoption's contract_supplier, where set, counts in place of its component's vendor), the Herfindahl-Hirschman index over vendors (0 to 10,000), the largest vendor's share, and the councils single-sourced for it whose contract ends within horizon_months. Most concentrated first. Paged. JSON, or CSV with Accept: text/csv or format=csv.",
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "market"
+                ],
+                "summary": "How concentrated each capability's supply is among vendors",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "only councils of this region, e.g. London",
+                        "name": "region",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "only this capability (slug)",
+                        "name": "capability",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "how far ahead single-sourced contracts count, 1 to 120 months (default 18)",
+                        "name": "horizon_months",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv (overrides Accept)",
+                        "name": "format",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-reuse_Concentration"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/market/renewals": {
+            "get": {
+                "description": "All current councils' in-use adoptions whose contract ends between today and window_months ahead, soonest first (then by council, capability and component), each described as in /api/v1/councils/{code}/renewals. Paged. JSON, or CSV with Accept: text/csv or format=csv.",
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "market"
+                ],
+                "summary": "Every council's contracts ending soon, with the alternatives and procurement groups",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "how far ahead, 1 to 60 months (default 18)",
+                        "name": "window_months",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "opaque cursor",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv (overrides Accept)",
+                        "name": "format",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ListBody-reuse_Renewal"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/market/renewals.ics": {
+            "get": {
+                "description": "The national renewal calendar of /api/v1/market/renewals as all-day events (RFC 5545), soonest first: the first limit of them, as a calendar cannot be paged.",
+                "produces": [
+                    "text/calendar"
+                ],
+                "tags": [
+                    "market"
+                ],
+                "summary": "Every council's contracts ending soon, as an iCalendar feed",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "how far ahead, 1 to 60 months (default 18)",
+                        "name": "window_months",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "how many events, 1 to 1000 (default 500)",
+                        "name": "limit",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the iCalendar feed",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -4428,6 +4734,32 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.ListBody-reuse_Concentration": {
+            "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.Concentration"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
         "handlers.ListBody-reuse_ConsolidationItem": {
             "type": "object",
             "required": [
@@ -4518,6 +4850,32 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/reuse.Peer"
+                    }
+                },
+                "next": {
+                    "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
+                    "example": "http://localhost:8080/api/v1/councils?cursor=eyJhIjoiRTA2MDAwMDIwIn0\u0026limit=20"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 397
+                }
+            }
+        },
+        "handlers.ListBody-reuse_Renewal": {
+            "type": "object",
+            "required": [
+                "items",
+                "next",
+                "total"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.Renewal"
                     }
                 },
                 "next": {
@@ -4663,6 +5021,9 @@ const docTemplate = `{
                 "component",
                 "confirmed_on",
                 "contract_end_on",
+                "contract_reference",
+                "contract_supplier",
+                "contract_value_gbp",
                 "council",
                 "created_at",
                 "ended_on",
@@ -4698,6 +5059,22 @@ const docTemplate = `{
                     "type": "string",
                     "format": "date",
                     "x-nullable": true
+                },
+                "contract_reference": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "CT-2024-017"
+                },
+                "contract_supplier": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "acme-resellers"
+                },
+                "contract_value_gbp": {
+                    "description": "The contract's value in whole pounds, its supplier when not the component's vendor (a\nvendor slug, such as a reseller's) and the council's reference for it: optional, as\npublished under the Local Government Transparency Code (models/contract.go).",
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 120000
                 },
                 "council": {
                     "type": "string",
@@ -4918,6 +5295,20 @@ const docTemplate = `{
                 },
                 "contract_end_on": {
                     "type": "string",
+                    "x-nullable": true
+                },
+                "contract_reference": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "x-nullable": true
+                },
+                "contract_supplier": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "contract_value_gbp": {
+                    "description": "The contract's value in whole pounds (0 to 1,000,000,000,000), its supplier (a vendor slug)\nand the council's reference for it (at most 200 characters); null removes one.",
+                    "type": "integer",
                     "x-nullable": true
                 },
                 "council": {
@@ -6813,6 +7204,28 @@ const docTemplate = `{
                 }
             }
         },
+        "reuse.Alternative": {
+            "type": "object",
+            "required": [
+                "component",
+                "peers",
+                "score"
+            ],
+            "properties": {
+                "component": {
+                    "$ref": "#/definitions/reuse.ComponentRef"
+                },
+                "peers": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "score": {
+                    "type": "number"
+                }
+            }
+        },
         "reuse.CapabilityRef": {
             "type": "object",
             "required": [
@@ -6840,6 +7253,65 @@ const docTemplate = `{
                 },
                 "slug": {
                     "type": "string"
+                }
+            }
+        },
+        "reuse.Concentration": {
+            "type": "object",
+            "required": [
+                "capability",
+                "councils",
+                "hhi",
+                "in_house_councils",
+                "in_house_share",
+                "largest_share",
+                "single_sourced",
+                "single_sourced_count",
+                "vendors"
+            ],
+            "properties": {
+                "capability": {
+                    "$ref": "#/definitions/reuse.CapabilityRef"
+                },
+                "councils": {
+                    "description": "Councils run something live for the capability; InHouseCouncils run an in-house build\nlive for it, and are counted apart from the vendors.",
+                    "type": "integer",
+                    "example": 120
+                },
+                "hhi": {
+                    "description": "HHI is the Herfindahl-Hirschman index over vendors' councils, 0 to 10,000 (one vendor).",
+                    "type": "integer",
+                    "example": 4200
+                },
+                "in_house_councils": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "in_house_share": {
+                    "type": "number",
+                    "example": 0.025
+                },
+                "largest_share": {
+                    "type": "number",
+                    "example": 0.55
+                },
+                "single_sourced": {
+                    "description": "SingleSourced are councils relying on one vendor alone for it (no in-house build, no\nsecond vendor) whose contract for it ends within the horizon, soonest first (at most 20;\nSingleSourcedCount counts them all).",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.SingleSourced"
+                    }
+                },
+                "single_sourced_count": {
+                    "type": "integer",
+                    "example": 4
+                },
+                "vendors": {
+                    "description": "Vendors are the suppliers of its live components, most councils first; a council running\ntwo vendors' products counts for both.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.VendorShare"
+                    }
                 }
             }
         },
@@ -6886,6 +7358,48 @@ const docTemplate = `{
                 },
                 "name": {
                     "type": "string"
+                }
+            }
+        },
+        "reuse.Dependent": {
+            "type": "object",
+            "required": [
+                "component",
+                "lifecycle",
+                "path"
+            ],
+            "properties": {
+                "component": {
+                    "$ref": "#/definitions/reuse.ComponentRef"
+                },
+                "lifecycle": {
+                    "type": "string"
+                },
+                "path": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                }
+            }
+        },
+        "reuse.GroupMember": {
+            "type": "object",
+            "required": [
+                "component",
+                "contract_end_on",
+                "council"
+            ],
+            "properties": {
+                "component": {
+                    "$ref": "#/definitions/reuse.ComponentRef"
+                },
+                "contract_end_on": {
+                    "type": "string",
+                    "example": "2027-10-31"
+                },
+                "council": {
+                    "$ref": "#/definitions/reuse.CouncilRef"
                 }
             }
         },
@@ -6946,6 +7460,98 @@ const docTemplate = `{
                 "status": {
                     "type": "string",
                     "example": "live"
+                }
+            }
+        },
+        "reuse.Impact": {
+            "type": "object",
+            "required": [
+                "adoptions",
+                "by_status",
+                "component",
+                "cycles",
+                "dependents",
+                "lifecycle",
+                "uncovered",
+                "uncovered_count"
+            ],
+            "properties": {
+                "adoptions": {
+                    "description": "Adoptions are the in-use (piloting, live or retiring) adoptions of the component and its\ndependents by current councils, by council code, component and capability.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.ImpactAdoption"
+                    }
+                },
+                "by_status": {
+                    "description": "ByStatus counts Adoptions by status.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    }
+                },
+                "component": {
+                    "$ref": "#/definitions/reuse.ComponentRef"
+                },
+                "cycles": {
+                    "description": "Cycles are dependency loops met on the way, each a list of slugs where every one depends\non the next and the last is the first again. They are reported, never followed twice.",
+                    "type": "array",
+                    "items": {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        }
+                    }
+                },
+                "dependents": {
+                    "description": "Dependents depend on the component through depends_on, nearest first.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.Dependent"
+                    }
+                },
+                "lifecycle": {
+                    "type": "string"
+                },
+                "uncovered": {
+                    "description": "Uncovered are the capabilities councils would have no live component for once the\ncomponent and its dependents are gone, by council code and capability: the first 50,\neach with what the council's peers run instead; UncoveredCount counts them all.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.Uncovered"
+                    }
+                },
+                "uncovered_count": {
+                    "type": "integer",
+                    "example": 2
+                }
+            }
+        },
+        "reuse.ImpactAdoption": {
+            "type": "object",
+            "required": [
+                "capability",
+                "component",
+                "contract_end_on",
+                "council",
+                "status"
+            ],
+            "properties": {
+                "capability": {
+                    "$ref": "#/definitions/reuse.CapabilityRef"
+                },
+                "component": {
+                    "$ref": "#/definitions/reuse.ComponentRef"
+                },
+                "contract_end_on": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2027-09-30"
+                },
+                "council": {
+                    "$ref": "#/definitions/reuse.CouncilRef"
+                },
+                "status": {
+                    "type": "string"
                 }
             }
         },
@@ -7044,6 +7650,63 @@ const docTemplate = `{
                 }
             }
         },
+        "reuse.Renewal": {
+            "type": "object",
+            "required": [
+                "adoption_id",
+                "alternatives",
+                "capability",
+                "component",
+                "contract_end_on",
+                "council",
+                "group",
+                "group_size",
+                "status",
+                "vendor"
+            ],
+            "properties": {
+                "adoption_id": {
+                    "type": "integer",
+                    "example": 42
+                },
+                "alternatives": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.Alternative"
+                    }
+                },
+                "capability": {
+                    "$ref": "#/definitions/reuse.CapabilityRef"
+                },
+                "component": {
+                    "$ref": "#/definitions/reuse.ComponentRef"
+                },
+                "contract_end_on": {
+                    "type": "string",
+                    "example": "2027-09-30"
+                },
+                "council": {
+                    "$ref": "#/definitions/reuse.CouncilRef"
+                },
+                "group": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.GroupMember"
+                    }
+                },
+                "group_size": {
+                    "type": "integer",
+                    "example": 2
+                },
+                "status": {
+                    "type": "string",
+                    "example": "live"
+                },
+                "vendor": {
+                    "$ref": "#/definitions/reuse.VendorRef"
+                }
+            }
+        },
         "reuse.ReorganisationRef": {
             "type": "object",
             "required": [
@@ -7064,6 +7727,26 @@ const docTemplate = `{
                     "type": "string",
                     "format": "date",
                     "example": "2027-04-01"
+                }
+            }
+        },
+        "reuse.SingleSourced": {
+            "type": "object",
+            "required": [
+                "contract_end_on",
+                "council",
+                "vendor"
+            ],
+            "properties": {
+                "contract_end_on": {
+                    "type": "string",
+                    "example": "2027-06-30"
+                },
+                "council": {
+                    "$ref": "#/definitions/reuse.CouncilRef"
+                },
+                "vendor": {
+                    "$ref": "#/definitions/reuse.VendorRef"
                 }
             }
         },
@@ -7089,6 +7772,64 @@ const docTemplate = `{
                     "type": "string",
                     "format": "date",
                     "example": "2028-06-30"
+                }
+            }
+        },
+        "reuse.Uncovered": {
+            "type": "object",
+            "required": [
+                "alternatives",
+                "capability",
+                "council"
+            ],
+            "properties": {
+                "alternatives": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/reuse.Alternative"
+                    }
+                },
+                "capability": {
+                    "$ref": "#/definitions/reuse.CapabilityRef"
+                },
+                "council": {
+                    "$ref": "#/definitions/reuse.CouncilRef"
+                }
+            }
+        },
+        "reuse.VendorRef": {
+            "type": "object",
+            "required": [
+                "name",
+                "slug"
+            ],
+            "properties": {
+                "name": {
+                    "type": "string"
+                },
+                "slug": {
+                    "type": "string"
+                }
+            }
+        },
+        "reuse.VendorShare": {
+            "type": "object",
+            "required": [
+                "councils",
+                "share",
+                "vendor"
+            ],
+            "properties": {
+                "councils": {
+                    "type": "integer",
+                    "example": 66
+                },
+                "share": {
+                    "type": "number",
+                    "example": 0.55
+                },
+                "vendor": {
+                    "$ref": "#/definitions/reuse.VendorRef"
                 }
             }
         },

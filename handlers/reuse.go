@@ -169,6 +169,18 @@ func (h *Reuse) Collaborations(c *gin.Context) {
 	writePage(c, collaborationItems(kind, eng.Collaborations(window, h.Store.Today()), projects))
 }
 
+// pageBounds is where a page of a list computed in memory starts, from its offset cursor, and
+// how long it is.
+func pageBounds(p models.Page) (offset, limit int, err error) {
+	if offset, err = models.CursorOffset(p.Cursor); err != nil {
+		return 0, 0, err
+	}
+	if limit = p.Limit; limit == 0 {
+		limit = models.DefaultPageSize
+	}
+	return offset, limit, nil
+}
+
 // writePage sends one page of a list computed in memory, with an offset cursor.
 func writePage[T any](c *gin.Context, all []T) {
 	q := query{c: c}
@@ -177,14 +189,10 @@ func writePage[T any](c *gin.Context, all []T) {
 		WriteError(c, err)
 		return
 	}
-	offset, err := models.CursorOffset(p.Cursor)
+	offset, limit, err := pageBounds(p)
 	if err != nil {
 		WriteError(c, err)
 		return
-	}
-	limit := p.Limit
-	if limit == 0 {
-		limit = models.DefaultPageSize
 	}
 	start := min(offset, len(all))
 	end := min(start+limit, len(all))

@@ -33,6 +33,12 @@ type Adoption struct {
 	// adoption, an email address or an https URL of a contact page; only the
 	// council (or an admin) sets it. Null when the council has published none.
 	PublicContact *string `json:"public_contact" extensions:"x-nullable" maxLength:"500" example:"digital@example.gov.uk"`
+	// The contract's value in whole pounds, its supplier when not the component's vendor (a
+	// vendor slug, such as a reseller's) and the council's reference for it: optional, as
+	// published under the Local Government Transparency Code (models/contract.go).
+	ContractValueGBP  *int64  `json:"contract_value_gbp" extensions:"x-nullable" example:"120000"`
+	ContractSupplier  *string `json:"contract_supplier" extensions:"x-nullable" example:"acme-resellers"`
+	ContractReference *string `json:"contract_reference" extensions:"x-nullable" example:"CT-2024-017"`
 	// VerifiedOn is when the council (or an admin) last verified the adoption.
 	VerifiedOn *string `json:"-" swaggerignore:"true"`
 	// Evidence is what public sources say, oldest first; ConfirmedOn the newest of the
@@ -50,21 +56,26 @@ type Adoption struct {
 // caller may never set (id, timestamps) are here only so they can be refused
 // by name; source and verified are for admins alone.
 type AdoptionInput struct {
-	Council       *string         `json:"council,omitempty" extensions:"x-nullable"`
-	Component     *string         `json:"component,omitempty" extensions:"x-nullable"`
-	Capability    *string         `json:"capability,omitempty" extensions:"x-nullable"`
-	Status        *string         `json:"status,omitempty" extensions:"x-nullable"`
-	StartedOn     NullString      `json:"started_on,omitempty" swaggertype:"string" extensions:"x-nullable"`
-	EndedOn       NullString      `json:"ended_on,omitempty" swaggertype:"string" extensions:"x-nullable"`
-	ContractEndOn NullString      `json:"contract_end_on,omitempty" swaggertype:"string" extensions:"x-nullable"`
-	Notes         *string         `json:"notes,omitempty" extensions:"x-nullable"`
-	EvidenceURL   NullString      `json:"evidence_url,omitempty" swaggertype:"string" extensions:"x-nullable"`
-	Source        *string         `json:"source,omitempty" extensions:"x-nullable"`
-	Verified      *bool           `json:"verified,omitempty" extensions:"x-nullable"`
-	PublicContact NullString      `json:"public_contact,omitempty" swaggertype:"string" extensions:"x-nullable" maxLength:"500"` // an email address or an https URL; the council's key or an admin only
-	ID            json.RawMessage `json:"id,omitempty" swaggerignore:"true"`
-	CreatedAt     json.RawMessage `json:"created_at,omitempty" swaggerignore:"true"`
-	UpdatedAt     json.RawMessage `json:"updated_at,omitempty" swaggerignore:"true"`
+	Council       *string    `json:"council,omitempty" extensions:"x-nullable"`
+	Component     *string    `json:"component,omitempty" extensions:"x-nullable"`
+	Capability    *string    `json:"capability,omitempty" extensions:"x-nullable"`
+	Status        *string    `json:"status,omitempty" extensions:"x-nullable"`
+	StartedOn     NullString `json:"started_on,omitempty" swaggertype:"string" extensions:"x-nullable"`
+	EndedOn       NullString `json:"ended_on,omitempty" swaggertype:"string" extensions:"x-nullable"`
+	ContractEndOn NullString `json:"contract_end_on,omitempty" swaggertype:"string" extensions:"x-nullable"`
+	Notes         *string    `json:"notes,omitempty" extensions:"x-nullable"`
+	EvidenceURL   NullString `json:"evidence_url,omitempty" swaggertype:"string" extensions:"x-nullable"`
+	Source        *string    `json:"source,omitempty" extensions:"x-nullable"`
+	Verified      *bool      `json:"verified,omitempty" extensions:"x-nullable"`
+	PublicContact NullString `json:"public_contact,omitempty" swaggertype:"string" extensions:"x-nullable" maxLength:"500"` // an email address or an https URL; the council's key or an admin only
+	// The contract's value in whole pounds (0 to 1,000,000,000,000), its supplier (a vendor slug)
+	// and the council's reference for it (at most 200 characters); null removes one.
+	ContractValueGBP  NullInt64       `json:"contract_value_gbp,omitempty" swaggertype:"integer" extensions:"x-nullable"`
+	ContractSupplier  NullString      `json:"contract_supplier,omitempty" swaggertype:"string" extensions:"x-nullable"`
+	ContractReference NullString      `json:"contract_reference,omitempty" swaggertype:"string" extensions:"x-nullable" maxLength:"200"`
+	ID                json.RawMessage `json:"id,omitempty" swaggerignore:"true"`
+	CreatedAt         json.RawMessage `json:"created_at,omitempty" swaggerignore:"true"`
+	UpdatedAt         json.RawMessage `json:"updated_at,omitempty" swaggerignore:"true"`
 }
 
 // Validate checks the input's shape for create or update; the store checks
@@ -94,6 +105,7 @@ func (in AdoptionInput) Validate(create bool) error {
 	checkNullURL(&p, "evidence_url", in.EvidenceURL)
 	checkEnum(&p, "source", in.Source, false, AdoptionSources)
 	checkPublicContact(&p, in.PublicContact)
+	checkContract(&p, in.ContractValueGBP, in.ContractSupplier, in.ContractReference)
 	return p.Err()
 }
 
@@ -109,6 +121,11 @@ func (in AdoptionInput) Apply(a *Adoption) {
 	set(&a.Notes, in.Notes)
 	setNull(&a.EvidenceURL, in.EvidenceURL)
 	setNull(&a.PublicContact, in.PublicContact)
+	if in.ContractValueGBP.Set {
+		a.ContractValueGBP = in.ContractValueGBP.Value
+	}
+	setNull(&a.ContractSupplier, in.ContractSupplier)
+	setNull(&a.ContractReference, in.ContractReference)
 }
 
 // CheckDates reports dates that contradict each other or the status.

@@ -1,5 +1,10 @@
 package models
 
+import (
+	"strconv"
+	"strings"
+)
+
 // AdoptionImportRow is one spreadsheet row, as written (cells trimmed); package
 // spreadsheet reads them.
 type AdoptionImportRow struct {
@@ -7,6 +12,7 @@ type AdoptionImportRow struct {
 	Council, Component, Capability, Status                string
 	StartedOn, EndedOn, ContractEndOn, EvidenceURL, Notes string
 	PublicContact                                         string
+	ContractValueGBP, ContractSupplier, ContractReference string
 }
 
 // MaxAdoptionImportRows is the most rows one adoption import takes; a larger
@@ -82,7 +88,22 @@ func (row AdoptionImportRow) Input(create bool) AdoptionInput {
 	in.Capability, in.Status, in.Notes = text(row.Capability), text(row.Status), text(row.Notes)
 	in.StartedOn, in.EndedOn, in.ContractEndOn, in.EvidenceURL = null(row.StartedOn), null(row.EndedOn), null(row.ContractEndOn), null(row.EvidenceURL)
 	in.PublicContact = null(row.PublicContact)
+	in.ContractSupplier, in.ContractReference = null(row.ContractSupplier), null(row.ContractReference)
+	in.ContractValueGBP = poundsCell(row.ContractValueGBP, create)
 	return in
+}
+
+// poundsCell reads a contract value cell: whole pounds, with or without a £ sign and thousands
+// separators. What is not a number is sent on as -1, which validation refuses naming the column.
+func poundsCell(v string, create bool) NullInt64 {
+	if v == "" {
+		return NullInt64{Set: create}
+	}
+	n, err := strconv.ParseInt(strings.NewReplacer("£", "", ",", "").Replace(v), 10, 64)
+	if err != nil {
+		n = -1
+	}
+	return NullInt64{Set: true, Value: &n}
 }
 
 // DiffAdoptions lists the fields a spreadsheet can set that differ between two versions of an adoption.
@@ -105,6 +126,11 @@ func DiffAdoptions(before, after Adoption) map[string]Change {
 	null("contract_end_on", before.ContractEndOn, after.ContractEndOn)
 	null("evidence_url", before.EvidenceURL, after.EvidenceURL)
 	null("public_contact", before.PublicContact, after.PublicContact)
+	null("contract_supplier", before.ContractSupplier, after.ContractSupplier)
+	null("contract_reference", before.ContractReference, after.ContractReference)
+	if (before.ContractValueGBP == nil) != (after.ContractValueGBP == nil) || (before.ContractValueGBP != nil && *before.ContractValueGBP != *after.ContractValueGBP) {
+		out["contract_value_gbp"] = Change{From: before.ContractValueGBP, To: after.ContractValueGBP}
+	}
 	text("notes", before.Notes, after.Notes)
 	return out
 }

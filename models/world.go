@@ -29,6 +29,9 @@ type WorldComponent struct {
 	Lifecycle    string   // alpha, beta, live, deprecated, retired
 	InHouse      bool     // a council's own build (vendor kind "in-house")
 	Capabilities []string // slugs it provides
+	Vendor       string   // the vendor's slug
+	VendorName   string
+	DependsOn    []string // slugs of the components it depends on
 }
 
 // WorldAdoption records that a council uses (or tries) a component for a capability.
@@ -40,6 +43,8 @@ type WorldAdoption struct {
 	Status        string // exploring, piloting, live, retiring, retired
 	Verified      bool
 	ContractEndOn time.Time // zero = none
+	// ContractSupplier is the vendor (slug) the contract is with when not the component's own; "" = the component's.
+	ContractSupplier string
 	// Strength is who vouches for it (StrengthRecorded with Verified set counts
 	// as verified, so plain worlds need not say); Evidence, for evidenced ones,
 	// is the newest current item as a reason would quote it.

@@ -69,7 +69,7 @@ func fromSynth(sw *synth.World) *world {
 			Population: c.Population, Current: c.Current, DeliversServices: c.DeliversServices}
 	}
 	for i, c := range sw.Components {
-		w.comps[i] = Component{Slug: c.Slug, Name: c.Name, Lifecycle: c.Lifecycle, InHouse: c.InHouse}
+		w.comps[i] = Component{Slug: c.Slug, Name: c.Name, Lifecycle: c.Lifecycle, InHouse: c.InHouse, Vendor: sw.Vendors[c.Vendor].Slug}
 		for _, ci := range c.Capabilities {
 			w.comps[i].Capabilities = append(w.comps[i].Capabilities, w.caps[ci].Slug)
 		}

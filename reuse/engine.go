@@ -95,6 +95,8 @@ type councilRec struct {
 	// usesLog is the sum over uses of fxLog(adopters of that component), kept current so that the
 	// council's total IDF weight is len(uses)*fxLog(N) - usesLog without touching its components.
 	usesLog int64
+	// vendorUses counts its live adoptions per capability and vendor (concentration.go).
+	vendorUses []vendorUse
 }
 
 // compUse is one component a council has in use (piloting, live or retiring), sorted by comp.
@@ -118,6 +120,7 @@ type compRec struct {
 	offerPos  []int32    // for each of caps, its index in that capability's offers
 	adopters  []int32    // councils with the component in use, unordered
 	liveByCap []capCount // live adoptions per capability (usually 1–3 entries)
+	vendor    int32      // index into Engine.vendors
 }
 
 type capCount struct{ cap, n int32 }
@@ -137,9 +140,10 @@ type capRec struct {
 	offers        []offer // components whose catalogue entry lists this capability
 	liveCouncils  int32   // councils with at least one live adoption for it
 	liveAdoptions int64
-	sumSq         int64 // sum over components of (live adoptions for it)², for the HHI
-	distinct      int32 // components with at least one live adoption for it
-	inHouseLive   int64 // live adoptions of in-house builds
+	sumSq         int64         // sum over components of (live adoptions for it)², for the HHI
+	distinct      int32         // components with at least one live adoption for it
+	inHouseLive   int64         // live adoptions of in-house builds
+	contracts     []contractRef // adoptions with a contract end date, by date then ID (renewals.go)
 	// liveByType counts current, service-delivering councils of each type with live coverage,
 	// to tell whether a gap is one that councils like this one usually fill.
 	liveByType map[string]int32
@@ -160,6 +164,7 @@ type adoptionRec struct {
 	status      uint8
 	strength    models.Strength
 	contractEnd int32
+	supplier    int32 // the contract's vendor when not the component's, else -1 (concentration.go)
 }
 
 // strengthWeights is how much a peer's live use counts, by who vouches for it:
@@ -212,6 +217,8 @@ type Engine struct {
 	needSlot      map[int64]int32
 	freeNeeds     []int32
 
+	vendors   []vendorRec        // by index; see concentration.go
+	vendorIdx map[string]int32   // vendor slug → index
 	byType    map[string][]int32 // known councils by type, for profile-only peer candidates
 	byRegion  map[string][]int32
 	typeCount map[string]int32 // current, service-delivering councils per type
@@ -238,6 +245,7 @@ func New(councils []Council, caps []Capability, comps []Component, adoptions []A
 		needSlot:     make(map[int64]int32, len(needs)),
 		evidence:     map[int64]string{},
 		byType:       map[string][]int32{},
+		vendorIdx:    map[string]int32{},
 		byRegion:     map[string][]int32{},
 		typeCount:    map[string]int32{},
 	}
@@ -259,6 +267,7 @@ func New(councils []Council, caps []Capability, comps []Component, adoptions []A
 		e.putAdoption(a)
 	}
 	e.bulk = false
+	e.sortContracts()
 	for i := range e.councils {
 		c := &e.councils[i]
 		for _, u := range c.uses {
@@ -325,7 +334,9 @@ func (e *Engine) councilFor(code string) int32 {
 }
 
 func (e *Engine) compFor(slug string) int32 {
-	return indexFor(e.compIdx, &e.comps, slug, func() compRec { return compRec{Component: Component{Slug: slug, Name: slug}} })
+	return indexFor(e.compIdx, &e.comps, slug, func() compRec {
+		return compRec{Component: Component{Slug: slug, Name: slug}, vendor: e.vendorFor("")}
+	})
 }
 
 func (e *Engine) capFor(slug string) int32 {
@@ -415,8 +426,10 @@ func (e *Engine) putComponent(c Component) {
 			e.removeOffer(i, j)
 		}
 	}
+	e.setVendor(i, c)
 	rec.Component = c
 	rec.Component.Capabilities = slices.Clone(c.Capabilities)
+	rec.Component.DependsOn = slices.Clone(c.DependsOn)
 	rec.known = true
 	rec.obsolete = obsolete(c.Lifecycle)
 	skip := rec.obsolete || c.InHouse
@@ -463,6 +476,10 @@ func (e *Engine) putAdoption(a Adoption) {
 		status:      parseStatus(a.Status),
 		strength:    strengthOf(a),
 		contractEnd: dayOf(a.ContractEndOn),
+		supplier:    -1,
+	}
+	if a.ContractSupplier != "" {
+		r.supplier = e.vendorFor(a.ContractSupplier)
 	}
 	if a.Evidence != "" {
 		e.evidence[a.ID] = a.Evidence
@@ -507,10 +524,14 @@ func (e *Engine) linkAdoption(s int32) {
 		e.bumpCoverage(r.council, r.cap, +1)
 	}
 	c.adoptions = append(c.adoptions, s)
+	if r.contractEnd != noDay {
+		e.addContract(s)
+	}
 	if inUse(r.status) {
 		e.addUse(r.council, r.comp)
 	}
 	if r.status == stLive {
+		e.bumpVendorUse(r.council, r.cap, e.vendorOf(&r), +1)
 		e.bumpLive(r.comp, r.cap, +1)
 	}
 }
@@ -520,6 +541,9 @@ func (e *Engine) unlinkAdoption(s int32) {
 	r := e.adoptions[s]
 	c := &e.councils[r.council]
 	c.adoptions = removeValue(c.adoptions, s)
+	if r.contractEnd != noDay {
+		e.removeContract(s)
+	}
 	if r.status == stLive && e.otherLive(r.council, r.cap, s) == 0 {
 		e.bumpCoverage(r.council, r.cap, -1)
 	}
@@ -527,6 +551,7 @@ func (e *Engine) unlinkAdoption(s int32) {
 		e.removeUse(r.council, r.comp)
 	}
 	if r.status == stLive {
+		e.bumpVendorUse(r.council, r.cap, e.vendorOf(&r), -1)
 		e.bumpLive(r.comp, r.cap, -1)
 	}
 }

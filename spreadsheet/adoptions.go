@@ -15,7 +15,7 @@ import (
 // is a GSS code or a council's name; component a slug or a component's name;
 // capability is needed only when the component provides several.
 var AdoptionColumns = []string{"council", "component", "capability", "status", "started_on", "ended_on",
-	"contract_end_on", "evidence_url", "notes", "public_contact"}
+	"contract_end_on", "evidence_url", "notes", "public_contact", "contract_value_gbp", "contract_supplier", "contract_reference"}
 
 // adoptionColumnAliases are other headings spreadsheets use for the same columns.
 var adoptionColumnAliases = map[string]string{
@@ -101,6 +101,7 @@ func adoptionRow(n int, record, cols []string) (models.AdoptionImportRow, bool, 
 		"council": &row.Council, "component": &row.Component, "capability": &row.Capability, "status": &row.Status,
 		"started_on": &row.StartedOn, "ended_on": &row.EndedOn, "contract_end_on": &row.ContractEndOn,
 		"evidence_url": &row.EvidenceURL, "notes": &row.Notes, "public_contact": &row.PublicContact,
+		"contract_value_gbp": &row.ContractValueGBP, "contract_supplier": &row.ContractSupplier, "contract_reference": &row.ContractReference,
 	}
 	blank := true
 	for i, cell := range record {

@@ -403,6 +403,9 @@ func (w *importWorld) planUpdate(p *importPlan, r importRow, cur *importCurrent)
 	if err := w.actor.CanSetPublicContact(cur.Council, cur.PublicContact, next.PublicContact); err != nil {
 		return err
 	}
+	if err := checkContractSupplier(w.db, next.ContractSupplier); err != nil {
+		return err
+	}
 	if err := cur.CheckUpdate(next); err != nil {
 		return err
 	}
@@ -441,7 +444,8 @@ func (w *importWorld) settle(pair importPair, row adoptionRow, a models.Adoption
 func newAdoptionRow(a models.Adoption, refs adoptionRefs, now time.Time) adoptionRow {
 	row := adoptionRow{CouncilID: refs.councilID, ComponentID: refs.componentID, CapabilityID: refs.capabilityID,
 		Status: a.Status, StartedOn: a.StartedOn, EndedOn: a.EndedOn, ContractEndOn: a.ContractEndOn, Notes: a.Notes,
-		EvidenceURL: a.EvidenceURL, PublicContact: a.PublicContact, Source: a.Source, Verified: a.Verified, Version: 1, CreatedAt: now, UpdatedAt: now}
+		EvidenceURL: a.EvidenceURL, PublicContact: a.PublicContact, Source: a.Source, Verified: a.Verified, Version: 1, CreatedAt: now, UpdatedAt: now,
+		ContractValueGBP: a.ContractValueGBP, ContractSupplier: a.ContractSupplier, ContractReference: a.ContractReference}
 	if row.Verified {
 		row.VerifiedOn, row.ConfirmedOn = dateOf(now), dateOf(now)
 	}
@@ -462,6 +466,7 @@ func changedAdoptionRow(db *gorm.DB, actor models.Actor, in models.AdoptionInput
 	}
 	row.Status, row.StartedOn, row.EndedOn, row.ContractEndOn = next.Status, next.StartedOn, next.EndedOn, next.ContractEndOn
 	row.Notes, row.EvidenceURL, row.PublicContact = next.Notes, next.EvidenceURL, next.PublicContact
+	row.ContractValueGBP, row.ContractSupplier, row.ContractReference = next.ContractValueGBP, next.ContractSupplier, next.ContractReference
 	row.Source, row.Verified = actor.UpdatedProvenance(in, row.Source, row.Verified)
 	changes := diffAdoption(old, row)
 	if next.Capability != cur.Capability {

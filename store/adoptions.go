@@ -30,6 +30,7 @@ func (v adoptionView) model() models.Adoption {
 		ID: r.ID, Council: v.CouncilCode, Component: v.ComponentSlug, Capability: v.CapabilitySlug,
 		Status: r.Status, StartedOn: r.StartedOn, EndedOn: r.EndedOn, ContractEndOn: r.ContractEndOn,
 		Notes: r.Notes, EvidenceURL: r.EvidenceURL, PublicContact: r.PublicContact, Source: r.Source, Verified: r.Verified,
+		ContractValueGBP: r.ContractValueGBP, ContractSupplier: r.ContractSupplier, ContractReference: r.ContractReference,
 		RejectionReason: r.RejectionReason, VerifiedOn: r.VerifiedOn, ConfirmedOn: r.ConfirmedOn, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version,
 	}
 	switch {
@@ -192,6 +193,9 @@ func adoptionToCreate(tx *gorm.DB, actor models.Actor, in models.AdoptionInput) 
 	if err := actor.CanSetPublicContact(refs.councilCode, nil, a.PublicContact); err != nil {
 		return a, refs, err
 	}
+	if err := checkContractSupplier(tx, a.ContractSupplier); err != nil {
+		return a, refs, err
+	}
 	a.Source, a.Verified = actor.NewAdoptionProvenance(in)
 	if a.Source == "vendor" {
 		if err := refusedBefore(tx, refs); err != nil {
@@ -275,6 +279,9 @@ func adoptionToUpdate(tx *gorm.DB, actor models.Actor, id int64, in models.Adopt
 	next := cur.Adoption
 	in.Apply(&next)
 	if err := actor.CanSetPublicContact(cur.Council, cur.PublicContact, next.PublicContact); err != nil {
+		return cur, old, next, err
+	}
+	if err := checkContractSupplier(tx, next.ContractSupplier); err != nil {
 		return cur, old, next, err
 	}
 	return cur, old, next, cur.CheckUpdate(next)
@@ -396,6 +403,11 @@ func diffAdoption(old, row adoptionRow) map[string]models.Change {
 	str("contract_end_on", old.ContractEndOn, row.ContractEndOn)
 	str("evidence_url", old.EvidenceURL, row.EvidenceURL)
 	str("public_contact", old.PublicContact, row.PublicContact)
+	str("contract_supplier", old.ContractSupplier, row.ContractSupplier)
+	str("contract_reference", old.ContractReference, row.ContractReference)
+	if (old.ContractValueGBP == nil) != (row.ContractValueGBP == nil) || (old.ContractValueGBP != nil && *old.ContractValueGBP != *row.ContractValueGBP) {
+		changes["contract_value_gbp"] = models.Change{From: old.ContractValueGBP, To: row.ContractValueGBP}
+	}
 	if old.Notes != row.Notes {
 		changes["notes"] = models.Change{From: old.Notes, To: row.Notes}
 	}

@@ -132,23 +132,27 @@ type componentRow struct {
 func (componentRow) TableName() string { return "components" }
 
 type adoptionRow struct {
-	ID              int64
-	CouncilID       int64
-	ComponentID     int64
-	CapabilityID    int64
-	Status          string
-	StartedOn       *string
-	EndedOn         *string
-	ContractEndOn   *string
-	Notes           string
-	EvidenceURL     *string `gorm:"column:evidence_url"`
-	PublicContact   *string
-	Source          string
-	Verified        bool
-	RejectedAt      *time.Time
-	RejectionReason string
-	VerifiedOn      *string
-	ConfirmedOn     *string
+	ID            int64
+	CouncilID     int64
+	ComponentID   int64
+	CapabilityID  int64
+	Status        string
+	StartedOn     *string
+	EndedOn       *string
+	ContractEndOn *string
+	Notes         string
+	EvidenceURL   *string `gorm:"column:evidence_url"`
+	PublicContact *string
+	// ContractValueGBP, ContractSupplier (a vendor slug) and ContractReference: migration 00012.
+	ContractValueGBP  *int64 `gorm:"column:contract_value_gbp"`
+	ContractSupplier  *string
+	ContractReference *string
+	Source            string
+	Verified          bool
+	RejectedAt        *time.Time
+	RejectionReason   string
+	VerifiedOn        *string
+	ConfirmedOn       *string
 	// RejectionClearedAt is set when the council or an admin lets a rejected claim be filed again.
 	RejectionClearedAt *time.Time
 	Version            int

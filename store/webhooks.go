@@ -240,7 +240,8 @@ const (
 )
 
 // QueueWebhookDeliveries queues a delivery of each change each webhook has not
-// yet been given, and reports how many it queued. The queue and each webhook's
+// yet been given, and of the market events (store/webhook_market.go), and reports
+// how many it queued. The queue and each webhook's
 // place in the audit log are bookkeeping, not registry data, so like a key's
 // last use they are written without an audit entry of their own (which would
 // itself be a change to deliver).
@@ -267,7 +268,9 @@ func (s *Store) QueueWebhookDeliveries(ctx context.Context, now time.Time) (int,
 				}
 			}
 		}
-		return nil
+		n, err := queueContractEndings(tx, hooks, now)
+		queued += n
+		return err
 	})
 	if models.ErrorCode(err) == models.ECONFLICT {
 		return 0, nil // the other worker queued these; this pass's inserts were rolled back
@@ -299,6 +302,11 @@ func queueFor(tx *gorm.DB, h *webhookRow, now time.Time) (int, bool, error) {
 			return 0, false, err
 		}
 		queued++
+		n, err := queueComponentRetiring(tx, *h, e, now)
+		if err != nil {
+			return 0, false, err
+		}
+		queued += n
 	}
 	// Conditional, so two replicas queueing at once cannot both move the same webhook on.
 	last := entries[len(entries)-1].ID

@@ -198,10 +198,10 @@ func loadWorldComponents(db *gorm.DB, where string, args ...any) ([]models.World
 		id int64
 		c  models.WorldComponent
 	}
-	rows, err := db.Raw(`SELECT c.id, c.slug, c.name, c.lifecycle, v.kind = 'in-house'
+	rows, err := db.Raw(`SELECT c.id, c.slug, c.name, c.lifecycle, v.kind = 'in-house', v.slug, v.name
 		FROM components c JOIN vendors v ON v.id = c.vendor_id `+where+` ORDER BY c.id`, args...).Rows()
 	rs, err := scanRows(rows, err, func(r *sql.Rows) (x row, err error) {
-		return x, r.Scan(&x.id, &x.c.Slug, &x.c.Name, &x.c.Lifecycle, &x.c.InHouse)
+		return x, r.Scan(&x.id, &x.c.Slug, &x.c.Name, &x.c.Lifecycle, &x.c.InHouse, &x.c.Vendor, &x.c.VendorName)
 	})
 	if err != nil || len(rs) == 0 {
 		return nil, err
@@ -229,11 +229,25 @@ func loadWorldComponents(db *gorm.DB, where string, args ...any) ([]models.World
 			comps[i].Capabilities = append(comps[i].Capabilities, l.slug)
 		}
 	}
+	q = `SELECT cd.component_id, d.slug FROM component_dependencies cd JOIN components d ON d.id = cd.depends_on_id`
+	if where != "" {
+		q += ` JOIN components c ON c.id = cd.component_id JOIN vendors v ON v.id = c.vendor_id ` + where
+	}
+	rows, err = db.Raw(q+` ORDER BY d.slug`, args...).Rows()
+	if links, err = scanRows(rows, err, func(r *sql.Rows) (l link, err error) { return l, r.Scan(&l.id, &l.slug) }); err != nil {
+		return nil, err
+	}
+	for _, l := range links {
+		if i, ok := index[l.id]; ok {
+			comps[i].DependsOn = append(comps[i].DependsOn, l.slug)
+		}
+	}
 	return comps, nil
 }
 
 const worldAdoptionSQL = `SELECT a.id, co.code, p.slug, cap.slug, a.status, a.verified, coalesce(a.contract_end_on, ''),
-	a.source, coalesce(a.confirmed_on, ''), EXISTS (SELECT 1 FROM adoption_evidence e WHERE e.adoption_id = a.id AND e.current)
+	a.source, coalesce(a.confirmed_on, ''), EXISTS (SELECT 1 FROM adoption_evidence e WHERE e.adoption_id = a.id AND e.current),
+	coalesce(a.contract_supplier, '')
 	FROM adoptions a JOIN councils co ON co.id = a.council_id JOIN components p ON p.id = a.component_id
 	JOIN capabilities cap ON cap.id = a.capability_id`
 
@@ -250,15 +264,16 @@ func scanWorldAdoptions(out []models.WorldAdoption, rows *sql.Rows, err error, g
 		strs[s] = s
 		return s
 	}
-	var council, component, capability, status, contractEnd, source, confirmed sql.RawBytes
+	var council, component, capability, status, contractEnd, source, confirmed, supplier sql.RawBytes
 	var evidenced bool
 	err = eachRow(rows, err, func(r *sql.Rows) error {
 		var a models.WorldAdoption
-		if err := r.Scan(&a.ID, &council, &component, &capability, &status, &a.Verified, &contractEnd, &source, &confirmed, &evidenced); err != nil {
+		if err := r.Scan(&a.ID, &council, &component, &capability, &status, &a.Verified, &contractEnd, &source, &confirmed, &evidenced, &supplier); err != nil {
 			return err
 		}
 		a.Council, a.Component, a.Capability, a.Status = intern(council), intern(component), intern(capability), intern(status)
 		a.ContractEndOn = parseDay(string(contractEnd))
+		a.ContractSupplier = intern(supplier)
 		a.Strength = grade(string(source), a.Verified, string(confirmed), evidenced)
 		out = append(out, a)
 		return nil

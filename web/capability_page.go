@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/reuse"
 	"github.com/gin-gonic/gin"
 )
 
@@ -18,6 +19,8 @@ type capabilityData struct {
 	Overall models.CoverageItem
 	Nations []models.CoverageGroup
 	Regions []models.CoverageGroup
+	// Concentration is how concentrated its supply is among vendors (market.go).
+	Concentration *reuse.Concentration
 }
 
 func (s *Site) capability(c *gin.Context) (meta, any, error) {
@@ -52,6 +55,9 @@ func (s *Site) capability(c *gin.Context) (meta, any, error) {
 		return meta{}, nil, err
 	}
 	d.Overall, d.Nations, d.Regions = byNation[0], sortedGroups(byNation[0].Breakdown), sortedGroups(byRegion[0].Breakdown)
+	if d.Concentration, err = s.concentrationOf(ctx, capability.Slug); err != nil {
+		return meta{}, nil, err
+	}
 	return meta{Title: capability.Name, Section: "capabilities"}, d, nil
 }
 

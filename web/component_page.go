@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/reuse"
 	"github.com/council-components/registry/store"
 	"github.com/gin-gonic/gin"
 )
@@ -30,6 +31,7 @@ type componentData struct {
 	Downloads    downloads
 	Chart        chart
 	Map          ukMap
+	Impact       *reuse.Impact // what retiring it would touch, when it is deprecated or retired (market.go)
 }
 
 // adopterGroup is the councils with one adoption status.
@@ -101,6 +103,9 @@ func (s *Site) component(c *gin.Context) (meta, any, error) {
 	}
 	d.Chart = lineChart(months, comp.Name)
 	d.Map = councilMap(background, using, comp.Name)
+	if d.Impact, err = s.impactOf(ctx, comp); err != nil {
+		return meta{}, nil, err
+	}
 	return meta{Title: comp.Name, Section: "components"}, d, nil
 }
 

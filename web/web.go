@@ -177,6 +177,8 @@ func (s *Site) Register(r gin.IRoutes) {
 	r.GET("/dashboards/consolidation", s.ConsolidationDashboard)
 	r.GET("/dashboards/migrations", s.MigrationsDashboard)
 	r.GET("/dashboards/collaborations", s.CollaborationsDashboard)
+	r.GET("/dashboards/concentration", s.ConcentrationDashboard)
+	r.GET("/councils/:code/renewals", s.CouncilRenewalsPage)
 	r.GET("/about/data", s.AboutData)
 	r.GET("/accessibility", s.Accessibility)
 	r.GET("/vendors", s.Vendors)

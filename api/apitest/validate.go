@@ -57,6 +57,7 @@ func Validated(t testing.TB, h http.Handler) http.Handler {
 func init() { // the change feed's Atom, a spreadsheet (whose rows may be ragged) and the export's zip, as the document says: text and bytes
 	openapi3filter.RegisterBodyDecoder("application/atom+xml", openapi3filter.PlainBodyDecoder)
 	openapi3filter.RegisterBodyDecoder("text/csv", openapi3filter.PlainBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("text/calendar", openapi3filter.PlainBodyDecoder)
 	openapi3filter.RegisterBodyDecoder("application/zip", openapi3filter.FileBodyDecoder)
 }
 
