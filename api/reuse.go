@@ -1,7 +1,10 @@
 package api
 
 import (
+	"sync"
+
 	"github.com/council-components/registry/reuse"
+	"github.com/council-components/registry/seed"
 	"github.com/council-components/registry/store"
 )
 
@@ -16,3 +19,10 @@ type storeAndReuse struct {
 func withReuse(st *store.Store) storeAndReuse {
 	return storeAndReuse{Store: st, Keeper: reuse.NewKeeper(st)}
 }
+
+// ServiceTiers is GOV.UK's providing tier for each LGSL service, from the
+// reference data shipped with the binary, read once: what the council pages
+// leave out gaps by.
+func (storeAndReuse) ServiceTiers() (map[int]string, error) { return serviceTiers() }
+
+var serviceTiers = sync.OnceValues(seed.ServiceTiers)

@@ -9,17 +9,9 @@ import (
 // The component page's adopters, a page at a time: counts per status, one
 // status's page of adoptions, and the councils using the component for its map.
 
-// AdopterCount is how many councils have one adoption status of a component,
-// and whether any of them has published a contact.
-type AdopterCount struct {
-	Status   string
-	Count    int
-	Contacts bool
-}
-
 // ComponentAdopterCounts counts the component's adoptions (rejected claims
 // left out) by status, in no particular order.
-func (s *Store) ComponentAdopterCounts(ctx context.Context, component string) ([]AdopterCount, error) {
+func (s *Store) ComponentAdopterCounts(ctx context.Context, component string) ([]models.AdopterCount, error) {
 	var rows []struct {
 		Status   string
 		Count    int
@@ -32,9 +24,9 @@ func (s *Store) ComponentAdopterCounts(ctx context.Context, component string) ([
 	if err != nil {
 		return nil, translate(err)
 	}
-	out := make([]AdopterCount, len(rows))
+	out := make([]models.AdopterCount, len(rows))
 	for i, r := range rows {
-		out[i] = AdopterCount{Status: r.Status, Count: r.Count, Contacts: r.Contacts == 1}
+		out[i] = models.AdopterCount{Status: r.Status, Count: r.Count, Contacts: r.Contacts == 1}
 	}
 	return out, nil
 }
@@ -55,16 +47,10 @@ func (s *Store) ComponentAdoptionsPage(ctx context.Context, component, status st
 	return out, s.withEvidence(db, out)
 }
 
-// ComponentUser is a council using a component, for the component's map.
-type ComponentUser struct {
-	Council  string // its code
-	Verified bool
-}
-
 // ComponentUsers are the councils with an adoption of the component in use
 // (piloting, live or retiring; rejected claims left out), by code.
-func (s *Store) ComponentUsers(ctx context.Context, component string) ([]ComponentUser, error) {
-	var out []ComponentUser
+func (s *Store) ComponentUsers(ctx context.Context, component string) ([]models.ComponentUser, error) {
+	var out []models.ComponentUser
 	err := s.r.WithContext(ctx).Raw(`SELECT c.code AS council, a.verified AS verified
 		FROM adoptions a JOIN councils c ON c.id = a.council_id
 		WHERE a.component_id = (SELECT id FROM components WHERE slug = ?) AND a.rejected_at IS NULL AND a.status IN ?

@@ -299,12 +299,8 @@ func places(n int, order func(i, j int) int, id func(int) int64) map[int64]int {
 	return out
 }
 
-// CouncilSorts are the councils page's orders: by name A to Z (the default),
-// by type (its name) or region, then name, or most adoptions first.
-var CouncilSorts = []string{"name", "type", "region", "adoptions"}
-
 // ListCouncilsSorted is ListCouncils for the councils page: in the order sort
-// (one of CouncilSorts, name when empty) names, its pages by offset.
+// (one of models.CouncilSorts, name when empty) names, its pages by offset.
 func (s *Store) ListCouncilsSorted(ctx context.Context, f models.CouncilFilter, sort string, p models.Page) (models.List[models.Council], error) {
 	db := s.r.WithContext(ctx)
 	var keys []struct {
@@ -342,10 +338,6 @@ func (s *Store) ListCouncilsSorted(ctx context.Context, f models.CouncilFilter, 
 	}
 	return pageOfIDs(db, ids, p, func(r councilRow) int64 { return r.ID }, s.councilModels)
 }
-
-// ComponentSorts are the components page's orders when nothing is searched
-// for: most used first (the default), or by name A to Z.
-var ComponentSorts = []string{"adoptions", "name"}
 
 // ListComponentsRanked is ListComponents for the components page. A search
 // keeps its relevance order. Otherwise, for sort "adoptions" (or empty),

@@ -10,7 +10,6 @@ import (
 
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/reuse"
-	"github.com/council-components/registry/store"
 	"github.com/gin-gonic/gin"
 )
 
@@ -119,7 +118,7 @@ func (s *Site) adopterPage(ctx context.Context, d *componentData, n int, current
 	}
 	var adoptions []models.Adoption
 	for _, status := range adopterStatuses {
-		i := slices.IndexFunc(counts, func(a store.AdopterCount) bool { return a.Status == status })
+		i := slices.IndexFunc(counts, func(a models.AdopterCount) bool { return a.Status == status })
 		if i < 0 {
 			continue
 		}

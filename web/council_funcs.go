@@ -2,10 +2,8 @@ package web
 
 import (
 	"strings"
-	"sync"
 
 	"github.com/council-components/registry/models"
-	"github.com/council-components/registry/seed"
 )
 
 // A council page says how strong an opportunity is and how alike two councils
@@ -58,9 +56,6 @@ func listSep(i int, items []models.Ref) string {
 	}
 	return " and "
 }
-
-// serviceTiers is GOV.UK's providing tier for each LGSL code, read once.
-var serviceTiers = sync.OnceValues(seed.ServiceTiers)
 
 func init() {
 	templateFuncs["matchStrength"] = matchStrength

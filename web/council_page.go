@@ -108,9 +108,11 @@ func (s *Site) council(c *gin.Context) (meta, any, error) {
 		return meta{}, nil, err
 	}
 	peers := circle[:min(councilPeers, len(circle))]
-	if ops, d.LeftOut, err = providedOnly(council, ops, caps); err != nil {
+	tiers, err := s.store.ServiceTiers()
+	if err != nil {
 		return meta{}, nil, err
 	}
+	ops, d.LeftOut = providedOnly(council, ops, caps, tiers)
 	if err := s.nameCouncilRows(ctx, &d, caps, adoptions, peers, ops); err != nil {
 		return meta{}, nil, err
 	}
@@ -128,11 +130,7 @@ func (s *Site) council(c *gin.Context) (meta, any, error) {
 // tier does not provide (a district does not assess care needs), by GOV.UK's
 // providing tier of the capabilities' LGSL services; one the council has a
 // reason of its own for (a need, a contract, a product it runs) stays.
-func providedOnly(council models.Council, ops []reuse.Opportunity, caps capabilitySet) (kept []reuse.Opportunity, leftOut []models.Ref, err error) {
-	tiers, err := serviceTiers()
-	if err != nil {
-		return nil, nil, err
-	}
+func providedOnly(council models.Council, ops []reuse.Opportunity, caps capabilitySet, tiers map[int]string) (kept []reuse.Opportunity, leftOut []models.Ref) {
 	for _, o := range ops {
 		if models.ServiceApplies(council.Powers, caps.bySlug[o.Capability.Slug].LGSLCodes, tiers) || ownReason(o) {
 			kept = append(kept, o)
@@ -140,7 +138,7 @@ func providedOnly(council models.Council, ops []reuse.Opportunity, caps capabili
 			leftOut = append(leftOut, models.Ref{Slug: o.Capability.Slug, Name: o.Capability.Name})
 		}
 	}
-	return kept, leftOut, nil
+	return kept, leftOut
 }
 
 // ownReason reports whether an opportunity rests on something the council

@@ -9,7 +9,6 @@ import (
 
 	"github.com/council-components/registry/handlers"
 	"github.com/council-components/registry/models"
-	"github.com/council-components/registry/store"
 	"github.com/gin-gonic/gin"
 )
 
@@ -69,7 +68,7 @@ func (s *Site) components(c *gin.Context) (meta, any, error) {
 	if err != nil {
 		return meta{}, nil, err
 	}
-	sort, sortErr := sortParam(c, store.ComponentSorts, "Sort by most used or by name")
+	sort, sortErr := sortParam(c, models.ComponentSorts, "Sort by most used or by name")
 	caps, err := s.capabilities(ctx)
 	if err != nil {
 		return meta{}, nil, err
@@ -83,7 +82,7 @@ func (s *Site) components(c *gin.Context) (meta, any, error) {
 		Filtered: f.Q != "" || f.Capability != "" || f.Lifecycle != "" || f.OpenSource != nil || f.Hosting != "" || f.Standard != "",
 		Filters:  componentFilters(f, caps.list, standards),
 		Sort:     sort, SortError: sortErr,
-		SortLinks: sortHeadings(c, sort, []string{"Most used", "Name"}, store.ComponentSorts),
+		SortLinks: sortHeadings(c, sort, []string{"Most used", "Name"}, models.ComponentSorts),
 		Downloads: apiLinks(c, "/api/v1/components", "q", "capability", "lifecycle", "open_source", "hosting", "standard"),
 	}
 	if searchErr != nil {
@@ -191,7 +190,7 @@ func (s *Site) councils(c *gin.Context) (meta, any, error) {
 	if f.Nation, err = oneOf(c, "nation", nations); err != nil {
 		return meta{}, nil, err
 	}
-	sort, sortErr := sortParam(c, store.CouncilSorts, "Sort by council, type, region or adoptions, using the column headings")
+	sort, sortErr := sortParam(c, models.CouncilSorts, "Sort by council, type, region or adoptions, using the column headings")
 	asIs := func(v string) string { return v }
 	types := models.CouncilTypeSlugs()
 	typeName := map[string]string{}
@@ -211,7 +210,7 @@ func (s *Site) councils(c *gin.Context) (meta, any, error) {
 				{Value: "all", Text: "Current and former", Selected: f.Status == "all"},
 			}},
 		},
-		Headings:  sortHeadings(c, sort, []string{"Council", "Type", "Region", "Adoptions"}, store.CouncilSorts, 3),
+		Headings:  sortHeadings(c, sort, []string{"Council", "Type", "Region", "Adoptions"}, models.CouncilSorts, 3),
 		Downloads: apiLinks(c, "/api/v1/councils", "q", "type", "region", "nation", "status"),
 	}
 	if searchErr != nil {

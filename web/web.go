@@ -27,7 +27,6 @@ import (
 	"github.com/council-components/registry/handlers"
 	"github.com/council-components/registry/models"
 	"github.com/council-components/registry/reuse"
-	"github.com/council-components/registry/store"
 )
 
 //go:embed templates/*.html
@@ -39,6 +38,8 @@ var staticFS embed.FS
 // Store is what the pages read; pages never build queries. The store, with
 // the reuse keeper beside it (api/reuse.go), implements it.
 type Store interface {
+	// ServiceTiers is GOV.UK's providing tier for each LGSL code (models.Tier*).
+	ServiceTiers() (map[int]string, error)
 	ListComponents(ctx context.Context, f models.ComponentFilter, p models.Page) (models.List[models.Component], error)
 	GetComponent(ctx context.Context, slug string) (models.Component, error)
 	ComponentsBySlug(ctx context.Context, slugs []string) (map[string]models.Component, error)
@@ -64,9 +65,9 @@ type Store interface {
 	GetCapability(ctx context.Context, slug string) (models.Capability, error)
 	ListAdoptions(ctx context.Context, f models.AdoptionFilter, p models.Page) (models.List[models.Adoption], error)
 	ComponentAdoptions(ctx context.Context, component string) ([]models.Adoption, error)
-	ComponentAdopterCounts(ctx context.Context, component string) ([]store.AdopterCount, error)
+	ComponentAdopterCounts(ctx context.Context, component string) ([]models.AdopterCount, error)
 	ComponentAdoptionsPage(ctx context.Context, component, status string, limit, offset int) ([]models.Adoption, error)
-	ComponentUsers(ctx context.Context, component string) ([]store.ComponentUser, error)
+	ComponentUsers(ctx context.Context, component string) ([]models.ComponentUser, error)
 	CurrentCouncils(ctx context.Context) ([]models.Council, error)
 	ListNeeds(ctx context.Context, f models.NeedFilter, p models.Page) (models.List[models.Need], error)
 	LiveUse(ctx context.Context, capability string) ([]models.ComponentUse, error)
