@@ -52,6 +52,23 @@ func TestHarvestPubliccodeCommand(t *testing.T) {
 	if rep.Created != 2 || rep.Invalid != 1 || rep.Unreachable != 2 || len(rep.VendorsCreated) != 2 {
 		t.Errorf("first run: %+v", rep)
 	}
+	// The fields the contract gives every harvest's --json report.
+	var raw map[string]any
+	out0 := bytes.Buffer{}
+	if err := run(context.Background(), []string{"harvest", "publiccode", "--list", list, "--db", db, "--json", "--dry-run"}, noEnv, &out0, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(out0.Bytes(), &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"created", "updated", "unchanged", "no_longer_listed", "matched", "skipped", "unmatched"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("the --json report lacks %q: %s", k, out0.String())
+		}
+	}
+	if len(rep.Matched) != 2 || len(rep.Skipped) != 1 || len(rep.Unmatched) != 2 || rep.NoLongerListed != 0 {
+		t.Errorf("first run: matched %v, skipped %v, unmatched %v, no longer listed %d", rep.Matched, rep.Skipped, rep.Unmatched, rep.NoLongerListed)
+	}
 	if again := harvest(); again.Unchanged != 2 || again.Created+again.Updated != 0 || len(again.VendorsCreated) != 0 {
 		t.Errorf("second run: %+v", again)
 	}

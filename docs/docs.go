@@ -6760,9 +6760,13 @@ const docTemplate = `{
                 "dry_run",
                 "files",
                 "invalid",
+                "matched",
                 "missing",
+                "no_longer_listed",
+                "skipped",
                 "unchanged",
                 "unmapped_categories",
+                "unmatched",
                 "unreachable",
                 "updated",
                 "vendors_created"
@@ -6783,8 +6787,24 @@ const docTemplate = `{
                 "invalid": {
                     "type": "integer"
                 },
+                "matched": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
                 "missing": {
                     "description": "Missing are the components harvested before from an entry of this list\nwhose file this run did not find (unreachable, invalid, or now about\nanother repository): flagged with harvest_missing_since, never deleted.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "no_longer_listed": {
+                    "description": "The fields every harvest's --json report has (../shared/CONTRACT.md):\nNoLongerListed counts Missing; Matched is each entry whose file was read\nand applied, to its component's slug; Skipped the entries whose file was\nread but is not a usable publiccode.yml (invalid); Unmatched those that\ncould not be read (unreachable).",
+                    "type": "integer"
+                },
+                "skipped": {
                     "type": "array",
                     "items": {
                         "type": "string"
@@ -6795,6 +6815,12 @@ const docTemplate = `{
                 },
                 "unmapped_categories": {
                     "description": "UnmappedCategories are the categories the files name that map to no\nregistry capability (publiccode.UnmappedCategories), in the standard's order.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "unmatched": {
                     "type": "array",
                     "items": {
                         "type": "string"

@@ -33,6 +33,15 @@ type PubliccodeHarvestReport struct {
 	// whose file this run did not find (unreachable, invalid, or now about
 	// another repository): flagged with harvest_missing_since, never deleted.
 	Missing []string `json:"missing"`
+	// The fields every harvest's --json report has (../shared/CONTRACT.md):
+	// NoLongerListed counts Missing; Matched is each entry whose file was read
+	// and applied, to its component's slug; Skipped the entries whose file was
+	// read but is not a usable publiccode.yml (invalid); Unmatched those that
+	// could not be read (unreachable).
+	NoLongerListed int               `json:"no_longer_listed"`
+	Matched        map[string]string `json:"matched"`
+	Skipped        []string          `json:"skipped"`
+	Unmatched      []string          `json:"unmatched"`
 	// UnmappedCategories are the categories the files name that map to no
 	// registry capability (publiccode.UnmappedCategories), in the standard's order.
 	UnmappedCategories []string                `json:"unmapped_categories"`

@@ -27,7 +27,8 @@ var errDryRun = errors.New("dry run")
 // reports the same and writes nothing.
 func (s *Store) HarvestPubliccode(ctx context.Context, actor models.Actor, files []models.HarvestedFile, dryRun bool) (models.PubliccodeHarvestReport, error) {
 	rep := models.PubliccodeHarvestReport{DryRun: dryRun, VendorsCreated: []string{}, Missing: []string{},
-		UnmappedCategories: []string{}, Files: []models.PubliccodeHarvestFile{}}
+		UnmappedCategories: []string{}, Files: []models.PubliccodeHarvestFile{},
+		Matched: map[string]string{}, Skipped: []string{}, Unmatched: []string{}}
 	entries, found := []string{}, []string{}
 	unmapped := map[string]bool{}
 	for _, f := range files {
@@ -54,8 +55,13 @@ func (s *Store) HarvestPubliccode(ctx context.Context, actor models.Actor, files
 			rep.Unchanged++
 		case models.HarvestInvalid:
 			rep.Invalid++
+			rep.Skipped = append(rep.Skipped, f.Entry)
 		default:
 			rep.Unreachable++
+			rep.Unmatched = append(rep.Unmatched, f.Entry)
+		}
+		if item.Component != nil && item.Outcome != models.HarvestInvalid && item.Outcome != models.HarvestUnreachable {
+			rep.Matched[f.Entry] = *item.Component
 		}
 		rep.Files = append(rep.Files, item)
 	}
@@ -65,7 +71,7 @@ func (s *Store) HarvestPubliccode(ctx context.Context, actor models.Actor, files
 		}
 	}
 	missing, err := s.flagHarvestMissing(ctx, actor, entries, found, dryRun)
-	rep.Missing = missing
+	rep.Missing, rep.NoLongerListed = missing, len(missing)
 	return rep, err
 }
 
