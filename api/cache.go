@@ -30,9 +30,11 @@ const (
 	cacheMaxEntry = 1 << 20
 )
 
-// CacheStore is what the response cache needs: the catalogue's version and the date.
+// CacheStore is what the response cache needs: the catalogue's version, what
+// the writes between two versions touched, and the date.
 type CacheStore interface {
 	Version(ctx context.Context) (int64, error)
+	ChangedScopes(ctx context.Context, since, until int64) (scopes []string, all bool, err error)
 	Today() time.Time
 }
 
@@ -42,8 +44,15 @@ type responseCache struct {
 	today   func() time.Time
 }
 
+// newResponseCache keeps, across writes, the answers that name the scopes
+// they depend on (handlers.Scopes) and that the writes did not touch.
 func newResponseCache(st CacheStore) *responseCache {
-	return &responseCache{entries: cache.New(st.Version, cacheMaxBytes), today: st.Today}
+	entries := cache.New(st.Version, cacheMaxBytes)
+	entries.FollowChanges(func(ctx context.Context, since, until int64) (cache.Changes, error) {
+		scopes, all, err := st.ChangedScopes(ctx, since, until)
+		return cache.Changes{All: all, Scopes: scopes}, err
+	})
+	return &responseCache{entries: entries, today: st.Today}
 }
 
 // middleware answers cacheable requests from memory or records the handler's answer.
@@ -76,7 +85,7 @@ func capture(c *gin.Context) *cache.Entry {
 		w.flush()
 		return nil
 	}
-	e := &cache.Entry{Header: http.Header{}, Body: bytes.Clone(w.buf.Bytes())}
+	e := &cache.Entry{Header: http.Header{}, Body: bytes.Clone(w.buf.Bytes()), Scopes: handlers.Scopes(c)}
 	for k, v := range c.Writer.Header() {
 		if !slices.Equal(before[k], v) {
 			e.Header[k] = slices.Clone(v)

@@ -12,6 +12,14 @@
 // lookup misses and recomputes. Nothing here trusts time: there is no TTL and
 // so no staleness window. What else an answer depends on (the date, headers)
 // is the caller's key.
+//
+// A write need not cost every answer. An entry may name the scopes it
+// depends on (such as "council:E09000022"); a cache told how to read what the
+// writes between two versions touched (FollowChanges) keeps, when the version
+// moves, every entry none of those writes touched, and files it under the new
+// version: it is as true there as it was. An entry naming no scope depends on
+// everything, and any write forgets it; so does every entry when what changed
+// cannot be read.
 package cache
 
 import (
@@ -19,6 +27,7 @@ import (
 	"net/http"
 	"runtime"
 	"sync"
+	"time"
 )
 
 // Entry is one stored answer.
@@ -26,7 +35,25 @@ type Entry struct {
 	Header http.Header // what the answer sends besides its body; may be nil
 	Body   []byte
 	ETag   string
+	// Scopes names every part of the catalogue the answer depends on; none
+	// means all of it.
+	Scopes []string
 }
+
+// Changes is what the writes between two versions touched: the scopes, or
+// All when they may have touched anything.
+type Changes struct {
+	All    bool
+	Scopes []string
+}
+
+// ChangesFunc reads what the writes after version since, up to and
+// including until, touched.
+type ChangesFunc func(ctx context.Context, since, until int64) (Changes, error)
+
+// changesTimeout bounds one read of what changed; it runs under its own
+// context, so a caller hanging up does not cost everyone the cache.
+const changesTimeout = 10 * time.Second
 
 // Outcomes of a lookup, as the X-Cache header names them.
 const (
@@ -36,14 +63,18 @@ const (
 
 // Cache holds the entries computed at one catalogue version, within a byte budget.
 type Cache struct {
-	versions *versionGate
-	maxBytes int
-	mu       sync.RWMutex
-	version  int64 // the version every entry was stored at
-	entries  map[string]*Entry
-	bytes    int
-	flights  map[flightKey]chan struct{} // answers being computed, closed when done
-	slots    chan struct{}               // one per answer being computed
+	versions  *versionGate
+	maxBytes  int
+	changes   ChangesFunc // nil: every write forgets everything
+	advancing sync.Mutex  // one move to a newer version at a time
+	mu        sync.RWMutex
+	version   int64 // the version every entry is true at
+	entries   map[string]*Entry
+	scoped    map[string]map[string]struct{} // scope → keys of the entries that depend on it
+	unscoped  map[string]struct{}            // keys of the entries that depend on everything
+	bytes     int
+	flights   map[flightKey]chan struct{} // answers being computed, closed when done
+	slots     chan struct{}               // one per answer being computed
 }
 
 type flightKey struct {
@@ -55,8 +86,13 @@ type flightKey struct {
 // and keeps at most maxBytes of bodies.
 func New(version func(context.Context) (int64, error), maxBytes int) *Cache {
 	return &Cache{versions: &versionGate{read: version}, maxBytes: maxBytes, entries: map[string]*Entry{},
+		scoped: map[string]map[string]struct{}{}, unscoped: map[string]struct{}{},
 		flights: map[flightKey]chan struct{}{}, slots: make(chan struct{}, max(8, 4*runtime.GOMAXPROCS(0)))}
 }
+
+// FollowChanges makes the cache keep, across versions, the entries that
+// changes reports untouched. Call it before the first Get.
+func (c *Cache) FollowChanges(changes ChangesFunc) { c.changes = changes }
 
 // Get answers key at the catalogue's current version: from memory (Hit) when
 // held, otherwise (Miss) with what compute returns, which is kept. compute
@@ -67,6 +103,7 @@ func (c *Cache) Get(ctx context.Context, key string, compute func() *Entry) (*En
 	if err != nil {
 		return nil, "", err
 	}
+	c.advance(ctx, version)
 	if e := c.lookup(version, key); e != nil {
 		return e, Hit, nil
 	}
@@ -121,35 +158,121 @@ func (c *Cache) leave(version int64, key string) {
 	delete(c.flights, k)
 }
 
+// lookup finds key's entry when the cache is at version or newer: an entry
+// true at a later version than the caller read has seen every write the
+// caller must see.
 func (c *Cache) lookup(version int64, key string) *Entry {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if version != c.version {
+	if version > c.version {
 		return nil
 	}
 	return c.entries[key]
+}
+
+// advance moves the cache to version, forgetting what the writes in between
+// touched (everything, when that cannot be read).
+func (c *Cache) advance(ctx context.Context, version int64) {
+	if c.at(version) {
+		return
+	}
+	c.advancing.Lock()
+	defer c.advancing.Unlock()
+	if c.at(version) { // another lookup moved it while this one waited
+		return
+	}
+	c.mu.RLock()
+	since, held := c.version, len(c.entries)
+	c.mu.RUnlock()
+	changed := Changes{All: true}
+	if c.changes != nil && held > 0 {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), changesTimeout)
+		ch, err := c.changes(ctx, since, version)
+		cancel()
+		if err == nil {
+			changed = ch
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if changed.All {
+		c.forgetAll()
+	} else {
+		for k := range c.unscoped {
+			c.remove(k)
+		}
+		for _, s := range changed.Scopes {
+			for k := range c.scoped[s] {
+				c.remove(k)
+			}
+		}
+	}
+	c.version = version
+}
+
+// at reports whether the cache is at version or newer.
+func (c *Cache) at(version int64) bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return version <= c.version
 }
 
 func (c *Cache) put(version int64, key string, e *Entry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
-	case version < c.version: // a slower lookup read an older version: its answer may still be current, but it is not filed
+	case version < c.version: // the cache has moved on since this answer's version was read: it is not filed
 		return
-	case version > c.version: // the catalogue changed: everything held is stale
-		clear(c.entries)
-		c.version, c.bytes = version, 0
+	case version > c.version: // not advanced to (Get always is): nothing held can be trusted at version
+		c.forgetAll()
+		c.version = version
 	}
-	if old, ok := c.entries[key]; ok {
-		c.bytes -= len(old.Body)
-	}
-	for k, old := range c.entries { // full: forget arbitrary entries until this one fits
+	c.remove(key)
+	for k := range c.entries { // full: forget arbitrary entries until this one fits
 		if c.bytes+len(e.Body) <= c.maxBytes {
 			break
 		}
-		delete(c.entries, k)
-		c.bytes -= len(old.Body)
+		c.remove(k)
 	}
 	c.entries[key] = e
 	c.bytes += len(e.Body)
+	if len(e.Scopes) == 0 {
+		c.unscoped[key] = struct{}{}
+		return
+	}
+	for _, s := range e.Scopes {
+		keys := c.scoped[s]
+		if keys == nil {
+			keys = map[string]struct{}{}
+			c.scoped[s] = keys
+		}
+		keys[key] = struct{}{}
+	}
+}
+
+// forgetAll empties the cache; c.mu is held.
+func (c *Cache) forgetAll() {
+	clear(c.entries)
+	clear(c.scoped)
+	clear(c.unscoped)
+	c.bytes = 0
+}
+
+// remove forgets key's entry and its place in the scopes' index; c.mu is held.
+func (c *Cache) remove(key string) {
+	e, ok := c.entries[key]
+	if !ok {
+		return
+	}
+	delete(c.entries, key)
+	c.bytes -= len(e.Body)
+	delete(c.unscoped, key)
+	for _, s := range e.Scopes {
+		if keys := c.scoped[s]; keys != nil {
+			delete(keys, key)
+			if len(keys) == 0 {
+				delete(c.scoped, s)
+			}
+		}
+	}
 }

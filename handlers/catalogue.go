@@ -59,7 +59,7 @@ func (h *Catalogue) ListCouncils(c *gin.Context) {
 		Type: q.enum("type", models.CouncilTypeSlugs()), Region: q.str("region"), Nation: q.str("nation"),
 		Q: q.search("q"), Status: q.enum("status", models.CouncilStatuses),
 	}
-	listBy(c, &q, f, h.Store.ListCouncils)
+	listBy(c, &q, f, scopedList(c, h.Store.ListCouncils))
 }
 
 // GetCouncil godoc
@@ -72,7 +72,7 @@ func (h *Catalogue) ListCouncils(c *gin.Context) {
 //	@Failure	404		{object}	Problem
 //	@Router		/api/v1/councils/{code} [get]
 func (h *Catalogue) GetCouncil(c *gin.Context) {
-	getResource(c, pathKey("code"), h.Store.GetCouncil)
+	getResource(c, pathKey("code"), scoped(c, h.Store.GetCouncil))
 }
 
 // ListVendors godoc
@@ -266,7 +266,11 @@ func (h *Catalogue) ListComponents(c *gin.Context) {
 		Lifecycle: q.enum("lifecycle", models.Lifecycles), Hosting: q.enum("hosting", models.HostingKinds),
 		OpenSource: q.boolean("open_source"), Q: q.search("q"),
 	}
-	listBy(c, &q, f, h.Store.ListComponents)
+	list := h.Store.ListComponents
+	if f.Q == "" { // search ranks by adopters: any adoption may reorder it
+		list = scopedList(c, list, models.ComponentsScope)
+	}
+	listBy(c, &q, f, list)
 }
 
 // GetComponent godoc
@@ -279,7 +283,7 @@ func (h *Catalogue) ListComponents(c *gin.Context) {
 //	@Failure	404		{object}	Problem
 //	@Router		/api/v1/components/{slug} [get]
 func (h *Catalogue) GetComponent(c *gin.Context) {
-	getResource(c, pathKey("slug"), h.Store.GetComponent)
+	getResource(c, pathKey("slug"), scoped(c, h.Store.GetComponent))
 }
 
 // CreateComponent godoc
