@@ -15,12 +15,7 @@ func (s *Store) ListComponents(ctx context.Context, f models.ComponentFilter, p 
 	if f.Q != "" {
 		return s.searchComponents(db, f, p)
 	}
-	rows, total, next, err := keyset(db, "slug", p, func(r componentRow) string { return r.Slug }, componentWhere(f))
-	if err != nil {
-		return models.List[models.Component]{}, err
-	}
-	items, err := componentModels(db, rows)
-	return models.List[models.Component]{Items: items, Total: total, Next: next}, err
+	return keysetModels(db, "slug", p, func(r componentRow) string { return r.Slug }, componentWhere(f), componentModels)
 }
 
 // componentWhere narrows a query over components by every filter but Q.
