@@ -23,7 +23,7 @@ func TestAdoptionContractFields(t *testing.T) {
 
 	// Booking in London: acme 4 councils, beta 1 (Lambeth), and Hackney's book-b counts for mono,
 	// its contract's supplier: HHI (16+1+1)/36 = 5,000.
-	booking := items(e.do("GET", "/api/v1/market/concentration?capability=test-booking&region=London", nil, "").wantStatus(200).json())[0]
+	booking := itemsOf(e.do("GET", "/api/v1/market/concentration?capability=test-booking&region=London", nil, "").wantStatus(200).json())[0]
 	var vendors []string
 	for _, v := range booking["vendors"].([]any) {
 		vendors = append(vendors, fmt.Sprintf("%s:%v", slugOf(v.(map[string]any)["vendor"]), v.(map[string]any)["councils"]))

@@ -74,21 +74,13 @@ func marketWorld(t *testing.T) *env {
 	return e
 }
 
-func items(body map[string]any) []map[string]any {
-	var out []map[string]any
-	for _, it := range body["items"].([]any) {
-		out = append(out, it.(map[string]any))
-	}
-	return out
-}
-
 func slugOf(v any) string { return v.(map[string]any)["slug"].(string) }
 func codeOf(v any) string { return v.(map[string]any)["code"].(string) }
 
 func TestRenewalCalendarThroughHTTP(t *testing.T) {
 	e := marketWorld(t)
 	body := e.do("GET", "/api/v1/councils/"+lambeth+"/renewals", nil, "").wantStatus(http.StatusOK).json()
-	got := items(body)
+	got := itemsOf(body)
 	if len(got) != 1 {
 		t.Fatalf("Lambeth's renewals: %v", got)
 	}
@@ -102,7 +94,7 @@ func TestRenewalCalendarThroughHTTP(t *testing.T) {
 	}
 	// book-a's peers are the neighbours running it among Lambeth's ten closest peers.
 	top := map[string]bool{}
-	for _, p := range items(e.do("GET", "/api/v1/councils/"+lambeth+"/peers?limit=10", nil, "").wantStatus(200).json()) {
+	for _, p := range itemsOf(e.do("GET", "/api/v1/councils/"+lambeth+"/peers?limit=10", nil, "").wantStatus(200).json()) {
 		top[codeOf(p["council"])] = true
 	}
 	var want []any
@@ -126,14 +118,14 @@ func TestRenewalCalendarThroughHTTP(t *testing.T) {
 	}
 
 	// A shorter window leaves the contract out; a wider one brings Wandsworth's in nationally.
-	if n := len(items(e.do("GET", "/api/v1/councils/"+lambeth+"/renewals?window_months=6", nil, "").wantStatus(200).json())); n != 0 {
+	if n := len(itemsOf(e.do("GET", "/api/v1/councils/"+lambeth+"/renewals?window_months=6", nil, "").wantStatus(200).json())); n != 0 {
 		t.Errorf("six months: %d renewals", n)
 	}
 	national := e.do("GET", "/api/v1/market/renewals?window_months=60&limit=3", nil, "").wantStatus(200).json()
-	if national["total"].(float64) != 7 || len(items(national)) != 3 || national["next"] == nil {
-		t.Errorf("national: total %v, %d items, next %v", national["total"], len(items(national)), national["next"])
+	if national["total"].(float64) != 7 || len(itemsOf(national)) != 3 || national["next"] == nil {
+		t.Errorf("national: total %v, %d items, next %v", national["total"], len(itemsOf(national)), national["next"])
 	}
-	if first := items(national)[0]; codeOf(first["council"]) != lewisham || first["contract_end_on"] != "2027-03-31" {
+	if first := itemsOf(national)[0]; codeOf(first["council"]) != lewisham || first["contract_end_on"] != "2027-03-31" {
 		t.Errorf("national renewals start with %v", first)
 	}
 
@@ -193,7 +185,7 @@ func TestRenewalCalendarICS(t *testing.T) {
 func TestConcentrationThroughHTTP(t *testing.T) {
 	e := marketWorld(t)
 	body := e.do("GET", "/api/v1/market/concentration?capability=test-tax", nil, "").wantStatus(http.StatusOK).json()
-	got := items(body)
+	got := itemsOf(body)
 	if len(got) != 1 {
 		t.Fatalf("items %v", got)
 	}
@@ -216,16 +208,16 @@ func TestConcentrationThroughHTTP(t *testing.T) {
 
 	// Booking in London: acme runs at four councils (book-a and book-c count once for Croydon), beta one.
 	body = e.do("GET", "/api/v1/market/concentration?capability=test-booking&region=London", nil, "").wantStatus(200).json()
-	booking := items(body)[0]
+	booking := itemsOf(body)[0]
 	if booking["councils"].(float64) != 5 || booking["hhi"].(float64) != 6800 || booking["largest_share"].(float64) != 0.8 {
 		t.Errorf("booking %v: want 5 councils, HHI (16+1)/25 = 6800, largest 0.8", booking)
 	}
-	if n := items(e.do("GET", "/api/v1/market/concentration?capability=test-booking&region=Wales", nil, "").wantStatus(200).json())[0]["councils"]; n.(float64) != 0 {
+	if n := itemsOf(e.do("GET", "/api/v1/market/concentration?capability=test-booking&region=Wales", nil, "").wantStatus(200).json())[0]["councils"]; n.(float64) != 0 {
 		t.Errorf("booking in Wales: %v councils", n)
 	}
 
 	all := e.do("GET", "/api/v1/market/concentration?limit=100", nil, "").wantStatus(200).json()
-	if first := items(all)[0]; first["hhi"].(float64) != 10000 {
+	if first := itemsOf(all)[0]; first["hhi"].(float64) != 10000 {
 		t.Errorf("most concentrated first: %v", first)
 	}
 	csv := e.do("GET", "/api/v1/market/concentration?capability=test-tax", nil, "", "Accept", "text/csv").wantStatus(200)

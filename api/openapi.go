@@ -71,42 +71,41 @@ func OpenAPI3(routes gin.RoutesInfo) ([]byte, error) {
 
 // closedSets are the fields whose values come from a fixed list, each from
 // the list the models check against, so the document's enums cannot drift
-// from the rules. Keyed by schema, then property.
-var closedSets = map[string]map[string][]string{
-	"models.Adoption":        {"status": models.AdoptionStatuses, "source": models.AdoptionSources, "verification": models.Verifications},
-	"models.AdoptionInput":   {"status": models.AdoptionStatuses, "source": models.AdoptionSources},
-	"models.Need":            {"status": models.NeedStatuses},
-	"models.NeedInput":       {"status": models.NeedStatuses},
-	"models.Component":       {"lifecycle": models.Lifecycles, "hosting": models.HostingKinds, "pricing": models.PricingModels},
-	"models.ComponentInput":  {"lifecycle": models.Lifecycles, "hosting": models.HostingKinds, "pricing": models.PricingModels},
-	"reuse.Migration":        {"lifecycle": models.Lifecycles},
-	"reuse.HarmonisationUse": {"status": models.AdoptionStatuses},
-	"models.Vendor":          {"kind": append([]string{""}, models.VendorKinds...)}, // "" when not stated
-	"models.VendorInput":     {"kind": models.VendorKinds},
-	"models.APIKey":          {"role": models.Roles},
-	"models.Actor":           {"role": models.ActorRoles},
-	"models.ChangeActor":     {"role": models.ActorRoles},
-	"handlers.KeyInput":      {"role": models.Roles},
-	"handlers.CreatedKey":    {"role": models.Roles},
-	"models.Reorganisation":  {"status": models.ReorganisationStatuses},
-	"models.AuditEntry":      {"entity": models.AuditEntities},
-	"models.ChangeEntry":     {"entity": models.ChangeEntities},
-	"models.Webhook":         {"entities": models.ChangeEntities},
-	"models.CreatedWebhook":  {"entities": models.ChangeEntities},
-	"models.WebhookInput":    {"entities": models.ChangeEntities},
-	"handlers.CoverageBody":  {"by": models.CoverageBreakdowns},
+// from the rules: a property, its list, and the schemas that carry it (a
+// resource's input and output alike).
+var closedSets = []struct {
+	prop    string
+	values  []string
+	schemas []string
+}{
+	{"status", models.AdoptionStatuses, []string{"models.Adoption", "models.AdoptionInput", "reuse.HarmonisationUse"}},
+	{"source", models.AdoptionSources, []string{"models.Adoption", "models.AdoptionInput"}},
+	{"verification", models.Verifications, []string{"models.Adoption"}},
+	{"status", models.NeedStatuses, []string{"models.Need", "models.NeedInput"}},
+	{"lifecycle", models.Lifecycles, []string{"models.Component", "models.ComponentInput", "reuse.Migration"}},
+	{"hosting", models.HostingKinds, []string{"models.Component", "models.ComponentInput"}},
+	{"pricing", models.PricingModels, []string{"models.Component", "models.ComponentInput"}},
+	{"kind", append([]string{""}, models.VendorKinds...), []string{"models.Vendor"}}, // "" when not stated
+	{"kind", models.VendorKinds, []string{"models.VendorInput"}},
+	{"role", models.Roles, []string{"models.APIKey", "handlers.KeyInput", "handlers.CreatedKey"}},
+	{"role", models.ActorRoles, []string{"models.Actor", "models.ChangeActor"}},
+	{"status", models.ReorganisationStatuses, []string{"models.Reorganisation"}},
+	{"entity", models.AuditEntities, []string{"models.AuditEntry"}},
+	{"entity", models.ChangeEntities, []string{"models.ChangeEntry"}},
+	{"entities", models.ChangeEntities, []string{"models.Webhook", "models.CreatedWebhook", "models.WebhookInput"}},
+	{"by", models.CoverageBreakdowns, []string{"handlers.CoverageBody"}},
 }
 
 // closeSets writes closedSets into the schemas (into the items of a list).
 func closeSets(schemas openapi3.Schemas) {
-	for name, props := range closedSets {
-		for prop, values := range props {
-			p := schemas[name].Value.Properties[prop].Value
+	for _, set := range closedSets {
+		for _, name := range set.schemas {
+			p := schemas[name].Value.Properties[set.prop].Value
 			if p.Type.Is(openapi3.TypeArray) {
 				p = p.Items.Value
 			}
 			p.Enum = nil
-			for _, v := range values {
+			for _, v := range set.values {
 				p.Enum = append(p.Enum, v)
 			}
 		}

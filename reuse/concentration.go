@@ -199,13 +199,7 @@ func (e *Engine) Concentration(region, capability string, today time.Time, horiz
 		out = append(out, item)
 	}
 	slices.SortFunc(out, func(x, y Concentration) int {
-		if (x.Councils == 0) != (y.Councils == 0) {
-			if x.Councils == 0 {
-				return 1
-			}
-			return -1
-		}
-		return cmp.Or(cmp.Compare(y.HHI, x.HHI), cmp.Compare(y.Councils, x.Councils), cmp.Compare(x.Capability.Slug, y.Capability.Slug))
+		return cmp.Or(unusedLast(x.Councils, y.Councils), cmp.Compare(y.HHI, x.HHI), cmp.Compare(y.Councils, x.Councils), cmp.Compare(x.Capability.Slug, y.Capability.Slug))
 	})
 	return out
 }

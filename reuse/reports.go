@@ -32,13 +32,8 @@ func (e *Engine) Consolidation() []ConsolidationItem {
 		out = append(out, item)
 	}
 	slices.SortFunc(out, func(x, y ConsolidationItem) int {
-		if (x.Councils == 0) != (y.Councils == 0) {
-			if x.Councils == 0 {
-				return 1
-			}
-			return -1
-		}
 		return cmp.Or(
+			unusedLast(x.Councils, y.Councils),
 			cmp.Compare(x.Concentration, y.Concentration),
 			cmp.Compare(y.DistinctComponents, x.DistinctComponents),
 			cmp.Compare(y.Councils, x.Councils),
@@ -46,6 +41,18 @@ func (e *Engine) Consolidation() []ConsolidationItem {
 		)
 	})
 	return out
+}
+
+// unusedLast orders a capability no council runs anything live for (x or y councils, 0) after
+// one some council does; 0 when both or neither are.
+func unusedLast(x, y int) int {
+	switch {
+	case (x == 0) == (y == 0):
+		return 0
+	case x == 0:
+		return 1
+	}
+	return -1
 }
 
 // Migrations lists deprecated or retired components that current councils still have in use

@@ -15,12 +15,7 @@ func (s *Store) ListComponents(ctx context.Context, f models.ComponentFilter, p 
 	if f.Q != "" {
 		return s.searchComponents(db, f, p)
 	}
-	rows, total, next, err := keyset(db, "slug", p, func(r componentRow) string { return r.Slug }, componentWhere(f))
-	if err != nil {
-		return models.List[models.Component]{}, err
-	}
-	items, err := componentModels(db, rows)
-	return models.List[models.Component]{Items: items, Total: total, Next: next}, err
+	return keysetModels(db, "slug", p, func(r componentRow) string { return r.Slug }, componentWhere(f), componentModels)
 }
 
 // componentWhere narrows a query over components by every filter but Q.
@@ -81,18 +76,8 @@ func (s *Store) CreateComponent(ctx context.Context, actor models.Actor, in mode
 func (s *Store) UpdateComponent(ctx context.Context, actor models.Actor, slug string, in models.ComponentInput, ifVersion *int) (models.Component, error) {
 	var id int64
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		var row componentRow
-		if err := takeBySlug(forUpdate(tx), &row, "component", slug); err != nil {
-			return err
-		}
-		if err := checkVersion(row.Version, ifVersion); err != nil {
-			return err
-		}
-		current, err := componentModel(tx, row)
+		row, current, err := componentToWrite(tx, true, actor, slug, ifVersion, in.Vendor)
 		if err != nil {
-			return err
-		}
-		if err := actor.CanWriteComponent(current.Vendor, in.Vendor); err != nil {
 			return err
 		}
 		c := current
@@ -115,18 +100,8 @@ func (s *Store) UpdateComponent(ctx context.Context, actor models.Actor, slug st
 // DeleteComponent removes a component nobody has adopted or depends on.
 func (s *Store) DeleteComponent(ctx context.Context, actor models.Actor, slug string, ifVersion *int) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
-		var row componentRow
-		if err := takeBySlug(tx, &row, "component", slug); err != nil {
-			return err
-		}
-		if err := checkVersion(row.Version, ifVersion); err != nil {
-			return err
-		}
-		before, err := componentModel(tx, row)
+		row, before, err := componentToWrite(tx, false, actor, slug, ifVersion, nil)
 		if err != nil {
-			return err
-		}
-		if err := actor.CanWriteComponent(before.Vendor, nil); err != nil {
 			return err
 		}
 		var adoptions, dependents int64
@@ -150,6 +125,28 @@ func (s *Store) DeleteComponent(ctx context.Context, actor models.Actor, slug st
 		}
 		return audit(tx, actor, s.Now(), "component", slug, "deleted", before, nil)
 	})
+}
+
+// componentToWrite reads, in a write's transaction, the component with slug (locked when lock
+// is set) as row and model, unless ifVersion is stale or actor may not write it (newVendor, when
+// set, is the vendor the write hands it to).
+func componentToWrite(tx *gorm.DB, lock bool, actor models.Actor, slug string, ifVersion *int, newVendor *string) (componentRow, models.Component, error) {
+	q := tx
+	if lock {
+		q = forUpdate(tx)
+	}
+	var row componentRow
+	if err := takeBySlug(q, &row, "component", slug); err != nil {
+		return row, models.Component{}, err
+	}
+	if err := checkVersion(row.Version, ifVersion); err != nil {
+		return row, models.Component{}, err
+	}
+	c, err := componentModel(tx, row)
+	if err != nil {
+		return row, c, err
+	}
+	return row, c, actor.CanWriteComponent(c.Vendor, newVendor)
 }
 
 func (s *Store) getComponentByID(ctx context.Context, id int64) (models.Component, error) {

@@ -12,13 +12,7 @@ import (
 
 // ListCouncils returns councils in code order. Status defaults to current.
 func (s *Store) ListCouncils(ctx context.Context, f models.CouncilFilter, p models.Page) (models.List[models.Council], error) {
-	db := s.r.WithContext(ctx)
-	rows, total, next, err := keyset(db, "code", p, func(r councilRow) string { return r.Code }, councilWhere(f))
-	if err != nil {
-		return models.List[models.Council]{}, err
-	}
-	items, err := s.councilModels(db, rows)
-	return models.List[models.Council]{Items: items, Total: total, Next: next}, err
+	return keysetModels(s.r.WithContext(ctx), "code", p, func(r councilRow) string { return r.Code }, councilWhere(f), s.councilModels)
 }
 
 // councilWhere narrows a query over councils by f. Status defaults to current.

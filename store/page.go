@@ -27,6 +27,18 @@ func listOf[R, M any](rows []R, total int, next string, err error, model func(R)
 	return out, err
 }
 
+// keysetModels is keyset whose page of rows is turned into models all at once by toModels,
+// which may read in db what the rows refer to.
+func keysetModels[R, M any, K string | int64](db *gorm.DB, key string, p models.Page, keyOf func(R) K,
+	where func(*gorm.DB) *gorm.DB, toModels func(*gorm.DB, []R) ([]M, error)) (models.List[M], error) {
+	rows, total, next, err := keyset(db, key, p, keyOf, where)
+	if err != nil {
+		return models.List[M]{}, err
+	}
+	items, err := toModels(db, rows)
+	return models.List[M]{Items: items, Total: total, Next: next}, err
+}
+
 // keysetViews is keyset over table's rows R in id order (keyOf gives a row's id), each page read
 // back through view, a query that joins what the rows refer to, as V.
 func keysetViews[R, V any](db *gorm.DB, table string, p models.Page, keyOf func(R) int64,

@@ -344,13 +344,7 @@ func projectFilter(f models.ProjectFilter) func(*gorm.DB) *gorm.DB {
 
 // ListProjects returns real projects in slug order.
 func (s *Store) ListProjects(ctx context.Context, f models.ProjectFilter, p models.Page) (models.List[models.Project], error) {
-	db := s.r.WithContext(ctx)
-	rows, total, next, err := keyset(db, "projects.slug", p, func(r projectRow) string { return r.Slug }, projectFilter(f))
-	if err != nil {
-		return models.List[models.Project]{}, err
-	}
-	items, err := projectModels(db, rows)
-	return models.List[models.Project]{Items: items, Total: total, Next: next}, err
+	return keysetModels(s.r.WithContext(ctx), "projects.slug", p, func(r projectRow) string { return r.Slug }, projectFilter(f), projectModels)
 }
 
 // CouncilProjects returns the projects a council takes part in; an unknown council is not found.

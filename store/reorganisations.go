@@ -70,12 +70,7 @@ func (s *Store) ListReorganisations(ctx context.Context, f models.Reorganisation
 		}
 		return q
 	}
-	rows, total, next, err := keyset(db, "id", p, func(r reorganisationRow) int64 { return r.ID }, where)
-	if err != nil {
-		return models.List[models.Reorganisation]{}, err
-	}
-	items, err := reorganisationModels(db, rows)
-	return models.List[models.Reorganisation]{Items: items, Total: total, Next: next}, err
+	return keysetModels(db, "id", p, func(r reorganisationRow) int64 { return r.ID }, where, reorganisationModels)
 }
 
 // GetReorganisation returns one reorganisation.
