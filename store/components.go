@@ -153,7 +153,7 @@ func (s *Store) DeleteComponent(ctx context.Context, actor models.Actor, slug st
 }
 
 func (s *Store) getComponentByID(ctx context.Context, id int64) (models.Component, error) {
-	db := s.w.WithContext(ctx) // read our own write, whatever the read pool has seen
+	db := s.r.WithContext(ctx) // after the commit: WAL readers see every committed write
 	var row componentRow
 	if err := db.Take(&row, id).Error; err != nil {
 		return models.Component{}, translate(err)
