@@ -60,24 +60,16 @@ func reportWrites(b *testing.B, start time.Time, n int64) {
 	b.ReportMetric(float64(n)/time.Since(start).Seconds(), "writes/s")
 }
 
-// BenchmarkConcurrentAdoptionWrites: concurrent CreateAdoption calls, each a new adoption.
-func BenchmarkConcurrentAdoptionWrites(b *testing.B) {
-	st := writeWorld(b)
-	ctx := context.Background()
+// runWriters runs write(i) for i = 0, 1, … from parallel writers, b.N in all,
+// and reports writes/s.
+func runWriters(b *testing.B, write func(i int64) error) {
 	var next atomic.Int64
 	b.SetParallelism(16)
 	b.ResetTimer()
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			i := next.Add(1) - 1
-			if i >= benchCouncils*benchComponents {
-				b.Error("the world has run out of pairs to adopt")
-				return
-			}
-			council, component := fmt.Sprintf("E99%06d", i%benchCouncils+1), fmt.Sprintf("bench-%04d", i/benchCouncils)
-			status := "live"
-			if _, err := st.CreateAdoption(ctx, benchAdmin, models.AdoptionInput{Council: &council, Component: &component, Status: &status}); err != nil {
+			if err := write(next.Add(1) - 1); err != nil {
 				b.Error(err)
 				return
 			}
@@ -86,26 +78,30 @@ func BenchmarkConcurrentAdoptionWrites(b *testing.B) {
 	reportWrites(b, start, next.Load())
 }
 
+// BenchmarkConcurrentAdoptionWrites: concurrent CreateAdoption calls, each a new adoption.
+func BenchmarkConcurrentAdoptionWrites(b *testing.B) {
+	st := writeWorld(b)
+	ctx := context.Background()
+	runWriters(b, func(i int64) error {
+		if i >= benchCouncils*benchComponents {
+			return fmt.Errorf("the world has run out of pairs to adopt")
+		}
+		council, component := fmt.Sprintf("E99%06d", i%benchCouncils+1), fmt.Sprintf("bench-%04d", i/benchCouncils)
+		_, err := st.CreateAdoption(ctx, benchAdmin, models.AdoptionInput{Council: &council, Component: &component, Status: ptr("live")})
+		return err
+	})
+}
+
 // BenchmarkConcurrentComponentWrites: concurrent CreateComponent calls, each a new component.
 func BenchmarkConcurrentComponentWrites(b *testing.B) {
 	st := writeWorld(b)
 	ctx := context.Background()
-	var next atomic.Int64
-	b.SetParallelism(16)
-	b.ResetTimer()
-	start := time.Now()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			slug := fmt.Sprintf("new-%07d", next.Add(1))
-			in := models.ComponentInput{Slug: &slug, Name: ptr("New component " + slug), Summary: ptr("Written by the benchmark."),
-				Vendor: ptr("acme"), Capabilities: &[]string{"online-card-payments"}, Lifecycle: ptr("live")}
-			if _, err := st.CreateComponent(ctx, benchAdmin, in); err != nil {
-				b.Error(err)
-				return
-			}
-		}
+	runWriters(b, func(i int64) error {
+		slug := fmt.Sprintf("new-%07d", i)
+		_, err := st.CreateComponent(ctx, benchAdmin, models.ComponentInput{Slug: &slug, Name: ptr("New component " + slug), Summary: ptr("Written by the benchmark."),
+			Vendor: ptr("acme"), Capabilities: &[]string{"online-card-payments"}, Lifecycle: ptr("live")})
+		return err
 	})
-	reportWrites(b, start, next.Load())
 }
 
 func ptr[T any](v T) *T { return &v }
