@@ -65,6 +65,18 @@ func busyCommitter(t *testing.T, st *Store, name string) (release func(), done <
 	return sync.OnceFunc(func() { close(gate) }), out
 }
 
+// busyProbeStore is a probeStore whose committer is held busy, as
+// busyCommitter does; PostgreSQL, which has no committer, skips the test.
+func busyProbeStore(t *testing.T) (st *Store, release func(), done <-chan error) {
+	t.Helper()
+	if storetest.Postgres() {
+		t.Skip("PostgreSQL commits each write in its own transaction, with no committer")
+	}
+	st = probeStore(t)
+	release, done = busyCommitter(t, st, "first")
+	return st, release, done
+}
+
 // waitQueued waits until n writes are queued behind the committer.
 func waitQueued(t *testing.T, st *Store, n int) {
 	t.Helper()
@@ -369,12 +381,8 @@ func TestConcurrentWritesShareCommits(t *testing.T) {
 // writes that ran before it in the batch lost nothing: they run again, and
 // commit.
 func TestABrokenBatchRunsItsOtherWritesAgain(t *testing.T) {
-	if storetest.Postgres() {
-		t.Skip("PostgreSQL commits each write in its own transaction")
-	}
-	st := probeStore(t)
+	st, release, first := busyProbeStore(t)
 	ctx := context.Background()
-	release, first := busyCommitter(t, st, "first")
 	var runs atomic.Int64
 	out := make([]chan error, 3)
 	for i := range out {
@@ -419,12 +427,8 @@ func TestABrokenBatchRunsItsOtherWritesAgain(t *testing.T) {
 // TestCloseFinishesQueuedWrites: Close waits for the writes already sent;
 // a write after Close fails.
 func TestCloseFinishesQueuedWrites(t *testing.T) {
-	if storetest.Postgres() {
-		t.Skip("PostgreSQL has no committer to stop")
-	}
-	st := probeStore(t)
+	st, release, first := busyProbeStore(t)
 	ctx := context.Background()
-	release, first := busyCommitter(t, st, "first")
 	var wg sync.WaitGroup
 	errs := make([]error, 5)
 	for i := range errs {
