@@ -166,7 +166,7 @@ func (s *Store) CreateAdoption(ctx context.Context, actor models.Actor, in model
 	if err != nil {
 		return models.Adoption{}, err
 	}
-	return s.adoption(s.w.WithContext(ctx), id)
+	return s.adoption(s.r.WithContext(ctx), id)
 }
 
 // adoptionToCreate is the adoption actor asks to record, its references
@@ -250,7 +250,7 @@ func (s *Store) UpdateAdoption(ctx context.Context, actor models.Actor, id int64
 	if err != nil {
 		return models.Adoption{}, err
 	}
-	return s.adoption(s.w.WithContext(ctx), id)
+	return s.adoption(s.r.WithContext(ctx), id)
 }
 
 // adoptionToUpdate reads adoption id for actor's update, checks who may change
@@ -332,7 +332,7 @@ func (s *Store) settleClaim(ctx context.Context, actor models.Actor, id int64, a
 	if err != nil {
 		return models.Adoption{}, err
 	}
-	return s.adoption(s.w.WithContext(ctx), id)
+	return s.adoption(s.r.WithContext(ctx), id)
 }
 
 // AdoptionHistory returns an adoption's events, oldest first, each naming who
@@ -530,5 +530,5 @@ func (s *Store) ClearRejection(ctx context.Context, actor models.Actor, id int64
 	if err != nil {
 		return models.Adoption{}, err
 	}
-	return s.adoption(s.w.WithContext(ctx), id)
+	return s.adoption(s.r.WithContext(ctx), id)
 }

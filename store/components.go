@@ -150,7 +150,7 @@ func componentToWrite(tx *gorm.DB, lock bool, actor models.Actor, slug string, i
 }
 
 func (s *Store) getComponentByID(ctx context.Context, id int64) (models.Component, error) {
-	db := s.w.WithContext(ctx) // read our own write, whatever the read pool has seen
+	db := s.r.WithContext(ctx) // after the commit: WAL readers see every committed write
 	var row componentRow
 	if err := db.Take(&row, id).Error; err != nil {
 		return models.Component{}, translate(err)

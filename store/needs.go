@@ -88,7 +88,7 @@ func (s *Store) CreateNeed(ctx context.Context, actor models.Actor, in models.Ne
 	if err != nil {
 		return models.Need{}, err
 	}
-	return getNeed(s.w.WithContext(ctx), id)
+	return getNeed(s.r.WithContext(ctx), id)
 }
 
 // UpdateNeed changes a need's date, status or notes.
@@ -124,5 +124,5 @@ func (s *Store) UpdateNeed(ctx context.Context, actor models.Actor, id int64, in
 	if err != nil {
 		return models.Need{}, err
 	}
-	return getNeed(s.w.WithContext(ctx), id)
+	return getNeed(s.r.WithContext(ctx), id)
 }

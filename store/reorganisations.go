@@ -206,7 +206,7 @@ func (s *Store) CreateReorganisation(ctx context.Context, actor models.Actor, in
 	if err != nil {
 		return models.Reorganisation{}, err
 	}
-	return getReorganisation(s.w.WithContext(ctx), id)
+	return getReorganisation(s.r.WithContext(ctx), id)
 }
 
 // UpdateReorganisation changes a planned reorganisation; once vested or withdrawn it is history.
@@ -250,7 +250,7 @@ func (s *Store) UpdateReorganisation(ctx context.Context, actor models.Actor, id
 	if err != nil {
 		return models.Reorganisation{}, err
 	}
-	return getReorganisation(s.w.WithContext(ctx), id)
+	return getReorganisation(s.r.WithContext(ctx), id)
 }
 
 // WithdrawReorganisation abandons a planned reorganisation; it stays on record as withdrawn.
@@ -266,7 +266,7 @@ func (s *Store) WithdrawReorganisation(ctx context.Context, actor models.Actor, 
 	if err != nil {
 		return models.Reorganisation{}, err
 	}
-	return getReorganisation(s.w.WithContext(ctx), id)
+	return getReorganisation(s.r.WithContext(ctx), id)
 }
 
 // loadPlanned reads a reorganisation for a write that only a planned one allows.

@@ -35,7 +35,10 @@ type Store struct {
 	w        *gorm.DB // SQLite: the single writer; PostgreSQL: the pool
 	r        *gorm.DB // SQLite: the read pool; PostgreSQL: the same pool
 	postgres bool
-	Now      func() time.Time
+	// writes is SQLite's group committer, through which write runs; nil on
+	// PostgreSQL and inside another transaction (inTx), where write runs fn itself.
+	writes *committer
+	Now    func() time.Time
 	// FreshMonths is how long a confirmation stays fresh (0: models.DefaultFreshMonths).
 	FreshMonths int
 	// Names places councils named as people write them (the spreadsheet import);
@@ -130,6 +133,7 @@ func openSQLite(path string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	s.writes = newCommitter(w)
 	return s, nil
 }
 
@@ -153,8 +157,11 @@ func cloneValues(v url.Values) url.Values {
 // Today is the store's clock, for computations that depend on the date.
 func (s *Store) Today() time.Time { return s.Now() }
 
-// Close closes both pools.
+// Close lets the writes already sent finish, then closes both pools.
 func (s *Store) Close() error {
+	if s.writes != nil {
+		s.writes.stop()
+	}
 	pools := []*gorm.DB{s.r, s.w}
 	if s.postgres {
 		pools = pools[:1]
@@ -216,10 +223,17 @@ func (s *Store) ReaderDB() (*sql.DB, error) { return s.r.DB() }
 // SQLDB exposes the writer's *sql.DB for operations such as backup.
 func (s *Store) SQLDB() (*sql.DB, error) { return s.w.DB() }
 
-// write runs fn in one immediate write transaction and maps database errors
-// to the registry's error codes. On PostgreSQL a transaction chosen as a
-// deadlock victim or failing serialisation is run again, a few times.
+// write runs fn in a write transaction and maps database errors to the
+// registry's error codes; it returns once fn's work is committed (or not
+// done at all). On SQLite concurrent writes share a transaction and its
+// commit, each in a savepoint of its own (see committer): fn sees the work
+// of the writes before it, as it would had they committed first. On
+// PostgreSQL each runs in its own, and one chosen as a deadlock victim or
+// failing serialisation is run again, a few times.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.writes != nil {
+		return translate(s.writes.do(ctx, fn))
+	}
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		err = s.w.WithContext(ctx).Transaction(fn)

@@ -57,7 +57,7 @@ func (s *Store) VestReorganisation(ctx context.Context, actor models.Actor, id i
 	if err != nil {
 		return models.Reorganisation{}, err
 	}
-	return getReorganisation(s.w.WithContext(ctx), id)
+	return getReorganisation(s.r.WithContext(ctx), id)
 }
 
 func councilModelsOf(rows []councilRow) []models.Council {
