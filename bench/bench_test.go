@@ -12,7 +12,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,8 +20,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-
-	"github.com/gin-gonic/gin"
 
 	"github.com/council-components/registry/api"
 	"github.com/council-components/registry/api/apitest"
@@ -33,7 +30,7 @@ import (
 
 type benchEnv struct {
 	st     *store.Store
-	router *gin.Engine
+	router http.Handler
 	key    string
 	dir    string
 }
@@ -74,7 +71,7 @@ func world(b *testing.B) *benchEnv {
 		if bench.key, _, benchErr = bench.st.CreateKey(ctx, models.Actor{Key: "bench"}, models.RoleAdmin, "", "bench", nil); benchErr != nil {
 			return
 		}
-		bench.router, benchErr = api.NewRouter(bench.st, api.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		bench.router = apitest.NewRouter(b, bench.st, api.Config{})
 	})
 	if benchErr != nil {
 		b.Fatal(benchErr)

@@ -26,19 +26,11 @@ func serveCeiling(file string) error {
 	if err := json.Unmarshal(raw, &bodies); err != nil {
 		return err
 	}
-	writes := map[string]capturedBody{} // POSTs: the same answer for every body sent
-	for k, b := range bodies {
-		var method, path string
-		fmt.Sscanf(k, "%s %s", &method, &path)
-		if method == http.MethodPost {
-			writes[path] = b
-		}
-	}
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
 		b, ok := bodies[r.Method+" "+r.URL.RequestURI()]
-		if r.Method == http.MethodPost {
-			io.Copy(io.Discard, r.Body)
-			b, ok = writes[r.URL.Path]
+		if !ok { // writes, and reads of what they made: the route's first answer
+			b, ok = bodies[routeKey(r.Method, r.URL.RequestURI())]
 		}
 		if !ok {
 			http.NotFound(w, r)

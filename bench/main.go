@@ -25,11 +25,13 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -47,6 +49,14 @@ var scales = map[string]scale{
 	"L": {Name: "L", Councils: 20_000, Components: 50_000, Adoptions: 2_000_000},
 }
 
+var scaleOrder = []string{"S", "M", "L"}
+
+// The groups of phases, in the order they run (-phases chooses among them).
+var phaseGroups = []string{"hot", "mix", "cold", "writes"}
+
+// writeShares are the mixed phases' shares of writes, in per cent.
+var writeShares = []int{0, 1, 10}
+
 type options struct {
 	scale       scale
 	duration    time.Duration
@@ -54,10 +64,15 @@ type options struct {
 	workdir     string
 	db          string
 	reuse       bool
-	out         string
+	out         string // results directory
+	charts      string // charts directory
 	serverLog   string
 	maxRequests int64
 	seed        uint64
+	rateLimit   float64
+	phases      map[string]bool
+	bin         string
+	root        string
 }
 
 func main() {
@@ -69,75 +84,145 @@ func main() {
 		return
 	}
 	var o options
-	name := flag.String("scale", "S", "S (real data and demo), M (2,000 × 10,000 × 200,000) or L (20,000 × 50,000 × 2,000,000)")
+	name := flag.String("scale", "", "S (real data and demo), M (2,000 × 10,000 × 200,000) or L (20,000 × 50,000 × 2,000,000); default all three in turn")
 	flag.DurationVar(&o.duration, "duration", 0, "how long each phase runs (default 3s at S, 10s at M and L)")
 	flag.IntVar(&o.conns, "conns", 32, "closed-loop connections")
-	flag.StringVar(&o.workdir, "workdir", filepath.Join(os.TempDir(), "registry-bench"), "where the binary and the SQLite database go")
-	flag.StringVar(&o.db, "db", "", "database DSN (an empty postgres:// database, or a SQLite path); default WORKDIR/SCALE.db, made afresh")
-	flag.BoolVar(&o.reuse, "reuse", false, "keep an existing SQLite database at WORKDIR/SCALE.db instead of making it afresh (quicker by hand; earlier runs' writes stay)")
-	flag.StringVar(&o.out, "out", "", "JSON results file (default bench/results/SCALE.json)")
-	flag.StringVar(&o.serverLog, "server-log", "", "keep the server's request log in this file (default: discarded)")
+	flag.StringVar(&o.workdir, "workdir", filepath.Join(os.TempDir(), "registry-bench"), "where the binary and the SQLite databases go")
+	flag.StringVar(&o.db, "db", "", "a postgres:// DSN: run on PostgreSQL, in a database bench_SCALE made afresh on that server (the DSN's own database is only connected to); default SQLite at WORKDIR/SCALE.db, made afresh")
+	flag.BoolVar(&o.reuse, "reuse", false, "keep an existing database for the scale instead of making it afresh (quicker by hand; earlier runs' writes stay)")
+	flag.StringVar(&o.out, "out", filepath.Join("bench", "results"), "directory for the JSON results (SCALE.json, SCALE-postgres.json) and targets.md")
+	flag.StringVar(&o.charts, "charts", filepath.Join("bench", "charts"), "directory for the SVG charts, drawn from every result in -out")
+	flag.StringVar(&o.serverLog, "server-log", "", "keep the server's request log in this file (default: read and discarded)")
 	flag.Int64Var(&o.maxRequests, "max-requests", 2_000_000, "at most this many requests in one phase")
 	flag.Uint64Var(&o.seed, "seed", 1, "synth seed")
+	flag.Float64Var(&o.rateLimit, "rate-limit", 1_000_000, "the server's --rate-limit: on, as in production, but above what loopback load reaches")
+	phases := flag.String("phases", strings.Join(phaseGroups, ","), "which groups of phases to run: hot (each read endpoint), mix (0%, 1% and 10% writes), cold (a list read after each write), writes (group-committed writes)")
 	flag.Parse()
-	sc, ok := scales[strings.ToUpper(*name)]
-	if !ok || flag.NArg() != 0 {
+	if flag.NArg() == 1 && flag.Arg(0) == "charts" { // redraw the charts and targets from the results
+		if err := drawAll(o.out, o.charts); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	o.phases = map[string]bool{}
+	for _, p := range strings.Split(*phases, ",") {
+		if !slices.Contains(phaseGroups, p) {
+			fmt.Fprintf(os.Stderr, "bench: unknown phase group %q (want some of %s)\n", p, strings.Join(phaseGroups, ","))
+			os.Exit(2)
+		}
+		o.phases[p] = true
+	}
+	names := scaleOrder
+	if *name != "" {
+		names = []string{strings.ToUpper(*name)}
+	}
+	if _, ok := scales[names[0]]; !ok || flag.NArg() != 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
-	o.scale = sc
-	if o.duration == 0 {
-		o.duration = 10 * time.Second
-		if sc.Name == "S" {
-			o.duration = 3 * time.Second
-		}
-	}
-	if o.out == "" {
-		o.out = filepath.Join("bench", "results", sc.Name+".json")
-	}
-	rep, err := runBench(o)
-	if err != nil {
+	failed := false
+	if err := prepare(&o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
-	if n := rep.errorCount(); n > 0 {
-		fmt.Fprintf(os.Stderr, "bench: %d requests failed; first: %s\n", n, rep.FirstError)
+	for _, n := range names {
+		so := o
+		so.scale = scales[n]
+		if so.duration == 0 {
+			so.duration = 10 * time.Second
+			if n == "S" {
+				so.duration = 3 * time.Second
+			}
+		}
+		rep, err := runScale(so)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bench: scale %s: %v\n", n, err)
+			os.Exit(1)
+		}
+		if n := rep.errorCount(); n > 0 {
+			fmt.Fprintf(os.Stderr, "bench: scale %s: %d requests failed (%d stale reads); first: %s\n", so.scale.Name, n, rep.staleCount(), rep.FirstError)
+			failed = true
+		}
+	}
+	if err := drawAll(o.out, o.charts); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		failed = true
+	}
+	if failed {
 		os.Exit(1)
 	}
 }
 
-// coldLimit bounds the one-at-a-time pass over an endpoint's requests.
-func (o options) coldLimit() time.Duration { return max(o.duration, 30*time.Second) }
-
-func runBench(o options) (*report, error) {
+// prepare builds the registry binary once for every scale.
+func prepare(o *options) error {
 	root, err := repoRoot()
 	if err != nil {
-		return nil, err
+		return err
+	}
+	o.root = root
+	for _, d := range []*string{&o.out, &o.charts} {
+		if !filepath.IsAbs(*d) {
+			*d = filepath.Join(root, *d)
+		}
 	}
 	if err := os.MkdirAll(o.workdir, 0o755); err != nil {
-		return nil, err
+		return err
 	}
-	rep := newReport(o)
-	bin := filepath.Join(o.workdir, "registry")
-	logf("building the registry binary → %s", bin)
-	if err := command(root, "go", "build", "-o", bin, ".").Run(); err != nil {
-		return nil, fmt.Errorf("go build: %w", err)
+	o.bin = filepath.Join(o.workdir, "registry")
+	logf("building the registry binary → %s", o.bin)
+	if err := command(root, "go", "build", "-o", o.bin, ".").Run(); err != nil {
+		return fmt.Errorf("go build: %w", err)
 	}
+	return nil
+}
 
-	dsn := o.db
-	if dsn == "" {
-		dsn = filepath.Join(o.workdir, o.scale.Name+".db")
-		if _, err := os.Stat(dsn); err == nil && !o.reuse {
+// coldLimit bounds the one-at-a-time passes.
+func (o options) coldLimit() time.Duration { return max(o.duration, 30*time.Second) }
+
+// database makes the scale's database afresh (unless -reuse finds one) and
+// says whether it must be filled.
+func (o options) database() (dsn, engine string, fill bool, err error) {
+	if o.db == "" || !(strings.HasPrefix(o.db, "postgres://") || strings.HasPrefix(o.db, "postgresql://")) {
+		dsn = o.db
+		if dsn == "" {
+			dsn = filepath.Join(o.workdir, o.scale.Name+".db")
+		}
+		_, statErr := os.Stat(dsn)
+		if statErr == nil && !o.reuse {
 			for _, suffix := range []string{"", "-wal", "-shm"} {
 				os.Remove(dsn + suffix)
 			}
 		}
+		return dsn, "sqlite", statErr != nil || !o.reuse, nil
 	}
-	rep.Database = "sqlite"
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		rep.Database = "postgres"
+	dsn, fresh, err := freshPostgres(o.db, "bench_"+strings.ToLower(o.scale.Name), o.reuse)
+	return dsn, "postgres", fresh, err
+}
+
+// resultName is the results file of a scale on an engine.
+func resultName(scaleName, engine string) string {
+	if engine == "sqlite" {
+		return scaleName + ".json"
 	}
-	if _, err := os.Stat(dsn); rep.Database == "postgres" || err != nil {
+	return scaleName + "-" + engine + ".json"
+}
+
+// hot are the read endpoints loaded one at a time; the mixes load them all.
+var hot = []string{"component list (filters)", "full-text search", "broad search", "component detail", "council detail",
+	"council opportunities", "coverage statistics", "vendor list", "consolidation"}
+
+// coldLists are the lists read once after each write in the cold phase.
+var coldLists = []string{"component list (filters)", "vendor list", "council list", "capability list", "full-text search"}
+
+func runScale(o options) (*report, error) {
+	rep := newReport(o)
+	dsn, engine, fill, err := o.database()
+	if err != nil {
+		return nil, err
+	}
+	rep.Database = engine
+	if fill {
 		t0 := time.Now()
 		args := []string{"seed", "--demo", "--db", dsn}
 		if o.scale.Name != "S" {
@@ -145,7 +230,7 @@ func runBench(o options) (*report, error) {
 				"--adoptions", fmt.Sprint(o.scale.Adoptions), "--seed", fmt.Sprint(o.seed), "--db", dsn}
 		}
 		logf("creating the database: registry %s", strings.Join(args, " "))
-		cmd := command("", bin, args...)
+		cmd := command("", o.bin, args...)
 		cmd.Stdout = os.Stderr
 		if err := cmd.Run(); err != nil {
 			return nil, fmt.Errorf("registry %s: %w", args[0], err)
@@ -153,20 +238,20 @@ func runBench(o options) (*report, error) {
 		rep.SetupSeconds = round(time.Since(t0).Seconds(), 1)
 		logf("database ready in %.1f s", rep.SetupSeconds)
 	}
-	out, err := command("", bin, "keys", "create", "--role", "admin", "--name", "bench", "--db", dsn).Output()
+	out, err := command("", o.bin, "keys", "create", "--role", "admin", "--name", "bench", "--db", dsn).Output()
 	if err != nil {
 		return nil, fmt.Errorf("keys create: %w", err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	key := lines[len(lines)-1]
 
-	srv, err := startServer(bin, o.serverLog, "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--rate-limit", "0")
+	srv, err := startServer(o.bin, o.serverLog, "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--rate-limit", fmt.Sprint(o.rateLimit))
 	if err != nil {
 		return nil, err
 	}
 	defer srv.stop()
 	base := "http://" + srv.addr
-	logf("registry serving on %s (pid %d)", srv.addr, srv.cmd.Process.Pid)
+	logf("registry serving on %s (pid %d), rate limit %g a second per client, request log on", srv.addr, srv.cmd.Process.Pid, o.rateLimit)
 
 	t0 := time.Now()
 	if _, err := get(base + "/api/v1/opportunities/consolidation"); err != nil {
@@ -175,43 +260,38 @@ func runBench(o options) (*report, error) {
 	rep.EngineLoadSeconds = round(time.Since(t0).Seconds(), 2)
 	logf("reuse engine loaded in %.2f s", rep.EngineLoadSeconds)
 
-	eps, mix, probe, err := buildEndpoints(base, key, o)
+	reads, pool, err := buildEndpoints(base, key)
 	if err != nil {
 		return nil, err
 	}
 	capture := &captured{bodies: map[string]capturedBody{}}
-	type phase struct {
-		name string
-		eps  []*endpoint
-		pick func(w, n int) int
-	}
-	var phases []phase
-	for _, e := range eps {
-		phases = append(phases, phase{e.Name, []*endpoint{e}, func(int, int) int { return 0 }})
-	}
-	phases = append(phases, phase{"mix", mix, mixPicker(mix)})
+	reg := dest{base: base, key: key, pid: srv.cmd.Process.Pid, capture: capture}
 
-	// One write first (it moves the version, so before anything is cached), so that
-	// the ceiling holds a write's answer before the first phase.
-	writeProbe := &endpoint{Name: "write probe", Method: http.MethodPost, Paths: []string{"/api/v1/adoptions"},
-		Bodies: [][]byte{probe}, Want: http.StatusCreated}
-	if res := run(base, key, []*endpoint{writeProbe}, func(int, int) int { return 0 }, 1, time.Minute, 1, capture); res.FirstErr != "" {
+	// Writes of every kind first, each read back (they move the version, so
+	// before anything is cached), so that the ceiling holds their answers.
+	probe := &endpoint{Name: "write probe", Writes: &mixedWrites, writer: pool.forPhase("probe", mixedWrites, false), after: 1}
+	if res := run(reg, []*endpoint{probe, {Name: "probe read"}}, func(int, int) int { return 0 }, 1, time.Minute, 12); res.FirstErr != "" {
 		return nil, errors.New(res.FirstErr)
 	}
 
 	// Cold: each GET endpoint's requests once, one at a time, before anything is
 	// cached (bounded in time; what is left is met cold in the loaded phase).
 	cold := map[string]stats{}
-	for _, e := range eps {
-		if e.Method == http.MethodGet {
-			logf("registry: %s cold, %d requests one at a time", e.Name, len(e.Paths))
-			res := run(base, key, []*endpoint{e}, func(int, int) int { return 0 }, 1, o.coldLimit(), int64(len(e.Paths)), capture)
-			if res.FirstErr != "" && rep.FirstError == "" {
-				rep.FirstError = res.FirstErr
-			}
-			cold[e.Name] = summarise(res, 0)
+	for _, e := range reads {
+		logf("registry: %s cold, %d requests one at a time", e.Name, len(e.Paths))
+		res := run(reg, []*endpoint{e}, func(int, int) int { return 0 }, 1, o.coldLimit(), int64(len(e.Paths)))
+		if res.FirstErr != "" && rep.FirstError == "" {
+			rep.FirstError = res.FirstErr
 		}
+		cold[e.Name] = summarise(res, only(0))
+		rep.ColdErrors += res.Errors[0]
 	}
+	byName := map[string]*endpoint{}
+	for _, e := range reads {
+		byName[e.Name] = e
+	}
+	byName["broad search"] = &endpoint{Name: "broad search", Paths: broadSearches(base, byName["full-text search"].Paths), Weight: 4, Class: "read"}
+	reads = slices.Insert(reads, 2, byName["broad search"])
 
 	capFile := filepath.Join(o.workdir, "captured.json")
 	raw, _ := json.Marshal(capture.bodies)
@@ -227,78 +307,99 @@ func runBench(o options) (*report, error) {
 		return nil, err
 	}
 	defer ceil.stop()
-	ceilBase := "http://" + ceil.addr
+	ceilT := dest{base: "http://" + ceil.addr, key: key, pid: ceil.cmd.Process.Pid, ceiling: true}
 
+	// Only what the registry answered can be served again by the ceiling.
+	forCeiling := func(eps []*endpoint, phase string) []*endpoint {
+		out := make([]*endpoint, len(eps))
+		for i, e := range eps {
+			c := *e
+			if c.Writes != nil {
+				c.writer = pool.forPhase(phase, *c.Writes, true)
+			} else if len(c.Paths) > 0 {
+				c.Paths = slices.DeleteFunc(slices.Clone(c.Paths), func(path string) bool { return !capture.has("GET " + path) })
+				if len(c.Paths) == 0 {
+					c.Paths = e.Paths[:1]
+				}
+			}
+			out[i] = &c
+		}
+		return out
+	}
 	// Each phase runs against the registry and then at once against the
 	// ceiling, so both meet the same conditions on a shared machine.
-	registry, ceiling := map[string]phaseResult{}, map[string]phaseResult{}
-	for _, p := range phases {
-		logf("registry: %s for %s with %d connections", p.name, o.duration, o.conns)
-		registry[p.name] = run(base, key, p.eps, p.pick, o.conns, o.duration, o.maxRequests, capture)
-		peak, _ := procMemory(srv.cmd.Process.Pid)
-		rep.PeakAfter = append(rep.PeakAfter, phasePeak{p.name, peak})
-
-		ceps := make([]*endpoint, len(p.eps))
-		for i, e := range p.eps {
-			c := *e
-			if c.Method == http.MethodGet { // only what the registry answered can be served again
-				c.Paths = slices.DeleteFunc(slices.Clone(c.Paths), func(path string) bool { return !capture.has("GET " + path) })
-			}
-			ceps[i] = &c
-		}
-		logf("ceiling: %s for %s with %d connections", p.name, o.duration, o.conns)
-		ceiling[p.name] = run(ceilBase, key, ceps, p.pick, o.conns, o.duration, o.maxRequests, nil)
-	}
-	rep.ServerPeakRSSMiB, rep.ServerRSSMiB = procMemory(srv.cmd.Process.Pid)
-	srv.stop()
-	ceil.stop()
-
-	for _, p := range phases {
-		r, c := registry[p.name], ceiling[p.name]
+	loaded := func(phase string, eps []*endpoint, pick func(w, n int) int) (phaseResult, phaseResult) {
+		logf("registry: %s for %s with %d connections", phase, o.duration, o.conns)
+		r := run(reg, eps, pick, o.conns, o.duration, o.maxRequests)
+		peak, _ := procMemory(reg.pid)
+		rep.PeakAfter = append(rep.PeakAfter, phasePeak{phase, peak})
+		logf("ceiling: %s for %s with %d connections", phase, o.duration, o.conns)
+		c := run(ceilT, forCeiling(eps, phase), pick, o.conns, o.duration, o.maxRequests)
 		if r.FirstErr != "" && rep.FirstError == "" {
 			rep.FirstError = r.FirstErr
 		}
-		names := make([]string, len(p.eps))
-		for i, e := range p.eps {
-			names[i] = e.Name
-			if p.name == "mix" {
-				names[i] = "mix: " + strings.TrimSuffix(e.Name, " (mix)")
-			}
-		}
-		for i, e := range p.eps {
-			rep.add(names[i], summarise(r, i), summarise(c, i), cold[e.Name])
-		}
-		if p.name == "mix" {
-			rep.add("mix: all", summariseAll(r), summariseAll(c), stats{})
+		return r, c
+	}
+	one := func(int, int) int { return 0 }
+
+	if o.phases["hot"] {
+		for _, name := range hot {
+			r, c := loaded(name, []*endpoint{byName[name]}, one)
+			rep.add(result{Endpoint: name, Phase: "hot", Class: "read", Cold: cold[name]}, r, c, only(0), true)
 		}
 	}
+	if o.phases["mix"] {
+		for _, share := range writeShares {
+			phase := fmt.Sprintf("mix %d%%", share)
+			eps := slices.Clone(reads)
+			if share > 0 {
+				w := &endpoint{Name: "writes", Writes: &mixedWrites, Class: "write", after: len(eps) + 1,
+					Weight: int(float64(100*share)/float64(100-share) + 0.5), writer: pool.forPhase(fmt.Sprintf("m%d", share), mixedWrites, false)}
+				eps = append(eps, w, &endpoint{Name: "read after write", Class: "read after write"})
+			}
+			r, c := loaded(phase, eps, mixPicker(eps))
+			for i, e := range eps {
+				rep.add(result{Endpoint: phase + ": " + e.Name, Phase: phase, Class: e.Class, WriteShare: share}, r, c, only(i), false)
+			}
+			isRead := func(i int) bool { return eps[i].Class == "read" }
+			rep.add(result{Endpoint: phase + ": reads", Phase: phase, Class: "reads", WriteShare: share}, r, c, isRead, false)
+			rep.add(result{Endpoint: phase + ": all", Phase: phase, Class: "all", WriteShare: share, Stale: r.Stale}, r, c, func(int) bool { return true }, true)
+		}
+	}
+	if o.phases["cold"] {
+		var lists []*endpoint
+		for _, name := range coldLists {
+			lists = append(lists, byName[name])
+		}
+		w := &endpoint{Name: "writes", Writes: &mixedWrites, writer: pool.forPhase("cold", mixedWrites, false)}
+		logf("registry: a write, then one list read, %d times a list, for at most %s", 200, o.coldLimit())
+		r := coldAfterWrite(reg, w, lists, 200, o.coldLimit())
+		if r.FirstErr != "" && rep.FirstError == "" {
+			rep.FirstError = r.FirstErr
+		}
+		for i, name := range coldLists {
+			rep.add(result{Endpoint: "after a write: " + name, Phase: "cold after write", Class: "read"}, r, phaseResult{}, only(i), false)
+		}
+		rep.add(result{Endpoint: "after a write: writes", Phase: "cold after write", Class: "write"}, r, phaseResult{}, only(len(lists)), false)
+	}
+	if o.phases["writes"] {
+		name := "writes: adoptions and components"
+		w := &endpoint{Name: name, Writes: &groupCommits, Class: "write", after: -1, writer: pool.forPhase("gc", groupCommits, false)}
+		r, c := loaded(name, []*endpoint{w}, one)
+		rep.add(result{Endpoint: name, Phase: "writes", Class: "write", Status5xx: r.Status5x}, r, c, only(0), true)
+	}
+	rep.ServerPeakRSSMiB, rep.ServerRSSMiB = procMemory(reg.pid)
+	srv.stop()
+	ceil.stop()
+
 	rep.evaluate()
 	rep.print(os.Stdout)
-	path := o.out
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(root, path)
-	}
+	path := filepath.Join(o.out, resultName(o.scale.Name, engine))
 	if err := rep.write(path); err != nil {
 		return rep, err
 	}
 	logf("results written to %s", path)
 	return rep, nil
-}
-
-// summariseAll treats every endpoint of a phase as one.
-func summariseAll(res phaseResult) stats {
-	all := res
-	all.Samples = make([]sample, len(res.Samples))
-	total := 0
-	for i, s := range res.Samples {
-		s.endpoint = 0
-		all.Samples[i] = s
-	}
-	for _, n := range res.Errors {
-		total += n
-	}
-	all.Errors = map[int]int{0: total}
-	return summarise(all, 0)
 }
 
 // mixPicker spreads each connection's requests over the endpoints by weight.
@@ -313,9 +414,10 @@ func mixPicker(eps []*endpoint) func(w, n int) int {
 	return func(w, n int) int { return schedule[(w*7+n)%len(schedule)] }
 }
 
-// buildEndpoints reads the catalogue through the API to make each endpoint's
-// pool of requests, and creates the components the write phases adopt.
-func buildEndpoints(base, key string, o options) (eps, mix []*endpoint, probe []byte, err error) {
+// buildEndpoints reads the catalogue through the API to make each read
+// endpoint's pool of requests, and makes the run's vendor, which the writes'
+// components belong to.
+func buildEndpoints(base, key string) (reads []*endpoint, pool *writerPool, err error) {
 	var codes, slugs, caps, names []string
 	for _, l := range []struct {
 		into        *[]string
@@ -328,12 +430,11 @@ func buildEndpoints(base, key string, o options) (eps, mix []*endpoint, probe []
 		{&names, "/api/v1/capabilities?limit=100", "name", 1000},
 	} {
 		if *l.into, err = collect(base+l.path, l.field, l.most); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 	}
-	vendors, err := collect(base+"/api/v1/vendors?limit=10", "slug", 10)
-	if err != nil || len(codes) == 0 || len(slugs) == 0 || len(caps) == 0 || len(vendors) == 0 {
-		return nil, nil, nil, fmt.Errorf("the catalogue is empty or unreadable (%v)", err)
+	if len(codes) == 0 || len(slugs) == 0 || len(caps) == 0 {
+		return nil, nil, fmt.Errorf("the catalogue is empty or unreadable")
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	shuffle := func(s []string) {
@@ -372,61 +473,117 @@ func buildEndpoints(base, key string, o options) (eps, mix []*endpoint, probe []
 		opps = append(opps, "/api/v1/councils/"+c+"/opportunities")
 	}
 	coverage := []string{"/api/v1/stats/coverage", "/api/v1/stats/coverage?by=region", "/api/v1/stats/coverage?by=nation", "/api/v1/stats/coverage?by=type"}
-
-	// Writes adopt components made for the run, so every council × component pair is new.
-	writesPerPhase := int(min(o.maxRequests, int64(o.duration.Seconds()*3000)+1000))
-	perComponent := len(codes)
-	nComponents := (2*writesPerPhase)/perComponent + 1
-	run := fmt.Sprintf("bench-%d", time.Now().Unix())
-	var bodies [][]byte
-	client := newClient(1)
-	for k := range nComponents {
-		slug := fmt.Sprintf("%s-%03d", run, k)
-		body, _ := json.Marshal(map[string]any{"slug": slug, "name": "Benchmark component " + slug, "summary": "Made by the load-test harness.",
-			"vendor": vendors[0], "capabilities": []string{caps[k%len(caps)]}, "lifecycle": "live"})
-		req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/components", bytes.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+key)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := client.Do(req)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		msg, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusCreated {
-			return nil, nil, nil, fmt.Errorf("creating %s: %d %s", slug, resp.StatusCode, msg)
-		}
-		for i, c := range codes {
-			b, _ := json.Marshal(map[string]any{"council": c, "component": slug, "status": "live",
-				"contract_end_on": time.Date(2027, time.Month(1+(i+k)%12), 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)})
-			bodies = append(bodies, b)
+	var vendors, councilPages, capPages []string
+	for _, p := range []struct {
+		into  *[]string
+		first []string
+	}{
+		{&vendors, []string{"/api/v1/vendors?limit=20", "/api/v1/vendors?limit=100"}},
+		{&councilPages, []string{"/api/v1/councils?limit=50", "/api/v1/councils?limit=20&nation=Wales", "/api/v1/councils?limit=20&type=unitary"}},
+		{&capPages, []string{"/api/v1/capabilities?limit=20", "/api/v1/capabilities?limit=100"}},
+	} {
+		for _, first := range p.first {
+			pages, err := pageURIs(base, first, 50)
+			if err != nil {
+				return nil, nil, err
+			}
+			*p.into = append(*p.into, pages...)
 		}
 	}
-	r.Shuffle(len(bodies), func(i, j int) { bodies[i], bodies[j] = bodies[j], bodies[i] })
-	probe, bodies = bodies[len(bodies)-1], bodies[:len(bodies)-1]
-	half := len(bodies) / 2
+
+	run := fmt.Sprintf("bench-%d", time.Now().Unix())
+	vendor, _ := json.Marshal(map[string]any{"slug": run, "name": "Load-test harness " + run, "website": "https://example.org/" + run, "kind": "commercial"})
+	if err := post(base+"/api/v1/vendors", key, vendor); err != nil {
+		return nil, nil, err
+	}
+	pool = &writerPool{run: run, vendor: run, codes: codes, caps: caps, made: new(atomic.Int64)}
 
 	mk := func(name string, paths []string, weight int) *endpoint {
-		return &endpoint{Name: name, Method: http.MethodGet, Paths: paths, Want: http.StatusOK, Weight: weight}
+		return &endpoint{Name: name, Paths: paths, Weight: weight, Class: "read"}
 	}
-	eps = []*endpoint{
-		mk("component list (filters)", lists, 28),
-		mk("full-text search", searches, 16),
-		mk("component detail", details, 22),
-		mk("council detail", councils, 16),
-		mk("council opportunities", opps, 12),
-		mk("coverage statistics", coverage, 5),
-		{Name: "adoption write", Method: http.MethodPost, Paths: []string{"/api/v1/adoptions"}, Bodies: bodies[:half], Want: http.StatusCreated, Weight: 1},
+	reads = []*endpoint{
+		mk("component list (filters)", lists, 20),
+		mk("full-text search", searches, 12),
+		mk("component detail", details, 18),
+		mk("council detail", councils, 13),
+		mk("council opportunities", opps, 10),
+		mk("coverage statistics", coverage, 4),
+		mk("vendor list", vendors, 7),
+		mk("consolidation", []string{"/api/v1/opportunities/consolidation"}, 3),
+		mk("council list", councilPages, 5),
+		mk("capability list", capPages, 4),
 	}
-	for _, e := range eps {
-		m := *e
-		m.Name += " (mix)"
-		if m.Method == http.MethodPost {
-			m.Bodies = bodies[half:]
+	return reads, pool, nil
+}
+
+// broadSearches are the searches of single words that match the most
+// components: the costliest to rank.
+func broadSearches(base string, searches []string) []string {
+	type hit struct {
+		path  string
+		total int
+	}
+	var hits []hit
+	for _, p := range searches {
+		if strings.Contains(p, "+") || len(hits) >= 60 {
+			continue
 		}
-		mix = append(mix, &m)
+		if b, err := get(base + p + "&limit=1"); err == nil {
+			n, _ := intField(b, "total")
+			hits = append(hits, hit{p, n})
+		}
 	}
-	return eps, mix, probe, nil
+	slices.SortStableFunc(hits, func(a, b hit) int { return b.total - a.total })
+	var out []string
+	for _, h := range hits[:min(4, len(hits))] {
+		out = append(out, h.path)
+	}
+	if len(out) == 0 {
+		out = searches[:1]
+	}
+	return out
+}
+
+// pageURIs follows a list's next links from first, for at most most pages,
+// and gives each page's path and query.
+func pageURIs(base, first string, most int) ([]string, error) {
+	var out []string
+	for uri := first; uri != "" && len(out) < most; {
+		out = append(out, uri)
+		b, err := get(base + uri)
+		if err != nil {
+			return nil, err
+		}
+		var page struct {
+			Next *string `json:"next"`
+		}
+		if err := json.Unmarshal(b, &page); err != nil {
+			return nil, err
+		}
+		uri = ""
+		if page.Next != nil {
+			if u, err := url.Parse(*page.Next); err == nil {
+				uri = u.RequestURI()
+			}
+		}
+	}
+	return out, nil
+}
+
+func post(url, key string, body []byte) error {
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	msg, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusCreated {
+		return fmt.Errorf("POST %s: %d %s", url, resp.StatusCode, msg)
+	}
+	return nil
 }
 
 // collect pages through a list, gathering one field of its items.
@@ -553,24 +710,6 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 		l.buf.Write(p[:min(len(p), l.max-l.buf.Len())])
 	}
 	return len(p), nil
-}
-
-// procMemory reads a process's peak (VmHWM) and current (VmRSS) resident memory in MiB.
-func procMemory(pid int) (peak, now float64) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		var kb float64
-		if _, err := fmt.Sscanf(line, "VmHWM: %f kB", &kb); err == nil {
-			peak = round(kb/1024, 1)
-		}
-		if _, err := fmt.Sscanf(line, "VmRSS: %f kB", &kb); err == nil {
-			now = round(kb/1024, 1)
-		}
-	}
-	return peak, now
 }
 
 func repoRoot() (string, error) {
