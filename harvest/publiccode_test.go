@@ -9,11 +9,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/council-components/registry/internal/tabletest"
 	"github.com/council-components/registry/models"
 )
 
 func TestPubliccodeURL(t *testing.T) {
-	for entry, want := range map[string]string{
+	tabletest.CheckNoError(t, "PubliccodeURL", PubliccodeURL, map[string]string{
 		"https://github.com/Amsterdam/signals-frontend":                         "https://raw.githubusercontent.com/Amsterdam/signals-frontend/HEAD/publiccode.yml",
 		"https://github.com/Amsterdam/signals-frontend.git":                     "https://raw.githubusercontent.com/Amsterdam/signals-frontend/HEAD/publiccode.yml",
 		"https://github.com/Amsterdam/signals-frontend/":                        "https://raw.githubusercontent.com/Amsterdam/signals-frontend/HEAD/publiccode.yml",
@@ -22,11 +23,7 @@ func TestPubliccodeURL(t *testing.T) {
 		"https://gitlab.com/group/repo/-/raw/main/publiccode.yml":               "https://gitlab.com/group/repo/-/raw/main/publiccode.yml",
 		"https://raw.githubusercontent.com/AgID/wai-portal/HEAD/publiccode.yml": "https://raw.githubusercontent.com/AgID/wai-portal/HEAD/publiccode.yml",
 		"https://code.example.gov.uk/raw/publiccode.yaml":                       "https://code.example.gov.uk/raw/publiccode.yaml",
-	} {
-		if got, err := PubliccodeURL(entry); err != nil || got != want {
-			t.Errorf("%s: %q, %v; want %q", entry, got, err, want)
-		}
-	}
+	})
 	for _, entry := range []string{"http://github.com/a/b", "/etc/publiccode.yml", "file:///etc/publiccode.yml",
 		"https://user:pw@github.com/a/b", "https://github.com/a", "https://codeberg.org/a/b", "https://example.org/not-a-file"} {
 		if got, err := PubliccodeURL(entry); err == nil {

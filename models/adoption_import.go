@@ -108,29 +108,54 @@ func poundsCell(v string, create bool) NullInt64 {
 
 // DiffAdoptions lists the fields a spreadsheet can set that differ between two versions of an adoption.
 func DiffAdoptions(before, after Adoption) map[string]Change {
-	out := map[string]Change{}
-	text := func(field, a, b string) {
-		if a != b {
-			out[field] = Change{From: a, To: b}
-		}
-	}
-	null := func(field string, a, b *string) {
-		if (a == nil) != (b == nil) || (a != nil && *a != *b) {
-			out[field] = Change{From: a, To: b}
-		}
-	}
-	text("status", before.Status, after.Status)
-	text("capability", before.Capability, after.Capability)
-	null("started_on", before.StartedOn, after.StartedOn)
-	null("ended_on", before.EndedOn, after.EndedOn)
-	null("contract_end_on", before.ContractEndOn, after.ContractEndOn)
-	null("evidence_url", before.EvidenceURL, after.EvidenceURL)
-	null("public_contact", before.PublicContact, after.PublicContact)
-	null("contract_supplier", before.ContractSupplier, after.ContractSupplier)
-	null("contract_reference", before.ContractReference, after.ContractReference)
-	if (before.ContractValueGBP == nil) != (after.ContractValueGBP == nil) || (before.ContractValueGBP != nil && *before.ContractValueGBP != *after.ContractValueGBP) {
-		out["contract_value_gbp"] = Change{From: before.ContractValueGBP, To: after.ContractValueGBP}
-	}
-	text("notes", before.Notes, after.Notes)
+	out := DiffTracked(before.Tracked(), after.Tracked())
+	diff(out, "capability", before.Capability, after.Capability)
 	return out
+}
+
+// TrackedAdoption is what an adoption's history records a change of whichever
+// way the adoption is written (the API, a spreadsheet, evidence, a vesting):
+// its status, dates, evidence and contact, contract and notes.
+type TrackedAdoption struct {
+	Status, Notes                                                 string
+	StartedOn, EndedOn, ContractEndOn, EvidenceURL, PublicContact *string
+	ContractValueGBP                                              *int64
+	ContractSupplier, ContractReference                           *string
+}
+
+// Tracked is a's fields that its history tracks.
+func (a Adoption) Tracked() TrackedAdoption {
+	return TrackedAdoption{Status: a.Status, Notes: a.Notes, StartedOn: a.StartedOn, EndedOn: a.EndedOn,
+		ContractEndOn: a.ContractEndOn, EvidenceURL: a.EvidenceURL, PublicContact: a.PublicContact,
+		ContractValueGBP: a.ContractValueGBP, ContractSupplier: a.ContractSupplier, ContractReference: a.ContractReference}
+}
+
+// DiffTracked lists the tracked fields that differ between two versions of an adoption.
+func DiffTracked(before, after TrackedAdoption) map[string]Change {
+	out := map[string]Change{}
+	diff(out, "status", before.Status, after.Status)
+	diffNull(out, "started_on", before.StartedOn, after.StartedOn)
+	diffNull(out, "ended_on", before.EndedOn, after.EndedOn)
+	diffNull(out, "contract_end_on", before.ContractEndOn, after.ContractEndOn)
+	diffNull(out, "evidence_url", before.EvidenceURL, after.EvidenceURL)
+	diffNull(out, "public_contact", before.PublicContact, after.PublicContact)
+	diffNull(out, "contract_value_gbp", before.ContractValueGBP, after.ContractValueGBP)
+	diffNull(out, "contract_supplier", before.ContractSupplier, after.ContractSupplier)
+	diffNull(out, "contract_reference", before.ContractReference, after.ContractReference)
+	diff(out, "notes", before.Notes, after.Notes)
+	return out
+}
+
+// diff records field's move from a to b in out when they differ.
+func diff[T comparable](out map[string]Change, field string, a, b T) {
+	if a != b {
+		out[field] = Change{From: a, To: b}
+	}
+}
+
+// diffNull is diff for optional values, which differ when one is null or what they point to does.
+func diffNull[T comparable](out map[string]Change, field string, a, b *T) {
+	if (a == nil) != (b == nil) || (a != nil && *a != *b) {
+		out[field] = Change{From: a, To: b}
+	}
 }

@@ -9,25 +9,17 @@ import "encoding/json"
 // MaxContractValueGBP is the largest contract value an adoption takes (a trillion pounds).
 const MaxContractValueGBP = 1_000_000_000_000
 
-// NullInt64 is an optional whole number that records whether it was sent, and null apart.
-type NullInt64 struct {
-	Set   bool
-	Value *int64
-}
+// NullInt64 is an optional whole number that records whether it was sent, and null apart (see nullable).
+type NullInt64 nullable[int64]
 
 // UnmarshalJSON records that the field was sent.
 func (n *NullInt64) UnmarshalJSON(b []byte) error {
-	n.Set = true
-	if string(b) == "null" {
-		n.Value = nil
+	return (*nullable[int64])(n).unmarshal(b, func(b []byte, v *int64) error {
+		if json.Unmarshal(b, v) != nil {
+			*v = -1 // not a whole number: validation refuses it, naming the field
+		}
 		return nil
-	}
-	var v int64
-	if json.Unmarshal(b, &v) != nil {
-		v = -1 // not a whole number: validation refuses it, naming the field
-	}
-	n.Value = &v
-	return nil
+	})
 }
 
 // checkContract checks the contract fields' shapes; the store checks that the supplier exists.

@@ -25,26 +25,36 @@ func ValidHTTPURL(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && len(s) <= 2000
 }
 
-// NullString is a JSON field that tells "not sent" (Set false) from "sent as
-// null" (Set true, Value nil), so PATCH can clear optional fields.
-type NullString struct {
+// nullable is a JSON field that tells "not sent" (Set false) from "sent as
+// null" (Set true, Value nil), so PATCH can clear optional fields. NullString
+// and NullInt64 are its kinds.
+type nullable[T any] struct {
 	Set   bool
-	Value *string
+	Value *T
 }
 
-// UnmarshalJSON records that the field was sent.
-func (n *NullString) UnmarshalJSON(b []byte) error {
+// unmarshal records that the field was sent and, unless it is null, reads its
+// value from b with read.
+func (n *nullable[T]) unmarshal(b []byte, read func([]byte, *T) error) error {
 	n.Set = true
 	if string(b) == "null" {
 		n.Value = nil
 		return nil
 	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
+	var v T
+	if err := read(b, &v); err != nil {
 		return err
 	}
-	n.Value = &s
+	n.Value = &v
 	return nil
+}
+
+// NullString is an optional text field (see nullable).
+type NullString nullable[string]
+
+// UnmarshalJSON records that the field was sent.
+func (n *NullString) UnmarshalJSON(b []byte) error {
+	return (*nullable[string])(n).unmarshal(b, func(b []byte, s *string) error { return json.Unmarshal(b, s) })
 }
 
 // MaxSearchLength is the longest search query, in characters, the API and the

@@ -258,12 +258,8 @@ func (r yreader) legal(top ynode, pc *models.Publiccode) {
 }
 
 func (r yreader) maintenance(top ynode, pc *models.Publiccode) {
-	m := r.field(top, "maintenance")
-	if m.n == nil || isNull(m.n) {
-		r.strictly(m.path, "is required: say who maintains the software, e.g. maintenance.type: community")
-		return
-	}
-	if !r.mapping(m, true) {
+	m, ok := r.section(top, "maintenance", "say who maintains the software, e.g. maintenance.type: community")
+	if !ok {
 		return
 	}
 	t := r.field(m, "type")
@@ -306,12 +302,8 @@ func (r yreader) maintenance(top ynode, pc *models.Publiccode) {
 }
 
 func (r yreader) localisation(top ynode) {
-	l := r.field(top, "localisation")
-	if l.n == nil || isNull(l.n) {
-		r.strictly(l.path, "is required: say whether the software can be translated and which languages it has")
-		return
-	}
-	if !r.mapping(l, true) {
+	l, ok := r.section(top, "localisation", "say whether the software can be translated and which languages it has")
+	if !ok {
 		return
 	}
 	if ready := r.field(l, "localisationReady"); ready.n == nil || isNull(ready.n) {
@@ -505,6 +497,18 @@ func (r yreader) checkValue(v ynode, s schema) {
 			}
 		}
 	}
+}
+
+// section is top's mapping key, a section the standard requires: without it
+// the file is told what it should say (why), refused in strict mode. It
+// reports whether there is a mapping to read.
+func (r yreader) section(top ynode, key, why string) (ynode, bool) {
+	y := r.field(top, key)
+	if y.n == nil || isNull(y.n) {
+		r.strictly(y.path, "is required: %s", why)
+		return y, false
+	}
+	return y, r.mapping(y, true)
 }
 
 // mapping reports whether y is a mapping, recording a problem when it is another kind or missing but required.

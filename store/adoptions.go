@@ -389,28 +389,7 @@ func recordEvent(tx *gorm.DB, adoptionID int64, actor models.Actor, at time.Time
 
 // diffAdoption lists the tracked fields that differ between two versions of a row.
 func diffAdoption(old, row adoptionRow) map[string]models.Change {
-	changes := map[string]models.Change{}
-	str := func(field string, a, b *string) {
-		if (a == nil) != (b == nil) || (a != nil && *a != *b) {
-			changes[field] = models.Change{From: a, To: b}
-		}
-	}
-	if old.Status != row.Status {
-		changes["status"] = models.Change{From: old.Status, To: row.Status}
-	}
-	str("started_on", old.StartedOn, row.StartedOn)
-	str("ended_on", old.EndedOn, row.EndedOn)
-	str("contract_end_on", old.ContractEndOn, row.ContractEndOn)
-	str("evidence_url", old.EvidenceURL, row.EvidenceURL)
-	str("public_contact", old.PublicContact, row.PublicContact)
-	str("contract_supplier", old.ContractSupplier, row.ContractSupplier)
-	str("contract_reference", old.ContractReference, row.ContractReference)
-	if (old.ContractValueGBP == nil) != (row.ContractValueGBP == nil) || (old.ContractValueGBP != nil && *old.ContractValueGBP != *row.ContractValueGBP) {
-		changes["contract_value_gbp"] = models.Change{From: old.ContractValueGBP, To: row.ContractValueGBP}
-	}
-	if old.Notes != row.Notes {
-		changes["notes"] = models.Change{From: old.Notes, To: row.Notes}
-	}
+	changes := models.DiffTracked(old.tracked(), row.tracked())
 	if old.Verified != row.Verified {
 		changes["verified"] = models.Change{From: old.Verified, To: row.Verified}
 	}
@@ -418,6 +397,13 @@ func diffAdoption(old, row adoptionRow) map[string]models.Change {
 		changes["source"] = models.Change{From: old.Source, To: row.Source}
 	}
 	return changes
+}
+
+// tracked is the row's fields that an adoption's history tracks.
+func (r adoptionRow) tracked() models.TrackedAdoption {
+	return models.TrackedAdoption{Status: r.Status, Notes: r.Notes, StartedOn: r.StartedOn, EndedOn: r.EndedOn,
+		ContractEndOn: r.ContractEndOn, EvidenceURL: r.EvidenceURL, PublicContact: r.PublicContact,
+		ContractValueGBP: r.ContractValueGBP, ContractSupplier: r.ContractSupplier, ContractReference: r.ContractReference}
 }
 
 func createdChanges(row adoptionRow) map[string]models.Change {

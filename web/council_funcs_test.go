@@ -3,6 +3,7 @@ package web
 import (
 	"testing"
 
+	"github.com/council-components/registry/internal/tabletest"
 	"github.com/council-components/registry/models"
 )
 
@@ -28,11 +29,7 @@ func TestMatchStrength(t *testing.T) {
 }
 
 func TestLikeness(t *testing.T) {
-	for sim, want := range map[float64]string{1: "Very similar", 0.75: "Very similar", 0.74: "Similar", 0.5: "Similar", 0.49: "Somewhat similar", 0: "Somewhat similar"} {
-		if got := likeness(sim); got != want {
-			t.Errorf("likeness(%v) = %q, want %q", sim, got, want)
-		}
-	}
+	tabletest.Check(t, "likeness", likeness, map[float64]string{1: "Very similar", 0.75: "Very similar", 0.74: "Similar", 0.5: "Similar", 0.49: "Somewhat similar", 0: "Somewhat similar"})
 }
 
 func TestListSep(t *testing.T) {

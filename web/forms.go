@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/gin-gonic/gin"
+
+	"github.com/council-components/registry/handlers"
 	"github.com/council-components/registry/models"
 )
 
@@ -32,4 +35,16 @@ func searchError(err error, inputID string) (*fieldError, error) {
 		}
 	}
 	return &fieldError{ID: inputID, Message: fmt.Sprintf("Search for %d characters or fewer", searchMaxLength)}, nil
+}
+
+// searchPage reads what a search page was asked for beyond its filters: the
+// page number (and the cursor for it), and whether the search, in the box
+// inputID, can be made (searchErr says what to fix when not). Any other query
+// parameter q refuses is the error.
+func searchPage(c *gin.Context, q *handlers.Query, inputID string) (n int, cursor string, searchErr *fieldError, err error) {
+	if n, cursor, err = pageNumber(c, q.Cursor()); err != nil {
+		return 0, "", nil, err
+	}
+	searchErr, err = searchError(q.Err(), inputID)
+	return n, cursor, searchErr, err
 }

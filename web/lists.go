@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,11 +59,7 @@ func (s *Site) components(c *gin.Context) (meta, any, error) {
 		Lifecycle: q.Enum("lifecycle", models.Lifecycles), Hosting: q.Enum("hosting", models.HostingKinds),
 		OpenSource: q.Boolean("open_source"), Q: strings.TrimSpace(q.Search("q")),
 	}
-	n, cursor, err := pageNumber(c, q.Cursor())
-	if err != nil {
-		return meta{}, nil, err
-	}
-	searchErr, err := searchError(q.Err(), "q")
+	n, cursor, searchErr, err := searchPage(c, q, "q")
 	if err != nil {
 		return meta{}, nil, err
 	}
@@ -85,16 +80,11 @@ func (s *Site) components(c *gin.Context) (meta, any, error) {
 		SortLinks: sortHeadings(c, sort, []string{"Most used", "Name"}, models.ComponentSorts),
 		Downloads: apiLinks(c, "/api/v1/components", "q", "capability", "lifecycle", "open_source", "hosting", "standard"),
 	}
-	if searchErr != nil {
-		d.SearchError = searchErr
-		return meta{Title: "Components", Section: "components", Status: http.StatusBadRequest}, d, nil
-	}
-	list, err := s.store.ListComponentsRanked(ctx, f, sort, models.Page{Limit: listPageSize, Cursor: cursor})
+	list, pages, err := searchResults(c, n, cursor, searchErr, func(p models.Page) (models.List[models.Component], error) {
+		return s.store.ListComponentsRanked(ctx, f, sort, p)
+	})
 	if err != nil {
 		return meta{}, nil, err
-	}
-	if len(list.Items) == 0 && n > 1 {
-		return meta{}, nil, noSuchPage(n)
 	}
 	slugs := make([]string, len(list.Items))
 	for i, comp := range list.Items {
@@ -107,15 +97,12 @@ func (s *Site) components(c *gin.Context) (meta, any, error) {
 	for _, comp := range list.Items {
 		d.Results = append(d.Results, componentResult{C: comp, VendorName: vendors[comp.Vendor].Name, Capabilities: caps.refs(comp.Capabilities)})
 	}
-	d.Total, d.Pages = list.Total, paginate(c, n, list.Total)
+	d.Total, d.Pages = list.Total, pages
 	title := "Components"
-	if d.Q != "" {
+	if d.Q != "" && searchErr == nil {
 		title = "Components matching ‘" + d.Q + "’"
 	}
-	m := meta{Title: title, Section: "components"}
-	if sortErr != nil { // the list in its usual order, the error above it
-		d.SearchError, m.Status = sortErr, http.StatusBadRequest
-	}
+	m := withError(meta{Title: title, Section: "components"}, &d.SearchError, searchErr, sortErr)
 	return m, d, nil
 }
 
@@ -172,11 +159,7 @@ func (s *Site) councils(c *gin.Context) (meta, any, error) {
 	q := handlers.NewQuery(c)
 	f := models.CouncilFilter{Q: strings.TrimSpace(q.Search("q")), Type: q.Enum("type", models.CouncilTypeSlugs()),
 		Status: cmp.Or(q.Enum("status", models.CouncilStatuses), "current")}
-	n, cursor, err := pageNumber(c, q.Cursor())
-	if err != nil {
-		return meta{}, nil, err
-	}
-	searchErr, err := searchError(q.Err(), "council-q")
+	n, cursor, searchErr, err := searchPage(c, q, "council-q")
 	if err != nil {
 		return meta{}, nil, err
 	}
@@ -213,22 +196,14 @@ func (s *Site) councils(c *gin.Context) (meta, any, error) {
 		Headings:  sortHeadings(c, sort, []string{"Council", "Type", "Region", "Adoptions"}, models.CouncilSorts, 3),
 		Downloads: apiLinks(c, "/api/v1/councils", "q", "type", "region", "nation", "status"),
 	}
-	if searchErr != nil {
-		d.SearchError = searchErr
-		return meta{Title: "Councils", Section: "councils", Status: http.StatusBadRequest}, d, nil
-	}
-	list, err := s.store.ListCouncilsSorted(ctx, f, sort, models.Page{Limit: listPageSize, Cursor: cursor})
+	list, pages, err := searchResults(c, n, cursor, searchErr, func(p models.Page) (models.List[models.Council], error) {
+		return s.store.ListCouncilsSorted(ctx, f, sort, p)
+	})
 	if err != nil {
 		return meta{}, nil, err
 	}
-	if len(list.Items) == 0 && n > 1 {
-		return meta{}, nil, noSuchPage(n)
-	}
-	d.Results, d.Total, d.Pages = list.Items, list.Total, paginate(c, n, list.Total)
-	m := meta{Title: "Councils", Section: "councils"}
-	if sortErr != nil { // the list in its usual order, the error above it
-		d.SearchError, m.Status = sortErr, http.StatusBadRequest
-	}
+	d.Results, d.Total, d.Pages = list.Items, list.Total, pages
+	m := withError(meta{Title: "Councils", Section: "councils"}, &d.SearchError, searchErr, sortErr)
 	return m, d, nil
 }
 
@@ -287,9 +262,6 @@ func (s *Site) capabilitiesPage(c *gin.Context) (meta, any, error) {
 		}
 		d.Categories[len(d.Categories)-1].Items = append(d.Categories[len(d.Categories)-1].Items, it)
 	}
-	m := meta{Title: "Capabilities", Section: "capabilities"}
-	if sortErr != nil {
-		m.Status = http.StatusBadRequest
-	}
+	m := withError(meta{Title: "Capabilities", Section: "capabilities"}, &d.SortError, sortErr)
 	return m, d, nil
 }

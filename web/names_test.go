@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/council-components/registry/internal/tabletest"
 )
 
 // readSeed decodes one of the reference data files the registry ships.
@@ -57,24 +59,16 @@ func TestStandardNames(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no shipped component follows a standard: a useless case")
 	}
-	for code, want := range map[string]string{"open311": "Open311", "hsds": "HSDS (Open Referral)", "wcag-2-2": "wcag-2-2"} {
-		if got := standardName(code); got != want {
-			t.Errorf("standardName(%q) = %q, want %q", code, got, want)
-		}
-	}
+	tabletest.Check(t, "standardName", standardName, map[string]string{"open311": "Open311", "hsds": "HSDS (Open Referral)", "wcag-2-2": "wcag-2-2"})
 }
 
 func TestReasonDetailWritesDaysAsTablesDo(t *testing.T) {
-	for in, want := range map[string]string{
+	tabletest.Check(t, "reasonDetail", reasonDetail, map[string]string{
 		"your contract for CivicPay (demo) ends 2027-09-01":                   "your contract for CivicPay (demo) ends 1 September 2027",
 		"you stated a need for Online card payments by 2028-06-01":            "you stated a need for Online card payments by 1 June 2028",
 		"4 of your 10 closest peers use it; evidence: GOV.UK Pay, 2026-08-03": "4 of your 10 closest peers use it; evidence: GOV.UK Pay, 3 August 2026",
 		"you have no live component for Payments":                             "you have no live component for Payments",
 		"reorganisation 2027-04-01 to 2028-04-01":                             "reorganisation 1 April 2027 to 1 April 2028",
 		"not a day: 2027-13-45, nor 12027-01-01":                              "not a day: 2027-13-45, nor 12027-01-01",
-	} {
-		if got := reasonDetail(in); got != want {
-			t.Errorf("reasonDetail(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"cmp"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -39,6 +41,35 @@ func pageNumber(c *gin.Context, cursor string) (int, string, error) {
 // noSuchPage is the error for a page number past a list's last page.
 func noSuchPage(n int) error {
 	return models.Errorf(models.ENOTFOUND, "there is no page %d of this list", n)
+}
+
+// resultsPage is page n (at cursor) of a list page's results, which list
+// fetches, with its page numbers; a page past the last is not found.
+func resultsPage[T any](c *gin.Context, n int, cursor string, list func(models.Page) (models.List[T], error)) (models.List[T], pagination, error) {
+	l, err := list(models.Page{Limit: listPageSize, Cursor: cursor})
+	if err == nil && len(l.Items) == 0 && n > 1 {
+		err = noSuchPage(n)
+	}
+	return l, paginate(c, n, l.Total), err
+}
+
+// searchResults is resultsPage for a search, and no results when the search
+// could not be made (searchErr): the page says what to fix instead.
+func searchResults[T any](c *gin.Context, n int, cursor string, searchErr *fieldError, list func(models.Page) (models.List[T], error)) (models.List[T], pagination, error) {
+	if searchErr != nil {
+		return models.List[T]{}, pagination{}, nil
+	}
+	return resultsPage(c, n, cursor, list)
+}
+
+// withError is m for a list page that could not use the search or the sort
+// it was asked for: 400, with the first of errs shown on the page (in *shown),
+// the list in its usual order below it. Without one, m as it is.
+func withError(m meta, shown **fieldError, errs ...*fieldError) meta {
+	if *shown = cmp.Or(errs...); *shown != nil {
+		m.Status = http.StatusBadRequest
+	}
+	return m
 }
 
 // pagination is the GOV.UK pagination component: previous, numbered pages

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/council-components/registry/internal/tabletest"
 	"github.com/council-components/registry/models"
 )
 
@@ -62,16 +63,8 @@ func TestLineChart(t *testing.T) {
 }
 
 func TestNiceStepAndPercent(t *testing.T) {
-	for raw, want := range map[float64]float64{0.3: 1, 1: 1, 1.5: 2, 3: 5, 7: 10, 12: 20, 37: 50, 260: 500} {
-		if got := niceStep(raw); got != want {
-			t.Errorf("niceStep(%v) = %v, want %v", raw, got, want)
-		}
-	}
-	for share, want := range map[float64]string{0: "0%", 0.004: "under 1%", 0.25: "25%", 0.3333: "33%", 1: "100%"} {
-		if got := pct(share); got != want {
-			t.Errorf("pct(%v) = %q, want %q", share, got, want)
-		}
-	}
+	tabletest.Check(t, "niceStep", niceStep, map[float64]float64{0.3: 1, 1: 1, 1.5: 2, 3: 5, 7: 10, 12: 20, 37: 50, 260: 500})
+	tabletest.Check(t, "pct", pct, map[float64]string{0: "0%", 0.004: "under 1%", 0.25: "25%", 0.3333: "33%", 1: "100%"})
 	if got := thousands(1234567); got != "1,234,567" {
 		t.Errorf("thousands: %q", got)
 	}

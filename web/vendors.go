@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"net/http"
 	"net/url"
 	"slices"
 
@@ -63,21 +62,17 @@ func (s *Site) vendors(c *gin.Context) (meta, any, error) {
 			[]string{"name", "", "", "councils"}, 2, 3),
 		Downloads: apiLinks(c, "/api/v1/vendors"),
 	}
-	list, err := s.store.ListVendorUse(c.Request.Context(), f, models.Page{Limit: listPageSize, Cursor: cursor})
+	list, pages, err := resultsPage(c, n, cursor, func(p models.Page) (models.List[models.VendorUse], error) {
+		return s.store.ListVendorUse(c.Request.Context(), f, p)
+	})
 	if err != nil {
 		return meta{}, nil, err
 	}
-	if len(list.Items) == 0 && n > 1 {
-		return meta{}, nil, noSuchPage(n)
-	}
-	d.Total, d.Pages = list.Total, paginate(c, n, list.Total)
+	d.Total, d.Pages = list.Total, pages
 	for _, u := range list.Items {
 		d.Results = append(d.Results, vendorListRow{VendorUse: u, Kind: vendorKind(u.Vendor.Kind)})
 	}
-	m := meta{Title: "Vendors", Section: "vendors"}
-	if sortErr != nil { // the list in its usual order, the error above it
-		m.Status = http.StatusBadRequest
-	}
+	m := withError(meta{Title: "Vendors", Section: "vendors"}, &d.SortError, sortErr) // the list in its usual order, the error above it
 	return m, d, nil
 }
 
