@@ -98,6 +98,29 @@ func (b *browser) do(actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// follow follows the link sel as a keyboard user does (focus it, press Enter)
+// and waits for the page it leads to to load, then for want to show. A mouse
+// click lands where the link was when it was measured: just after the viewport
+// changes (checkAccessibilityAtWidths) the page may still be reflowing, and the
+// click follows whichever link is there by then. And waiting for want alone would
+// pass at once when the page being left has it too (an h1).
+func (b *browser) follow(sel, want string) {
+	b.t.Helper()
+	quoted, err := json.Marshal(sel)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	href := run(b, chromedp.Evaluate[string](fmt.Sprintf("document.querySelector(%s).href", quoted)))
+	resp, err := chromedp.RunResponse(b.ctx, chromedp.Focus(chromedp.CSS(sel)), chromedp.KeyEvent(kb.Enter))
+	if err != nil {
+		b.t.Fatalf("following %s: %v", sel, err)
+	}
+	if resp.URL != href || resp.Status != 200 {
+		b.t.Fatalf("following %s (%s): %s answered %d", sel, href, resp.URL, resp.Status)
+	}
+	b.do(chromedp.WaitVisible(chromedp.CSS(want)))
+}
+
 func run[T any](b *browser, a chromedp.Action[T]) T {
 	b.t.Helper()
 	v, err := chromedp.Run(b.ctx, a)
@@ -358,7 +381,7 @@ func TestBrowser(t *testing.T) {
 	b.checkAccessibilityAtWidths("search results")
 
 	// It opens the component.
-	b.do(chromedp.Click(chromedp.CSS(`#results a[href="/components/localgov-drupal"]`)), chromedp.WaitVisible(chromedp.ID("adopters-live")))
+	b.follow(`#results a[href="/components/localgov-drupal"]`, "#adopters-live")
 	if h1 := run(b, chromedp.Text(chromedp.CSS("h1"))); h1 != "LocalGov Drupal" {
 		t.Fatalf("component page h1 %q", h1)
 	}
@@ -378,7 +401,7 @@ func TestBrowser(t *testing.T) {
 	if !adopter.Exists || !strings.HasPrefix(adopter.Value, "/councils/") {
 		t.Fatalf("first live adopter link %+v", adopter)
 	}
-	b.do(chromedp.Click(chromedp.CSS("#adopters-live tbody a")), chromedp.WaitVisible(chromedp.ID("opportunity-list")))
+	b.follow("#adopters-live tbody a", "#opportunity-list")
 	if h1 := run(b, chromedp.Text(chromedp.CSS("h1"))); h1 != name {
 		t.Fatalf("council page h1 %q, want %q", h1, name)
 	}
@@ -449,12 +472,12 @@ func TestCentralTeamJourney(t *testing.T) {
 	b.screenshot("dashboards", 1300, 2000)
 
 	// Coverage: the capabilities nobody covers are hidden until asked for.
-	b.do(chromedp.Click(chromedp.CSS(`main a[href="/dashboards/coverage"]`)), chromedp.WaitVisible(chromedp.CSS(".app-heat")))
+	b.follow(`main a[href="/dashboards/coverage"]`, ".app-heat")
 	rows := func() int {
 		return run(b, chromedp.Evaluate[int](`document.querySelectorAll(".app-heat tbody tr").length`))
 	}
 	shown := rows()
-	b.do(chromedp.Click(chromedp.CSS(`main a[href="/dashboards/coverage?all=1"]`)), chromedp.WaitVisible(chromedp.CSS(`main a[href="/dashboards/coverage"]`)))
+	b.follow(`main a[href="/dashboards/coverage?all=1"]`, `main a[href="/dashboards/coverage"]`)
 	if all := rows(); shown == 0 || all <= shown {
 		t.Errorf("coverage shows %d rows, and %d with all", shown, all)
 	}
@@ -474,7 +497,7 @@ func TestCentralTeamJourney(t *testing.T) {
 
 	// A capability from the heat map.
 	capability := run(b, chromedp.Text(chromedp.CSS(".app-heat tbody th a")))
-	b.do(chromedp.Click(chromedp.CSS(".app-heat tbody th a")), chromedp.WaitVisible(chromedp.CSS("h1")))
+	b.follow(".app-heat tbody th a", "h1")
 	if h1 := run(b, chromedp.Text(chromedp.CSS("h1"))); h1 != capability {
 		t.Errorf("capability page h1 %q, want %q", h1, capability)
 	}
@@ -482,15 +505,15 @@ func TestCentralTeamJourney(t *testing.T) {
 	b.checkAccessibilityAtWidths("capability")
 
 	// The migrations, through the navigation, with their data to download.
-	b.do(chromedp.Click(chromedp.CSS(`#navigation a[href="/dashboards"]`)), chromedp.WaitVisible(chromedp.ID("figure-declining")),
-		chromedp.Click(chromedp.CSS(`main a[href="/dashboards/migrations"]`)), chromedp.WaitVisible(chromedp.CSS(".app-migration")))
+	b.follow(`#navigation a[href="/dashboards"]`, "#figure-declining")
+	b.follow(`main a[href="/dashboards/migrations"]`, ".app-migration")
 	b.do(chromedp.WaitVisible(chromedp.CSS(`a[href="/api/v1/opportunities/migrations?limit=100&format=csv"][download]`)),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/api/v1/opportunities/migrations?limit=100"]`)))
 	b.checkAccessibilityAtWidths("migrations")
 
 	// A component in decline, from the migrations.
 	component := run(b, chromedp.Text(chromedp.CSS(".app-migration h2 a")))
-	b.do(chromedp.Click(chromedp.CSS(".app-migration h2 a")), chromedp.WaitVisible(chromedp.CSS("h1")))
+	b.follow(".app-migration h2 a", "h1")
 	if h1 := run(b, chromedp.Text(chromedp.CSS("h1"))); h1 != component {
 		t.Errorf("component page h1 %q, want %q", h1, component)
 	}

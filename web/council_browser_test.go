@@ -31,8 +31,7 @@ func TestBrowserCouncilJourney(t *testing.T) {
 	checkPhones("councils search")
 
 	// They open their council's page: each opportunity says how strong it is.
-	b.do(chromedp.Click(chromedp.CSS(`main a[href="/councils/` + lambeth + `"]`)))
-	b.do(chromedp.WaitVisible(chromedp.ID("opportunity-list")))
+	b.follow(`main a[href="/councils/`+lambeth+`"]`, "#opportunity-list")
 	if h1 := run(b, chromedp.Text(chromedp.CSS("h1"))); h1 != "London Borough of Lambeth" {
 		t.Fatalf("council page h1 %q", h1)
 	}
@@ -45,7 +44,7 @@ func TestBrowserCouncilJourney(t *testing.T) {
 
 	// They follow the first opportunity to its component.
 	comp := run(b, chromedp.Text(chromedp.CSS("#opportunity-list li h3 a")))
-	b.do(chromedp.Click(chromedp.CSS("#opportunity-list li h3 a")), chromedp.WaitVisible(chromedp.CSS("h1")))
+	b.follow("#opportunity-list li h3 a", "h1")
 	if h1 := run(b, chromedp.Text(chromedp.CSS("h1"))); h1 != comp {
 		t.Fatalf("component page h1 %q, want %q", h1, comp)
 	}
@@ -57,7 +56,7 @@ func TestBrowserCouncilJourney(t *testing.T) {
 	if len(peers) == 0 {
 		t.Fatal("no opportunity names a peer running it: a useless case")
 	}
-	b.do(chromedp.Click(chromedp.CSS("#opportunity-list li a[href^='/councils/']")), chromedp.WaitVisible(chromedp.ID("peers")))
+	b.follow("#opportunity-list li a[href^='/councils/']", "#peers")
 	if h1 := run(b, chromedp.Text(chromedp.CSS("h1"))); h1 != peers[0] {
 		t.Fatalf("peer page h1 %q, want %q", h1, peers[0])
 	}

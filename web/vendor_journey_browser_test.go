@@ -58,11 +58,11 @@ func TestVendorJourney(t *testing.T) {
 	b.do(chromedp.Navigate(b.url+"/vendors?sort=councils"), chromedp.WaitVisible(chromedp.CSS(`a[href="/vendors/`+vendor+`"]`)))
 
 	// The vendor's page, and from it the guide to listing a component.
-	b.do(chromedp.Click(chromedp.CSS(`a[href="/vendors/`+vendor+`"]`)), chromedp.WaitVisible(chromedp.ID("offers")))
+	b.follow(`a[href="/vendors/`+vendor+`"]`, "#offers")
 	b.pageWorks("vendor")
 	b.checkAccessibility("vendor")
 	b.checkPhones("vendor")
-	b.do(chromedp.Click(chromedp.CSS(`main a[href="/list-your-component"]`)), chromedp.WaitVisible(chromedp.ID("get-a-key")))
+	b.follow(`main a[href="/list-your-component"]`, "#get-a-key")
 	if h1 := run(b, chromedp.Text(chromedp.CSS("h1"))); !strings.Contains(strings.ToLower(h1), "list") {
 		t.Errorf("guide h1 %q", h1)
 	}
@@ -72,7 +72,7 @@ func TestVendorJourney(t *testing.T) {
 
 	// Back on the vendor's page, one of its components.
 	b.do(chromedp.Navigate(b.url+"/vendors/"+vendor), chromedp.WaitVisible(chromedp.ID("offers")))
-	b.do(chromedp.Click(chromedp.CSS(`#offers ~ div a[href="/components/`+component+`"]`)), chromedp.WaitVisible(chromedp.ID("adopters-live")))
+	b.follow(`#offers ~ div a[href="/components/`+component+`"]`, "#adopters-live")
 	b.pageWorks("component")
 	b.checkAccessibility("component")
 	b.checkPhones("component")
@@ -102,7 +102,7 @@ func TestVendorJourney(t *testing.T) {
 
 	// It follows the adopter to the council's page.
 	name := run(b, chromedp.Text(chromedp.CSS(row+` a[href="/councils/`+code+`"]`)))
-	b.do(chromedp.Click(chromedp.CSS(row+` a[href="/councils/`+code+`"]`)), chromedp.WaitVisible(chromedp.CSS("h1")))
+	b.follow(row+` a[href="/councils/`+code+`"]`, "h1")
 	if h1 := run(b, chromedp.Text(chromedp.CSS("h1"))); h1 != name {
 		t.Errorf("council page h1 %q, want %q", h1, name)
 	}
