@@ -402,8 +402,14 @@ func recordEvent(tx *gorm.DB, adoptionID int64, actor models.Actor, at time.Time
 	if err != nil {
 		return err
 	}
-	return tx.Create(&eventRow{AdoptionID: adoptionID, At: at, ActorKey: actor.Key, ActorRole: actor.Role,
-		ActorOrg: actor.Org, Action: action, Changes: string(b)}).Error
+	return insertEvent(tx, eventRow{AdoptionID: adoptionID, At: at, ActorKey: actor.Key, ActorRole: actor.Role,
+		ActorOrg: actor.Org, Action: action, Changes: string(b)})
+}
+
+// insertEvent stores r as tx.Create(&r) would, without its reflection: the id is the database's.
+func insertEvent(tx *gorm.DB, r eventRow) error {
+	return tx.Exec(`INSERT INTO adoption_events (adoption_id, at, actor_key, actor_role, actor_org, action, changes)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, r.AdoptionID, r.At, r.ActorKey, r.ActorRole, r.ActorOrg, r.Action, r.Changes).Error
 }
 
 // diffAdoption lists the tracked fields that differ between two versions of a row.

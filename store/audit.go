@@ -53,7 +53,13 @@ func audit(tx *gorm.DB, actor models.Actor, at time.Time, entity, key, action st
 	if err != nil {
 		return err
 	}
-	return tx.Create(&row).Error
+	return insertAudit(tx, row)
+}
+
+// insertAudit stores row as tx.Create(&row) would, without its reflection: the id is the database's.
+func insertAudit(tx *gorm.DB, r auditRow) error {
+	return tx.Exec(`INSERT INTO audit_log (at, actor_key, actor_role, actor_org, entity, entity_key, action, "before", "after")
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.At, r.ActorKey, r.ActorRole, r.ActorOrg, r.Entity, r.EntityKey, r.Action, r.Before, r.After).Error
 }
 
 // orderAudit makes audit ids become visible in order on PostgreSQL. Audit ids are the

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/council-components/registry/models"
 )
 
@@ -230,5 +232,125 @@ func TestWrittenRecordsAreBuiltOnSQLite(t *testing.T) {
 	}
 	if back, ok := readsBackAs(st.w, now); ok && (!back.Equal(now) || back.Location() != time.UTC) {
 		t.Errorf("readsBackAs(%v) = %v", now, back)
+	}
+}
+
+// TestAuditAndEventInsertsStoreWhatCreateStored: insertAudit and insertEvent store a row as
+// gorm's Create of it did, every column alike but the id, nulls included.
+func TestAuditAndEventInsertsStoreWhatCreateStored(t *testing.T) {
+	st := auditWorld(t)
+	ctx := context.Background()
+	admin := models.Actor{Key: "ccr_audit", Role: models.RoleAdmin, Org: "an org"}
+	council, component := "E99000001", "pay"
+	a, err := st.CreateAdoption(ctx, admin, models.AdoptionInput{Council: &council, Component: &component})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 29, 1, 30, 15, 123456789, time.FixedZone("audit", 5*3600+30*60))
+	before, after := `{"a":"b \u00e9 \"q\""}`, `{"n":null}`
+	audits := []auditRow{
+		{At: at, ActorKey: "k", ActorRole: "admin", ActorOrg: "o", Entity: "adoption", EntityKey: "7", Action: "created", After: &after},
+		{At: at.UTC(), Entity: "component", EntityKey: "x", Action: "updated", Before: &before, After: &after},
+		{At: at, Entity: "component", EntityKey: "x", Action: "deleted", Before: &before},
+	}
+	events := []eventRow{
+		{AdoptionID: a.ID, At: at, ActorKey: "k", ActorRole: "admin", ActorOrg: "o", Action: "updated", Changes: `{"status":{"from":"live","to":"retired"}}`},
+		{AdoptionID: a.ID, At: at.UTC(), Action: "rejection_cleared", Changes: `{}`},
+	}
+	var audited, evented [2][]int64 // ids by way of Create [0] and of insertAudit/insertEvent [1]
+	err = st.write(ctx, func(tx *gorm.DB) error {
+		for _, r := range audits {
+			ids := func(way int) error {
+				var last int64
+				if err := tx.Raw("SELECT coalesce(max(id), 0) FROM audit_log").Scan(&last).Error; err != nil {
+					return err
+				}
+				audited[way] = append(audited[way], last)
+				return nil
+			}
+			c := r
+			if err := tx.Create(&c).Error; err != nil {
+				return err
+			}
+			if err := ids(0); err != nil {
+				return err
+			}
+			if err := insertAudit(tx, r); err != nil {
+				return err
+			}
+			if err := ids(1); err != nil {
+				return err
+			}
+		}
+		for _, r := range events {
+			ids := func(way int) error {
+				var last int64
+				if err := tx.Raw("SELECT coalesce(max(id), 0) FROM adoption_events").Scan(&last).Error; err != nil {
+					return err
+				}
+				evented[way] = append(evented[way], last)
+				return nil
+			}
+			c := r
+			if err := tx.Create(&c).Error; err != nil {
+				return err
+			}
+			if err := ids(0); err != nil {
+				return err
+			}
+			if err := insertEvent(tx, r); err != nil {
+				return err
+			}
+			if err := ids(1); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The times as stored, not only as read back: SQLite keeps the text the driver wrote.
+	sameAt := func(table string, what string, i int, a, b int64) {
+		t.Helper()
+		var texts []string
+		if err := st.r.Raw("SELECT CAST(at AS TEXT) FROM "+table+" WHERE id IN (?, ?) ORDER BY id", a, b).Scan(&texts).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(texts) != 2 || texts[0] != texts[1] {
+			t.Errorf("%s %d: at stored as %q", what, i, texts)
+		}
+	}
+	for i := range audits {
+		sameAt("audit_log", "audit", i, audited[0][i], audited[1][i])
+	}
+	for i := range events {
+		sameAt("adoption_events", "event", i, evented[0][i], evented[1][i])
+	}
+	for i := range audits {
+		var byCreate, byInsert auditRow
+		if err := st.r.Take(&byCreate, audited[0][i]).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := st.r.Take(&byInsert, audited[1][i]).Error; err != nil {
+			t.Fatal(err)
+		}
+		byCreate.ID, byInsert.ID = 0, 0
+		if mustJSON(t, byCreate) != mustJSON(t, byInsert) {
+			t.Errorf("audit %d: Create stored %s, insertAudit %s", i, mustJSON(t, byCreate), mustJSON(t, byInsert))
+		}
+	}
+	for i := range events {
+		var byCreate, byInsert eventRow
+		if err := st.r.Take(&byCreate, evented[0][i]).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := st.r.Take(&byInsert, evented[1][i]).Error; err != nil {
+			t.Fatal(err)
+		}
+		byCreate.ID, byInsert.ID = 0, 0
+		if mustJSON(t, byCreate) != mustJSON(t, byInsert) {
+			t.Errorf("event %d: Create stored %s, insertEvent %s", i, mustJSON(t, byCreate), mustJSON(t, byInsert))
+		}
 	}
 }
