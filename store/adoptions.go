@@ -161,7 +161,8 @@ func (s *Store) CreateAdoption(ctx context.Context, actor models.Actor, in model
 		if err := recordEvent(tx, row.ID, actor, now, "created", createdChanges(row)); err != nil {
 			return err
 		}
-		return auditAdoption(tx, actor, now, "created", nil, row.ID)
+		after, known := writtenAdoption(tx, row, refs.councilCode, a.Component, a.Capability)
+		return auditWritten(tx, actor, now, "adoption", row.ID, "created", nil, after, known, getAdoption)
 	})
 	if err != nil {
 		return models.Adoption{}, err
@@ -245,7 +246,10 @@ func (s *Store) UpdateAdoption(ctx context.Context, actor models.Actor, id int64
 		if err := recordEvent(tx, id, actor, now, "updated", changes); err != nil {
 			return err
 		}
-		return auditAdoption(tx, actor, now, "updated", &cur.Adoption, id)
+		// The capability's slug is known when it stays as it was; a new one is read back.
+		after, known := writtenAdoption(tx, row, cur.Council, cur.Component, cur.Capability)
+		known = known && row.CapabilityID == old.CapabilityID
+		return auditWritten(tx, actor, now, "adoption", id, "updated", &cur.Adoption, after, known, getAdoption)
 	})
 	if err != nil {
 		return models.Adoption{}, err
@@ -373,6 +377,21 @@ func (r eventRow) model(viewer models.Actor) models.AdoptionEvent {
 	return e
 }
 
+// writtenAdoption is the adoption row as just written reads back through getAdoption, with
+// the codes and slugs it refers to, built without reading it: ok is false where that is
+// not known (PostgreSQL, see readsBackAs), and the caller reads it back.
+func writtenAdoption(db *gorm.DB, row adoptionRow, council, component, capability string) (models.Adoption, bool) {
+	var ok bool
+	if row.CreatedAt, ok = readsBackAs(db, row.CreatedAt); !ok {
+		return models.Adoption{}, false
+	}
+	if row.UpdatedAt, ok = readsBackAs(db, row.UpdatedAt); !ok {
+		return models.Adoption{}, false
+	}
+	// RejectedAt and RejectionClearedAt reach the model only as whether they are set.
+	return adoptionView{Row: row, CouncilCode: council, ComponentSlug: component, CapabilitySlug: capability}.model(), true
+}
+
 // auditAdoption logs an adoption write with the record before and as it now stands.
 func auditAdoption(tx *gorm.DB, actor models.Actor, at time.Time, action string, before *models.Adoption, id int64) error {
 	return auditRecord(tx, actor, at, "adoption", id, action, before, getAdoption)
@@ -383,8 +402,14 @@ func recordEvent(tx *gorm.DB, adoptionID int64, actor models.Actor, at time.Time
 	if err != nil {
 		return err
 	}
-	return tx.Create(&eventRow{AdoptionID: adoptionID, At: at, ActorKey: actor.Key, ActorRole: actor.Role,
-		ActorOrg: actor.Org, Action: action, Changes: string(b)}).Error
+	return insertEvent(tx, eventRow{AdoptionID: adoptionID, At: at, ActorKey: actor.Key, ActorRole: actor.Role,
+		ActorOrg: actor.Org, Action: action, Changes: string(b)})
+}
+
+// insertEvent stores r as tx.Create(&r) would, without its reflection: the id is the database's.
+func insertEvent(tx *gorm.DB, r eventRow) error {
+	return tx.Exec(`INSERT INTO adoption_events (adoption_id, at, actor_key, actor_role, actor_org, action, changes)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, r.AdoptionID, r.At, r.ActorKey, r.ActorRole, r.ActorOrg, r.Action, r.Changes).Error
 }
 
 // diffAdoption lists the tracked fields that differ between two versions of a row.

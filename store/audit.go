@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/mattn/go-sqlite3"
 
 	"gorm.io/gorm"
 
@@ -50,7 +53,13 @@ func audit(tx *gorm.DB, actor models.Actor, at time.Time, entity, key, action st
 	if err != nil {
 		return err
 	}
-	return tx.Create(&row).Error
+	return insertAudit(tx, row)
+}
+
+// insertAudit stores row as tx.Create(&row) would, without its reflection: the id is the database's.
+func insertAudit(tx *gorm.DB, r auditRow) error {
+	return tx.Exec(`INSERT INTO audit_log (at, actor_key, actor_role, actor_org, entity, entity_key, action, "before", "after")
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.At, r.ActorKey, r.ActorRole, r.ActorOrg, r.Entity, r.EntityKey, r.Action, r.Before, r.After).Error
 }
 
 // orderAudit makes audit ids become visible in order on PostgreSQL. Audit ids are the
@@ -102,6 +111,40 @@ func auditRecord[M any](tx *gorm.DB, actor models.Actor, at time.Time, kind stri
 		b = *before
 	}
 	return audit(tx, actor, at, kind, fmt.Sprint(id), action, b, after)
+}
+
+// auditWritten records a write as auditRecord does, but with after, the record as
+// the write left it, built from what the write already holds rather than read
+// back, when known is set (see readsBackAs); otherwise get reads it back.
+func auditWritten[M any](tx *gorm.DB, actor models.Actor, at time.Time, kind string, id int64, action string,
+	before *M, after M, known bool, get func(*gorm.DB, int64) (M, error)) error {
+	if !known {
+		return auditRecord(tx, actor, at, kind, id, action, before, get)
+	}
+	var b any
+	if before != nil {
+		b = *before
+	}
+	return audit(tx, actor, at, kind, fmt.Sprint(id), action, b, after)
+}
+
+// readsBackAs is t as the writer's SQLite connection reads back a DATETIME column it
+// was written to: go-sqlite3 stores t as text in its first timestamp format (the offset
+// to the minute) and reads it back parsed, in UTC (_loc=UTC, see openSQLite). Every
+// other value a write stores on SQLite reads back as it was written. ok is false when
+// the text would not parse back as it is, or db is PostgreSQL, whose timestamps read
+// back rounded to the microsecond and in the server's time zone: the record is read back there.
+func readsBackAs(db *gorm.DB, t time.Time) (time.Time, bool) {
+	if isPostgres(db) {
+		return time.Time{}, false
+	}
+	format := sqlite3.SQLiteTimestampFormats[0]
+	s := strings.TrimSuffix(t.Format(format), "Z")
+	back, err := time.ParseInLocation(format, s, time.UTC)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return back.In(time.UTC), true
 }
 
 // ListAudit returns audit entries, newest first.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 
@@ -56,11 +57,17 @@ func (s *Store) CreateComponent(ctx context.Context, actor models.Actor, in mode
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		now := s.Now()
 		row := componentRow{Slug: c.Slug, Version: 1, CreatedAt: now, UpdatedAt: now}
-		after, err := putComponent(tx, tx.Create, &row, c)
-		if err != nil {
+		if err := writeComponent(tx, tx.Create, &row, c); err != nil {
 			return err
 		}
 		id = row.ID
+		after, known := createdComponent(tx, row, c)
+		if !known {
+			var err error
+			if after, err = componentModel(tx, row); err != nil {
+				return err
+			}
+		}
 		return audit(tx, actor, now, "component", c.Slug, "created", nil, after)
 	})
 	if models.ErrorCode(err) == models.ECONFLICT {
@@ -167,24 +174,48 @@ func componentModel(db *gorm.DB, row componentRow) (models.Component, error) {
 	return cs[0], nil
 }
 
-// putComponent resolves c's references, writes row with save (tx.Create or
-// tx.Save) and c's links, and returns the component as stored.
+// putComponent writes row and c's links as writeComponent does and returns the component as stored.
 func putComponent(tx *gorm.DB, save func(any) *gorm.DB, row *componentRow, c models.Component) (models.Component, error) {
-	refs, err := resolveComponentRefs(tx, c)
-	if err != nil {
-		return models.Component{}, err
-	}
-	if err := checkDependencies(tx, c); err != nil {
-		return models.Component{}, err
-	}
-	fillComponentRow(row, c, refs.vendorID)
-	if err := save(row).Error; err != nil {
-		return models.Component{}, err
-	}
-	if err := writeComponentLinks(tx, row.ID, c, refs); err != nil {
+	if err := writeComponent(tx, save, row, c); err != nil {
 		return models.Component{}, err
 	}
 	return componentModel(tx, *row)
+}
+
+// writeComponent resolves c's references and writes row with save (tx.Create or tx.Save) and c's links.
+func writeComponent(tx *gorm.DB, save func(any) *gorm.DB, row *componentRow, c models.Component) error {
+	refs, err := resolveComponentRefs(tx, c)
+	if err != nil {
+		return err
+	}
+	if err := checkDependencies(tx, c); err != nil {
+		return err
+	}
+	fillComponentRow(row, c, refs.vendorID)
+	if err := save(row).Error; err != nil {
+		return err
+	}
+	return writeComponentLinks(tx, row.ID, c, refs)
+}
+
+// createdComponent is componentModel(db, row) for the component c just created as row by
+// writeComponent, built without reading: its vendor and links are the slugs c names (each
+// resolved by its exact slug, a link named twice failing the write), in the byte order SQLite's
+// ORDER BY gives them, and nothing has adopted it yet. ok is false on PostgreSQL, whose ORDER BY
+// follows the database's collation: the caller reads the links there.
+func createdComponent(db *gorm.DB, row componentRow, c models.Component) (models.Component, bool) {
+	if isPostgres(db) {
+		return models.Component{}, false
+	}
+	out := componentBase(row)
+	out.Vendor = c.Vendor
+	sorted := func(ss []string) []string {
+		out := append([]string{}, ss...)
+		slices.Sort(out)
+		return out
+	}
+	out.Capabilities, out.Standards, out.DependsOn = sorted(c.Capabilities), sorted(c.Standards), sorted(c.DependsOn)
+	return out, true
 }
 
 func fillComponentRow(row *componentRow, c models.Component, vendorID int64) {
@@ -315,13 +346,7 @@ func componentModels(db *gorm.DB, rows []componentRow) ([]models.Component, erro
 		ids[i] = r.ID
 		index[r.ID] = i
 		vendorIDs = append(vendorIDs, r.VendorID)
-		out[i] = models.Component{
-			Slug: r.Slug, Name: r.Name, Summary: r.Summary, Description: r.Description,
-			Licence: r.Licence, OpenSource: r.OpenSource, Hosting: r.Hosting, Pricing: r.Pricing,
-			Lifecycle: r.Lifecycle, URL: r.URL, RepositoryURL: r.RepositoryURL, DocsURL: r.DocsURL,
-			Capabilities: []string{}, Standards: []string{}, DependsOn: []string{},
-			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version, HarvestMissingSince: r.HarvestMissingSince,
-		}
+		out[i] = componentBase(r)
 	}
 	vendors := map[int64]string{}
 	var vs []struct {
@@ -381,4 +406,15 @@ func componentModels(db *gorm.DB, rows []componentRow) ([]models.Component, erro
 		out[index[id]].ClaimedCount = n
 	}
 	return out, nil
+}
+
+// componentBase is the component row r with its columns only: no vendor, links or counts yet.
+func componentBase(r componentRow) models.Component {
+	return models.Component{
+		Slug: r.Slug, Name: r.Name, Summary: r.Summary, Description: r.Description,
+		Licence: r.Licence, OpenSource: r.OpenSource, Hosting: r.Hosting, Pricing: r.Pricing,
+		Lifecycle: r.Lifecycle, URL: r.URL, RepositoryURL: r.RepositoryURL, DocsURL: r.DocsURL,
+		Capabilities: []string{}, Standards: []string{}, DependsOn: []string{},
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version, HarvestMissingSince: r.HarvestMissingSince,
+	}
 }
