@@ -259,53 +259,10 @@ func TestAuditAndEventInsertsStoreWhatCreateStored(t *testing.T) {
 	}
 	var audited, evented [2][]int64 // ids by way of Create [0] and of insertAudit/insertEvent [1]
 	err = st.write(ctx, func(tx *gorm.DB) error {
-		for _, r := range audits {
-			ids := func(way int) error {
-				var last int64
-				if err := tx.Raw("SELECT coalesce(max(id), 0) FROM audit_log").Scan(&last).Error; err != nil {
-					return err
-				}
-				audited[way] = append(audited[way], last)
-				return nil
-			}
-			c := r
-			if err := tx.Create(&c).Error; err != nil {
-				return err
-			}
-			if err := ids(0); err != nil {
-				return err
-			}
-			if err := insertAudit(tx, r); err != nil {
-				return err
-			}
-			if err := ids(1); err != nil {
-				return err
-			}
+		if err := insertBothWays(tx, "audit_log", audits, insertAudit, &audited); err != nil {
+			return err
 		}
-		for _, r := range events {
-			ids := func(way int) error {
-				var last int64
-				if err := tx.Raw("SELECT coalesce(max(id), 0) FROM adoption_events").Scan(&last).Error; err != nil {
-					return err
-				}
-				evented[way] = append(evented[way], last)
-				return nil
-			}
-			c := r
-			if err := tx.Create(&c).Error; err != nil {
-				return err
-			}
-			if err := ids(0); err != nil {
-				return err
-			}
-			if err := insertEvent(tx, r); err != nil {
-				return err
-			}
-			if err := ids(1); err != nil {
-				return err
-			}
-		}
-		return nil
+		return insertBothWays(tx, "adoption_events", events, insertEvent, &evented)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -353,4 +310,33 @@ func TestAuditAndEventInsertsStoreWhatCreateStored(t *testing.T) {
 			t.Errorf("event %d: Create stored %s, insertEvent %s", i, mustJSON(t, byCreate), mustJSON(t, byInsert))
 		}
 	}
+}
+
+// insertBothWays inserts each row twice, by gorm's Create and then by insert, and
+// records the table's newest id after each: ids[0] by Create, ids[1] by insert.
+func insertBothWays[R any](tx *gorm.DB, table string, rows []R, insert func(*gorm.DB, R) error, ids *[2][]int64) error {
+	newest := func(way int) error {
+		var last int64
+		if err := tx.Raw("SELECT coalesce(max(id), 0) FROM " + table).Scan(&last).Error; err != nil {
+			return err
+		}
+		ids[way] = append(ids[way], last)
+		return nil
+	}
+	for _, r := range rows {
+		c := r
+		if err := tx.Create(&c).Error; err != nil {
+			return err
+		}
+		if err := newest(0); err != nil {
+			return err
+		}
+		if err := insert(tx, r); err != nil {
+			return err
+		}
+		if err := newest(1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
