@@ -28,15 +28,7 @@ func (s *Store) GetCapability(ctx context.Context, slug string) (models.Capabili
 
 // CreateCapability stores a new capability; a taken slug is a conflict.
 func (s *Store) CreateCapability(ctx context.Context, actor models.Actor, in models.CapabilityInput) (models.Capability, error) {
-	var c models.Capability
-	in.Apply(&c)
-	now := s.Now()
-	row := capabilityRow{Slug: c.Slug, Name: c.Name, Category: c.Category, Description: c.Description,
-		LGSLCodes: joinInts(c.LGSLCodes), Version: 1, CreatedAt: now, UpdatedAt: now}
-	if err := insertAudited(s, ctx, actor, now, "capability", row.Slug, &row, capabilityRow.model); err != nil {
-		return c, err
-	}
-	return row.model(), nil
+	return createEntry(s, ctx, actor, capabilityEntries, in)
 }
 
 // UpdateCapability applies in to the capability, guarded by ifVersion like UpdateVendor.
@@ -53,6 +45,10 @@ func (s *Store) DeleteCapability(ctx context.Context, actor models.Actor, slug s
 var capabilityEntries = entryKind[capabilityRow, models.Capability]{
 	name:  "capability",
 	model: capabilityRow.model,
+	newRow: func(c models.Capability, now time.Time) (capabilityRow, string) {
+		return capabilityRow{Slug: c.Slug, Name: c.Name, Category: c.Category, Description: c.Description,
+			LGSLCodes: joinInts(c.LGSLCodes), Version: 1, CreatedAt: now, UpdatedAt: now}, c.Slug
+	},
 	fill: func(r *capabilityRow, c models.Capability) {
 		r.Name, r.Category, r.Description, r.LGSLCodes = c.Name, c.Category, c.Description, joinInts(c.LGSLCodes)
 	},

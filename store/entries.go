@@ -18,6 +18,8 @@ import (
 type entryKind[R, M any] struct {
 	name  string // "vendor" or "capability": as audited and named in messages
 	model func(R) M
+	// newRow is the row of a new entry m, created at now, and its slug.
+	newRow func(m M, now time.Time) (R, string)
 	// fill writes into the row what an update may change of the entry.
 	fill func(row *R, m M)
 	// revision points the shared writes at the row's id and at its version and updated_at columns.
@@ -31,6 +33,18 @@ type entryKind[R, M any] struct {
 	// onDelete ends, in the delete's transaction and before the row goes, what dies with the
 	// entry, audited at at (nil: nothing does).
 	onDelete func(tx *gorm.DB, actor models.Actor, at time.Time, row R) error
+}
+
+// createEntry stores a new entry of kind k from in; a taken slug is a conflict.
+func createEntry[R, M any](s *Store, ctx context.Context, actor models.Actor, k entryKind[R, M], in interface{ Apply(*M) }) (M, error) {
+	var m M
+	in.Apply(&m)
+	now := s.Now()
+	row, slug := k.newRow(m, now)
+	if err := insertAudited(s, ctx, actor, now, k.name, slug, &row, k.model); err != nil {
+		return m, err
+	}
+	return k.model(row), nil
 }
 
 // insertAudited stores row, a new kind whose key is key, and audits its

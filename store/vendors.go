@@ -24,15 +24,7 @@ func (s *Store) GetVendor(ctx context.Context, slug string) (models.Vendor, erro
 
 // CreateVendor stores a new vendor; a taken slug is a conflict.
 func (s *Store) CreateVendor(ctx context.Context, actor models.Actor, in models.VendorInput) (models.Vendor, error) {
-	var v models.Vendor
-	in.Apply(&v)
-	now := s.Now()
-	row := vendorRow{Slug: v.Slug, Name: v.Name, Website: v.Website, Kind: v.Kind, Description: v.Description,
-		Version: 1, CreatedAt: now, UpdatedAt: now}
-	if err := insertAudited(s, ctx, actor, now, "vendor", row.Slug, &row, vendorRow.model); err != nil {
-		return v, err
-	}
-	return row.model(), nil
+	return createEntry(s, ctx, actor, vendorEntries, in)
 }
 
 // UpdateVendor applies in to the vendor. When ifVersion is set and the stored
@@ -50,6 +42,10 @@ func (s *Store) DeleteVendor(ctx context.Context, actor models.Actor, slug strin
 var vendorEntries = entryKind[vendorRow, models.Vendor]{
 	name:  "vendor",
 	model: vendorRow.model,
+	newRow: func(v models.Vendor, now time.Time) (vendorRow, string) {
+		return vendorRow{Slug: v.Slug, Name: v.Name, Website: v.Website, Kind: v.Kind, Description: v.Description,
+			Version: 1, CreatedAt: now, UpdatedAt: now}, v.Slug
+	},
 	fill: func(r *vendorRow, v models.Vendor) {
 		r.Name, r.Website, r.Kind, r.Description = v.Name, v.Website, v.Kind, v.Description
 	},
