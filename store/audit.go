@@ -106,11 +106,7 @@ func auditRecord[M any](tx *gorm.DB, actor models.Actor, at time.Time, kind stri
 	if err != nil {
 		return err
 	}
-	var b any // stays an untyped nil when there was no record, so the entry has no before
-	if before != nil {
-		b = *before
-	}
-	return audit(tx, actor, at, kind, fmt.Sprint(id), action, b, after)
+	return auditRecordAs(tx, actor, at, kind, id, action, before, after)
 }
 
 // auditWritten records a write as auditRecord does, but with after, the record as
@@ -121,7 +117,12 @@ func auditWritten[M any](tx *gorm.DB, actor models.Actor, at time.Time, kind str
 	if !known {
 		return auditRecord(tx, actor, at, kind, id, action, before, get)
 	}
-	var b any
+	return auditRecordAs(tx, actor, at, kind, id, action, before, after)
+}
+
+// auditRecordAs records a write of the kind's record id that left it as after.
+func auditRecordAs[M any](tx *gorm.DB, actor models.Actor, at time.Time, kind string, id int64, action string, before *M, after M) error {
+	var b any // stays an untyped nil when there was no record, so the entry has no before
 	if before != nil {
 		b = *before
 	}
