@@ -267,47 +267,31 @@ func TestAuditAndEventInsertsStoreWhatCreateStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The times as stored, not only as read back: SQLite keeps the text the driver wrote.
-	sameAt := func(table string, what string, i int, a, b int64) {
-		t.Helper()
+	storedAlike(t, st, "audit_log", "insertAudit", audited, func(r auditRow) auditRow { r.ID = 0; return r })
+	storedAlike(t, st, "adoption_events", "insertEvent", evented, func(r eventRow) eventRow { r.ID = 0; return r })
+}
+
+// storedAlike checks that each pair of rows in table, ids[0][i] by Create and ids[1][i] by
+// insert, is stored alike: the same text for at (SQLite keeps the text the driver wrote, so
+// the times are compared as stored, not only as read back) and the same columns but the id.
+func storedAlike[R any](t *testing.T, st *Store, table, insert string, ids [2][]int64, withoutID func(R) R) {
+	t.Helper()
+	for i := range ids[0] {
 		var texts []string
-		if err := st.r.Raw("SELECT CAST(at AS TEXT) FROM "+table+" WHERE id IN (?, ?) ORDER BY id", a, b).Scan(&texts).Error; err != nil {
+		if err := st.r.Raw("SELECT CAST(at AS TEXT) FROM "+table+" WHERE id IN (?, ?) ORDER BY id", ids[0][i], ids[1][i]).Scan(&texts).Error; err != nil {
 			t.Fatal(err)
 		}
 		if len(texts) != 2 || texts[0] != texts[1] {
-			t.Errorf("%s %d: at stored as %q", what, i, texts)
+			t.Errorf("%s %d: at stored as %q", table, i, texts)
 		}
-	}
-	for i := range audits {
-		sameAt("audit_log", "audit", i, audited[0][i], audited[1][i])
-	}
-	for i := range events {
-		sameAt("adoption_events", "event", i, evented[0][i], evented[1][i])
-	}
-	for i := range audits {
-		var byCreate, byInsert auditRow
-		if err := st.r.Take(&byCreate, audited[0][i]).Error; err != nil {
-			t.Fatal(err)
+		var rows [2]R
+		for way := range rows {
+			if err := st.r.Take(&rows[way], ids[way][i]).Error; err != nil {
+				t.Fatal(err)
+			}
 		}
-		if err := st.r.Take(&byInsert, audited[1][i]).Error; err != nil {
-			t.Fatal(err)
-		}
-		byCreate.ID, byInsert.ID = 0, 0
-		if mustJSON(t, byCreate) != mustJSON(t, byInsert) {
-			t.Errorf("audit %d: Create stored %s, insertAudit %s", i, mustJSON(t, byCreate), mustJSON(t, byInsert))
-		}
-	}
-	for i := range events {
-		var byCreate, byInsert eventRow
-		if err := st.r.Take(&byCreate, evented[0][i]).Error; err != nil {
-			t.Fatal(err)
-		}
-		if err := st.r.Take(&byInsert, evented[1][i]).Error; err != nil {
-			t.Fatal(err)
-		}
-		byCreate.ID, byInsert.ID = 0, 0
-		if mustJSON(t, byCreate) != mustJSON(t, byInsert) {
-			t.Errorf("event %d: Create stored %s, insertEvent %s", i, mustJSON(t, byCreate), mustJSON(t, byInsert))
+		if byCreate, byInsert := mustJSON(t, withoutID(rows[0])), mustJSON(t, withoutID(rows[1])); byCreate != byInsert {
+			t.Errorf("%s %d: Create stored %s, %s %s", table, i, byCreate, insert, byInsert)
 		}
 	}
 }
