@@ -69,6 +69,7 @@ type use struct {
 
 type componentKey struct {
 	ID, VendorID int64
+	Slug         string
 	Name         string // lower-cased
 	InHouse      bool   // its vendor is of kind in-house
 }
@@ -107,6 +108,7 @@ func (s *Store) useCounts(ctx context.Context) (*useCounts, error) {
 	ok := false
 	if cache.tally != nil && cache.tally.version < v {
 		if ok, err = s.updateTally(ctx, cache.tally, v); err != nil {
+			cache.tally = nil // it may be half brought up to date: the next reader reads it afresh
 			return nil, err
 		}
 	}
@@ -143,14 +145,22 @@ func (s *Store) readTally(ctx context.Context, version int64) (*useTally, error)
 	for _, id := range service {
 		t.service[id] = true
 	}
-	if err := db.Raw(`SELECT p.id, p.vendor_id, lower(p.name) AS name, v.kind = 'in-house' AS in_house
-		FROM components p JOIN vendors v ON v.id = p.vendor_id`).Scan(&t.comps).Error; err != nil {
-		return nil, translate(err)
+	var err error
+	if t.comps, err = readComponentKeys(db, "TRUE"); err != nil {
+		return nil, err
 	}
 	for _, c := range t.comps {
 		t.vendorOf[c.ID] = c.VendorID
 	}
 	return t, t.scan(db.Raw(usesSQL, inUseStatuses))
+}
+
+// readComponentKeys reads the keys of the components where says, with its args.
+func readComponentKeys(db *gorm.DB, where string, args ...any) ([]componentKey, error) {
+	var keys []componentKey
+	err := db.Raw(`SELECT p.id, p.vendor_id, p.slug, lower(p.name) AS name, v.kind = 'in-house' AS in_house
+		FROM components p JOIN vendors v ON v.id = p.vendor_id WHERE `+where, args...).Scan(&keys).Error
+	return keys, translate(err)
 }
 
 // scan adds the uses q selects (as usesSQL does) to the tally.
@@ -187,8 +197,8 @@ func (t *useTally) add(id int64, u use, sign int) {
 }
 
 // updateTally brings t from its version to v by the audit log: it reports
-// false, changing nothing, when anything but adoptions and needs was written
-// or too much to apply one by one.
+// false, changing nothing, when something the tally does not follow one by one
+// was written (a council, a reorganisation, reference data), or too much.
 func (s *Store) updateTally(ctx context.Context, t *useTally, v int64) (bool, error) {
 	db := s.r.WithContext(ctx)
 	var entries []struct{ Entity, EntityKey string }
@@ -200,27 +210,107 @@ func (s *Store) updateTally(ctx context.Context, t *useTally, v int64) (bool, er
 		return false, nil
 	}
 	var ids []int64
+	var comps, vendors []string
 	for _, e := range entries {
 		switch e.Entity {
-		case "need":
+		case "need", "capability", "api_key", "webhook": // counted nowhere here
 		case "adoption":
 			ids = appendID(ids, e.EntityKey)
+		case "component":
+			comps = append(comps, e.EntityKey)
+		case "vendor": // its kind says whether its components are in-house builds
+			vendors = append(vendors, e.EntityKey)
 		default:
 			return false, nil
 		}
+	}
+	// The components first, so that the adoptions read next count for their vendors.
+	if err := t.rekey(db, comps, vendors); err != nil {
+		return false, err
 	}
 	for _, id := range ids { // each written adoption's old use, if it had one
 		if u, ok := t.uses[id]; ok {
 			t.add(id, u, -1)
 		}
 	}
-	if len(ids) > 0 {
-		if err := t.scan(db.Raw(usesSQL+" AND id IN ?", inUseStatuses, ids)); err != nil {
+	for chunk := range slices.Chunk(compactIDs(ids), 500) {
+		if err := t.scan(db.Raw(usesSQL+" AND id IN ?", inUseStatuses, chunk)); err != nil {
 			return false, err
 		}
 	}
 	t.version = v
 	return true, nil
+}
+
+// rekey reads again the keys of the components with the given slugs and of the
+// given vendors' components. A component gone has no uses (one with adoption
+// records cannot be deleted); one moved to another vendor takes its uses' vendor
+// and council pairs with it. The order by name is made again by counts.
+func (t *useTally) rekey(db *gorm.DB, slugs, vendors []string) error {
+	if len(slugs)+len(vendors) == 0 {
+		return nil
+	}
+	var fresh []componentKey
+	for chunk := range slices.Chunk(compactSlugs(slugs), 500) {
+		keys, err := readComponentKeys(db, "p.slug IN ?", chunk)
+		if err != nil {
+			return err
+		}
+		fresh = append(fresh, keys...)
+	}
+	for chunk := range slices.Chunk(compactSlugs(vendors), 500) {
+		keys, err := readComponentKeys(db, "v.slug IN ?", chunk)
+		if err != nil {
+			return err
+		}
+		fresh = append(fresh, keys...)
+	}
+	found := make(map[int64]componentKey, len(fresh))
+	for _, k := range fresh {
+		found[k.ID] = k
+	}
+	// A slug now held by another component, or by none, was deleted (and perhaps made again).
+	written := make(map[string]bool, len(slugs))
+	for _, slug := range slugs {
+		written[slug] = true
+	}
+	t.comps = slices.DeleteFunc(t.comps, func(c componentKey) bool {
+		if _, ok := found[c.ID]; written[c.Slug] && !ok {
+			delete(t.vendorOf, c.ID)
+			return true
+		}
+		return false
+	})
+	moved := map[int64]int64{} // component → the vendor it moved from
+	for i, c := range t.comps {
+		if k, ok := found[c.ID]; ok {
+			if k.VendorID != c.VendorID {
+				moved[c.ID] = c.VendorID
+			}
+			t.comps[i] = k
+			t.vendorOf[k.ID] = k.VendorID
+			delete(found, c.ID)
+		}
+	}
+	for _, k := range found { // new components: nobody uses them yet
+		t.comps = append(t.comps, k)
+		t.vendorOf[k.ID] = k.VendorID
+	}
+	if len(moved) > 0 {
+		for _, u := range t.uses {
+			if from, ok := moved[u.component]; ok {
+				t.pairs[[2]int64{from, u.council}]--
+				t.pairs[[2]int64{t.vendorOf[u.component], u.council}]++
+			}
+		}
+	}
+	t.byName, t.nameRank = nil, nil
+	return nil
+}
+
+func compactSlugs(slugs []string) []string {
+	slices.Sort(slugs)
+	return slices.Compact(slugs)
 }
 
 // counts are the tally's counts, made anew for readers to share.
