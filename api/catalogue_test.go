@@ -323,6 +323,36 @@ func TestSearchRanking(t *testing.T) {
 	}
 }
 
+// Among components equally relevant to a search, the one more councils use comes first,
+// counted as the list pages count (a vendor's unverified claim does not count), and the
+// order follows each adoption.
+func TestSearchRanksEquallyRelevantByUse(t *testing.T) {
+	e := newSeededEnv(t, false)
+	e.do("POST", "/api/v1/vendors", map[string]any{"slug": "acme", "name": "Acme", "website": "https://acme.example", "kind": "commercial"}, e.admin).wantStatus(http.StatusCreated)
+	for _, slug := range []string{"twin-a", "twin-b"} {
+		e.do("POST", "/api/v1/components", map[string]any{"slug": slug, "name": "Twin Widget", "summary": "A widget.",
+			"vendor": "acme", "capabilities": []string{"appointment-booking"}, "lifecycle": "live"}, e.admin).wantStatus(http.StatusCreated)
+	}
+	order := func(want string) {
+		t.Helper()
+		if got := slugs(e.do("GET", "/api/v1/components?q=twin", nil, "").wantStatus(http.StatusOK).json()); got != want {
+			t.Errorf("q=twin ranked %s, want %s", got, want)
+		}
+	}
+	order("[twin-a twin-b]") // unused alike: by name, then as made
+	e.adopt(lambeth, "twin-b", "appointment-booking", "live")
+	order("[twin-b twin-a]")
+	acme := e.key("vendor", "acme")
+	for _, council := range []string{hackney, camden} {
+		e.do("POST", "/api/v1/adoptions", map[string]any{"council": council, "component": "twin-a", "capability": "appointment-booking", "status": "live"},
+			acme).wantStatus(http.StatusCreated)
+	}
+	order("[twin-b twin-a]")
+	e.adopt(southwark, "twin-a", "appointment-booking", "live")
+	e.adopt(lewisham, "twin-a", "appointment-booking", "live")
+	order("[twin-a twin-b]")
+}
+
 // TestSearchLength: a search may be 200 characters (counted as characters, not
 // bytes) on every list that searches; a longer one is a 400 naming q.
 func TestSearchLength(t *testing.T) {

@@ -12,11 +12,10 @@ import (
 
 // ListComponents returns components in slug order, or in relevance order when f.Q is set.
 func (s *Store) ListComponents(ctx context.Context, f models.ComponentFilter, p models.Page) (models.List[models.Component], error) {
-	db := s.r.WithContext(ctx)
 	if f.Q != "" {
-		return s.searchComponents(db, f, p)
+		return s.searchComponents(ctx, f, p)
 	}
-	return keysetModels(db, "slug", p, func(r componentRow) string { return r.Slug }, componentWhere(f), componentModels)
+	return keysetModels(s.r.WithContext(ctx), "slug", p, func(r componentRow) string { return r.Slug }, componentWhere(f), componentModels)
 }
 
 // componentWhere narrows a query over components by every filter but Q.

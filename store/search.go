@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"encoding/binary"
 	"math"
@@ -48,26 +49,24 @@ func reindexComponentsWhere(tx *gorm.DB, cond string, args ...any) error {
 func isPostgres(db *gorm.DB) bool { return db.Dialector.Name() == "postgres" }
 
 type searchHit struct {
-	ID       int64
-	Name     string
-	Rank     float64 // text relevance: from FTS4 matchinfo (SQLite) or ts_rank (PostgreSQL)
-	Adopters int
+	ID   int64
+	Name string
+	Rank float64 // text relevance: from FTS4 matchinfo (SQLite) or ts_rank (PostgreSQL)
 }
 
 // searchHits finds the components matching the query words and f's filters,
-// with their text relevance and how many councils use them.
+// with their text relevance.
 func searchHits(db *gorm.DB, f models.ComponentFilter, match string) ([]searchHit, error) {
-	adopters := `(SELECT count(*) FROM adoptions a WHERE a.component_id = components.id AND a.status IN ? AND ` + counted("a") + `) AS adopters`
 	var q *gorm.DB
 	if isPostgres(db) {
 		// PostgreSQL ranks with the A-D weights given to the columns when indexing.
 		q = db.Table("components").
-			Select("components.id, components.name, ts_rank(component_search.doc, plainto_tsquery('english', ?)) * 10 AS rank, "+adopters, match, inUseStatuses).
+			Select("components.id, components.name, ts_rank(component_search.doc, plainto_tsquery('english', ?)) * 10 AS rank", match).
 			Joins("JOIN component_search ON component_search.docid = components.id").
 			Where("component_search.doc @@ plainto_tsquery('english', ?)", match)
 	} else {
 		q = db.Table("components").
-			Select("components.id, components.name, matchinfo(component_search, 'pcnx') AS info, "+adopters, inUseStatuses).
+			Select("components.id, components.name, matchinfo(component_search, 'pcnx') AS info").
 			Joins("JOIN component_search ON component_search.docid = components.id").
 			Where("component_search MATCH ?", match)
 	}
@@ -84,9 +83,9 @@ func searchHits(db *gorm.DB, f models.ComponentFilter, match string) ([]searchHi
 		var h searchHit
 		var err error
 		if isPostgres(db) {
-			err = rows.Scan(&h.ID, &h.Name, &h.Rank, &h.Adopters)
+			err = rows.Scan(&h.ID, &h.Name, &h.Rank)
 		} else {
-			err = rows.Scan(&h.ID, &h.Name, &info, &h.Adopters)
+			err = rows.Scan(&h.ID, &h.Name, &info)
 			h.Rank = matchScore(info)
 		}
 		if err != nil {
@@ -111,7 +110,8 @@ func ftsQuery(q string) string {
 
 // searchComponents ranks the components matching f.Q (and f's other filters)
 // by weighted term frequency and inverse document frequency.
-func (s *Store) searchComponents(db *gorm.DB, f models.ComponentFilter, p models.Page) (models.List[models.Component], error) {
+func (s *Store) searchComponents(ctx context.Context, f models.ComponentFilter, p models.Page) (models.List[models.Component], error) {
+	db := s.r.WithContext(ctx)
 	out := models.List[models.Component]{Items: []models.Component{}}
 	if _, err := models.CursorOffset(p.Cursor); err != nil {
 		return out, err
@@ -124,6 +124,10 @@ func (s *Store) searchComponents(db *gorm.DB, f models.ComponentFilter, p models
 	if err != nil {
 		return out, translate(err)
 	}
+	counts, err := s.useCounts(ctx) // how many use each, as the list pages count them
+	if err != nil {
+		return out, err
+	}
 	type ranked struct {
 		id    int64
 		name  string
@@ -132,7 +136,7 @@ func (s *Store) searchComponents(db *gorm.DB, f models.ComponentFilter, p models
 	rs := make([]ranked, len(hits))
 	for i, h := range hits {
 		// Among equally relevant components, the one more councils use comes first.
-		score := h.Rank * (1 + 0.1*math.Log1p(float64(h.Adopters)))
+		score := h.Rank * (1 + 0.1*math.Log1p(float64(counts.component[h.ID])))
 		if strings.EqualFold(strings.TrimSpace(h.Name), strings.TrimSpace(f.Q)) {
 			score += exactNameBonus
 		}

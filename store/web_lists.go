@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -89,10 +90,14 @@ var lists sync.Map // *Store → *useCountCache
 // more, and every adoption is read again.
 const tallyDeltaMax = 5000
 
+// countsTimeout bounds bringing the counts up to date; reading every adoption
+// at national scale takes a few seconds.
+const countsTimeout = time.Minute
+
 // useCounts returns the counts for the current catalogue version. After
-// writes of adoptions alone (or of needs, which count nowhere here) it reads
-// just the adoptions written; after any other write, or a great many, it
-// reads every adoption again.
+// writes of adoptions, components and vendors (or of what counts nowhere here)
+// it reads just the records written; after any other write, or a great many,
+// it reads every adoption again.
 func (s *Store) useCounts(ctx context.Context) (*useCounts, error) {
 	v, err := s.Version(ctx)
 	if err != nil {
@@ -105,6 +110,10 @@ func (s *Store) useCounts(ctx context.Context) (*useCounts, error) {
 	if cache.counts != nil && cache.counts.version == v {
 		return cache.counts, nil
 	}
+	// The readers queued behind this one wait for the same counts: a client
+	// hanging up must not abort the read for them (nor throw the tally away).
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), countsTimeout)
+	defer cancel()
 	ok := false
 	if cache.tally != nil && cache.tally.version < v {
 		if ok, err = s.updateTally(ctx, cache.tally, v); err != nil {
