@@ -44,18 +44,30 @@ type liveUse struct {
 	councils  int
 }
 
-// useTally is what the counts are made from, kept so that a few adoption
-// writes update it rather than every adoption being read again.
+// useTally is what the counts are made from, kept so that a few writes update
+// it rather than every adoption being read again. Every count in it is kept
+// as each use comes and goes, so that making the counts copies figures rather
+// than going through every use; a count that falls to zero is removed.
 type useTally struct {
 	version   int64
 	uses      map[int64]use // each counted adoption in use
 	component map[int64]int
 	council   map[int64]int
 	pairs     map[[2]int64]int // vendor and council: the vendor's components the council uses
-	live      map[[2]int64]int // capability and current service council: its live adoptions for it
-	comps     []componentKey
-	vendorOf  map[int64]int64
-	service   map[int64]bool // the current councils delivering services (serviceCouncils)
+	vendor    map[int64]int    // the councils in pairs with each vendor
+	// By capability: each current service council's live adoptions for it, and
+	// the councils (any council) running each component live for it, with the
+	// live adoptions behind each of those.
+	live        map[int64]map[int64]int
+	liveUse     map[int64]map[int64]int
+	liveTriples map[[3]int64]int // capability, component, council
+	// The capabilities whose lists have changed since last, the counts made
+	// last: the others share last's lists, which are never changed.
+	changed  map[int64]bool
+	last     *useCounts
+	comps    []componentKey
+	vendorOf map[int64]int64
+	service  map[int64]bool // the current councils delivering services (serviceCouncils)
 	// The components' order by name, which adoption writes leave alone:
 	// each one's place by id, and by index in comps. Made by counts, once.
 	byName   map[int64]int
@@ -146,7 +158,8 @@ var usesSQL = "SELECT id, component_id, council_id, capability_id, status = 'liv
 func (s *Store) readTally(ctx context.Context, version int64) (*useTally, error) {
 	db := s.r.WithContext(ctx)
 	t := &useTally{version: version, uses: map[int64]use{}, component: map[int64]int{}, council: map[int64]int{},
-		pairs: map[[2]int64]int{}, live: map[[2]int64]int{}, vendorOf: map[int64]int64{}, service: map[int64]bool{}}
+		pairs: map[[2]int64]int{}, vendor: map[int64]int{}, live: map[int64]map[int64]int{}, liveUse: map[int64]map[int64]int{},
+		liveTriples: map[[3]int64]int{}, changed: map[int64]bool{}, vendorOf: map[int64]int64{}, service: map[int64]bool{}}
 	var service []int64
 	if err := db.Raw("SELECT id FROM councils WHERE " + serviceCouncils).Scan(&service).Error; err != nil {
 		return nil, translate(err)
@@ -197,12 +210,52 @@ func (t *useTally) add(id int64, u use, sign int) {
 	} else {
 		delete(t.uses, id)
 	}
-	t.component[u.component] += sign
-	t.council[u.council] += sign
-	t.pairs[[2]int64{t.vendorOf[u.component], u.council}] += sign
-	if u.live && t.service[u.council] {
-		t.live[[2]int64{u.capability, u.council}] += sign
+	step(t.component, u.component, sign)
+	step(t.council, u.council, sign)
+	t.pair(t.vendorOf[u.component], u.council, sign)
+	if !u.live {
+		return
 	}
+	if step(t.liveTriples, [3]int64{u.capability, u.component, u.council}, sign) {
+		stepIn(t.liveUse, u.capability, u.component, sign)
+		t.changed[u.capability] = true
+	}
+	if t.service[u.council] && stepIn(t.live, u.capability, u.council, sign) {
+		t.changed[u.capability] = true
+	}
+}
+
+// pair counts a use of a vendor's component by a council (sign 1) or stops counting it (-1).
+func (t *useTally) pair(vendor, council int64, sign int) {
+	if step(t.pairs, [2]int64{vendor, council}, sign) {
+		step(t.vendor, vendor, sign)
+	}
+}
+
+// step adds sign to m[k], removing it at zero, and reports whether m[k] has
+// just become one or zero: whether k has just started or stopped counting.
+func step[K comparable](m map[K]int, k K, sign int) bool {
+	n := m[k] + sign
+	if n == 0 {
+		delete(m, k)
+	} else {
+		m[k] = n
+	}
+	return n == 0 || n == 1 && sign > 0
+}
+
+// stepIn is step on m[outer], made when needed and removed when empty.
+func stepIn(m map[int64]map[int64]int, outer, k int64, sign int) bool {
+	inner := m[outer]
+	if inner == nil {
+		inner = map[int64]int{}
+		m[outer] = inner
+	}
+	crossed := step(inner, k, sign)
+	if len(inner) == 0 {
+		delete(m, outer)
+	}
+	return crossed
 }
 
 // updateTally brings t from its version to v by the audit log: it reports
@@ -308,8 +361,8 @@ func (t *useTally) rekey(db *gorm.DB, slugs, vendors []string) error {
 	if len(moved) > 0 {
 		for _, u := range t.uses {
 			if from, ok := moved[u.component]; ok {
-				t.pairs[[2]int64{from, u.council}]--
-				t.pairs[[2]int64{t.vendorOf[u.component], u.council}]++
+				t.pair(from, u.council, -1)
+				t.pair(t.vendorOf[u.component], u.council, 1)
 			}
 		}
 	}
@@ -324,20 +377,30 @@ func compactSlugs(slugs []string) []string {
 
 // counts are the tally's counts, made anew for readers to share.
 func (t *useTally) counts() *useCounts {
-	out := &useCounts{version: t.version, component: maps.Clone(t.component), council: maps.Clone(t.council), vendor: map[int64]int{},
-		serviceCouncils: len(t.service), capabilityLive: map[int64]int{}, liveCouncils: map[int64][]int64{}}
-	for p, n := range t.pairs {
-		if n > 0 {
-			out.vendor[p[0]]++
+	out := &useCounts{version: t.version, component: maps.Clone(t.component), council: maps.Clone(t.council), vendor: maps.Clone(t.vendor),
+		serviceCouncils: len(t.service), capabilityLive: make(map[int64]int, len(t.live)),
+		liveCouncils: make(map[int64][]int64, len(t.live)), liveUse: make(map[int64][]liveUse, len(t.liveUse))}
+	for capability, councils := range t.live {
+		out.capabilityLive[capability] = len(councils)
+		if t.last != nil && !t.changed[capability] {
+			out.liveCouncils[capability] = t.last.liveCouncils[capability]
+		} else {
+			out.liveCouncils[capability] = slices.Collect(maps.Keys(councils))
 		}
 	}
-	for p, n := range t.live {
-		if n > 0 {
-			out.capabilityLive[p[0]]++
-			out.liveCouncils[p[0]] = append(out.liveCouncils[p[0]], p[1])
+	for capability, components := range t.liveUse {
+		if t.last != nil && !t.changed[capability] {
+			out.liveUse[capability] = t.last.liveUse[capability]
+			continue
 		}
+		uses := make([]liveUse, 0, len(components))
+		for component, councils := range components {
+			uses = append(uses, liveUse{component: component, councils: councils})
+		}
+		out.liveUse[capability] = uses
 	}
-	out.liveUse = t.liveUse()
+	clear(t.changed)
+	t.last = out
 	comps := t.comps
 	id := func(i int) int64 { return comps[i].ID }
 	if t.byName == nil {
@@ -363,24 +426,6 @@ func (t *useTally) counts() *useCounts {
 	out.ranked = places(len(comps), func(i, j int) int {
 		return cmp.Or(cmp.Compare(rank[i][0], rank[j][0]), cmp.Compare(rank[i][1], rank[j][1]), cmp.Compare(rank[i][2], rank[j][2]))
 	}, id)
-	return out
-}
-
-// liveUse counts, for each capability and component, the distinct councils
-// with a counted live adoption of the component for it.
-func (t *useTally) liveUse() map[int64][]liveUse {
-	seen := map[[3]int64]bool{}
-	n := map[[2]int64]int{}
-	for _, u := range t.uses {
-		if k := [3]int64{u.capability, u.component, u.council}; u.live && !seen[k] {
-			seen[k] = true
-			n[[2]int64{u.capability, u.component}]++
-		}
-	}
-	out := map[int64][]liveUse{}
-	for k, councils := range n {
-		out[k[0]] = append(out[k[0]], liveUse{component: k[1], councils: councils})
-	}
 	return out
 }
 

@@ -53,9 +53,17 @@ func TestUseTallyFollowsCatalogueWritesOneByOne(t *testing.T) {
 		}
 	}
 	ptr := func(s string) *string { return &s }
+	var adopted []int64
 	adopt := func(council, component string) func() error {
 		return func() error {
-			_, err := st.CreateAdoption(ctx, admin, models.AdoptionInput{Council: ptr(council), Component: ptr(component), Status: ptr("live")})
+			a, err := st.CreateAdoption(ctx, admin, models.AdoptionInput{Council: ptr(council), Component: ptr(component), Status: ptr("live")})
+			adopted = append(adopted, a.ID)
+			return err
+		}
+	}
+	setStatus := func(i int, status string) func() error {
+		return func() error {
+			_, err := st.UpdateAdoption(ctx, admin, adopted[i], models.AdoptionInput{Status: ptr(status)}, nil)
 			return err
 		}
 	}
@@ -88,6 +96,8 @@ func TestUseTallyFollowsCatalogueWritesOneByOne(t *testing.T) {
 		newComponent("spare", "Spare", "acme"),
 		func() error { return st.DeleteComponent(ctx, admin, "spare", nil) },
 		newComponent("spare", "Aardvark spare", "zeta"), adopt("E99000002", "spare"))
+	step("a council's two live payment adoptions retiring", setStatus(0, "retiring"), setStatus(3, "retiring"))
+	step("one of them retired, and another council's retiring", setStatus(0, "retired"), setStatus(1, "retiring"))
 	step("a capability renamed", func() error {
 		_, err := st.UpdateCapability(ctx, admin, "appointments", models.CapabilityInput{Name: ptr("Booking a slot")}, nil)
 		return err
