@@ -115,11 +115,19 @@ func (s *Store) useCounts(ctx context.Context) (*useCounts, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.useCountsAt(ctx, v)
+}
+
+// useCountsAt returns counts that have seen every write up to version v.
+func (s *Store) useCountsAt(ctx context.Context, v int64) (*useCounts, error) {
+	var err error
 	c, _ := lists.LoadOrStore(s, &useCountCache{})
 	cache := c.(*useCountCache)
 	cache.mu.Lock()
 	defer cache.mu.Unlock()
-	if cache.counts != nil && cache.counts.version == v {
+	// Counts made at a later version than this reader's have seen every write
+	// made before it asked; they are the counts it would wait for.
+	if cache.counts != nil && cache.counts.version >= v {
 		return cache.counts, nil
 	}
 	// The readers queued behind this one wait for the same counts: a client
@@ -127,7 +135,7 @@ func (s *Store) useCounts(ctx context.Context) (*useCounts, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), countsTimeout)
 	defer cancel()
 	ok := false
-	if cache.tally != nil && cache.tally.version < v {
+	if cache.tally != nil {
 		if ok, err = s.updateTally(ctx, cache.tally, v); err != nil {
 			cache.tally = nil // it may be half brought up to date: the next reader reads it afresh
 			return nil, err

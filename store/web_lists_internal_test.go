@@ -124,3 +124,32 @@ func comparableCounts(c *useCounts) useCounts {
 	}
 	return out
 }
+
+// A reader that read the version before another reader brought the counts past it is served
+// those newer counts as they are: they have seen every write it could expect, and reading
+// every adoption again for it would only make the counts it waits for older.
+func TestUseCountsServeAnEarlierVersionTheNewerCounts(t *testing.T) {
+	st := auditWorld(t)
+	ctx := context.Background()
+	before, err := st.Version(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	council, component := "E99000001", "pay"
+	if _, err := st.CreateAdoption(ctx, models.Actor{Key: "k", Role: models.RoleAdmin}, models.AdoptionInput{Council: &council, Component: &component}); err != nil {
+		t.Fatal(err)
+	}
+	newer, err := st.useCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := lists.Load(st)
+	tally := c.(*useCountCache).tally
+	got, err := st.useCountsAt(ctx, before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != newer || c.(*useCountCache).tally != tally {
+		t.Errorf("a reader at version %d was given counts at %d, the tally read again: %v", before, got.version, c.(*useCountCache).tally != tally)
+	}
+}
