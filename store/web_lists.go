@@ -21,13 +21,17 @@ import (
 // useCounts are, for one catalogue version, the councils using (piloting,
 // running or retiring, counted) each component, each council's adoptions, and
 // the distinct councils using each vendor's components, all keyed by row id.
-// Once made they are never changed, so readers need no lock.
+// Once made they are never changed (the ranked order is made once, on first
+// use), so readers need no lock.
 type useCounts struct {
 	version                    int64
 	component, council, vendor map[int64]int
-	// Each component's place in the components page's orders: ranked
-	// (products first, most used first, then by name) and by name.
-	ranked, byName map[int64]int
+	// Each component's place in the components page's order by name, and
+	// what its ranked order is sorted by (see rankedPlaces).
+	byName   map[int64]int
+	rankKeys []rankKey
+	rankOnce sync.Once
+	ranked   map[int64]int
 	// Current service councils, and how many have each capability live.
 	serviceCouncils int
 	capabilityLive  map[int64]int
@@ -421,20 +425,33 @@ func (t *useTally) counts() *useCounts {
 		}
 	}
 	out.byName = t.byName // shared by every version's counts, never changed
-	// Products before in-house builds, most used first, then by name; each
-	// component's key read once rather than at every comparison.
-	rank := make([][3]int, len(comps))
+	out.rankKeys = make([]rankKey, len(comps))
 	for i, c := range comps {
 		inHouse := 0
 		if c.InHouse {
 			inHouse = 1
 		}
-		rank[i] = [3]int{inHouse, -out.component[c.ID], t.nameRank[i]}
+		out.rankKeys[i] = rankKey{c.ID, [3]int{inHouse, -out.component[c.ID], t.nameRank[i]}}
 	}
-	out.ranked = places(len(comps), func(i, j int) int {
-		return cmp.Or(cmp.Compare(rank[i][0], rank[j][0]), cmp.Compare(rank[i][1], rank[j][1]), cmp.Compare(rank[i][2], rank[j][2]))
-	}, id)
 	return out
+}
+
+// rankKey is what a component's place in the ranked order is sorted by:
+// products before in-house builds, most used first, then by name.
+type rankKey struct {
+	id  int64
+	key [3]int
+}
+
+// rankedPlaces is each component's place in the components page's ranked
+// order. Sorted on first use, not whenever a write makes new counts: most
+// versions' counts are never asked for it.
+func (c *useCounts) rankedPlaces() map[int64]int {
+	c.rankOnce.Do(func() {
+		keys := c.rankKeys
+		c.ranked = places(len(keys), func(i, j int) int { return slices.Compare(keys[i].key[:], keys[j].key[:]) }, func(i int) int64 { return keys[i].id })
+	})
+	return c.ranked
 }
 
 // places sorts n items by order and gives each item's id its place.
@@ -509,7 +526,7 @@ func (s *Store) ListComponentsRanked(ctx context.Context, f models.ComponentFilt
 	if err != nil {
 		return models.List[models.Component]{}, err
 	}
-	place := counts.ranked
+	place := counts.rankedPlaces()
 	if sort == "name" {
 		place = counts.byName
 	}

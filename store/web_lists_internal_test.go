@@ -104,23 +104,33 @@ func TestUseTallyFollowsCatalogueWritesOneByOne(t *testing.T) {
 	})
 }
 
-// comparableCounts is c without what does not change what readers see: counts of zero, and
-// the order in which councils and components were added to its lists.
-func comparableCounts(c *useCounts) useCounts {
+// countsSeen is what readers see of a useCounts, in a form reflect.DeepEqual compares.
+type countsSeen struct {
+	Version                    int64
+	Component, Council, Vendor map[int64]int
+	Ranked, ByName             map[int64]int
+	ServiceCouncils            int
+	CapabilityLive             map[int64]int
+	LiveCouncils               map[int64][]int64
+	LiveUse                    map[int64][]liveUse
+}
+
+// comparableCounts is what readers see of c, without what does not change it: counts of
+// zero, and the order in which councils and components were added to its lists.
+func comparableCounts(c *useCounts) countsSeen {
 	nonZero := func(m map[int64]int) map[int64]int {
 		out := maps.Clone(m)
 		maps.DeleteFunc(out, func(_ int64, n int) bool { return n == 0 })
 		return out
 	}
-	out := *c
-	out.component, out.council, out.vendor = nonZero(c.component), nonZero(c.council), nonZero(c.vendor)
-	out.liveCouncils = map[int64][]int64{}
+	out := countsSeen{Version: c.version, Component: nonZero(c.component), Council: nonZero(c.council), Vendor: nonZero(c.vendor),
+		Ranked: c.rankedPlaces(), ByName: c.byName, ServiceCouncils: c.serviceCouncils, CapabilityLive: nonZero(c.capabilityLive),
+		LiveCouncils: map[int64][]int64{}, LiveUse: map[int64][]liveUse{}}
 	for k, ids := range c.liveCouncils {
-		out.liveCouncils[k] = slices.Sorted(slices.Values(ids))
+		out.LiveCouncils[k] = slices.Sorted(slices.Values(ids))
 	}
-	out.liveUse = map[int64][]liveUse{}
 	for k, uses := range c.liveUse {
-		out.liveUse[k] = slices.SortedFunc(slices.Values(uses), func(a, b liveUse) int { return cmp.Compare(a.component, b.component) })
+		out.LiveUse[k] = slices.SortedFunc(slices.Values(uses), func(a, b liveUse) int { return cmp.Compare(a.component, b.component) })
 	}
 	return out
 }
