@@ -275,39 +275,29 @@ func stepIn(m map[int64]map[int64]int, outer, k int64, sign int) bool {
 // was written (a council, a reorganisation, reference data), or too much.
 func (s *Store) updateTally(ctx context.Context, t *useTally, v int64) (bool, error) {
 	db := s.r.WithContext(ctx)
-	var entries []struct{ Entity, EntityKey string }
-	if err := db.Raw("SELECT entity, entity_key FROM audit_log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
-		t.version, v, tallyDeltaMax+1).Scan(&entries).Error; err != nil {
-		return false, translate(err)
+	w, err := readWritten(db, t.version, v, tallyDeltaMax)
+	if err != nil || w.broad {
+		return false, err
 	}
-	if len(entries) > tallyDeltaMax {
-		return false, nil
-	}
-	var ids []int64
 	var comps, vendors []string
-	for _, e := range entries {
-		switch e.Entity {
-		case "need", "capability", "api_key", "webhook": // counted nowhere here
-		case "adoption":
-			ids = appendID(ids, e.EntityKey)
+	for _, e := range w.entries {
+		switch e.entity {
 		case "component":
-			comps = append(comps, e.EntityKey)
+			comps = append(comps, e.key)
 		case "vendor": // its kind says whether its components are in-house builds
-			vendors = append(vendors, e.EntityKey)
-		default:
-			return false, nil
-		}
+			vendors = append(vendors, e.key)
+		} // capabilities count nowhere here, nor do needs
 	}
 	// The components first, so that the adoptions read next count for their vendors.
 	if err := t.rekey(db, comps, vendors); err != nil {
 		return false, err
 	}
-	for _, id := range ids { // each written adoption's old use, if it had one
+	for _, id := range w.adoptions { // each written adoption's old use, if it had one
 		if u, ok := t.uses[id]; ok {
 			t.add(id, u, -1)
 		}
 	}
-	for chunk := range slices.Chunk(compactIDs(ids), 500) {
+	for chunk := range slices.Chunk(sortedUnique(w.adoptions), 500) {
 		if err := t.scan(db.Raw(usesSQL+" AND id IN ?", inUseStatuses, chunk)); err != nil {
 			return false, err
 		}
@@ -325,14 +315,14 @@ func (t *useTally) rekey(db *gorm.DB, slugs, vendors []string) error {
 		return nil
 	}
 	var fresh []componentKey
-	for chunk := range slices.Chunk(compactSlugs(slugs), 500) {
+	for chunk := range slices.Chunk(sortedUnique(slugs), 500) {
 		keys, err := readComponentKeys(db, "p.slug IN ?", chunk)
 		if err != nil {
 			return err
 		}
 		fresh = append(fresh, keys...)
 	}
-	for chunk := range slices.Chunk(compactSlugs(vendors), 500) {
+	for chunk := range slices.Chunk(sortedUnique(vendors), 500) {
 		keys, err := readComponentKeys(db, "v.slug IN ?", chunk)
 		if err != nil {
 			return err
@@ -380,11 +370,6 @@ func (t *useTally) rekey(db *gorm.DB, slugs, vendors []string) error {
 	}
 	t.byName, t.nameRank = nil, nil
 	return nil
-}
-
-func compactSlugs(slugs []string) []string {
-	slices.Sort(slugs)
-	return slices.Compact(slugs)
 }
 
 // counts are the tally's counts, made anew for readers to share.

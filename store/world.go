@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"slices"
@@ -75,38 +76,60 @@ func (s *Store) LoadWorld(ctx context.Context) (models.World, error) {
 func (s *Store) WorldChanges(ctx context.Context, since, until int64) (models.WorldChanges, error) {
 	grade := s.grader()
 	db := s.r.WithContext(ctx)
-	type change struct{ entity, key string }
-	rows, err := db.Raw("SELECT entity, entity_key FROM audit_log WHERE id > ? AND id <= ? ORDER BY id", since, until).Rows()
-	changes, err := scanRows(rows, err, func(r *sql.Rows) (c change, err error) { return c, r.Scan(&c.entity, &c.key) })
-	if err != nil {
-		return models.WorldChanges{}, err
-	}
 	// Applied in batches, even a large import is cheaper than a rebuild, which at
 	// national scale takes seconds and, while it runs, memory for a second engine.
-	if len(changes) > 100_000 {
-		return models.WorldChanges{Rebuild: true}, nil
+	w, err := readWritten(db, since, until, 100_000)
+	if err != nil || w.broad {
+		return models.WorldChanges{Rebuild: w.broad}, err
 	}
 	var ch models.WorldChanges
-	var adoptionIDs, needIDs []int64
-	for _, c := range changes {
-		switch c.entity {
-		case "adoption":
-			adoptionIDs = appendID(adoptionIDs, c.key)
-		case "need":
-			needIDs = appendID(needIDs, c.key)
-		case "component", "vendor", "capability":
-			if err := worldEntityChange(db, &ch, c.entity, c.key); err != nil {
-				return models.WorldChanges{}, err
-			}
-		case "api_key", "webhook":
-		default: // reference data, reorganisations and anything new: start again
-			return models.WorldChanges{Rebuild: true}, nil
+	for _, e := range w.entries {
+		if err := worldEntityChange(db, &ch, e.entity, e.key); err != nil {
+			return models.WorldChanges{}, err
 		}
 	}
-	if err := worldRecordChanges(db, &ch, adoptionIDs, needIDs, grade); err != nil {
+	if err := worldRecordChanges(db, &ch, w.adoptions, w.needs, grade); err != nil {
 		return models.WorldChanges{}, err
 	}
 	return ch, nil
+}
+
+// written is what the writes between two versions touched, as the audit log
+// names it: the list pages' counts and the reuse engine take these in one by
+// one, and start again from the database when broad is set.
+type written struct {
+	adoptions, needs []int64
+	entries          []writtenEntry // components, vendors and capabilities, in the order written
+	// broad: more entries than the caller applies one by one, or something
+	// only a full read takes in (reference data, a reorganisation, anything new).
+	broad bool
+}
+
+type writtenEntry struct{ entity, key string }
+
+// readWritten reads the audit log's entries after since, up to until; more
+// than most of them is broad.
+func readWritten(db *gorm.DB, since, until int64, most int) (written, error) {
+	rows, err := db.Raw("SELECT entity, entity_key FROM audit_log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?", since, until, most+1).Rows()
+	logged, err := scanRows(rows, err, func(r *sql.Rows) (e writtenEntry, err error) { return e, r.Scan(&e.entity, &e.key) })
+	if err != nil || len(logged) > most {
+		return written{broad: err == nil}, err
+	}
+	var w written
+	for _, e := range logged {
+		switch e.entity {
+		case "adoption":
+			w.adoptions = appendID(w.adoptions, e.key)
+		case "need":
+			w.needs = appendID(w.needs, e.key)
+		case "component", "vendor", "capability":
+			w.entries = append(w.entries, e)
+		case "api_key", "webhook": // neither counts nor reuses anything
+		default:
+			return written{broad: true}, nil
+		}
+	}
+	return w, nil
 }
 
 func appendID(ids []int64, key string) []int64 {
@@ -149,7 +172,7 @@ func worldEntityChange(db *gorm.DB, ch *models.WorldChanges, entity, key string)
 // to ch, and lists those that are gone (or, for adoptions, rejected or
 // awaiting the council's verification: they do not count).
 func worldRecordChanges(db *gorm.DB, ch *models.WorldChanges, adoptionIDs, needIDs []int64, grade grader) error {
-	for ids := range slices.Chunk(compactIDs(adoptionIDs), 500) {
+	for ids := range slices.Chunk(sortedUnique(adoptionIDs), 500) {
 		rows, err := db.Raw(worldAdoptionSQL+" WHERE a.id IN ? AND "+counted("a"), ids).Rows()
 		as, err := scanWorldAdoptions(nil, rows, err, grade)
 		if err != nil {
@@ -161,7 +184,7 @@ func worldRecordChanges(db *gorm.DB, ch *models.WorldChanges, adoptionIDs, needI
 		ch.Adoptions = append(ch.Adoptions, as...)
 		ch.DeletedAdoptions = append(ch.DeletedAdoptions, missing(ids, as, func(a models.WorldAdoption) int64 { return a.ID })...)
 	}
-	for ids := range slices.Chunk(compactIDs(needIDs), 500) {
+	for ids := range slices.Chunk(sortedUnique(needIDs), 500) {
 		rows, err := db.Raw(worldNeedSQL+" WHERE n.id IN ?", ids).Rows()
 		ns, err := scanRows(rows, err, scanWorldNeed)
 		if err != nil {
@@ -173,9 +196,10 @@ func worldRecordChanges(db *gorm.DB, ch *models.WorldChanges, adoptionIDs, needI
 	return nil
 }
 
-func compactIDs(ids []int64) []int64 {
-	slices.Sort(ids)
-	return slices.Compact(ids)
+// sortedUnique sorts s and drops its repeats, in place.
+func sortedUnique[T cmp.Ordered](s []T) []T {
+	slices.Sort(s)
+	return slices.Compact(s)
 }
 
 // missing returns the ids that found does not hold.
