@@ -71,18 +71,51 @@ func (e *Engine) HasCapability(slug string) bool {
 func (e *Engine) Concentration(region, capability string, today time.Time, horizonMonths int) []Concentration {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	only := int32(-1)
+	s := concentrationScan{e: e, only: -1, tally: make([]capTally, len(e.caps)),
+		sole: make([]int32, len(e.councils)*len(e.caps))}
 	if capability != "" {
-		only = e.capIdx[capability]
+		s.only = e.capIdx[capability]
 	}
-	type capTally struct {
-		councils, inHouse int
-		vendorCouncils    map[int32]int32  // vendor → councils
-		single            *topK[singleRec] // the soonest maxSingleSourced
-		singles           int
+	s.countVendors(region)
+	s.findSingleSourced(renewalWindow(today, horizonMonths))
+
+	out := make([]Concentration, 0, len(e.caps))
+	for k := range e.caps {
+		if e.caps[k].known && s.asked(int32(k)) {
+			out = append(out, s.item(int32(k)))
+		}
 	}
-	tally := make([]capTally, len(e.caps))
-	inScope := func(c *councilRec) bool { return c.known && c.Current && (region == "" || c.Region == region) }
+	slices.SortFunc(out, func(x, y Concentration) int {
+		return cmp.Or(unusedLast(x.Councils, y.Councils), cmp.Compare(y.HHI, x.HHI), cmp.Compare(y.Councils, x.Councils), cmp.Compare(x.Capability.Slug, y.Capability.Slug))
+	})
+	return out
+}
+
+// capTally is one capability's supply among the councils in scope.
+type capTally struct {
+	councils, inHouse int
+	vendorCouncils    map[int32]int32  // vendor → councils
+	single            *topK[singleRec] // the soonest maxSingleSourced
+	singles           int
+}
+
+// concentrationScan is the working state of one Concentration report, under the engine's read lock.
+type concentrationScan struct {
+	e     *Engine
+	only  int32 // the one capability reported on, or -1 for all
+	tally []capTally
+	sole  []int32 // vendor+1 of a council in scope relying on one vendor alone, by council and capability
+}
+
+func (s *concentrationScan) asked(k int32) bool { return s.only < 0 || k == s.only }
+
+// countVendors tallies, per capability, the councils in scope running something live for it,
+// those running an in-house build, and each vendor's councils; it fills sole for the councils
+// relying on one vendor alone. Per council it reads its vendor uses (kept by every write):
+// per capability, how many vendors and whether one is in-house; the arrays are reset for the
+// capabilities it touched.
+func (s *concentrationScan) countVendors(region string) {
+	e := s.e
 	councils := e.byRegion[region]
 	if region == "" {
 		councils = make([]int32, len(e.councils))
@@ -90,27 +123,24 @@ func (e *Engine) Concentration(region, capability string, today time.Time, horiz
 			councils[i] = int32(i)
 		}
 	}
-	// Per council, from its vendor uses (kept by every write): per capability, how many vendors
-	// and whether one is in-house; the arrays are reset for the capabilities it touched.
 	nVendors := make([]int32, len(e.caps))
 	inHouse := make([]bool, len(e.caps))
 	lastVendor := make([]int32, len(e.caps))
-	sole := make([]int32, len(e.councils)*len(e.caps)) // vendor+1 of a council in scope relying on one alone
 	var touched []int32
 	for _, ci := range councils {
 		c := &e.councils[ci]
-		if !inScope(c) {
+		if !c.known || !c.Current || (region != "" && c.Region != region) {
 			continue
 		}
 		touched = touched[:0]
 		for _, u := range c.vendorUses {
-			if only >= 0 && u.cap != only {
+			if !s.asked(u.cap) {
 				continue
 			}
 			if nVendors[u.cap] == 0 && !inHouse[u.cap] {
 				touched = append(touched, u.cap)
 			}
-			t := &tally[u.cap]
+			t := &s.tally[u.cap]
 			if e.vendors[u.vendor].inHouse {
 				inHouse[u.cap] = true
 				continue
@@ -123,26 +153,29 @@ func (e *Engine) Concentration(region, capability string, today time.Time, horiz
 			t.vendorCouncils[u.vendor]++
 		}
 		for _, k := range touched {
-			tally[k].councils++
+			s.tally[k].councils++
 			if inHouse[k] {
-				tally[k].inHouse++
+				s.tally[k].inHouse++
 			} else if nVendors[k] == 1 {
-				sole[int(ci)*len(e.caps)+int(k)] = lastVendor[k] + 1
+				s.sole[int(ci)*len(e.caps)+int(k)] = lastVendor[k] + 1
 			}
 			nVendors[k], inHouse[k] = 0, false
 		}
 	}
-	// Single-sourced: each council's soonest contract in the horizon, per capability, read from
-	// the capability's contracts (sorted by date), when it relies on one vendor alone for it
-	// (sole, filled above: vendor+1 by council and capability).
-	from, until := renewalWindow(today, horizonMonths)
+}
+
+// findSingleSourced keeps, per capability, each council's soonest contract between from and
+// until when it relies on one vendor alone for it (sole, filled by countVendors), read from
+// the capability's contracts (sorted by date).
+func (s *concentrationScan) findSingleSourced(from, until int32) {
+	e := s.e
 	seen := make([]int32, len(e.councils)) // capability+1 once a council's soonest contract for it is found
 	for k := range e.caps {
-		if only >= 0 && int32(k) != only {
+		if !s.asked(int32(k)) {
 			continue
 		}
 		contracts := e.caps[k].contracts
-		t := &tally[k]
+		t := &s.tally[k]
 		for _, c := range contracts[contractsFrom(contracts, from):] {
 			if c.day > until {
 				break
@@ -151,7 +184,7 @@ func (e *Engine) Concentration(region, capability string, today time.Time, horiz
 				continue
 			}
 			seen[c.council] = int32(k) + 1
-			v := sole[int(c.council)*len(e.caps)+k] - 1
+			v := s.sole[int(c.council)*len(e.caps)+k] - 1
 			if v < 0 {
 				continue
 			}
@@ -164,44 +197,37 @@ func (e *Engine) Concentration(region, capability string, today time.Time, horiz
 			t.singles++
 		}
 	}
+}
 
-	out := make([]Concentration, 0, len(e.caps))
-	for k := range e.caps {
-		if !e.caps[k].known || (only >= 0 && int32(k) != only) {
-			continue
-		}
-		t := &tally[k]
-		item := Concentration{Capability: e.capRefAt(int32(k)), Councils: t.councils, InHouseCouncils: t.inHouse,
-			Vendors: []VendorShare{}, SingleSourced: []SingleSourced{}, SingleSourcedCount: t.singles}
-		if t.councils > 0 {
-			item.InHouseShare = round4(float64(t.inHouse) / float64(t.councils))
-		}
-		var sum, sumSq int64
-		for v, n := range t.vendorCouncils {
-			sum += int64(n)
-			sumSq += int64(n) * int64(n)
-			item.Vendors = append(item.Vendors, VendorShare{Vendor: e.vendors[v].ref(), Councils: int(n), Share: round4(float64(n) / float64(t.councils))})
-		}
-		if sum > 0 {
-			item.HHI = int(math.Round(float64(sumSq) * 10000 / float64(sum*sum)))
-		}
-		slices.SortFunc(item.Vendors, func(x, y VendorShare) int {
-			return cmp.Or(cmp.Compare(y.Councils, x.Councils), cmp.Compare(x.Vendor.Slug, y.Vendor.Slug))
-		})
-		if len(item.Vendors) > 0 {
-			item.LargestShare = item.Vendors[0].Share
-		}
-		if t.single != nil {
-			for _, s := range t.single.sorted() {
-				item.SingleSourced = append(item.SingleSourced, SingleSourced{Council: e.councilRef(s.council), Vendor: e.vendors[s.vendor].ref(), ContractEndOn: formatDay(s.end)})
-			}
-		}
-		out = append(out, item)
+// item is capability k's report from its tally.
+func (s *concentrationScan) item(k int32) Concentration {
+	e, t := s.e, &s.tally[k]
+	item := Concentration{Capability: e.capRefAt(k), Councils: t.councils, InHouseCouncils: t.inHouse,
+		Vendors: []VendorShare{}, SingleSourced: []SingleSourced{}, SingleSourcedCount: t.singles}
+	if t.councils > 0 {
+		item.InHouseShare = round4(float64(t.inHouse) / float64(t.councils))
 	}
-	slices.SortFunc(out, func(x, y Concentration) int {
-		return cmp.Or(unusedLast(x.Councils, y.Councils), cmp.Compare(y.HHI, x.HHI), cmp.Compare(y.Councils, x.Councils), cmp.Compare(x.Capability.Slug, y.Capability.Slug))
+	var sum, sumSq int64
+	for v, n := range t.vendorCouncils {
+		sum += int64(n)
+		sumSq += int64(n) * int64(n)
+		item.Vendors = append(item.Vendors, VendorShare{Vendor: e.vendors[v].ref(), Councils: int(n), Share: round4(float64(n) / float64(t.councils))})
+	}
+	if sum > 0 {
+		item.HHI = int(math.Round(float64(sumSq) * 10000 / float64(sum*sum)))
+	}
+	slices.SortFunc(item.Vendors, func(x, y VendorShare) int {
+		return cmp.Or(cmp.Compare(y.Councils, x.Councils), cmp.Compare(x.Vendor.Slug, y.Vendor.Slug))
 	})
-	return out
+	if len(item.Vendors) > 0 {
+		item.LargestShare = item.Vendors[0].Share
+	}
+	if t.single != nil {
+		for _, r := range t.single.sorted() {
+			item.SingleSourced = append(item.SingleSourced, SingleSourced{Council: e.councilRef(r.council), Vendor: e.vendors[r.vendor].ref(), ContractEndOn: formatDay(r.end)})
+		}
+	}
+	return item
 }
 
 type singleRec struct {
