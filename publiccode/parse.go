@@ -47,15 +47,47 @@ func parse(body []byte, strict bool) (*models.Publiccode, error) {
 	}
 	r.checkKeys(top, topSchema)
 	pc := &models.Publiccode{Document: body}
+	// The checks run in this order, which is the order problems are reported in.
+	r.version(top, pc)
+	r.identity(top, pc)
+	r.kind(top, pc)
+	r.logos(top, pc)
+	r.deprecatedTypes(top)
+	if d := r.str(r.field(top, "releaseDate"), false, 10); d != "" && !models.ValidDate(d) {
+		p.Add("releaseDate", "must be a date in the form YYYY-MM-DD")
+	}
+	r.strs(r.field(top, "usedBy"), false, 0)
+	r.intendedAudience(top)
+	r.description(top, pc)
+	r.legal(top, pc)
+	r.maintenance(top, pc)
+	r.localisation(top)
+	r.dependsOn(top, pc)
+	r.organisations(top, pc)
+	r.countrySection(top)
+	if err := p.ErrWithCode(models.EINVALID, "the publiccode.yml file is not valid"); err != nil {
+		return nil, err
+	}
+	pc.Warnings = fields(w)
+	return pc, nil
+}
 
+// version reads publiccodeYmlVersion: required, a version of the standard, and a warning when
+// it is not the latest.
+func (r yreader) version(top ynode, pc *models.Publiccode) {
 	version := r.field(top, "publiccodeYmlVersion")
 	if version.n == nil {
-		p.Add(version.path, "is required: every publiccode.yml file starts by naming the version of the standard it follows")
+		r.p.Add(version.path, "is required: every publiccode.yml file starts by naming the version of the standard it follows")
 	} else if pc.Version = r.str(version, true, 20); pc.Version != "" && !slices.Contains(Versions, pc.Version) {
-		p.Add(version.path, "is %q, not a version of the standard: use one of %s", pc.Version, strings.Join(Versions, ", "))
+		r.p.Add(version.path, "is %q, not a version of the standard: use one of %s", pc.Version, strings.Join(Versions, ", "))
 	} else if pc.Version != "" && pc.Version != "0" && !strings.HasPrefix(pc.Version, Version) {
 		r.warn(version.path, "%s is not the latest version of the standard; the file is read as %s", pc.Version, Version)
 	}
+}
+
+// identity reads what names the software and where it lives: name, url, landingURL, and
+// checks roadmap, applicationSuite, softwareVersion and isBasedOn.
+func (r yreader) identity(top ynode, pc *models.Publiccode) {
 	pc.Name = r.str(r.field(top, "name"), true, 200)
 	pc.URL = r.url(r.field(top, "url"), true)
 	pc.LandingURL = optional(r.url(r.field(top, "landingURL"), false))
@@ -69,6 +101,11 @@ func parse(body []byte, strict bool) (*models.Publiccode, error) {
 			r.url(item, true)
 		}
 	}
+}
+
+// kind reads what sort of software it is: developmentStatus, softwareType, platforms and
+// categories (each category once, in the file's order).
+func (r yreader) kind(top ynode, pc *models.Publiccode) {
 	pc.DevelopmentStatus = r.enum(r.field(top, "developmentStatus"), true, Statuses)
 	st := r.field(top, "softwareType")
 	if pc.SoftwareType = r.enum(st, true, SoftwareTypes); pc.SoftwareType == "standalone" {
@@ -81,11 +118,15 @@ func parse(body []byte, strict bool) (*models.Publiccode, error) {
 	}
 	for i, c := range r.strs(r.field(top, "categories"), false, 100) {
 		if !slices.Contains(Categories, c) {
-			p.Add(index("categories", i), "%q is not a category of the publiccode.yml standard (see https://yml.publiccode.tools/categories-list.html)", c)
+			r.p.Add(index("categories", i), "%q is not a category of the publiccode.yml standard (see https://yml.publiccode.tools/categories-list.html)", c)
 		} else if !slices.Contains(pc.Categories, c) {
 			pc.Categories = append(pc.Categories, c)
 		}
 	}
+}
+
+// logos reads logo, and checks the deprecated monochromeLogo.
+func (r yreader) logos(top ynode, pc *models.Publiccode) {
 	if logo := r.logo(r.field(top, "logo")); logo != "" {
 		pc.Logo = &logo
 	}
@@ -93,6 +134,11 @@ func parse(body []byte, strict bool) (*models.Publiccode, error) {
 		r.warn(mono.path, "is deprecated: use logo")
 		r.logo(mono)
 	}
+}
+
+// deprecatedTypes checks inputTypes and outputTypes, which the standard deprecates: lists of
+// MIME types.
+func (r yreader) deprecatedTypes(top ynode) {
 	for _, key := range []string{"inputTypes", "outputTypes"} {
 		types := r.field(top, key)
 		if types.n != nil {
@@ -100,20 +146,14 @@ func parse(body []byte, strict bool) (*models.Publiccode, error) {
 		}
 		for _, item := range r.list(types, false) {
 			if v := r.str(item, true, 0); v != "" && !mimePattern.MatchString(v) {
-				p.Add(item.path, "%q is not a MIME type such as text/csv", v)
+				r.p.Add(item.path, "%q is not a MIME type such as text/csv", v)
 			}
 		}
 	}
-	if d := r.str(r.field(top, "releaseDate"), false, 10); d != "" && !models.ValidDate(d) {
-		p.Add("releaseDate", "must be a date in the form YYYY-MM-DD")
-	}
-	r.strs(r.field(top, "usedBy"), false, 0)
-	r.intendedAudience(top)
-	r.description(top, pc)
-	r.legal(top, pc)
-	r.maintenance(top, pc)
-	r.localisation(top)
-	r.dependsOn(top, pc)
+}
+
+// organisations reads organisation (its name becomes the first owner) and checks fundedBy.
+func (r yreader) organisations(top ynode, pc *models.Publiccode) {
 	if org := r.field(top, "organisation"); r.mapping(org, false) {
 		name, uri := r.organisation(org, false)
 		if name != "" {
@@ -126,12 +166,6 @@ func parse(body []byte, strict bool) (*models.Publiccode, error) {
 			r.organisation(funder, true)
 		}
 	}
-	r.countrySection(top)
-	if err := p.ErrWithCode(models.EINVALID, "the publiccode.yml file is not valid"); err != nil {
-		return nil, err
-	}
-	pc.Warnings = fields(w)
-	return pc, nil
 }
 
 // yamlRoot parses body as exactly one YAML document and returns its top node.
