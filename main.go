@@ -260,28 +260,13 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	st.FreshMonths = *freshMonths
 	st.Webhooks.Key = key
 	log.Info("database ready", "db", redact(*db), "migrations_applied", n)
-	var sealed int
-	var unopened []int64
 	if key != nil { // without one (PostgreSQL, no key file) webhooks are off, as webhookKey logged
-		if sealed, unopened, err = st.SealWebhookSecrets(ctx); err != nil {
-			return fmt.Errorf("webhook secrets: %w", err)
-		}
-	}
-	if sealed > 0 {
-		log.Info("encrypted webhook secrets stored in plain text by an earlier release", "webhooks", sealed)
-	}
-	if len(unopened) > 0 {
-		log.Error("these webhooks' secrets were sealed under another key: their deliveries fail until that key is given "+
-			"(--secret-key-file) or each secret is rotated (POST /api/v1/webhooks/{id}/rotate-secret)", "webhooks", unopened)
-	}
-	if empty, err := seed.Empty(ctx, st); err != nil {
-		return err
-	} else if empty {
-		report, err := seed.Load(ctx, st, *demo)
-		if err != nil {
+		if err := sealWebhookSecrets(ctx, st, log); err != nil {
 			return err
 		}
-		log.Info("loaded reference data into an empty database", "report", report.String())
+	}
+	if err := seedIfEmpty(ctx, st, *demo, log); err != nil {
+		return err
 	}
 
 	var trusted []string
@@ -317,6 +302,38 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	log.Info("serving", "addr", ln.Addr().String())
 	fmt.Fprintf(stdout, "listening on %s\n", ln.Addr())
 	return api.Serve(ctx, ln, router, log, 25*time.Second)
+}
+
+// sealWebhookSecrets encrypts the webhook secrets an earlier release stored in plain text under
+// the store's key, and names the webhooks whose secrets were sealed under another key.
+func sealWebhookSecrets(ctx context.Context, st *store.Store, log *slog.Logger) error {
+	sealed, unopened, err := st.SealWebhookSecrets(ctx)
+	if err != nil {
+		return fmt.Errorf("webhook secrets: %w", err)
+	}
+	if sealed > 0 {
+		log.Info("encrypted webhook secrets stored in plain text by an earlier release", "webhooks", sealed)
+	}
+	if len(unopened) > 0 {
+		log.Error("these webhooks' secrets were sealed under another key: their deliveries fail until that key is given "+
+			"(--secret-key-file) or each secret is rotated (POST /api/v1/webhooks/{id}/rotate-secret)", "webhooks", unopened)
+	}
+	return nil
+}
+
+// seedIfEmpty loads the reference data (and the demo world when demo is set) into an empty
+// database; a database holding anything is left as it is.
+func seedIfEmpty(ctx context.Context, st *store.Store, demo bool, log *slog.Logger) error {
+	empty, err := seed.Empty(ctx, st)
+	if err != nil || !empty {
+		return err
+	}
+	report, err := seed.Load(ctx, st, demo)
+	if err != nil {
+		return err
+	}
+	log.Info("loaded reference data into an empty database", "report", report.String())
+	return nil
 }
 
 func cmdKeys(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
