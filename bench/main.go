@@ -216,85 +216,170 @@ var hot = []string{"component list (filters)", "full-text search", "broad search
 var coldLists = []string{"component list (filters)", "vendor list", "council list", "capability list", "full-text search"}
 
 func runScale(o options) (*report, error) {
-	rep := newReport(o)
+	s := &scaleRun{o: o, rep: newReport(o)}
 	dsn, engine, fill, err := o.database()
 	if err != nil {
 		return nil, err
 	}
-	rep.Database = engine
+	s.rep.Database = engine
 	if fill {
-		t0 := time.Now()
-		args := []string{"seed", "--demo", "--db", dsn}
-		if o.scale.Name != "S" {
-			args = []string{"synth", "--councils", fmt.Sprint(o.scale.Councils), "--components", fmt.Sprint(o.scale.Components),
-				"--adoptions", fmt.Sprint(o.scale.Adoptions), "--seed", fmt.Sprint(o.seed), "--db", dsn}
+		if err := s.fill(dsn); err != nil {
+			return nil, err
 		}
-		logf("creating the database: registry %s", strings.Join(args, " "))
-		cmd := command("", o.bin, args...)
-		cmd.Stdout = os.Stderr
-		if err := cmd.Run(); err != nil {
-			return nil, fmt.Errorf("registry %s: %w", args[0], err)
-		}
-		rep.SetupSeconds = round(time.Since(t0).Seconds(), 1)
-		logf("database ready in %.1f s", rep.SetupSeconds)
 	}
+	srv, err := s.startRegistry(dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.stop()
+	if err := s.probeAndColdReads(); err != nil {
+		return nil, err
+	}
+	ceil, err := s.startCeiling()
+	if err != nil {
+		return nil, err
+	}
+	defer ceil.stop()
+
+	if o.phases["hot"] {
+		s.hotPhases()
+	}
+	if o.phases["mix"] {
+		s.mixPhases()
+	}
+	if o.phases["cold"] {
+		s.coldAfterWritePhase()
+	}
+	if o.phases["writes"] {
+		s.writesPhase()
+	}
+	s.rep.ServerPeakRSSMiB, s.rep.ServerRSSMiB = procMemory(s.reg.pid)
+	srv.stop()
+	ceil.stop()
+
+	s.rep.evaluate()
+	s.rep.print(os.Stdout)
+	path := filepath.Join(o.out, resultName(o.scale.Name, engine))
+	if err := s.rep.write(path); err != nil {
+		return s.rep, err
+	}
+	logf("results written to %s", path)
+	return s.rep, nil
+}
+
+// scaleRun is one scale's run: the registry under test, the ceiling that serves its captured
+// answers again, the endpoints both are driven through, and the report.
+type scaleRun struct {
+	o       options
+	rep     *report
+	key     string // an admin key for the writes
+	reg     dest   // the registry
+	ceil    dest   // the ceiling, once started
+	reads   []*endpoint
+	byName  map[string]*endpoint
+	pool    *writerPool
+	capture *captured
+	cold    map[string]stats // each read endpoint's requests once, before anything was cached
+}
+
+// fill creates the scale's database: the seed with its demo world at S, a synthetic world
+// above it.
+func (s *scaleRun) fill(dsn string) error {
+	t0 := time.Now()
+	args := []string{"seed", "--demo", "--db", dsn}
+	if sc := s.o.scale; sc.Name != "S" {
+		args = []string{"synth", "--councils", fmt.Sprint(sc.Councils), "--components", fmt.Sprint(sc.Components),
+			"--adoptions", fmt.Sprint(sc.Adoptions), "--seed", fmt.Sprint(s.o.seed), "--db", dsn}
+	}
+	logf("creating the database: registry %s", strings.Join(args, " "))
+	cmd := command("", s.o.bin, args...)
+	cmd.Stdout = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("registry %s: %w", args[0], err)
+	}
+	s.rep.SetupSeconds = round(time.Since(t0).Seconds(), 1)
+	logf("database ready in %.1f s", s.rep.SetupSeconds)
+	return nil
+}
+
+// startRegistry makes an admin key, starts the registry as in production, waits for its reuse
+// engine to load, and reads the endpoints to drive from what it serves.
+func (s *scaleRun) startRegistry(dsn string) (*server, error) {
+	o := s.o
 	out, err := command("", o.bin, "keys", "create", "--role", "admin", "--name", "bench", "--db", dsn).Output()
 	if err != nil {
 		return nil, fmt.Errorf("keys create: %w", err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	key := lines[len(lines)-1]
+	s.key = lines[len(lines)-1]
 
 	srv, err := startServer(o.bin, o.serverLog, "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--rate-limit", fmt.Sprint(o.rateLimit))
 	if err != nil {
 		return nil, err
 	}
-	defer srv.stop()
 	base := "http://" + srv.addr
 	logf("registry serving on %s (pid %d), rate limit %g a second per client, request log on", srv.addr, srv.cmd.Process.Pid, o.rateLimit)
 
 	t0 := time.Now()
 	if _, err := get(base + "/api/v1/opportunities/consolidation"); err != nil {
+		srv.stop()
 		return nil, err
 	}
-	rep.EngineLoadSeconds = round(time.Since(t0).Seconds(), 2)
-	logf("reuse engine loaded in %.2f s", rep.EngineLoadSeconds)
+	s.rep.EngineLoadSeconds = round(time.Since(t0).Seconds(), 2)
+	logf("reuse engine loaded in %.2f s", s.rep.EngineLoadSeconds)
 
-	reads, pool, err := buildEndpoints(base, key)
-	if err != nil {
+	if s.reads, s.pool, err = buildEndpoints(base, s.key); err != nil {
+		srv.stop()
 		return nil, err
 	}
-	capture := &captured{bodies: map[string]capturedBody{}}
-	reg := dest{base: base, key: key, pid: srv.cmd.Process.Pid, capture: capture}
+	s.capture = &captured{bodies: map[string]capturedBody{}}
+	s.reg = dest{base: base, key: s.key, pid: srv.cmd.Process.Pid, capture: s.capture}
+	return srv, nil
+}
 
-	// Writes of every kind first, each read back (they move the version, so
-	// before anything is cached), so that the ceiling holds their answers.
-	probe := &endpoint{Name: "write probe", Writes: &mixedWrites, writer: pool.forPhase("probe", mixedWrites, false), after: 1}
-	if res := run(reg, []*endpoint{probe, {Name: "probe read"}}, func(int, int) int { return 0 }, 1, time.Minute, 12); res.FirstErr != "" {
-		return nil, errors.New(res.FirstErr)
+// probeAndColdReads writes one of every kind, each read back (they move the version, so
+// before anything is cached), so that the ceiling holds their answers; then sends each read
+// endpoint's requests once, one at a time, before anything is cached (bounded in time; what
+// is left is met cold in the loaded phases). It adds the broad searches, made from the
+// full-text ones.
+func (s *scaleRun) probeAndColdReads() error {
+	probe := &endpoint{Name: "write probe", Writes: &mixedWrites, writer: s.pool.forPhase("probe", mixedWrites, false), after: 1}
+	if res := run(s.reg, []*endpoint{probe, {Name: "probe read"}}, firstEndpoint, 1, time.Minute, 12); res.FirstErr != "" {
+		return errors.New(res.FirstErr)
 	}
-
-	// Cold: each GET endpoint's requests once, one at a time, before anything is
-	// cached (bounded in time; what is left is met cold in the loaded phase).
-	cold := map[string]stats{}
-	for _, e := range reads {
+	s.cold = map[string]stats{}
+	for _, e := range s.reads {
 		logf("registry: %s cold, %d requests one at a time", e.Name, len(e.Paths))
-		res := run(reg, []*endpoint{e}, func(int, int) int { return 0 }, 1, o.coldLimit(), int64(len(e.Paths)))
-		if res.FirstErr != "" && rep.FirstError == "" {
-			rep.FirstError = res.FirstErr
-		}
-		cold[e.Name] = summarise(res, only(0))
-		rep.ColdErrors += res.Errors[0]
+		res := run(s.reg, []*endpoint{e}, firstEndpoint, 1, s.o.coldLimit(), int64(len(e.Paths)))
+		s.noteError(res)
+		s.cold[e.Name] = summarise(res, only(0))
+		s.rep.ColdErrors += res.Errors[0]
 	}
-	byName := map[string]*endpoint{}
-	for _, e := range reads {
-		byName[e.Name] = e
+	s.byName = map[string]*endpoint{}
+	for _, e := range s.reads {
+		s.byName[e.Name] = e
 	}
-	byName["broad search"] = &endpoint{Name: "broad search", Paths: broadSearches(base, byName["full-text search"].Paths), Weight: 4, Class: "read"}
-	reads = slices.Insert(reads, 2, byName["broad search"])
+	broad := &endpoint{Name: "broad search", Paths: broadSearches(s.reg.base, s.byName["full-text search"].Paths), Weight: 4, Class: "read"}
+	s.byName[broad.Name] = broad
+	s.reads = slices.Insert(s.reads, 2, broad)
+	return nil
+}
 
-	capFile := filepath.Join(o.workdir, "captured.json")
-	raw, _ := json.Marshal(capture.bodies)
+// firstEndpoint picks the first endpoint: for phases of one endpoint, or one endpoint at a time.
+func firstEndpoint(int, int) int { return 0 }
+
+// noteError keeps the run's first error.
+func (s *scaleRun) noteError(r phaseResult) {
+	if r.FirstErr != "" && s.rep.FirstError == "" {
+		s.rep.FirstError = r.FirstErr
+	}
+}
+
+// startCeiling writes what the registry answered so far and starts this binary's bare net/http
+// ceiling serving it.
+func (s *scaleRun) startCeiling() (*server, error) {
+	capFile := filepath.Join(s.o.workdir, "captured.json")
+	raw, _ := json.Marshal(s.capture.bodies)
 	if err := os.WriteFile(capFile, raw, 0o644); err != nil {
 		return nil, err
 	}
@@ -306,100 +391,93 @@ func runScale(o options) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer ceil.stop()
-	ceilT := dest{base: "http://" + ceil.addr, key: key, pid: ceil.cmd.Process.Pid, ceiling: true}
+	s.ceil = dest{base: "http://" + ceil.addr, key: s.key, pid: ceil.cmd.Process.Pid, ceiling: true}
+	return ceil, nil
+}
 
-	// Only what the registry answered can be served again by the ceiling.
-	forCeiling := func(eps []*endpoint, phase string) []*endpoint {
-		out := make([]*endpoint, len(eps))
+// forCeiling is eps as the ceiling can serve them: only what the registry answered.
+func (s *scaleRun) forCeiling(eps []*endpoint, phase string) []*endpoint {
+	out := make([]*endpoint, len(eps))
+	for i, e := range eps {
+		c := *e
+		if c.Writes != nil {
+			c.writer = s.pool.forPhase(phase, *c.Writes, true)
+		} else if len(c.Paths) > 0 {
+			c.Paths = slices.DeleteFunc(slices.Clone(c.Paths), func(path string) bool { return !s.capture.has("GET " + path) })
+			if len(c.Paths) == 0 {
+				c.Paths = e.Paths[:1]
+			}
+		}
+		out[i] = &c
+	}
+	return out
+}
+
+// loaded runs a phase against the registry and then at once against the ceiling, so both meet
+// the same conditions on a shared machine.
+func (s *scaleRun) loaded(phase string, eps []*endpoint, pick func(w, n int) int) (phaseResult, phaseResult) {
+	o := s.o
+	logf("registry: %s for %s with %d connections", phase, o.duration, o.conns)
+	r := run(s.reg, eps, pick, o.conns, o.duration, o.maxRequests)
+	peak, _ := procMemory(s.reg.pid)
+	s.rep.PeakAfter = append(s.rep.PeakAfter, phasePeak{phase, peak})
+	logf("ceiling: %s for %s with %d connections", phase, o.duration, o.conns)
+	c := run(s.ceil, s.forCeiling(eps, phase), pick, o.conns, o.duration, o.maxRequests)
+	s.noteError(r)
+	return r, c
+}
+
+// hotPhases drive each hot endpoint alone.
+func (s *scaleRun) hotPhases() {
+	for _, name := range hot {
+		r, c := s.loaded(name, []*endpoint{s.byName[name]}, firstEndpoint)
+		s.rep.add(result{Endpoint: name, Phase: "hot", Class: "read", Cold: s.cold[name]}, r, c, only(0), true)
+	}
+}
+
+// mixPhases drive every read endpoint together with each share of writes, each write read
+// back on the same connection.
+func (s *scaleRun) mixPhases() {
+	for _, share := range writeShares {
+		phase := fmt.Sprintf("mix %d%%", share)
+		eps := slices.Clone(s.reads)
+		if share > 0 {
+			w := &endpoint{Name: "writes", Writes: &mixedWrites, Class: "write", after: len(eps) + 1,
+				Weight: int(float64(100*share)/float64(100-share) + 0.5), writer: s.pool.forPhase(fmt.Sprintf("m%d", share), mixedWrites, false)}
+			eps = append(eps, w, &endpoint{Name: "read after write", Class: "read after write"})
+		}
+		r, c := s.loaded(phase, eps, mixPicker(eps))
 		for i, e := range eps {
-			c := *e
-			if c.Writes != nil {
-				c.writer = pool.forPhase(phase, *c.Writes, true)
-			} else if len(c.Paths) > 0 {
-				c.Paths = slices.DeleteFunc(slices.Clone(c.Paths), func(path string) bool { return !capture.has("GET " + path) })
-				if len(c.Paths) == 0 {
-					c.Paths = e.Paths[:1]
-				}
-			}
-			out[i] = &c
+			s.rep.add(result{Endpoint: phase + ": " + e.Name, Phase: phase, Class: e.Class, WriteShare: share}, r, c, only(i), false)
 		}
-		return out
+		isRead := func(i int) bool { return eps[i].Class == "read" }
+		s.rep.add(result{Endpoint: phase + ": reads", Phase: phase, Class: "reads", WriteShare: share}, r, c, isRead, false)
+		s.rep.add(result{Endpoint: phase + ": all", Phase: phase, Class: "all", WriteShare: share, Stale: r.Stale}, r, c, func(int) bool { return true }, true)
 	}
-	// Each phase runs against the registry and then at once against the
-	// ceiling, so both meet the same conditions on a shared machine.
-	loaded := func(phase string, eps []*endpoint, pick func(w, n int) int) (phaseResult, phaseResult) {
-		logf("registry: %s for %s with %d connections", phase, o.duration, o.conns)
-		r := run(reg, eps, pick, o.conns, o.duration, o.maxRequests)
-		peak, _ := procMemory(reg.pid)
-		rep.PeakAfter = append(rep.PeakAfter, phasePeak{phase, peak})
-		logf("ceiling: %s for %s with %d connections", phase, o.duration, o.conns)
-		c := run(ceilT, forCeiling(eps, phase), pick, o.conns, o.duration, o.maxRequests)
-		if r.FirstErr != "" && rep.FirstError == "" {
-			rep.FirstError = r.FirstErr
-		}
-		return r, c
-	}
-	one := func(int, int) int { return 0 }
+}
 
-	if o.phases["hot"] {
-		for _, name := range hot {
-			r, c := loaded(name, []*endpoint{byName[name]}, one)
-			rep.add(result{Endpoint: name, Phase: "hot", Class: "read", Cold: cold[name]}, r, c, only(0), true)
-		}
+// coldAfterWritePhase reads each cold list once after a write, 200 times a list.
+func (s *scaleRun) coldAfterWritePhase() {
+	var lists []*endpoint
+	for _, name := range coldLists {
+		lists = append(lists, s.byName[name])
 	}
-	if o.phases["mix"] {
-		for _, share := range writeShares {
-			phase := fmt.Sprintf("mix %d%%", share)
-			eps := slices.Clone(reads)
-			if share > 0 {
-				w := &endpoint{Name: "writes", Writes: &mixedWrites, Class: "write", after: len(eps) + 1,
-					Weight: int(float64(100*share)/float64(100-share) + 0.5), writer: pool.forPhase(fmt.Sprintf("m%d", share), mixedWrites, false)}
-				eps = append(eps, w, &endpoint{Name: "read after write", Class: "read after write"})
-			}
-			r, c := loaded(phase, eps, mixPicker(eps))
-			for i, e := range eps {
-				rep.add(result{Endpoint: phase + ": " + e.Name, Phase: phase, Class: e.Class, WriteShare: share}, r, c, only(i), false)
-			}
-			isRead := func(i int) bool { return eps[i].Class == "read" }
-			rep.add(result{Endpoint: phase + ": reads", Phase: phase, Class: "reads", WriteShare: share}, r, c, isRead, false)
-			rep.add(result{Endpoint: phase + ": all", Phase: phase, Class: "all", WriteShare: share, Stale: r.Stale}, r, c, func(int) bool { return true }, true)
-		}
+	w := &endpoint{Name: "writes", Writes: &mixedWrites, writer: s.pool.forPhase("cold", mixedWrites, false)}
+	logf("registry: a write, then one list read, %d times a list, for at most %s", 200, s.o.coldLimit())
+	r := coldAfterWrite(s.reg, w, lists, 200, s.o.coldLimit())
+	s.noteError(r)
+	for i, name := range coldLists {
+		s.rep.add(result{Endpoint: "after a write: " + name, Phase: "cold after write", Class: "read"}, r, phaseResult{}, only(i), false)
 	}
-	if o.phases["cold"] {
-		var lists []*endpoint
-		for _, name := range coldLists {
-			lists = append(lists, byName[name])
-		}
-		w := &endpoint{Name: "writes", Writes: &mixedWrites, writer: pool.forPhase("cold", mixedWrites, false)}
-		logf("registry: a write, then one list read, %d times a list, for at most %s", 200, o.coldLimit())
-		r := coldAfterWrite(reg, w, lists, 200, o.coldLimit())
-		if r.FirstErr != "" && rep.FirstError == "" {
-			rep.FirstError = r.FirstErr
-		}
-		for i, name := range coldLists {
-			rep.add(result{Endpoint: "after a write: " + name, Phase: "cold after write", Class: "read"}, r, phaseResult{}, only(i), false)
-		}
-		rep.add(result{Endpoint: "after a write: writes", Phase: "cold after write", Class: "write"}, r, phaseResult{}, only(len(lists)), false)
-	}
-	if o.phases["writes"] {
-		name := "writes: adoptions and components"
-		w := &endpoint{Name: name, Writes: &groupCommits, Class: "write", after: -1, writer: pool.forPhase("gc", groupCommits, false)}
-		r, c := loaded(name, []*endpoint{w}, one)
-		rep.add(result{Endpoint: name, Phase: "writes", Class: "write", Status5xx: r.Status5x}, r, c, only(0), true)
-	}
-	rep.ServerPeakRSSMiB, rep.ServerRSSMiB = procMemory(reg.pid)
-	srv.stop()
-	ceil.stop()
+	s.rep.add(result{Endpoint: "after a write: writes", Phase: "cold after write", Class: "write"}, r, phaseResult{}, only(len(lists)), false)
+}
 
-	rep.evaluate()
-	rep.print(os.Stdout)
-	path := filepath.Join(o.out, resultName(o.scale.Name, engine))
-	if err := rep.write(path); err != nil {
-		return rep, err
-	}
-	logf("results written to %s", path)
-	return rep, nil
+// writesPhase drives adoption and component writes alone, for group commit.
+func (s *scaleRun) writesPhase() {
+	name := "writes: adoptions and components"
+	w := &endpoint{Name: name, Writes: &groupCommits, Class: "write", after: -1, writer: s.pool.forPhase("gc", groupCommits, false)}
+	r, c := s.loaded(name, []*endpoint{w}, firstEndpoint)
+	s.rep.add(result{Endpoint: name, Phase: "writes", Class: "write", Status5xx: r.Status5x}, r, c, only(0), true)
 }
 
 // mixPicker spreads each connection's requests over the endpoints by weight.
@@ -449,20 +527,7 @@ func buildEndpoints(base, key string) (reads []*endpoint, pool *writerPool, err 
 			"/api/v1/components?capability="+c+"&open_source=true", "/api/v1/components?capability="+c+"&hosting=saas&limit=50")
 	}
 	shuffle(lists)
-	var searches []string
-	seen := map[string]bool{}
-	for _, n := range names {
-		words := strings.Fields(strings.ToLower(n))
-		for _, w := range words {
-			if w = strings.Trim(w, "(),"); len(w) >= 5 && !seen[w] {
-				seen[w] = true
-				searches = append(searches, "/api/v1/components?q="+w)
-			}
-		}
-		if len(words) >= 2 {
-			searches = append(searches, "/api/v1/components?q="+strings.Join(words[:2], "+"))
-		}
-	}
+	searches := searchPaths(names)
 	shuffle(searches)
 	var details, councils, opps []string
 	for _, s := range slugs {
@@ -473,22 +538,9 @@ func buildEndpoints(base, key string) (reads []*endpoint, pool *writerPool, err 
 		opps = append(opps, "/api/v1/councils/"+c+"/opportunities")
 	}
 	coverage := []string{"/api/v1/stats/coverage", "/api/v1/stats/coverage?by=region", "/api/v1/stats/coverage?by=nation", "/api/v1/stats/coverage?by=type"}
-	var vendors, councilPages, capPages []string
-	for _, p := range []struct {
-		into  *[]string
-		first []string
-	}{
-		{&vendors, []string{"/api/v1/vendors?limit=20", "/api/v1/vendors?limit=100"}},
-		{&councilPages, []string{"/api/v1/councils?limit=50", "/api/v1/councils?limit=20&nation=Wales", "/api/v1/councils?limit=20&type=unitary"}},
-		{&capPages, []string{"/api/v1/capabilities?limit=20", "/api/v1/capabilities?limit=100"}},
-	} {
-		for _, first := range p.first {
-			pages, err := pageURIs(base, first, 50)
-			if err != nil {
-				return nil, nil, err
-			}
-			*p.into = append(*p.into, pages...)
-		}
+	vendors, councilPages, capPages, err := listPages(base)
+	if err != nil {
+		return nil, nil, err
 	}
 
 	run := fmt.Sprintf("bench-%d", time.Now().Unix())
@@ -514,6 +566,48 @@ func buildEndpoints(base, key string) (reads []*endpoint, pool *writerPool, err 
 		mk("capability list", capPages, 4),
 	}
 	return reads, pool, nil
+}
+
+// searchPaths are full-text searches made from capability names: each word of five letters or
+// more once, and each name's first two words.
+func searchPaths(names []string) []string {
+	var searches []string
+	seen := map[string]bool{}
+	for _, n := range names {
+		words := strings.Fields(strings.ToLower(n))
+		for _, w := range words {
+			if w = strings.Trim(w, "(),"); len(w) >= 5 && !seen[w] {
+				seen[w] = true
+				searches = append(searches, "/api/v1/components?q="+w)
+			}
+		}
+		if len(words) >= 2 {
+			searches = append(searches, "/api/v1/components?q="+strings.Join(words[:2], "+"))
+		}
+	}
+	return searches
+}
+
+// listPages follows the vendor, council and capability lists' next links from a few first
+// pages, up to 50 pages from each.
+func listPages(base string) (vendors, councils, capabilities []string, err error) {
+	for _, p := range []struct {
+		into  *[]string
+		first []string
+	}{
+		{&vendors, []string{"/api/v1/vendors?limit=20", "/api/v1/vendors?limit=100"}},
+		{&councils, []string{"/api/v1/councils?limit=50", "/api/v1/councils?limit=20&nation=Wales", "/api/v1/councils?limit=20&type=unitary"}},
+		{&capabilities, []string{"/api/v1/capabilities?limit=20", "/api/v1/capabilities?limit=100"}},
+	} {
+		for _, first := range p.first {
+			pages, err := pageURIs(base, first, 50)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			*p.into = append(*p.into, pages...)
+		}
+	}
+	return vendors, councils, capabilities, nil
 }
 
 // broadSearches are the searches of single words that match the most
