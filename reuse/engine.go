@@ -60,9 +60,6 @@ var inUseCodes = func() (t [len(statusNames)]bool) {
 // inUse reports whether a status means the council runs the component.
 func inUse(st uint8) bool { return int(st) < len(inUseCodes) && inUseCodes[st] }
 
-// obsolete reports whether a lifecycle means nobody should adopt the component any more.
-func obsolete(lifecycle string) bool { return lifecycle == "deprecated" || lifecycle == "retired" }
-
 // dayOf turns a time into a day number (days since 1970-01-01), keeping the calendar date the
 // time shows in its own location.
 func dayOf(t time.Time) int32 {
@@ -431,7 +428,7 @@ func (e *Engine) putComponent(c Component) {
 	rec.Component.Capabilities = slices.Clone(c.Capabilities)
 	rec.Component.DependsOn = slices.Clone(c.DependsOn)
 	rec.known = true
-	rec.obsolete = obsolete(c.Lifecycle)
+	rec.obsolete = models.Obsolete(c.Lifecycle)
 	skip := rec.obsolete || c.InHouse
 	for j, ci := range rec.caps {
 		e.caps[ci].offers[rec.offerPos[j]].skip = skip

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/council-components/registry/models"
 )
 
 var today = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -626,7 +628,7 @@ func TestOpportunityRulesHoldEverywhere(t *testing.T) {
 		for i, o := range opps {
 			comp := comps[o.Component.Slug]
 			switch {
-			case obsolete(comp.Lifecycle):
+			case models.Obsolete(comp.Lifecycle):
 				t.Fatalf("%s: recommended %s component %s", c.Code, comp.Lifecycle, comp.Slug)
 			case comp.InHouse:
 				t.Fatalf("%s: recommended in-house build %s", c.Code, comp.Slug)

@@ -41,10 +41,10 @@ func (s *Store) DeclineUses(ctx context.Context, components []string) ([]models.
 		FROM components p CROSS JOIN adoptions a
 		JOIN councils c ON c.id = a.council_id
 		JOIN capabilities cap ON cap.id = a.capability_id
-		WHERE a.component_id = p.id AND p.slug IN ? AND p.lifecycle IN ('deprecated', 'retired') AND c.status = 'current'
+		WHERE a.component_id = p.id AND p.slug IN ? AND p.lifecycle IN ? AND c.status = 'current'
 			AND a.status IN ? AND `+counted("a")+`
 		ORDER BY p.slug, CASE WHEN a.contract_end_on IS NULL THEN 1 ELSE 0 END, a.contract_end_on, c.code`,
-		components, inUseStatuses).Scan(&out).Error
+		components, models.ObsoleteLifecycles, inUseStatuses).Scan(&out).Error
 	return out, translate(err)
 }
 
@@ -57,9 +57,9 @@ func (s *Store) DeclineMoves(ctx context.Context, components []string) ([]models
 		FROM components old CROSS JOIN adoptions o CROSS JOIN adoptions n`+s.councilCountedHint()+`
 		JOIN components p ON p.id = n.component_id
 		WHERE o.component_id = old.id AND n.council_id = o.council_id AND n.capability_id = o.capability_id
-			AND n.component_id <> o.component_id AND old.slug IN ? AND old.lifecycle IN ('deprecated', 'retired') AND o.status = 'retired'
-			AND o.rejected_at IS NULL AND p.lifecycle NOT IN ('deprecated', 'retired') AND n.status IN ? AND `+counted("n")+`
+			AND n.component_id <> o.component_id AND old.slug IN ? AND old.lifecycle IN ? AND o.status = 'retired'
+			AND o.rejected_at IS NULL AND p.lifecycle NOT IN ? AND n.status IN ? AND `+counted("n")+`
 		GROUP BY old.slug, p.slug, p.name
-		ORDER BY old.slug, councils DESC, p.slug`, components, inUseStatuses).Scan(&out).Error
+		ORDER BY old.slug, councils DESC, p.slug`, components, models.ObsoleteLifecycles, models.ObsoleteLifecycles, inUseStatuses).Scan(&out).Error
 	return out, translate(err)
 }

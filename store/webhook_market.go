@@ -144,7 +144,7 @@ func queueComponentRetiring(tx *gorm.DB, h webhookRow, e auditRow, now time.Time
 	}
 	var before, after struct{ Lifecycle string }
 	if json.Unmarshal([]byte(*e.Before), &before) != nil || json.Unmarshal([]byte(*e.After), &after) != nil ||
-		after.Lifecycle != "deprecated" || before.Lifecycle == "deprecated" {
+		!models.Deprecates(before.Lifecycle, after.Lifecycle) {
 		return 0, nil
 	}
 	key := fmt.Sprint(e.ID)

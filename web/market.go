@@ -110,7 +110,7 @@ func (s *Site) concentration(c *gin.Context) (meta, any, error) {
 // impactOf is what retiring comp would touch, shown on its page (the _impact partial) when it
 // is deprecated or retired; nil otherwise.
 func (s *Site) impactOf(ctx context.Context, comp models.Component) (*reuse.Impact, error) {
-	if comp.Lifecycle != "deprecated" && comp.Lifecycle != "retired" {
+	if !models.Obsolete(comp.Lifecycle) {
 		return nil, nil
 	}
 	eng, err := s.store.Engine(ctx)
