@@ -1,5 +1,6 @@
-// Package api assembles the HTTP service: every route, the middleware around
-// them, and the server that runs them.
+// Package api assembles the HTTP service: every API and operational route, the
+// middleware around them, the web pages mounted beside them (their routes are
+// listed in web.Site.Register), and the server that runs them.
 package api
 
 import (
@@ -34,7 +35,9 @@ type BuildInfo struct {
 	Version, Revision, GoVersion string
 }
 
-// NewRouter builds the service's single gin engine. Every route is listed here.
+// NewRouter builds the service's single gin engine. Every API and operational
+// route is listed here; the pages' routes are listed in web.Site.Register,
+// which this mounts.
 func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()

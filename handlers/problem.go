@@ -1,5 +1,7 @@
-// Package handlers turns HTTP requests into calls on the store and engines,
-// and their results (or errors) into JSON. It builds no queries.
+// Package handlers turns HTTP requests into calls on the store and the reuse
+// engine, and their results (or errors) into JSON. It builds no queries. It is
+// the one place an error code becomes an HTTP status (HTTPStatus, here), and
+// holds the query parsing (Query), ETag and paging helpers the web pages use too.
 package handlers
 
 import (

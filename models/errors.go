@@ -1,5 +1,10 @@
-// Package models holds the registry's domain: its types, their validation and
-// the one error type every layer speaks. It knows nothing of HTTP or SQL.
+// Package models holds the registry's domain: its types, their validation, the
+// one error type every layer speaks, and the rules the store applies inside its
+// transactions: who may write what and who sets provenance (access.go,
+// contact.go), what adoption statuses mean and how they move and merge
+// (adoption_rules.go), what a component's lifecycle means (component_rules.go),
+// when a reorganisation may vest (reorganisation_rules.go), evidence strength
+// and freshness (evidence.go). It knows nothing of HTTP, SQL, YAML or CSV.
 package models
 
 import (

@@ -2,9 +2,12 @@
 // run that it does not, where the country is fragmented, who still runs retired components and
 // who could procure together. It works on plain data in memory and knows nothing of HTTP or SQL.
 //
-// The server builds one Engine with New and applies each change with Put*/Delete* as it happens.
-// Every write costs at most O(councils running the component it touches); queries read indexes
-// kept current by those writes (component → adopters, per-council adoptions, per-capability
+// A Keeper (keeper.go) keeps one Engine current with the database: it builds it with New from the
+// world its Source loads, then applies the changes since the version it has seen with Apply
+// (a batch of the changes the Put*/Delete* methods make one at a time), under its own context
+// and checking every error.
+// Every change costs at most O(councils running the component it touches); queries read indexes
+// kept current by those changes (component → adopters, per-council adoptions, per-capability
 // providers and live counts), so none of them compares all pairs of councils.
 package reuse
 
@@ -279,9 +282,6 @@ func New(councils []Council, caps []Capability, comps []Component, adoptions []A
 
 // PutCouncil inserts or replaces a council by code.
 func (e *Engine) PutCouncil(c Council) { locked(e, e.putCouncil, c) }
-
-// PutCapability inserts or replaces a capability by slug.
-func (e *Engine) PutCapability(c Capability) { locked(e, e.putCapability, c) }
 
 // PutComponent inserts or replaces a component by slug.
 func (e *Engine) PutComponent(c Component) { locked(e, e.putComponent, c) }
