@@ -25,9 +25,12 @@ func (publiccodeRow) TableName() string { return "component_publiccode" }
 
 // inTx is the store working inside tx: its methods' own transactions become
 // savepoints, so several of them commit or roll back together. It carries
-// every field of Store.
+// every field of Store but two: its writes are savepoints of tx, not group
+// commits, and its use counts are its own, as tx's uncommitted rows are not
+// the catalogue every other reader sees.
 func inTx(s *Store, tx *gorm.DB) *Store {
-	return &Store{w: tx, r: tx, postgres: s.postgres, Now: s.Now, FreshMonths: s.FreshMonths, Names: s.Names, Webhooks: s.Webhooks}
+	return &Store{w: tx, r: tx, postgres: s.postgres, Now: s.Now, FreshMonths: s.FreshMonths, Names: s.Names, Webhooks: s.Webhooks,
+		lists: &useCountCache{}}
 }
 
 // ImportPubliccode creates or updates a component from a publiccode.yml file,

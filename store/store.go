@@ -46,6 +46,9 @@ type Store struct {
 	Names *models.CouncilMatcher
 	// Webhooks holds the key webhook secrets are sealed under and the resolver for their URLs.
 	Webhooks WebhookConfig
+	// lists holds the use counts behind the list pages, search ranking and
+	// coverage (web_lists.go).
+	lists *useCountCache
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database rather than a SQLite file.
@@ -81,7 +84,7 @@ func openPostgres(dsn string) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("open PostgreSQL: %w", err)
 	}
-	return &Store{w: db, r: db, postgres: true, Now: func() time.Time { return time.Now().UTC() }}, nil
+	return &Store{w: db, r: db, postgres: true, Now: func() time.Time { return time.Now().UTC() }, lists: &useCountCache{}}, nil
 }
 
 func openSQLite(path string) (*Store, error) {
@@ -127,7 +130,7 @@ func openSQLite(path string) (*Store, error) {
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
 
-	s := &Store{w: w, r: r, Now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{w: w, r: r, Now: func() time.Time { return time.Now().UTC() }, lists: &useCountCache{}}
 	// Touch the file through the writer so WAL mode is set before readers open it.
 	if err := wdb.Ping(); err != nil {
 		s.Close()

@@ -99,9 +99,6 @@ type useCountCache struct {
 	counts *useCounts
 }
 
-// lists is the cache behind the list pages; one per Store.
-var lists sync.Map // *Store → *useCountCache
-
 // tallyDeltaMax is the most audit entries applied to the tally one by one;
 // more, and every adoption is read again.
 const tallyDeltaMax = 5000
@@ -125,8 +122,7 @@ func (s *Store) useCounts(ctx context.Context) (*useCounts, error) {
 // useCountsAt returns counts that have seen every write up to version v.
 func (s *Store) useCountsAt(ctx context.Context, v int64) (*useCounts, error) {
 	var err error
-	c, _ := lists.LoadOrStore(s, &useCountCache{})
-	cache := c.(*useCountCache)
+	cache := s.lists
 	cache.mu.Lock()
 	defer cache.mu.Unlock()
 	// Counts made at a later version than this reader's have seen every write

@@ -153,13 +153,12 @@ func TestUseCountsServeAnEarlierVersionTheNewerCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := lists.Load(st)
-	tally := c.(*useCountCache).tally
+	tally := st.lists.tally
 	got, err := st.useCountsAt(ctx, before)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != newer || c.(*useCountCache).tally != tally {
-		t.Errorf("a reader at version %d was given counts at %d, the tally read again: %v", before, got.version, c.(*useCountCache).tally != tally)
+	if got != newer || st.lists.tally != tally {
+		t.Errorf("a reader at version %d was given counts at %d, the tally read again: %v", before, got.version, st.lists.tally != tally)
 	}
 }
