@@ -13,6 +13,14 @@ var InUseStatuses = []string{"piloting", "live", "retiring"}
 // InUse reports whether a status means the council runs the component.
 func InUse(status string) bool { return slices.Contains(InUseStatuses, status) }
 
+// CurrentAdoption reports whether an adoption is its council's current record
+// of the component: not retired and not a rejected claim. A council has at
+// most one current adoption of each component (the adoptions_current_pair
+// index); a retired or rejected record stays as history beside it.
+func CurrentAdoption(status string, rejected bool) bool {
+	return status != "retired" && !rejected
+}
+
 // statusMoves lists where each adoption status may go next. Going back to
 // exploring (or anywhere from retired) means starting a new record.
 var statusMoves = map[string][]string{

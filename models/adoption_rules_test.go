@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/council-components/registry/internal/tabletest"
 )
 
 func TestAdoptionStatusRules(t *testing.T) {
@@ -268,4 +270,22 @@ func TestJoinAnd(t *testing.T) {
 			t.Errorf("joinAnd(%q) = %q, want %q", ss, got, want)
 		}
 	}
+}
+
+func TestCurrentAdoption(t *testing.T) {
+	type in struct {
+		status   string
+		rejected bool
+	}
+	tabletest.Check(t, "CurrentAdoption", func(c in) bool { return CurrentAdoption(c.status, c.rejected) }, map[in]bool{
+		{"exploring", false}: true,
+		{"piloting", false}:  true,
+		{"live", false}:      true,
+		{"retiring", false}:  true,
+		{"retired", false}:   false,
+		{"exploring", true}:  false,
+		{"live", true}:       false,
+		{"retiring", true}:   false,
+		{"retired", true}:    false,
+	})
 }

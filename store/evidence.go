@@ -134,7 +134,7 @@ func evidenceAdoption(tx *gorm.DB, council, component, capability string, status
 		return adoptionRow{}, false, err
 	}
 	var row adoptionRow
-	err = tx.Where("council_id = ? AND component_id = ? AND status <> 'retired' AND rejected_at IS NULL",
+	err = tx.Where("council_id = ? AND component_id = ? AND "+currentAdoption(""),
 		refs.councilID, refs.componentID).Order("id DESC").Take(&row).Error
 	if err == nil {
 		return row, false, nil

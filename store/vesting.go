@@ -277,7 +277,7 @@ func (c *carrier) target(g *carriedGroup) (adoptionRow, *models.Adoption, map[st
 		plain[i] = c.plain(a)
 	}
 	var target adoptionRow
-	err := forUpdate(c.tx).Where("council_id = ? AND component_id = ? AND status <> 'retired' AND rejected_at IS NULL", g.succ, g.comp).Take(&target).Error
+	err := forUpdate(c.tx).Where("council_id = ? AND component_id = ? AND "+currentAdoption(""), g.succ, g.comp).Take(&target).Error
 	switch {
 	case err == nil: // the successor already has it: merge into its record
 		b, err := getAdoption(c.tx, target.ID)
