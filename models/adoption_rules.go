@@ -97,6 +97,39 @@ func (a Adoption) CanSettle(action string) (bool, error) {
 	return true, nil
 }
 
+// CanConfirm refuses the council's reconfirmation of a rejected claim: it
+// stays rejected, and the use is recorded again instead.
+func (a Adoption) CanConfirm() error {
+	if a.Verification == "rejected" {
+		return Errorf(ECONFLICT, "adoption %d was rejected; record it again instead of confirming it", a.ID)
+	}
+	return nil
+}
+
+// A vendor may not file again a claim the council rejected until the council
+// or an admin clears the rejection.
+
+// RefilingChecked reports whether a new adoption from source is refused while
+// a rejected claim of the same component by the same council stands: only a
+// vendor's claim is.
+func RefilingChecked(source string) bool { return source == "vendor" }
+
+// BarsRefiling reports whether a stored adoption (its source, whether the
+// council rejected it and whether that rejection was cleared) stops a vendor
+// filing the same claim again.
+func BarsRefiling(source string, rejected, cleared bool) bool {
+	return source == "vendor" && rejected && !cleared
+}
+
+// CanClearRejection refuses to clear adoption id's rejection unless it was
+// rejected and not yet cleared.
+func CanClearRejection(id int64, rejected, cleared bool) error {
+	if !rejected || cleared {
+		return Errorf(ECONFLICT, "adoption %d has no rejection to clear", id)
+	}
+	return nil
+}
+
 // How adoptions carry over when a reorganisation vests. The store groups the
 // predecessors' adoptions in use by successor and component; each group is
 // srcs below, Council holding each one's council code.

@@ -71,3 +71,31 @@ func TestCurrentAdoptionSQLIsTheModelsRule(t *testing.T) {
 		}
 	}
 }
+
+// TestBarsRefilingSQLIsTheModelsRule: the SQL that finds a rejected claim
+// barring a vendor's new one (barsRefiling) answers as models.BarsRefiling
+// does, for every source, rejection and clearing, on the engine under test.
+func TestBarsRefilingSQLIsTheModelsRule(t *testing.T) {
+	st := openBlank(t)
+	at := func(set bool) string {
+		if set {
+			return "CURRENT_TIMESTAMP"
+		}
+		return "NULL"
+	}
+	for _, source := range models.AdoptionSources {
+		for _, rejected := range []bool{false, true} {
+			for _, cleared := range []bool{false, true} {
+				q := fmt.Sprintf(`WITH t (source, rejected_at, rejection_cleared_at) AS (SELECT '%s', %s, %s) SELECT count(*) FROM t WHERE %s`,
+					source, at(rejected), at(cleared), barsRefiling)
+				var n int
+				if err := st.r.Raw(q).Row().Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				if want := models.BarsRefiling(source, rejected, cleared); (n == 1) != want {
+					t.Errorf("%s, rejected %t, cleared %t: SQL finds %d; models say %t", source, rejected, cleared, n, want)
+				}
+			}
+		}
+	}
+}
