@@ -226,6 +226,23 @@ func refusedBefore(tx *gorm.DB, refs adoptionRefs) error {
 		refs.councilCode, rejected.ID, rejected.ID)
 }
 
+// checkContractSupplier refuses an adoption's contract_supplier that names no vendor.
+func checkContractSupplier(tx *gorm.DB, slug *string) error {
+	if slug == nil {
+		return nil
+	}
+	var n int64
+	if err := tx.Table("vendors").Where("slug = ?", *slug).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		var p models.Problems
+		p.Add("contract_supplier", "no vendor has the slug %q: register the supplier as a vendor first", *slug)
+		return p.Err()
+	}
+	return nil
+}
+
 // UpdateAdoption changes an adoption's status, capability, dates or notes.
 func (s *Store) UpdateAdoption(ctx context.Context, actor models.Actor, id int64, in models.AdoptionInput, ifVersion *int) (models.Adoption, error) {
 	err := s.write(ctx, func(tx *gorm.DB) error {

@@ -154,20 +154,3 @@ func queueComponentRetiring(tx *gorm.DB, h webhookRow, e auditRow, now time.Time
 	}
 	return queueMarketEvent(tx, []webhookRow{h}, "component", id, body.Event, body, now)
 }
-
-// checkContractSupplier refuses an adoption's contract_supplier that names no vendor.
-func checkContractSupplier(tx *gorm.DB, slug *string) error {
-	if slug == nil {
-		return nil
-	}
-	var n int64
-	if err := tx.Table("vendors").Where("slug = ?", *slug).Count(&n).Error; err != nil {
-		return err
-	}
-	if n == 0 {
-		var p models.Problems
-		p.Add("contract_supplier", "no vendor has the slug %q: register the supplier as a vendor first", *slug)
-		return p.Err()
-	}
-	return nil
-}
