@@ -13,6 +13,14 @@ var InUseStatuses = []string{"piloting", "live", "retiring"}
 // InUse reports whether a status means the council runs the component.
 func InUse(status string) bool { return slices.Contains(InUseStatuses, status) }
 
+// WasLiveStatuses are the adoption statuses the adoptions-over-time statistics
+// count as live (from the start to the end of the adoption): live, and the two
+// that follow it in the lifecycle, retiring and retired. The status alone does
+// not record the path, so a retiring or retired adoption that was never live
+// (exploring → retired, piloting → retiring or retired, a piloting one retired
+// when its council's reorganisation vested) counts as well.
+var WasLiveStatuses = []string{"live", "retiring", "retired"}
+
 // CurrentAdoption reports whether an adoption is its council's current record
 // of the component: not retired and not a rejected claim. A council has at
 // most one current adoption of each component (the adoptions_current_pair

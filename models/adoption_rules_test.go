@@ -44,6 +44,9 @@ func TestAdoptionStatusRules(t *testing.T) {
 	if want := []string{"piloting", "live", "retiring"}; !reflect.DeepEqual(InUseStatuses, want) {
 		t.Errorf("InUseStatuses = %v, want %v", InUseStatuses, want)
 	}
+	if want := []string{"live", "retiring", "retired"}; !reflect.DeepEqual(WasLiveStatuses, want) {
+		t.Errorf("WasLiveStatuses = %v, want %v", WasLiveStatuses, want)
+	}
 }
 
 func sameSet(a, b []string) bool {
