@@ -16,6 +16,23 @@ func (a Actor) refuseFormerCouncil() error {
 	return Errorf(EFORBIDDEN, "%s", a.Former.keyRefusal())
 }
 
+// CanOwnCouncilKey refuses a new key for a council whose status is former: its
+// key could not write (refuseFormerCouncil), so the successor gets the key
+// instead. former describes the council as its keys are told, read only when
+// it is former.
+func CanOwnCouncilKey(status string, former func() (*FormerCouncil, error)) error {
+	if status != "former" {
+		return nil
+	}
+	f, err := former()
+	if err != nil {
+		return err
+	}
+	var p Problems
+	p.Add("org", "%s; make the key for the successor instead", f)
+	return p.ErrWithCode(EUNPROCESSABLE, "the key's owner is a former council")
+}
+
 // CanWriteAdoption is the ownership rule for adoption writes. council and
 // vendor are the adoption's council and its component's vendor; source and
 // verified are the stored record's ("" and false for a new adoption).

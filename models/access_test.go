@@ -337,3 +337,44 @@ func TestCheckEvidenceSource(t *testing.T) {
 		t.Errorf("a failed read gave %v", err)
 	}
 }
+
+// A key may not be made for a former council: the refusal names what became of
+// it, on the org field, and the council is described only when it is former.
+func TestCanOwnCouncilKey(t *testing.T) {
+	readErr := errors.New("read failed")
+	for _, tc := range []struct {
+		name, status string
+		former       *FormerCouncil
+		code, msg    string
+		field        string // the org field's message
+		reads        bool
+	}{
+		{name: "current", status: "current"},
+		{name: "no status (not a council)", status: ""},
+		{name: "former, one successor", status: "former", reads: true,
+			former: &FormerCouncil{Code: "E1", AbolishedOn: "2027-04-01", Successors: []string{"S1"}},
+			code:   EUNPROCESSABLE, msg: "the key's owner is a former council",
+			field: "E1 was abolished on 2027-04-01 and its duties passed to S1; make the key for the successor instead"},
+		{name: "former, nothing recorded", status: "former", reads: true, former: &FormerCouncil{Code: "E2"},
+			code: EUNPROCESSABLE, msg: "the key's owner is a former council", field: "E2 was abolished; make the key for the successor instead"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			read := false
+			err := CanOwnCouncilKey(tc.status, func() (*FormerCouncil, error) { read = true; return tc.former, nil })
+			if read != tc.reads {
+				t.Errorf("read the former council: %t, want %t", read, tc.reads)
+			}
+			if tc.code == "" {
+				wantRuleErr(t, err, "", "")
+				return
+			}
+			wantRuleErr(t, err, tc.code, tc.msg, "org")
+			if e := (*Error)(nil); errors.As(err, &e) && len(e.Fields) == 1 && e.Fields[0].Message != tc.field {
+				t.Errorf("org: %q, want %q", e.Fields[0].Message, tc.field)
+			}
+		})
+	}
+	if err := CanOwnCouncilKey("former", func() (*FormerCouncil, error) { return nil, readErr }); err != readErr {
+		t.Errorf("a failed read: %v, want %v", err, readErr)
+	}
+}

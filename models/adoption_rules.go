@@ -13,6 +13,22 @@ var InUseStatuses = []string{"piloting", "live", "retiring"}
 // InUse reports whether a status means the council runs the component.
 func InUse(status string) bool { return slices.Contains(InUseStatuses, status) }
 
+// WasLiveStatuses are the adoption statuses the adoptions-over-time statistics
+// count as live (from the start to the end of the adoption): live, and the two
+// that follow it in the lifecycle, retiring and retired. The status alone does
+// not record the path, so a retiring or retired adoption that was never live
+// (exploring → retired, piloting → retiring or retired, a piloting one retired
+// when its council's reorganisation vested) counts as well.
+var WasLiveStatuses = []string{"live", "retiring", "retired"}
+
+// CurrentAdoption reports whether an adoption is its council's current record
+// of the component: not retired and not a rejected claim. A council has at
+// most one current adoption of each component (the adoptions_current_pair
+// index); a retired or rejected record stays as history beside it.
+func CurrentAdoption(status string, rejected bool) bool {
+	return status != "retired" && !rejected
+}
+
 // statusMoves lists where each adoption status may go next. Going back to
 // exploring (or anywhere from retired) means starting a new record.
 var statusMoves = map[string][]string{
@@ -87,6 +103,39 @@ func (a Adoption) CanSettle(action string) (bool, error) {
 		return false, Errorf(ECONFLICT, "adoption %d is verified; to end it, set its status to retired", a.ID)
 	}
 	return true, nil
+}
+
+// CanConfirm refuses the council's reconfirmation of a rejected claim: it
+// stays rejected, and the use is recorded again instead.
+func (a Adoption) CanConfirm() error {
+	if a.Verification == "rejected" {
+		return Errorf(ECONFLICT, "adoption %d was rejected; record it again instead of confirming it", a.ID)
+	}
+	return nil
+}
+
+// A vendor may not file again a claim the council rejected until the council
+// or an admin clears the rejection.
+
+// RefilingChecked reports whether a new adoption from source is refused while
+// a rejected claim of the same component by the same council stands: only a
+// vendor's claim is.
+func RefilingChecked(source string) bool { return source == "vendor" }
+
+// BarsRefiling reports whether a stored adoption (its source, whether the
+// council rejected it and whether that rejection was cleared) stops a vendor
+// filing the same claim again.
+func BarsRefiling(source string, rejected, cleared bool) bool {
+	return source == "vendor" && rejected && !cleared
+}
+
+// CanClearRejection refuses to clear adoption id's rejection unless it was
+// rejected and not yet cleared.
+func CanClearRejection(id int64, rejected, cleared bool) error {
+	if !rejected || cleared {
+		return Errorf(ECONFLICT, "adoption %d has no rejection to clear", id)
+	}
+	return nil
 }
 
 // How adoptions carry over when a reorganisation vests. The store groups the

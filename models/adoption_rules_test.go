@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/council-components/registry/internal/tabletest"
 )
 
 func TestAdoptionStatusRules(t *testing.T) {
@@ -41,6 +43,9 @@ func TestAdoptionStatusRules(t *testing.T) {
 	}
 	if want := []string{"piloting", "live", "retiring"}; !reflect.DeepEqual(InUseStatuses, want) {
 		t.Errorf("InUseStatuses = %v, want %v", InUseStatuses, want)
+	}
+	if want := []string{"live", "retiring", "retired"}; !reflect.DeepEqual(WasLiveStatuses, want) {
+		t.Errorf("WasLiveStatuses = %v, want %v", WasLiveStatuses, want)
 	}
 }
 
@@ -267,5 +272,74 @@ func TestJoinAnd(t *testing.T) {
 		if got := joinAnd(ss); got != want {
 			t.Errorf("joinAnd(%q) = %q, want %q", ss, got, want)
 		}
+	}
+}
+
+func TestCurrentAdoption(t *testing.T) {
+	type in struct {
+		status   string
+		rejected bool
+	}
+	tabletest.Check(t, "CurrentAdoption", func(c in) bool { return CurrentAdoption(c.status, c.rejected) }, map[in]bool{
+		{"exploring", false}: true,
+		{"piloting", false}:  true,
+		{"live", false}:      true,
+		{"retiring", false}:  true,
+		{"retired", false}:   false,
+		{"exploring", true}:  false,
+		{"live", true}:       false,
+		{"retiring", true}:   false,
+		{"retired", true}:    false,
+	})
+}
+
+func TestCanConfirm(t *testing.T) {
+	for _, tc := range []struct {
+		verification string
+		code, msg    string
+	}{
+		{"pending", "", ""},
+		{"verified", "", ""},
+		{"rejected", ECONFLICT, "adoption 7 was rejected; record it again instead of confirming it"},
+	} {
+		t.Run(tc.verification, func(t *testing.T) {
+			wantRuleErr(t, Adoption{ID: 7, Verification: tc.verification}.CanConfirm(), tc.code, tc.msg)
+		})
+	}
+}
+
+func TestRefiling(t *testing.T) {
+	tabletest.Check(t, "RefilingChecked", RefilingChecked, map[string]bool{
+		"vendor": true, "council": false, "admin": false, "evidence": false, "demo": false, "synthetic": false,
+	})
+	type stored struct {
+		source            string
+		rejected, cleared bool
+	}
+	tabletest.Check(t, "BarsRefiling", func(s stored) bool { return BarsRefiling(s.source, s.rejected, s.cleared) }, map[stored]bool{
+		{"vendor", true, false}:   true,
+		{"vendor", true, true}:    false,
+		{"vendor", false, false}:  false,
+		{"vendor", false, true}:   false,
+		{"council", true, false}:  false,
+		{"admin", true, false}:    false,
+		{"evidence", true, false}: false,
+	})
+}
+
+func TestCanClearRejection(t *testing.T) {
+	for _, tc := range []struct {
+		name              string
+		rejected, cleared bool
+		code, msg         string
+	}{
+		{"rejected", true, false, "", ""},
+		{"already cleared", true, true, ECONFLICT, "adoption 7 has no rejection to clear"},
+		{"never rejected", false, false, ECONFLICT, "adoption 7 has no rejection to clear"},
+		{"cleared but not rejected", false, true, ECONFLICT, "adoption 7 has no rejection to clear"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantRuleErr(t, CanClearRejection(7, tc.rejected, tc.cleared), tc.code, tc.msg)
+		})
 	}
 }

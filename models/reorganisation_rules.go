@@ -151,6 +151,19 @@ func sharedPtr(cs []Council, get func(Council) *string) *string {
 	return &v
 }
 
+// MergingSuccessor is the code of the existing council whose own uses join the
+// predecessors' when their harmonisation is worked out, and whether there is
+// one to look for: only before the plan vests (planned, or withdrawn and so
+// never vested), and only a successor named by code. The store adds it if that
+// council is current. Once vested, what the successor took over is in the
+// carry-overs instead.
+func (r Reorganisation) MergingSuccessor() (string, bool) {
+	if (r.Status != "planned" && r.Status != "withdrawn") || r.Successor == nil || r.Successor.Code == nil {
+		return "", false
+	}
+	return *r.Successor.Code, true
+}
+
 // SucceededBy is c once a vested plan has replaced it by succ: a current council becomes former
 // from the day before vesting and lists succ among its successors; a former one stays as it is.
 func (c Council) SucceededBy(succ, vesting string) Council {

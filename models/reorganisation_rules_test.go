@@ -288,3 +288,28 @@ func TestHistoricGroups(t *testing.T) {
 		t.Errorf("WithoutPlanned kept %+v; want all but Craven's (OLD's plan vested on another date)", kept)
 	}
 }
+
+func TestMergingSuccessor(t *testing.T) {
+	code := "E06000099"
+	for _, tc := range []struct {
+		name      string
+		status    string
+		successor *ReorganisationSuccessor
+		want      string
+		ok        bool
+	}{
+		{"planned, successor by code", "planned", &ReorganisationSuccessor{Code: &code}, code, true},
+		{"withdrawn, successor by code", "withdrawn", &ReorganisationSuccessor{Code: &code}, code, true},
+		{"vested", "vested", &ReorganisationSuccessor{Code: &code}, "", false},
+		{"historic", "historic", &ReorganisationSuccessor{Code: &code}, "", false},
+		{"planned, code not yet known", "planned", &ReorganisationSuccessor{Name: "North Example Council"}, "", false},
+		{"planned, no successor", "planned", nil, "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := Reorganisation{Status: tc.status, Successor: tc.successor}.MergingSuccessor()
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("MergingSuccessor() = %q, %t; want %q, %t", got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}

@@ -226,7 +226,7 @@ func loadImportWorld(db *gorm.DB, actor models.Actor, now time.Time, creations i
 		where, args := pairsWhere(chunk)
 		q := adoptionsQuery(db).Select(adoptionSelect+", vendors.slug AS vendor").
 			Joins("JOIN vendors ON vendors.id = components.vendor_id").
-			Where("adoptions.status <> 'retired' AND adoptions.rejected_at IS NULL").
+			Where(currentAdoption("adoptions")).
 			Where(where, args...).Order("adoptions.id")
 		if lock && isPostgres(db) {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "adoptions"}})
@@ -432,7 +432,7 @@ func (w *importWorld) planUpdate(p *importPlan, r importRow, cur *importCurrent)
 // settle makes row (the adoption a, its component's vendor vendor) what later
 // rows see for pair: the current adoption, or none once it is retired.
 func (w *importWorld) settle(pair importPair, row adoptionRow, a models.Adoption, vendor string) {
-	if row.Status == "retired" || row.RejectedAt != nil {
+	if !models.CurrentAdoption(row.Status, row.RejectedAt != nil) {
 		w.current[pair] = nil
 		return
 	}

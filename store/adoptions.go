@@ -198,7 +198,7 @@ func adoptionToCreate(tx *gorm.DB, actor models.Actor, in models.AdoptionInput) 
 		return a, refs, err
 	}
 	a.Source, a.Verified = actor.NewAdoptionProvenance(in)
-	if a.Source == "vendor" {
+	if models.RefilingChecked(a.Source) {
 		if err := refusedBefore(tx, refs); err != nil {
 			return a, refs, err
 		}
@@ -206,11 +206,15 @@ func adoptionToCreate(tx *gorm.DB, actor models.Actor, in models.AdoptionInput) 
 	return a, refs, nil
 }
 
+// barsRefiling is models.BarsRefiling in SQL: a vendor's claim the council
+// rejected and no one has cleared.
+const barsRefiling = "source = 'vendor' AND rejected_at IS NOT NULL AND rejection_cleared_at IS NULL"
+
 // refusedBefore stops a vendor filing again a claim the council rejected,
-// until the council or an admin clears the rejection.
+// until the council or an admin clears the rejection (models.BarsRefiling).
 func refusedBefore(tx *gorm.DB, refs adoptionRefs) error {
 	var rejected adoptionRow
-	err := tx.Where("council_id = ? AND component_id = ? AND source = 'vendor' AND rejected_at IS NOT NULL AND rejection_cleared_at IS NULL",
+	err := tx.Where("council_id = ? AND component_id = ? AND "+barsRefiling,
 		refs.councilID, refs.componentID).Order("id DESC").Take(&rejected).Error
 	if err == gorm.ErrRecordNotFound {
 		return nil
@@ -220,6 +224,23 @@ func refusedBefore(tx *gorm.DB, refs adoptionRefs) error {
 	}
 	return models.Errorf(models.ECONFLICT, "council %s rejected this claim (adoption %d); it cannot be filed again until the council or an admin clears the rejection (POST /api/v1/adoptions/%d/clear-rejection)",
 		refs.councilCode, rejected.ID, rejected.ID)
+}
+
+// checkContractSupplier refuses an adoption's contract_supplier that names no vendor.
+func checkContractSupplier(tx *gorm.DB, slug *string) error {
+	if slug == nil {
+		return nil
+	}
+	var n int64
+	if err := tx.Table("vendors").Where("slug = ?", *slug).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		var p models.Problems
+		p.Add("contract_supplier", "no vendor has the slug %q: register the supplier as a vendor first", *slug)
+		return p.Err()
+	}
+	return nil
 }
 
 // UpdateAdoption changes an adoption's status, capability, dates or notes.
@@ -540,8 +561,8 @@ func (s *Store) ClearRejection(ctx context.Context, actor models.Actor, id int64
 		if err != nil {
 			return err
 		}
-		if row.RejectedAt == nil || row.RejectionClearedAt != nil {
-			return models.Errorf(models.ECONFLICT, "adoption %d has no rejection to clear", id)
+		if err := models.CanClearRejection(id, row.RejectedAt != nil, row.RejectionClearedAt != nil); err != nil {
+			return err
 		}
 		now := s.Now()
 		if err := tx.Model(&row).Update("rejection_cleared_at", now).Error; err != nil {

@@ -112,6 +112,16 @@ func counted(a string) string {
 // pendingClaim is models.Pending in SQL: a vendor's claim awaiting the council.
 const pendingClaim = "rejected_at IS NULL AND NOT verified AND source = 'vendor'"
 
+// currentAdoption is models.CurrentAdoption in SQL, for adoptions under alias a
+// ("" for none): the council's current record of the component, neither retired
+// nor rejected.
+func currentAdoption(a string) string {
+	if a != "" {
+		a += "."
+	}
+	return fmt.Sprintf("%[1]sstatus <> 'retired' AND %[1]srejected_at IS NULL", a)
+}
+
 // countAdoptions counts in-use adoptions grouped by col (council_id or
 // component_id) that pass filter (counted("") or pendingClaim).
 func countAdoptions(db *gorm.DB, col string, ids []int64, filter string) (map[int64]int, error) {

@@ -134,7 +134,7 @@ func evidenceAdoption(tx *gorm.DB, council, component, capability string, status
 		return adoptionRow{}, false, err
 	}
 	var row adoptionRow
-	err = tx.Where("council_id = ? AND component_id = ? AND status <> 'retired' AND rejected_at IS NULL",
+	err = tx.Where("council_id = ? AND component_id = ? AND "+currentAdoption(""),
 		refs.councilID, refs.componentID).Order("id DESC").Take(&row).Error
 	if err == nil {
 		return row, false, nil
@@ -151,12 +151,12 @@ func evidenceAdoption(tx *gorm.DB, council, component, capability string, status
 // adoption is still as recorded: it is verified, and confirmed today.
 func (s *Store) ConfirmAdoption(ctx context.Context, actor models.Actor, id int64) (models.Adoption, error) {
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		_, row, err := loadForCouncil(tx, actor, id, "confirmed")
+		cur, row, err := loadForCouncil(tx, actor, id, "confirmed")
 		if err != nil {
 			return err
 		}
-		if row.RejectedAt != nil {
-			return models.Errorf(models.ECONFLICT, "adoption %d was rejected; record it again instead of confirming it", id)
+		if err := cur.CanConfirm(); err != nil {
+			return err
 		}
 		now := s.Now()
 		before, err := getAdoption(tx, id)

@@ -161,13 +161,11 @@ func bindOwner(tx *gorm.DB, row *apiKeyRow) error {
 	case row.Role == models.RoleVendor:
 		row.VendorID = &owner.ID
 		return nil
-	case owner.Status == "former":
-		f, err := formerCouncil(tx, owner.ID, *row.Org)
-		if err != nil {
-			return err
-		}
-		p.Add("org", "%s; make the key for the successor instead", f)
-		return p.ErrWithCode(models.EUNPROCESSABLE, "the key's owner is a former council")
+	}
+	if err := models.CanOwnCouncilKey(owner.Status, func() (*models.FormerCouncil, error) {
+		return formerCouncil(tx, owner.ID, *row.Org)
+	}); err != nil {
+		return err
 	}
 	row.CouncilID = &owner.ID
 	return nil

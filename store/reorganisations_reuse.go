@@ -22,13 +22,13 @@ func (s *Store) MergingUses(ctx context.Context, id int64) (models.Reorganisatio
 		return r, nil, nil, err
 	}
 	parties := slices.Clone(r.Predecessors)
-	if (r.Status == "planned" || r.Status == "withdrawn") && r.Successor != nil && r.Successor.Code != nil {
+	if code, ok := r.MergingSuccessor(); ok {
 		var n int64
-		if err := db.Model(&councilRow{}).Where("code = ? AND status = 'current'", *r.Successor.Code).Count(&n).Error; err != nil {
+		if err := db.Model(&councilRow{}).Where("code = ? AND status = 'current'", code).Count(&n).Error; err != nil {
 			return r, nil, nil, translate(err)
 		}
 		if n > 0 {
-			parties = append(parties, *r.Successor.Code)
+			parties = append(parties, code)
 		}
 	}
 	var rows []struct {

@@ -309,7 +309,7 @@ func seedAdoption(tx *gorm.DB, a models.Adoption, now time.Time) (bool, bool, er
 // themselves: then the evidence goes to their record.
 func seedNewAdoption(tx *gorm.DB, row adoptionRow, items []models.EvidenceItem, now time.Time) (bool, bool, error) {
 	var theirs adoptionRow
-	err := tx.Where("council_id = ? AND component_id = ? AND status <> 'retired' AND rejected_at IS NULL",
+	err := tx.Where("council_id = ? AND component_id = ? AND "+currentAdoption(""),
 		row.CouncilID, row.ComponentID).Order("id DESC").Take(&theirs).Error
 	if err == nil {
 		old := theirs

@@ -101,7 +101,7 @@ func share(n, of int) float64 {
 func (s *Store) AdoptionsOverTime(ctx context.Context, component, capability string) ([]models.MonthCount, error) {
 	db := s.r.WithContext(ctx)
 	q := db.Table("adoptions a").Select("a.started_on, a.created_at, a.ended_on").
-		Where("a.status IN ('live', 'retiring', 'retired') AND " + counted("a"))
+		Where("a.status IN ? AND "+counted("a"), models.WasLiveStatuses)
 	switch {
 	case component != "":
 		if _, err := s.GetComponent(ctx, component); err != nil {

@@ -90,21 +90,22 @@ func successorFor(tx *gorm.DB, plan models.Reorganisation, preds []councilRow) (
 	return c, nil
 }
 
-// endPredecessors makes the predecessors former councils from the day before vesting, succeeded
-// by succ, and links succ to reorganisation id. It returns carryOver's targets.
+// endPredecessors makes the predecessors what models.Council.SucceededBy makes them (former
+// councils from the day before vesting, succeeded by succ), and links succ to reorganisation
+// id. It returns carryOver's targets.
 func endPredecessors(tx *gorm.DB, id int64, vesting string, preds []councilRow, succ councilRow) (map[int64][]int64, error) {
-	predIDs := make([]int64, len(preds))
 	targets := map[int64][]int64{}
-	for i, p := range preds {
-		predIDs[i] = p.ID
+	for _, p := range preds {
 		targets[p.ID] = []int64{succ.ID}
 		if err := tx.Exec(insertIgnore(tx, "council_successions (predecessor_id, successor_id) VALUES (?, ?)"), p.ID, succ.ID).Error; err != nil {
 			return nil, err
 		}
-	}
-	if err := tx.Model(&councilRow{}).Where("id IN ?", predIDs).
-		Updates(map[string]any{"status": "former", "end_date": models.DayBefore(vesting)}).Error; err != nil {
-		return nil, err
+		// Its successors are the council_successions row above; status and end_date are the row's.
+		ended := p.model().SucceededBy(succ.Code, vesting)
+		if err := tx.Model(&councilRow{}).Where("id = ?", p.ID).
+			Updates(map[string]any{"status": ended.Status, "end_date": ended.EndDate}).Error; err != nil {
+			return nil, err
+		}
 	}
 	return targets, linkCouncils(tx, id, roleSuccessor, []councilRow{succ})
 }
@@ -277,7 +278,7 @@ func (c *carrier) target(g *carriedGroup) (adoptionRow, *models.Adoption, map[st
 		plain[i] = c.plain(a)
 	}
 	var target adoptionRow
-	err := forUpdate(c.tx).Where("council_id = ? AND component_id = ? AND status <> 'retired' AND rejected_at IS NULL", g.succ, g.comp).Take(&target).Error
+	err := forUpdate(c.tx).Where("council_id = ? AND component_id = ? AND "+currentAdoption(""), g.succ, g.comp).Take(&target).Error
 	switch {
 	case err == nil: // the successor already has it: merge into its record
 		b, err := getAdoption(c.tx, target.ID)

@@ -25,9 +25,6 @@ import (
 // changes, with a negative audit_id (minus the event's id), to the webhooks that hear of
 // adoptions (contract.ending) or components (component.retiring).
 
-// ContractEndingMonths are the months before a contract's end at which contract.ending fires.
-var ContractEndingMonths = []int{6, 12, 18} // most urgent first
-
 // ContractEnding is the body of a contract.ending delivery.
 type ContractEnding struct {
 	Event         string `json:"event"` // contract.ending
@@ -90,7 +87,7 @@ func queueContractEndings(tx *gorm.DB, hooks []webhookRow, now time.Time) (int, 
 	if _, isNew, err := newMarketEvent(tx, "contract.scan", today, now); err != nil || !isNew {
 		return 0, err
 	}
-	until := now.UTC().AddDate(0, ContractEndingMonths[len(ContractEndingMonths)-1], 0).Format(time.DateOnly)
+	until := now.UTC().AddDate(0, models.ContractEndingMonths[len(models.ContractEndingMonths)-1], 0).Format(time.DateOnly)
 	rows, err := tx.Raw(`SELECT a.id, co.code, p.slug, cap.slug, a.contract_end_on
 		FROM adoptions a JOIN councils co ON co.id = a.council_id JOIN components p ON p.id = a.component_id
 		JOIN capabilities cap ON cap.id = a.capability_id
@@ -104,18 +101,9 @@ func queueContractEndings(tx *gorm.DB, hooks []webhookRow, now time.Time) (int, 
 	}
 	queued := 0
 	for _, c := range endings {
-		end, err := time.Parse(time.DateOnly, c.ContractEndOn)
-		if err != nil {
-			continue // not a date: nothing to announce
-		}
-		for _, m := range ContractEndingMonths {
-			if end.AddDate(0, -m, 0).Format(time.DateOnly) <= today {
-				c.MonthsBefore = m
-				break
-			}
-		}
-		if c.MonthsBefore == 0 {
-			continue
+		var due bool
+		if c.MonthsBefore, due = models.ContractEndingStage(c.ContractEndOn, today); !due {
+			continue // not at a stage yet, or not a date: nothing to announce
 		}
 		id, isNew, err := newMarketEvent(tx, "contract.ending", fmt.Sprintf("%d:%s:%d", c.AdoptionID, c.ContractEndOn, c.MonthsBefore), now)
 		if err != nil {
@@ -165,21 +153,4 @@ func queueComponentRetiring(tx *gorm.DB, h webhookRow, e auditRow, now time.Time
 		return 0, err
 	}
 	return queueMarketEvent(tx, []webhookRow{h}, "component", id, body.Event, body, now)
-}
-
-// checkContractSupplier refuses an adoption's contract_supplier that names no vendor.
-func checkContractSupplier(tx *gorm.DB, slug *string) error {
-	if slug == nil {
-		return nil
-	}
-	var n int64
-	if err := tx.Table("vendors").Where("slug = ?", *slug).Count(&n).Error; err != nil {
-		return err
-	}
-	if n == 0 {
-		var p models.Problems
-		p.Add("contract_supplier", "no vendor has the slug %q: register the supplier as a vendor first", *slug)
-		return p.Err()
-	}
-	return nil
 }
