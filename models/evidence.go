@@ -34,6 +34,17 @@ func EvidenceStatus(items []EvidenceItem) (string, bool) {
 	return best, best != ""
 }
 
+// SettledStatus is the status an adoption takes from its evidence: a record
+// resting on evidence alone (source "evidence") that is not winding down
+// (retiring or retired) takes the strongest status its current items support;
+// a council's or vendor's own record, or one with no current item, keeps status.
+func SettledStatus(source, status string, items []EvidenceItem) string {
+	if best, ok := EvidenceStatus(items); ok && source == "evidence" && status != "retiring" && status != "retired" {
+		return best
+	}
+	return status
+}
+
 // ConfirmedOn is the newest of the council's own verification and the
 // current evidence's dates, or nil when there is neither.
 func ConfirmedOn(verifiedOn *string, items []EvidenceItem) *string {

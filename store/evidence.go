@@ -120,9 +120,7 @@ func settleEvidence(tx *gorm.DB, row *adoptionRow) (map[string]models.Change, er
 		row.EvidenceURL = &items[0].URL
 	}
 	row.ConfirmedOn = models.ConfirmedOn(row.VerifiedOn, items)
-	if status, ok := models.EvidenceStatus(items); ok && row.Source == "evidence" && row.Status != "retiring" && row.Status != "retired" {
-		row.Status = status
-	}
+	row.Status = models.SettledStatus(row.Source, row.Status, items)
 	return diffAdoption(old, *row), nil
 }
 
