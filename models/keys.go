@@ -26,6 +26,33 @@ const (
 // ActorRoles are the roles an actor in history or the audit log may have.
 var ActorRoles = []string{RoleAdmin, RoleVendor, RoleCouncil, RoleSeed, RoleHarvest}
 
+// CheckNewKey checks what a new key is asked for: an admin key names no
+// owner, a vendor or council key names one (a vendor slug or council code),
+// the name is short and an expiry is after now. Whether the owner exists is
+// the store's to check.
+func CheckNewKey(role, org, name string, expires *time.Time, now time.Time) error {
+	var p Problems
+	switch role {
+	case RoleAdmin:
+		if org != "" {
+			p.Add("org", "must be empty for an admin key")
+		}
+	case RoleVendor, RoleCouncil:
+		if org == "" {
+			p.Add("org", "is required for a %s key (a vendor slug or council code)", role)
+		}
+	default:
+		p.Add("role", "must be one of admin, vendor, council")
+	}
+	if len(name) > 200 {
+		p.Add("name", "must be at most 200 characters")
+	}
+	if expires != nil && !expires.After(now) {
+		p.Add("expires_at", "must be in the future")
+	}
+	return p.Err()
+}
+
 // KeyPrefix starts every API key, so a leaked one is easy to recognise.
 const KeyPrefix = "ccr_"
 

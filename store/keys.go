@@ -49,26 +49,7 @@ var lowerBase32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPad
 // CreateKey makes a key for role, owned by org (a vendor slug or council code),
 // and returns the secret once: only its hash is stored.
 func (s *Store) CreateKey(ctx context.Context, actor models.Actor, role, org, name string, expires *time.Time) (string, models.APIKey, error) {
-	var p models.Problems
-	switch role {
-	case models.RoleAdmin:
-		if org != "" {
-			p.Add("org", "must be empty for an admin key")
-		}
-	case models.RoleVendor, models.RoleCouncil:
-		if org == "" {
-			p.Add("org", "is required for a %s key (a vendor slug or council code)", role)
-		}
-	default:
-		p.Add("role", "must be one of admin, vendor, council")
-	}
-	if len(name) > 200 {
-		p.Add("name", "must be at most 200 characters")
-	}
-	if expires != nil && !expires.After(s.Now()) {
-		p.Add("expires_at", "must be in the future")
-	}
-	if err := p.Err(); err != nil {
+	if err := models.CheckNewKey(role, org, name, expires, s.Now()); err != nil {
 		return "", models.APIKey{}, err
 	}
 	idBytes, secret := make([]byte, 5), make([]byte, 32)
