@@ -37,16 +37,13 @@ func (s *Site) councilRenewals(c *gin.Context) (meta, any, error) {
 	if err != nil {
 		return meta{}, nil, err
 	}
-	d := renewalsData{C: council, Months: reuse.DefaultRenewalMonths, Windows: renewalWindows}
+	d := renewalsData{C: council, Windows: renewalWindows}
 	m := meta{Title: "Contract renewals: " + council.Name, Section: "councils"}
-	if v := c.Query("window_months"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 60 {
-			d.Error = &fieldError{ID: "window_months", Message: "Choose a window from 1 to 60 months"}
-			m.Status = http.StatusBadRequest
-			return m, d, nil
-		}
-		d.Months = n
+	q := handlers.NewQuery(c)
+	if d.Months = q.RenewalMonths(); q.Err() != nil {
+		d.Error = &fieldError{ID: "window_months", Message: "Choose a window from 1 to 60 months"}
+		m.Status = http.StatusBadRequest
+		return m, d, nil
 	}
 	eng, err := s.store.Engine(ctx)
 	if err != nil {
