@@ -228,7 +228,7 @@ func (h *Reuse) Concentration(c *gin.Context) {
 	if eng == nil {
 		return
 	}
-	items, err := ConcentrationQuery(c, eng, h.Store.Today())
+	items, _, err := ConcentrationQuery(c, eng, h.Store.Today())
 	if err != nil {
 		WriteError(c, err)
 		return
@@ -237,12 +237,13 @@ func (h *Reuse) Concentration(c *gin.Context) {
 }
 
 // ConcentrationQuery reads region, capability and horizon_months as the API does and answers
-// them, so the dashboard page gives the same answers and the same problems.
-func ConcentrationQuery(c *gin.Context, eng *reuse.Engine, today time.Time) ([]reuse.Concentration, error) {
+// them, so the dashboard page gives the same answers and the same problems. horizon is the
+// horizon answered for (the default when horizon_months is absent or refused).
+func ConcentrationQuery(c *gin.Context, eng *reuse.Engine, today time.Time) (items []reuse.Concentration, horizon int, err error) {
 	q := query{c: c}
 	region := q.str("region")
 	capability := q.slug("capability")
-	horizon := q.intIn("horizon_months", reuse.DefaultRenewalMonths, 1, 120)
+	horizon = q.intIn("horizon_months", reuse.DefaultRenewalMonths, 1, 120)
 	if region != "" && !eng.HasRegion(region) {
 		q.p.Add("region", "no council is in region %q", region)
 	}
@@ -250,7 +251,7 @@ func ConcentrationQuery(c *gin.Context, eng *reuse.Engine, today time.Time) ([]r
 		q.p.Add("capability", "no capability has the slug %q", capability)
 	}
 	if err := q.err(); err != nil {
-		return nil, err
+		return nil, horizon, err
 	}
-	return eng.Concentration(region, capability, today, horizon), nil
+	return eng.Concentration(region, capability, today, horizon), horizon, nil
 }

@@ -227,5 +227,8 @@ func (q *Query) Search(name string) string { return q.q.search(name) }
 // Cursor reads the cursor of a next link.
 func (q *Query) Cursor() string { return q.q.cursor() }
 
+// RenewalMonths reads the renewal window, window_months: 1 to 60 months, 18 by default.
+func (q *Query) RenewalMonths() int { return renewalMonths(&q.q) }
+
 // Err is every problem found, as one EINVALID error, or nil.
 func (q *Query) Err() error { return q.q.err() }

@@ -104,9 +104,9 @@ func writeResource(c *gin.Context, status int, v any) {
 // tagged sets the ETag of body and reports whether the client's If-None-Match
 // already holds it.
 func tagged(c *gin.Context, body []byte) bool {
-	tag := etagOf(body)
+	tag := ETag(body)
 	c.Header("ETag", tag)
-	return etagListed(c.GetHeader("If-None-Match"), tag)
+	return ETagListed(c.GetHeader("If-None-Match"), tag)
 }
 
 // ETag is the strong validator of body: the API's resources, its response
@@ -140,11 +140,6 @@ func ifMatchListed(header, tag string) bool {
 	return false
 }
 
-// etagOf and etagListed are the names the handlers call.
-func etagOf(body []byte) string { return ETag(body) }
-
-func etagListed(header, tag string) bool { return ETagListed(header, tag) }
-
 // precondition checks If-Match against the resource as it is now and returns
 // the version the write must still find, or nil when the caller sent no If-Match.
 func precondition[T any](c *gin.Context, current func() (T, error), version func(T) int) (*int, error) {
@@ -160,7 +155,7 @@ func precondition[T any](c *gin.Context, current func() (T, error), version func
 	if err != nil {
 		return nil, err
 	}
-	if !ifMatchListed(header, etagOf(body)) {
+	if !ifMatchListed(header, ETag(body)) {
 		return nil, models.Errorf(models.EPRECONDITION, "If-Match does not match the current ETag (compared strongly: a weak W/ tag never matches); fetch the resource again and retry")
 	}
 	n := version(v)

@@ -10,10 +10,6 @@ import (
 	"github.com/council-components/registry/models"
 )
 
-// searchMaxLength is the most the API's parsing takes in a search (the q
-// parameter); the search inputs carry it as their maxlength.
-const searchMaxLength = 200
-
 // fieldError is what is wrong with one form field, said as GOV.UK forms say
 // it: in the error summary, linked to the field, and beside the field.
 type fieldError struct {
@@ -34,7 +30,7 @@ func searchError(err error, inputID string) (*fieldError, error) {
 			return nil, err
 		}
 	}
-	return &fieldError{ID: inputID, Message: fmt.Sprintf("Search for %d characters or fewer", searchMaxLength)}, nil
+	return &fieldError{ID: inputID, Message: fmt.Sprintf("Search for %d characters or fewer", models.MaxSearchLength)}, nil
 }
 
 // searchPage reads what a search page was asked for beyond its filters: the

@@ -63,7 +63,7 @@ var templateFuncs = template.FuncMap{
 	"numeric":         numeric,
 	"halfWidth":       func(name string) col { return col{Name: name, Class: "govuk-!-width-one-half"} },
 	"numericGroups":   numericGroups,
-	"searchMaxLength": func() int { return searchMaxLength },
+	"searchMaxLength": func() int { return models.MaxSearchLength },
 }
 
 // col is one column heading of a table, for the "thead" partial; Class is

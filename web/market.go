@@ -37,16 +37,13 @@ func (s *Site) councilRenewals(c *gin.Context) (meta, any, error) {
 	if err != nil {
 		return meta{}, nil, err
 	}
-	d := renewalsData{C: council, Months: reuse.DefaultRenewalMonths, Windows: renewalWindows}
+	d := renewalsData{C: council, Windows: renewalWindows}
 	m := meta{Title: "Contract renewals: " + council.Name, Section: "councils"}
-	if v := c.Query("window_months"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 60 {
-			d.Error = &fieldError{ID: "window_months", Message: "Choose a window from 1 to 60 months"}
-			m.Status = http.StatusBadRequest
-			return m, d, nil
-		}
-		d.Months = n
+	q := handlers.NewQuery(c)
+	if d.Months = q.RenewalMonths(); q.Err() != nil {
+		d.Error = &fieldError{ID: "window_months", Message: "Choose a window from 1 to 60 months"}
+		m.Status = http.StatusBadRequest
+		return m, d, nil
 	}
 	eng, err := s.store.Engine(ctx)
 	if err != nil {
@@ -72,7 +69,7 @@ var concentrationLabels = map[string]string{"region": "Region", "capability": "C
 type concentrationData struct {
 	Region  string
 	Regions []string
-	Horizon int
+	Horizon string // as the form shows it: the horizon answered for, or as entered when refused
 	Items   []reuse.Concentration
 	Error   *fieldError
 }
@@ -83,13 +80,14 @@ func (s *Site) concentration(c *gin.Context) (meta, any, error) {
 		return meta{}, nil, err
 	}
 	m := meta{Title: "Supplier concentration", Section: "dashboards"}
-	d := concentrationData{Region: c.Query("region"), Regions: eng.Regions(), Horizon: reuse.DefaultRenewalMonths}
-	if v, err := strconv.Atoi(c.Query("horizon_months")); err == nil {
-		d.Horizon = v
-	}
-	items, err := handlers.ConcentrationQuery(c, eng, s.store.Today())
+	d := concentrationData{Region: c.Query("region"), Regions: eng.Regions()}
+	items, horizon, err := handlers.ConcentrationQuery(c, eng, s.store.Today())
+	d.Horizon = strconv.Itoa(horizon)
 	var me *models.Error
 	if errors.As(err, &me) && len(me.Fields) > 0 { // the API's problem, said on the form
+		if v := c.Query("horizon_months"); v != "" {
+			d.Horizon = v // shown as entered, to be put right
+		}
 		f := me.Fields[0]
 		d.Error = &fieldError{ID: f.Field, Message: concentrationLabels[f.Field] + ": " + f.Message}
 		m.Status = http.StatusBadRequest

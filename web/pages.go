@@ -3,7 +3,6 @@ package web
 import (
 	"cmp"
 	"context"
-	"net/url"
 	"slices"
 
 	"github.com/gin-gonic/gin"
@@ -93,18 +92,6 @@ func options[T any](items []T, value, text func(T) string, chosen string) []opti
 		out[i] = option{Value: value(it), Text: text(it), Selected: value(it) == chosen}
 	}
 	return out
-}
-
-// withQuery is this page's path and query with one parameter set (or removed when empty).
-func withQuery(c *gin.Context, key, value string) string {
-	q := c.Request.URL.Query()
-	if value == "" {
-		q.Del(key)
-	} else {
-		q.Set(key, value)
-	}
-	u := url.URL{Path: c.Request.URL.Path, RawQuery: q.Encode()}
-	return u.String()
 }
 
 // capabilitySet is every capability, for names and filters.
