@@ -66,7 +66,6 @@ func NotFound(kind, key string) *Error {
 
 // Problems collects field errors so a caller sees every bad field at once.
 type Problems struct {
-	code   string
 	fields []FieldError
 }
 

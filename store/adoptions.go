@@ -98,25 +98,6 @@ func (s *Store) ListAdoptions(ctx context.Context, f models.AdoptionFilter, p mo
 	return out, s.withEvidence(db, out.Items)
 }
 
-// ComponentAdoptions returns every adoption of component but rejected claims,
-// in id order, as ListAdoptions pages them, in one read: for the component's page.
-func (s *Store) ComponentAdoptions(ctx context.Context, component string) ([]models.Adoption, error) {
-	db := s.r.WithContext(ctx)
-	if _, err := s.GetComponent(ctx, component); err != nil {
-		return nil, err
-	}
-	var views []adoptionView
-	if err := adoptionsQuery(db).Where("adoptions.component_id = (SELECT id FROM components WHERE slug = ?) AND adoptions.rejected_at IS NULL", component).
-		Order("adoptions.id").Scan(&views).Error; err != nil {
-		return nil, translate(err)
-	}
-	out := make([]models.Adoption, len(views))
-	for i, v := range views {
-		out[i] = v.model()
-	}
-	return out, s.withEvidence(db, out)
-}
-
 // GetAdoption returns one adoption, rejected or not.
 func (s *Store) GetAdoption(ctx context.Context, id int64) (models.Adoption, error) {
 	return s.adoption(s.r.WithContext(ctx), id)

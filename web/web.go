@@ -64,7 +64,6 @@ type Store interface {
 	ListCapabilities(ctx context.Context, f models.CapabilityFilter, p models.Page) (models.List[models.Capability], error)
 	GetCapability(ctx context.Context, slug string) (models.Capability, error)
 	ListAdoptions(ctx context.Context, f models.AdoptionFilter, p models.Page) (models.List[models.Adoption], error)
-	ComponentAdoptions(ctx context.Context, component string) ([]models.Adoption, error)
 	ComponentAdopterCounts(ctx context.Context, component string) ([]models.AdopterCount, error)
 	ComponentAdoptionsPage(ctx context.Context, component, status string, limit, offset int) ([]models.Adoption, error)
 	ComponentUsers(ctx context.Context, component string) ([]models.ComponentUser, error)
