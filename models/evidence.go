@@ -85,6 +85,20 @@ func Pending(source string, verified, rejected bool) bool {
 	return !rejected && !verified && source == "vendor"
 }
 
+// VerificationOf names where an adoption stands with its council: rejected,
+// verified, or pending, which is any adoption the council has not verified (a
+// wider set than Pending, which is a vendor's claim only). The list filter of
+// the same name finds the same adoptions.
+func VerificationOf(verified, rejected bool) string {
+	switch {
+	case rejected:
+		return "rejected"
+	case verified:
+		return "verified"
+	}
+	return "pending"
+}
+
 // Strength is how much the registry knows about an adoption, which the reuse
 // engine weighs: verified by the council > fresh evidence > stale evidence.
 type Strength uint8

@@ -2,6 +2,7 @@ package models
 
 import (
 	"testing"
+	"time"
 
 	"github.com/council-components/registry/internal/tabletest"
 )
@@ -47,5 +48,44 @@ func TestSettledStatus(t *testing.T) {
 		{"council", "piloting", "live"}:                         "piloting", // a council's own record keeps its status
 		{"vendor", "exploring", "live"}:                         "exploring",
 		{"admin", "live", "piloting"}:                           "live",
+	})
+}
+
+func TestWhoCounts(t *testing.T) {
+	type adoption struct {
+		source             string
+		verified, rejected bool
+	}
+	type says struct {
+		counts, pending bool
+		verification    string
+	}
+	tabletest.Check(t, "Counts, Pending and VerificationOf", func(a adoption) says {
+		return says{Counts(a.source, a.verified, a.rejected), Pending(a.source, a.verified, a.rejected), VerificationOf(a.verified, a.rejected)}
+	}, map[adoption]says{
+		{"council", true, false}:   {true, false, "verified"},
+		{"vendor", false, false}:   {false, true, "pending"}, // a claim awaiting the council
+		{"vendor", true, false}:    {true, false, "verified"},
+		{"vendor", false, true}:    {false, false, "rejected"},
+		{"vendor", true, true}:     {false, false, "rejected"}, // rejection wins over an earlier verification
+		{"evidence", false, false}: {true, false, "pending"},   // counts on its evidence, still unverified
+		{"admin", false, false}:    {true, false, "pending"},
+		{"council", false, true}:   {false, false, "rejected"},
+	})
+}
+
+func TestIsFresh(t *testing.T) {
+	today := time.Date(2026, 12, 3, 15, 0, 0, 0, time.UTC)
+	tabletest.Check(t, "IsFresh", func(on string) bool {
+		if on == "never" {
+			return IsFresh(nil, today, 12)
+		}
+		return IsFresh(&on, today, 12)
+	}, map[string]bool{
+		"never":      false,
+		"2025-12-02": false,
+		"2025-12-03": true, // twelve months to the day
+		"2026-06-01": true,
+		"2026-12-03": true,
 	})
 }

@@ -26,23 +26,33 @@ type adoptionView struct {
 
 func (v adoptionView) model() models.Adoption {
 	r := v.Row
-	a := models.Adoption{
+	return models.Adoption{
 		ID: r.ID, Council: v.CouncilCode, Component: v.ComponentSlug, Capability: v.CapabilitySlug,
 		Status: r.Status, StartedOn: r.StartedOn, EndedOn: r.EndedOn, ContractEndOn: r.ContractEndOn,
 		Notes: r.Notes, EvidenceURL: r.EvidenceURL, PublicContact: r.PublicContact, Source: r.Source, Verified: r.Verified,
 		ContractValueGBP: r.ContractValueGBP, ContractSupplier: r.ContractSupplier, ContractReference: r.ContractReference,
 		RejectionReason: r.RejectionReason, VerifiedOn: r.VerifiedOn, ConfirmedOn: r.ConfirmedOn, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version,
+		Verification: models.VerificationOf(r.Verified, r.RejectedAt != nil),
 	}
-	switch {
-	case r.RejectedAt != nil:
-		a.Verification = "rejected"
-	case r.Verified:
-		a.Verification = "verified"
-	default:
-		a.Verification = "pending"
-	}
-	return a
 }
+
+// verificationIs is the SQL for the adoptions whose models.VerificationOf is
+// verification; any other value (no filter) is every adoption but rejected claims.
+func verificationIs(verification string) string {
+	switch verification {
+	case "rejected":
+		return "adoptions.rejected_at IS NOT NULL"
+	case "verified":
+		return "adoptions.rejected_at IS NULL AND adoptions.verified"
+	case "pending":
+		return "adoptions.rejected_at IS NULL AND NOT adoptions.verified"
+	}
+	return "adoptions.rejected_at IS NULL"
+}
+
+// confirmedFresh is the SQL for the adoptions models.IsFresh calls fresh, given
+// models.FreshSince.
+const confirmedFresh = "adoptions.confirmed_on >= ?"
 
 func adoptionsQuery(db *gorm.DB) *gorm.DB {
 	return db.Table("adoptions").Select(adoptionSelect).
@@ -73,21 +83,11 @@ func (s *Store) ListAdoptions(ctx context.Context, f models.AdoptionFilter, p mo
 			q = q.Where("adoptions.verified = ?", *f.Verified)
 		}
 		if f.Fresh != nil && *f.Fresh {
-			q = q.Where("adoptions.confirmed_on >= ?", freshSince)
+			q = q.Where(confirmedFresh, freshSince)
 		} else if f.Fresh != nil {
-			q = q.Where("(adoptions.confirmed_on IS NULL OR adoptions.confirmed_on < ?)", freshSince)
+			q = q.Where("(adoptions.confirmed_on IS NULL OR NOT ("+confirmedFresh+"))", freshSince)
 		}
-		switch f.Verification {
-		case "rejected":
-			q = q.Where("adoptions.rejected_at IS NOT NULL")
-		case "verified":
-			q = q.Where("adoptions.rejected_at IS NULL AND adoptions.verified")
-		case "pending":
-			q = q.Where("adoptions.rejected_at IS NULL AND NOT adoptions.verified")
-		default:
-			q = q.Where("adoptions.rejected_at IS NULL")
-		}
-		return q
+		return q.Where(verificationIs(f.Verification))
 	}
 	views, total, next, err := keysetViews[adoptionRow, adoptionView](db, "adoptions", p,
 		func(r adoptionRow) int64 { return r.ID }, where, adoptionsQuery)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/council-components/registry/models"
 )
@@ -96,6 +97,45 @@ func TestBarsRefilingSQLIsTheModelsRule(t *testing.T) {
 					t.Errorf("%s, rejected %t, cleared %t: SQL finds %d; models say %t", source, rejected, cleared, n, want)
 				}
 			}
+		}
+	}
+}
+
+// TestAdoptionFilterSQLIsTheModelsRule: the list filters' SQL finds the
+// adoptions models.VerificationOf and models.IsFresh name, for every
+// verification (and none) and confirmation date, on the engine under test.
+func TestAdoptionFilterSQLIsTheModelsRule(t *testing.T) {
+	st := openBlank(t)
+	today := time.Date(2026, 12, 3, 15, 0, 0, 0, time.UTC)
+	since := models.FreshSince(today, 12)
+	for _, verified := range []bool{false, true} {
+		for _, rejected := range []bool{false, true} {
+			at := "NULL"
+			if rejected {
+				at = "CURRENT_TIMESTAMP"
+			}
+			for _, filter := range append([]string{""}, models.Verifications...) {
+				q := fmt.Sprintf(`WITH adoptions (verified, rejected_at) AS (SELECT %t, %s) SELECT count(*) FROM adoptions WHERE %s`,
+					verified, at, verificationIs(filter))
+				var n int
+				if err := st.r.Raw(q).Row().Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				want := models.VerificationOf(verified, rejected) == filter || filter == "" && !rejected
+				if (n == 1) != want {
+					t.Errorf("verified %t, rejected %t, verification %q: SQL finds %d; models say %t", verified, rejected, filter, n, want)
+				}
+			}
+		}
+	}
+	for _, on := range []string{"2025-12-02", since, "2026-12-03"} {
+		var n int
+		q := fmt.Sprintf(`WITH adoptions (confirmed_on) AS (SELECT '%s') SELECT count(*) FROM adoptions WHERE %s`, on, confirmedFresh)
+		if err := st.r.Raw(q, since).Row().Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if want := models.IsFresh(&on, today, 12); (n == 1) != want {
+			t.Errorf("confirmed on %s: SQL finds %d fresh; models say %t", on, n, want)
 		}
 	}
 }
