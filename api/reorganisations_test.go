@@ -586,3 +586,41 @@ func FuzzReorganisationBody(f *testing.F) {
 		noServerError(t, e.do("GET", "/api/v1/reorganisations?"+onTheWire(body), nil, ""))
 	})
 }
+
+// TestHarmonisationCountsNoUnverifiedClaim: a vendor's claim that a merging council runs its
+// product takes no part in the harmonisation report until the council verifies it, as it takes
+// none in the rest of the reuse engine.
+func TestHarmonisationCountsNoUnverifiedClaim(t *testing.T) {
+	e := plannedWorld(t)
+	id := idOf(t, e.do("POST", "/api/v1/reorganisations", planBody("2027-04-01"), e.admin).wantStatus(http.StatusCreated).json())
+	report := fmt.Sprintf("/api/v1/reorganisations/%d/harmonisation", id)
+	paymentUses := func() []string {
+		t.Helper()
+		var uses []string
+		for _, it := range itemsOf(e.do("GET", report, nil, "").wantStatus(http.StatusOK).json()) {
+			if it["capability"].(map[string]any)["slug"] != "online-card-payments" {
+				continue
+			}
+			for _, u := range it["uses"].([]any) {
+				u := u.(map[string]any)
+				uses = append(uses, u["council"].(string)+" "+u["component"].(string))
+			}
+		}
+		return uses
+	}
+	before := paymentUses()
+
+	claim := e.do("POST", "/api/v1/adoptions", map[string]any{"council": braintree, "component": "acme-pay", "capability": "online-card-payments",
+		"status": "live"}, e.key("vendor", "acme")).wantStatus(http.StatusCreated).json()
+	if claim["verification"] != "pending" || claim["source"] != "vendor" {
+		t.Fatalf("claim %v", claim)
+	}
+	if got := paymentUses(); !slices.Equal(got, before) {
+		t.Errorf("with Acme's unverified claim the payments uses are %v, want %v as before it", got, before)
+	}
+
+	e.do("POST", fmt.Sprintf("/api/v1/adoptions/%d/verify", idOf(t, claim)), nil, e.key("council", braintree)).wantStatus(http.StatusOK)
+	if got := paymentUses(); !slices.Contains(got, braintree+" acme-pay") || len(got) != len(before)+1 {
+		t.Errorf("once Braintree verifies the claim the payments uses are %v, want %v and Braintree's Acme Pay", got, before)
+	}
+}

@@ -14,7 +14,8 @@ import (
 // councils merging, and what they use. Before vesting, the councils are the
 // predecessors (and the successor when it is an existing council) with their
 // adoptions in use now; after, the predecessors with the adoptions carried
-// over from them, as they stood when carried, and any still in use.
+// over from them, as they stood when carried, and any still in use. Only
+// adoptions that count are uses: a vendor's unverified claim is none.
 func (s *Store) MergingUses(ctx context.Context, id int64) (models.Reorganisation, []string, []models.MergingUse, error) {
 	db := s.r.WithContext(ctx)
 	r, err := getReorganisation(db, id)
@@ -36,12 +37,13 @@ func (s *Store) MergingUses(ctx context.Context, id int64) (models.Reorganisatio
 		Council, Component, Capability, Status string
 		ContractEndOn                          *string
 	}
-	// The adoptions in use now, and those carried over when it vested, with their status then.
+	// The adoptions in use now, and those carried over when it vested, with their status then;
+	// as everywhere in the reuse engine, only those that count (no unverified claim).
 	const sel = `SELECT a.id, co.code AS council, p.slug AS component, cap.slug AS capability, %s AS status, a.contract_end_on
 		FROM adoptions a JOIN councils co ON co.id = a.council_id JOIN components p ON p.id = a.component_id
 		JOIN capabilities cap ON cap.id = a.capability_id %s`
-	q := fmt.Sprintf(sel, "a.status", "WHERE co.code IN ? AND a.status IN ? AND a.rejected_at IS NULL") + " UNION " +
-		fmt.Sprintf(sel, "rc.status", "JOIN reorganisation_carryovers rc ON rc.from_adoption_id = a.id WHERE rc.reorganisation_id = ?") +
+	q := fmt.Sprintf(sel, "a.status", "WHERE co.code IN ? AND a.status IN ? AND "+counted("a")) + " UNION " +
+		fmt.Sprintf(sel, "rc.status", "JOIN reorganisation_carryovers rc ON rc.from_adoption_id = a.id WHERE rc.reorganisation_id = ? AND "+counted("a")) +
 		" ORDER BY 1"
 	if err := db.Raw(q, parties, inUseStatuses, id).Scan(&rows).Error; err != nil {
 		return r, nil, nil, translate(err)
