@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -316,6 +317,13 @@ func TestSearchRanking(t *testing.T) {
 	for _, q := range []string{`"unterminated`, "NEAR(", "a OR b", "*", "-x", "payments AND"} {
 		e.do("GET", "/api/v1/components?q="+url.QueryEscape(q), nil, "").wantStatus(http.StatusOK)
 	}
+	// The space around the words is no part of the search, so only space is no search, as on the pages.
+	if got, want := slugs(e.do("GET", "/api/v1/components?q=%20notify%20", nil, "").json()), "[govuk-notify govuk-pay]"; got != want {
+		t.Errorf("q=%%20notify%%20 ranked %s, want %s as q=notify", got, want)
+	}
+	if got, want := slugs(e.do("GET", "/api/v1/components?q=%20", nil, "").json()), slugs(e.do("GET", "/api/v1/components", nil, "").json()); got != want {
+		t.Errorf("q=%%20 lists %s, want every component as with no q: %s", got, want)
+	}
 	// Vendor names are searchable, and the index follows a vendor rename.
 	e.do("PATCH", "/api/v1/vendors/acme", map[string]any{"name": "Zenith Systems"}, e.admin).wantStatus(http.StatusOK)
 	if got := slugs(e.do("GET", "/api/v1/components?q=zenith", nil, "").json()); got != "[acme-bookings pay-bookings]" && got != "[pay-bookings acme-bookings]" {
@@ -366,5 +374,25 @@ func TestSearchLength(t *testing.T) {
 		if !strings.Contains(fmt.Sprint(p["errors"]), "at most 200 characters") {
 			t.Errorf("%s: %v", list, p["errors"])
 		}
+	}
+}
+
+// A council search finds the same councils whatever space is around its words.
+func TestCouncilSearchTrimsItsWords(t *testing.T) {
+	e := newSeededEnv(t, false)
+	codes := func(path string) []string {
+		t.Helper()
+		var out []string
+		for _, it := range itemsOf(e.do("GET", path, nil, "").wantStatus(http.StatusOK).json()) {
+			out = append(out, it["code"].(string))
+		}
+		return out
+	}
+	want := codes("/api/v1/councils?q=lambeth")
+	if len(want) == 0 {
+		t.Fatal("q=lambeth finds no council")
+	}
+	if got := codes("/api/v1/councils?q=%20lambeth%20"); !slices.Equal(got, want) {
+		t.Errorf("q=%%20lambeth%%20 finds %v, want %v as q=lambeth", got, want)
 	}
 }

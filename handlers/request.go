@@ -192,14 +192,15 @@ func (q *query) cursor() string {
 	return v
 }
 
-// search reads words to search for, at most 200 characters of them.
+// search reads words to search for, at most 200 characters of them on one
+// line; the space around them is no part of the search, so only space is none.
 func (q *query) search(name string) string {
 	v := q.c.Query(name)
 	if utf8.RuneCountInString(v) > models.MaxSearchLength {
 		q.p.Add(name, "must be at most %d characters", models.MaxSearchLength)
 	}
 	models.CheckOneLine(&q.p, name, v)
-	return v
+	return strings.TrimSpace(v)
 }
 
 func (q *query) err() error { return q.p.Err() }

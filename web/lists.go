@@ -57,7 +57,7 @@ func (s *Site) components(c *gin.Context) (meta, any, error) {
 	f := models.ComponentFilter{
 		Capability: q.Slug("capability"), Standard: q.Slug("standard"),
 		Lifecycle: q.Enum("lifecycle", models.Lifecycles), Hosting: q.Enum("hosting", models.HostingKinds),
-		OpenSource: q.Boolean("open_source"), Q: strings.TrimSpace(q.Search("q")),
+		OpenSource: q.Boolean("open_source"), Q: q.Search("q"),
 	}
 	n, cursor, searchErr, err := searchPage(c, q, "q")
 	if err != nil {
@@ -157,7 +157,7 @@ var councilSortNames = map[string]string{"name": "by name, A to Z", "type": "by 
 func (s *Site) councils(c *gin.Context) (meta, any, error) {
 	ctx := c.Request.Context()
 	q := handlers.NewQuery(c)
-	f := models.CouncilFilter{Q: strings.TrimSpace(q.Search("q")), Type: q.Enum("type", models.CouncilTypeSlugs()),
+	f := models.CouncilFilter{Q: q.Search("q"), Type: q.Enum("type", models.CouncilTypeSlugs()),
 		Status: cmp.Or(q.Enum("status", models.CouncilStatuses), "current")}
 	n, cursor, searchErr, err := searchPage(c, q, "council-q")
 	if err != nil {
