@@ -377,7 +377,8 @@ func TestSearchLength(t *testing.T) {
 	}
 }
 
-// A council search finds the same councils whatever space is around its words.
+// A council search finds the same councils whatever space is around its words,
+// and its place filters read as the pages read them.
 func TestCouncilSearchTrimsItsWords(t *testing.T) {
 	e := newSeededEnv(t, false)
 	codes := func(path string) []string {
@@ -395,4 +396,19 @@ func TestCouncilSearchTrimsItsWords(t *testing.T) {
 	if got := codes("/api/v1/councils?q=%20lambeth%20"); !slices.Equal(got, want) {
 		t.Errorf("q=%%20lambeth%%20 finds %v, want %v as q=lambeth", got, want)
 	}
+
+	// Regions and nations are read as the councils page reads them: any case, space
+	// around them ignored, and one no council is in refused, naming the parameter.
+	london := codes("/api/v1/councils?region=London&limit=100")
+	if n := e.count("SELECT count(*) FROM councils WHERE region = 'London' AND status = 'current'"); len(london) != n || n == 0 {
+		t.Fatalf("region=London lists %d councils, want London's %d", len(london), n)
+	}
+	if got := codes("/api/v1/councils?region=%20london%20&limit=100"); !slices.Equal(got, london) {
+		t.Errorf("region=%%20london%%20 lists %v, want London's councils", got)
+	}
+	if got, n := len(codes("/api/v1/councils?nation=wales&limit=100")), e.count("SELECT count(*) FROM councils WHERE nation = 'Wales' AND status = 'current'"); got != n || n == 0 {
+		t.Errorf("nation=wales lists %d councils, want Wales's %d", got, n)
+	}
+	e.do("GET", "/api/v1/councils?region=Atlantis", nil, "").wantProblem(http.StatusBadRequest, "region")
+	e.do("GET", "/api/v1/councils?nation=Mars", nil, "").wantProblem(http.StatusBadRequest, "nation")
 }

@@ -1721,13 +1721,13 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "region, e.g. London or Scotland",
+                        "description": "region, e.g. London or Scotland (any case); one no current council is in is 400",
                         "name": "region",
                         "in": "query"
                     },
                     {
                         "type": "string",
-                        "description": "England, Scotland, Wales or Northern Ireland",
+                        "description": "England, Scotland, Wales or Northern Ireland (any case)",
                         "name": "nation",
                         "in": "query"
                     },

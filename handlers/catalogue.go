@@ -11,6 +11,7 @@ import (
 // CatalogueStore is what the catalogue handlers need from storage.
 type CatalogueStore interface {
 	ListCouncils(ctx context.Context, f models.CouncilFilter, p models.Page) (models.List[models.Council], error)
+	CouncilPlaces(ctx context.Context) (regions, nations []string, err error)
 	GetCouncil(ctx context.Context, code string) (models.Council, error)
 
 	ListVendors(ctx context.Context, p models.Page) (models.List[models.Vendor], error)
@@ -44,8 +45,8 @@ type Catalogue struct {
 //	@Tags			councils
 //	@Produce		json
 //	@Param			type	query		string	false	"council type slug, e.g. london-borough"
-//	@Param			region	query		string	false	"region, e.g. London or Scotland"
-//	@Param			nation	query		string	false	"England, Scotland, Wales or Northern Ireland"
+//	@Param			region	query		string	false	"region, e.g. London or Scotland (any case); one no current council is in is 400"
+//	@Param			nation	query		string	false	"England, Scotland, Wales or Northern Ireland (any case)"
 //	@Param			q		query		string	false	"part of the council's name, or its code"
 //	@Param			status	query		string	false	"current (default), former or all"	Enums(current, former, all)
 //	@Param			limit	query		int		false	"page size, 1 to 100 (default 20)"
@@ -54,9 +55,14 @@ type Catalogue struct {
 //	@Failure		400		{object}	Problem
 //	@Router			/api/v1/councils [get]
 func (h *Catalogue) ListCouncils(c *gin.Context) {
+	regions, nations, err := h.Store.CouncilPlaces(c.Request.Context())
+	if err != nil {
+		WriteError(c, err)
+		return
+	}
 	q := query{c: c}
 	f := models.CouncilFilter{
-		Type: q.enum("type", models.CouncilTypeSlugs()), Region: q.str("region"), Nation: q.str("nation"),
+		Type: q.enum("type", models.CouncilTypeSlugs()), Region: q.oneOf("region", regions), Nation: q.oneOf("nation", nations),
 		Q: q.search("q"), Status: q.enum("status", models.CouncilStatuses),
 	}
 	listBy(c, &q, f, scopedList(c, h.Store.ListCouncils))

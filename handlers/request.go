@@ -116,6 +116,23 @@ func (q *query) enum(name string, allowed []string) string {
 	return ""
 }
 
+// oneOf reads one of allowed, matched ignoring case and the space around it,
+// and gives it as allowed spells it: for values the data names, such as the
+// regions councils are in.
+func (q *query) oneOf(name string, allowed []string) string {
+	v := strings.TrimSpace(q.c.Query(name))
+	if v == "" {
+		return ""
+	}
+	for _, a := range allowed {
+		if strings.EqualFold(a, v) {
+			return a
+		}
+	}
+	q.p.Add(name, "must be one of %s", strings.Join(allowed, ", "))
+	return ""
+}
+
 func (q *query) boolean(name string) *bool {
 	v := q.c.Query(name)
 	if v == "" {
@@ -221,6 +238,9 @@ func (q *Query) Boolean(name string) *bool { return q.q.boolean(name) }
 
 // Slug reads a lowercase-hyphenated slug.
 func (q *Query) Slug(name string) string { return q.q.slug(name) }
+
+// OneOf reads one of allowed (case and surrounding space ignored), as allowed spells it, or nothing.
+func (q *Query) OneOf(name string, allowed []string) string { return q.q.oneOf(name, allowed) }
 
 // Search reads words to search for.
 func (q *Query) Search(name string) string { return q.q.search(name) }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/council-components/registry/handlers"
 	"github.com/council-components/registry/models"
@@ -156,21 +155,16 @@ var councilSortNames = map[string]string{"name": "by name, A to Z", "type": "by 
 
 func (s *Site) councils(c *gin.Context) (meta, any, error) {
 	ctx := c.Request.Context()
-	q := handlers.NewQuery(c)
-	f := models.CouncilFilter{Q: q.Search("q"), Type: q.Enum("type", models.CouncilTypeSlugs()),
-		Status: cmp.Or(q.Enum("status", models.CouncilStatuses), "current")}
-	n, cursor, searchErr, err := searchPage(c, q, "council-q")
-	if err != nil {
-		return meta{}, nil, err
-	}
 	regions, nations, err := s.store.CouncilPlaces(ctx)
 	if err != nil {
 		return meta{}, nil, err
 	}
-	if f.Region, err = oneOf(c, "region", regions); err != nil {
-		return meta{}, nil, err
-	}
-	if f.Nation, err = oneOf(c, "nation", nations); err != nil {
+	q := handlers.NewQuery(c)
+	f := models.CouncilFilter{Q: q.Search("q"), Type: q.Enum("type", models.CouncilTypeSlugs()),
+		Region: q.OneOf("region", regions), Nation: q.OneOf("nation", nations),
+		Status: cmp.Or(q.Enum("status", models.CouncilStatuses), "current")}
+	n, cursor, searchErr, err := searchPage(c, q, "council-q")
+	if err != nil {
 		return meta{}, nil, err
 	}
 	sort, sortErr := sortParam(c, models.CouncilSorts, "Sort by council, type, region or adoptions, using the column headings")
@@ -205,21 +199,6 @@ func (s *Site) councils(c *gin.Context) (meta, any, error) {
 	d.Results, d.Total, d.Pages = list.Items, list.Total, pages
 	m := withError(meta{Title: "Councils", Section: "councils"}, &d.SearchError, searchErr, sortErr)
 	return m, d, nil
-}
-
-// oneOf reads the query parameter name, which must be one of allowed (case
-// ignored) or absent, and gives it as allowed spells it.
-func oneOf(c *gin.Context, name string, allowed []string) (string, error) {
-	v := strings.TrimSpace(c.Query(name))
-	if v == "" {
-		return "", nil
-	}
-	for _, a := range allowed {
-		if strings.EqualFold(a, v) {
-			return a, nil
-		}
-	}
-	return "", models.Errorf(models.EINVALID, "%s must be one of %s", name, strings.Join(allowed, ", "))
 }
 
 // Capabilities serves /capabilities: every capability by category, with how
