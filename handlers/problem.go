@@ -1,7 +1,8 @@
 // Package handlers turns HTTP requests into calls on the store and the reuse
 // engine, and their results (or errors) into JSON. It builds no queries. It is
 // the one place an error code becomes an HTTP status (HTTPStatus, here), and
-// holds the query parsing (Query), ETag and paging helpers the web pages use too.
+// holds the query parsing (Query, which reads the cursor of a page too) and the
+// ETag helpers the web pages use as well.
 package handlers
 
 import (

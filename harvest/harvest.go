@@ -1,7 +1,9 @@
 // Package harvest reads the files public sources publish about which councils use which
 // shared components (GOV.UK Pay's performance data, planning.data.gov.uk's project lists)
-// into plain observations: a council, a component, a status and the evidence for it. It is
-// a codec: it writes nothing, and what it cannot place it reports rather than guesses.
+// into plain observations: a council, a component, a status and the evidence for it; and
+// fetches the publiccode.yml files a publiccode harvest lists (publiccode.go), within
+// limits of size, time and redirects, for the publiccode package to read. It writes nothing
+// to the registry, and what it cannot place it reports rather than guesses.
 package harvest
 
 import (

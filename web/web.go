@@ -163,7 +163,8 @@ func New(st Store, log *slog.Logger) (*Site, error) {
 }
 
 // Register adds every page route and the static files to r. Pages are public;
-// their access policies and OpenAPI entries live beside the API's.
+// their access policies live beside the API's (api/policy.go), and they have no
+// OpenAPI entries, being for people.
 func (s *Site) Register(r gin.IRoutes) {
 	r.GET("/", s.Home)
 	r.GET("/components", s.Components)
