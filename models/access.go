@@ -143,6 +143,19 @@ func vendorFieldError() error {
 	return p.Err()
 }
 
+// OwnVendor is the vendor a vendor key speaks for; ok is false for any other key.
+func (a Actor) OwnVendor() (vendor string, ok bool) {
+	if a.Role != RoleVendor {
+		return "", false
+	}
+	return a.Org, true
+}
+
+// MayAddVendors reports whether the key may list a new vendor: an admin's
+// only, as the route policy of POST /api/v1/vendors says, and so a publiccode
+// harvest adds a vendor for a file's owner only when an admin runs it.
+func (a Actor) MayAddVendors() bool { return a.Role == RoleAdmin }
+
 // CanWriteVendor lets a vendor key edit only its own vendor record.
 func (a Actor) CanWriteVendor(slug string) error {
 	if a.Role == RoleVendor && a.Org != slug {

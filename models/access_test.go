@@ -4,6 +4,8 @@ import (
 	"errors"
 	"slices"
 	"testing"
+
+	"github.com/council-components/registry/internal/tabletest"
 )
 
 // Keys the access tables use: an admin, a council and a vendor with records of
@@ -248,6 +250,23 @@ func TestVendorOwnership(t *testing.T) {
 			wantRuleErr(t, edit, EFORBIDDEN, "a vendor key edits only its own vendor record")
 		})
 	}
+}
+
+func TestVendorKeys(t *testing.T) {
+	type says struct {
+		own      string
+		ok, adds bool
+	}
+	tabletest.Check(t, "OwnVendor and MayAddVendors", func(a Actor) says {
+		own, ok := a.OwnVendor()
+		return says{own, ok, a.MayAddVendors()}
+	}, map[Actor]says{
+		keyAdmin:       {"", false, true},
+		keyVendorAcme:  {"acme", true, false},
+		keyVendorOther: {"other", true, false},
+		keyCouncilE1:   {"", false, false},
+		keyNone:        {"", false, false},
+	})
 }
 
 func TestProvenance(t *testing.T) {

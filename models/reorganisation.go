@@ -10,6 +10,10 @@ import (
 // admin registers a planned one, which then vests or is withdrawn.
 var ReorganisationStatuses = []string{"historic", "planned", "vested", "withdrawn"}
 
+// TakenEffectStatuses are those of a reorganisation that has happened: one
+// from the register, or a plan that vested. Its predecessors are former councils.
+var TakenEffectStatuses = []string{"historic", "vested"}
+
 // Reorganisation is councils (predecessors) replaced by others (successors) on
 // a vesting date: a merger, a county split between two unitaries, or both.
 type Reorganisation struct {

@@ -159,8 +159,8 @@ func formerCouncil(db *gorm.DB, id int64, code string) (*models.FormerCouncil, e
 	var dates []string
 	if err := db.Raw(`SELECT r.vesting_date FROM reorganisations r
 		JOIN reorganisation_councils rc ON rc.reorganisation_id = r.id
-		WHERE rc.council_id = ? AND rc.role = ? AND r.status IN ('vested', 'historic')
-		ORDER BY r.vesting_date DESC LIMIT 1`, id, rolePredecessor).Scan(&dates).Error; err != nil {
+		WHERE rc.council_id = ? AND rc.role = ? AND r.status IN ?
+		ORDER BY r.vesting_date DESC LIMIT 1`, id, rolePredecessor, models.TakenEffectStatuses).Scan(&dates).Error; err != nil {
 		return nil, translate(err)
 	}
 	if len(dates) > 0 {

@@ -371,8 +371,9 @@ func publiccodeVendor(tx *gorm.DB, actor models.Actor, pc *models.Publiccode, op
 		return opt.Vendor, nil
 	case existing != nil:
 		return existing.Vendor, nil
-	case actor.Role == models.RoleVendor:
-		return actor.Org, nil
+	}
+	if own, ok := actor.OwnVendor(); ok {
+		return own, nil
 	}
 	for _, owner := range pc.Owners {
 		var slugs []string

@@ -94,7 +94,7 @@ func (s *Store) harvestPubliccodeFile(ctx context.Context, actor models.Actor, f
 		ts := inTx(s, tx)
 		var err error
 		res, err = ts.ImportPubliccode(ctx, actor, pc, models.PubliccodeOptions{})
-		if ownerNotAVendor(err) && actor.Role == models.RoleAdmin {
+		if ownerNotAVendor(err) && actor.MayAddVendors() {
 			if vendor, err = harvestVendor(ctx, ts, actor, f.Entry, pc); err != nil {
 				return err
 			}
