@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/council-components/registry/models"
+	"github.com/council-components/registry/spreadsheet"
 )
 
 // ListBody is the shape of every list response.
@@ -36,7 +37,7 @@ func writeList[T any](c *gin.Context, l models.List[T]) {
 	}
 	if wantsCSV(c) {
 		c.Header("X-Total-Count", strconv.Itoa(l.Total))
-		writeCSV(c, csvFilename(c), csvRows(body.Items))
+		writeCSV(c, csvFilename(c), spreadsheet.Rows(body.Items))
 		return
 	}
 	c.JSON(http.StatusOK, body)
@@ -58,7 +59,7 @@ func writeCSV(c *gin.Context, filename string, rows [][]string) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="`+filename+`"`)
 	c.Status(http.StatusOK)
-	w := newSafeCSV(c.Writer)
+	w := spreadsheet.NewWriter(c.Writer)
 	for _, r := range rows {
 		if w.Write(r) != nil {
 			return

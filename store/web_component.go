@@ -54,7 +54,7 @@ func (s *Store) ComponentUsers(ctx context.Context, component string) ([]models.
 	err := s.r.WithContext(ctx).Raw(`SELECT c.code AS council, a.verified AS verified
 		FROM adoptions a JOIN councils c ON c.id = a.council_id
 		WHERE a.component_id = (SELECT id FROM components WHERE slug = ?) AND a.rejected_at IS NULL AND a.status IN ?
-		ORDER BY c.code, a.id`, component, models.InUseStatuses).Scan(&out).Error
+		ORDER BY c.code, a.id`, component, inUseStatuses).Scan(&out).Error
 	return out, translate(err)
 }
 
