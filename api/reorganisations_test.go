@@ -624,3 +624,39 @@ func TestHarmonisationCountsNoUnverifiedClaim(t *testing.T) {
 		t.Errorf("once Braintree verifies the claim the payments uses are %v, want %v and Braintree's Acme Pay", got, before)
 	}
 }
+
+// TestVestingCarriesAClaimAsAClaim: when a reorganisation vests, a vendor's claim the council
+// had not verified decides nothing in the successor's record of a component beside use that
+// counts, and a claim alone carries over still a claim, counted nowhere.
+func TestVestingCarriesAClaimAsAClaim(t *testing.T) {
+	e := plannedWorld(t)
+	e.do("POST", "/api/v1/components", map[string]any{"slug": "acme-sites", "name": "Acme Sites", "summary": "Websites.", "vendor": "acme",
+		"capabilities": []string{"website-content-management"}, "lifecycle": "live"}, e.admin).wantStatus(http.StatusCreated)
+	acme := e.key("vendor", "acme")
+	for _, c := range []map[string]any{
+		{"council": braintree, "component": "acme-pay", "capability": "online-card-payments", "status": "live", "contract_end_on": "2035-01-01"},
+		{"council": basildon, "component": "acme-sites", "capability": "website-content-management", "status": "piloting"},
+	} {
+		if a := e.do("POST", "/api/v1/adoptions", c, acme).wantStatus(http.StatusCreated).json(); a["verification"] != "pending" {
+			t.Fatalf("claim %v", a)
+		}
+	}
+	id := idOf(t, e.do("POST", "/api/v1/reorganisations", planBody("2027-04-01"), e.admin).wantStatus(http.StatusCreated).json())
+	path := fmt.Sprintf("/api/v1/reorganisations/%d", id)
+	e.do("PATCH", path, map[string]any{"vesting_date": "2026-11-01"}, e.admin).wantStatus(http.StatusOK)
+	e.do("POST", path+"/vest", nil, e.admin).wantStatus(http.StatusOK)
+
+	sa := e.openAdoptions(plannedSuccessor)
+	if pay := sa["acme-pay"]; pay["contract_end_on"] != "2028-06-30" || pay["source"] != "admin" {
+		t.Errorf("the successor's Acme Pay %v: want Brentwood's record (contract end 2028-06-30), not Braintree's claim", pay)
+	}
+	if sites := sa["acme-sites"]; sites["source"] != "vendor" || sites["verification"] != "pending" || sites["status"] != "piloting" {
+		t.Errorf("the successor's Acme Sites %v: want Basildon's claim carried as a claim", sites)
+	}
+	if sc := e.do("GET", "/api/v1/councils/"+plannedSuccessor, nil, "").wantStatus(http.StatusOK).json(); sc["adoption_count"] != float64(3) {
+		t.Errorf("successor adoption_count %v, want 3 (Acme Sites' claim not among them)", sc["adoption_count"])
+	}
+	if c := e.do("GET", "/api/v1/components/acme-sites", nil, "").wantStatus(http.StatusOK).json(); c["adoption_count"] != float64(0) || c["claimed_count"] != float64(1) {
+		t.Errorf("Acme Sites adoption_count %v, claimed_count %v; want 0 and 1", c["adoption_count"], c["claimed_count"])
+	}
+}

@@ -140,25 +140,38 @@ func CanClearRejection(id int64, rejected, cleared bool) error {
 
 // How adoptions carry over when a reorganisation vests. The store groups the
 // predecessors' adoptions in use by successor and component; each group is
-// srcs below, Council holding each one's council code.
+// srcs below, Council holding each one's council code. A vendor's claim the
+// council had not verified vouches for nothing beside use that counts: where
+// any of a group counts, only those decide what the successor's adoption
+// says, and a group of claims alone carries as a claim.
+
+// counts reports whether a counts (Counts, for an adoption).
+func (a Adoption) counts() bool { return Counts(a.Source, a.Verified, a.Verification == "rejected") }
+
+// deciding reports whether src decides a carried adoption among srcs: it
+// counts, or none of them does.
+func deciding(src Adoption, srcs []Adoption) bool {
+	return src.counts() || !slices.ContainsFunc(srcs, Adoption.counts)
+}
 
 // BestAdoption is the index in srcs of the adoption whose status carries: the
-// first with the highest rank. Its capability, evidence and source carry with it.
+// first with the highest rank among those deciding. Its capability, evidence
+// and source carry with it.
 func BestAdoption(srcs []Adoption) int {
-	best := 0
-	for i := 1; i < len(srcs); i++ {
-		if StatusRank(srcs[i].Status) > StatusRank(srcs[best].Status) {
+	best := -1
+	for i, a := range srcs {
+		if deciding(a, srcs) && (best < 0 || StatusRank(a.Status) > StatusRank(srcs[best].Status)) {
 			best = i
 		}
 	}
 	return best
 }
 
-// LatestContractEnd is the latest contract end among srcs, or nil if none has one.
+// LatestContractEnd is the latest contract end among the deciding srcs, or nil if none has one.
 func LatestContractEnd(srcs []Adoption) *string {
 	var out *string
 	for _, a := range srcs {
-		if a.ContractEndOn != nil && (out == nil || *a.ContractEndOn > *out) {
+		if deciding(a, srcs) && a.ContractEndOn != nil && (out == nil || *a.ContractEndOn > *out) {
 			out = a.ContractEndOn
 		}
 	}
@@ -166,21 +179,24 @@ func LatestContractEnd(srcs []Adoption) *string {
 }
 
 // MergeAdoptions is the successor's new adoption made from its predecessors'
-// adoptions of one component: the best status, the earliest start, the latest
-// contract end, verified if any was, the capability, evidence and source of the
-// best, and notes naming where it came from. names maps council codes to names.
-// Council is left for the caller to set.
+// adoptions of one component: of those deciding, the best status, the earliest
+// start, the latest contract end, verified if any was, and the capability,
+// evidence and source of the best; and notes naming every one it came from.
+// names maps council codes to names. Council is left for the caller to set.
 func MergeAdoptions(srcs []Adoption, names map[string]string, vesting string) Adoption {
 	best := srcs[BestAdoption(srcs)]
 	out := Adoption{Component: best.Component, Capability: best.Capability, Status: best.Status,
 		ContractEndOn: LatestContractEnd(srcs), EvidenceURL: best.EvidenceURL, Source: best.Source}
 	from := make([]string, len(srcs))
 	for i, a := range srcs {
+		from[i] = fmt.Sprintf("%s (%s, adoption %d)", names[a.Council], a.Council, a.ID)
+		if !deciding(a, srcs) {
+			continue
+		}
 		out.Verified = out.Verified || a.Verified
 		if a.StartedOn != nil && (out.StartedOn == nil || *a.StartedOn < *out.StartedOn) {
 			out.StartedOn = a.StartedOn
 		}
-		from[i] = fmt.Sprintf("%s (%s, adoption %d)", names[a.Council], a.Council, a.ID)
 	}
 	out.Notes = fmt.Sprintf("Carried over on %s, when the reorganisation vested, from %s.", vesting, joinAnd(from))
 	if best.Notes != "" {
@@ -190,9 +206,13 @@ func MergeAdoptions(srcs []Adoption, names map[string]string, vesting string) Ad
 }
 
 // MergeFrom is a, an adoption the successor already has open, once srcs are
-// carried into it: its status raised to the best carried one where the
-// lifecycle allows, and its contract end filled in if it had none.
+// carried into it: its status raised to the best deciding one where the
+// lifecycle allows, and its contract end filled in if it had none. Claims
+// alone change nothing in a record that counts.
 func (a Adoption) MergeFrom(srcs []Adoption) Adoption {
+	if a.counts() && !slices.ContainsFunc(srcs, Adoption.counts) {
+		return a
+	}
 	best := srcs[BestAdoption(srcs)]
 	if StatusRank(best.Status) > StatusRank(a.Status) && CanMove(a.Status, best.Status) {
 		a.Status = best.Status

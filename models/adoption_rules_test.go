@@ -163,6 +163,11 @@ func TestMergeAdoptions(t *testing.T) {
 			StartedOn: started, ContractEndOn: contract, Source: "src-" + council, Verified: verified,
 			EvidenceURL: refOf("https://" + council), Notes: "notes of " + council}
 	}
+	claim := func(id int64, council, status string, started, contract *string) Adoption {
+		a := src(id, council, status, started, contract, false)
+		a.Source = "vendor"
+		return a
+	}
 	for _, tc := range []struct {
 		name string
 		srcs []Adoption
@@ -188,6 +193,30 @@ func TestMergeAdoptions(t *testing.T) {
 				ContractEndOn: refOf("2031-06-30"), EvidenceURL: refOf("https://E2"), Source: "src-E2", Verified: true,
 				Notes: "Carried over on 2023-04-01, when the reorganisation vested, from North (E1, adoption 1), " +
 					"South (E2, adoption 2) and East (E3, adoption 3).\n\nnotes of E2"},
+		},
+		{
+			name: "a vendor's unverified claim decides nothing beside use that counts",
+			srcs: []Adoption{
+				claim(6, "E1", "live", refOf("2018-01-01"), refOf("2035-01-01")),
+				src(7, "E2", "piloting", refOf("2022-01-01"), refOf("2027-01-01"), true),
+			},
+			best: 1,
+			want: Adoption{Component: "drupal", Capability: "cap-E2", Status: "piloting", StartedOn: refOf("2022-01-01"),
+				ContractEndOn: refOf("2027-01-01"), EvidenceURL: refOf("https://E2"), Source: "src-E2", Verified: true,
+				Notes: "Carried over on 2023-04-01, when the reorganisation vested, from North (E1, adoption 6) " +
+					"and South (E2, adoption 7).\n\nnotes of E2"},
+		},
+		{
+			name: "claims alone carry as a claim",
+			srcs: []Adoption{
+				claim(8, "E1", "piloting", nil, refOf("2028-01-01")),
+				claim(9, "E2", "live", refOf("2021-01-01"), nil),
+			},
+			best: 1,
+			want: Adoption{Component: "drupal", Capability: "cap-E2", Status: "live", StartedOn: refOf("2021-01-01"),
+				ContractEndOn: refOf("2028-01-01"), EvidenceURL: refOf("https://E2"), Source: "vendor",
+				Notes: "Carried over on 2023-04-01, when the reorganisation vested, from North (E1, adoption 8) " +
+					"and South (E2, adoption 9).\n\nnotes of E2"},
 		},
 		{
 			name: "a tie goes to the first",
@@ -237,6 +266,20 @@ func TestMergeFrom(t *testing.T) {
 				t.Errorf("got %s, contract %s, notes %q; want %s, %s", got.Status, deref(got.ContractEndOn), got.Notes, tc.wantStatus, tc.wantContractFrom)
 			}
 		})
+	}
+	// A vendor's unverified claim moves no record that counts; among claims it does.
+	claimed := []Adoption{{Status: "live", Source: "vendor", ContractEndOn: refOf("2031-01-01")}}
+	for _, tc := range []struct {
+		name, source, wantStatus string
+		wantContract             *string
+	}{
+		{"the council's record", "council", "piloting", nil},
+		{"a claim", "vendor", "live", refOf("2031-01-01")},
+	} {
+		got := Adoption{ID: 3, Status: "piloting", Source: tc.source}.MergeFrom(claimed)
+		if got.Status != tc.wantStatus || deref(got.ContractEndOn) != deref(tc.wantContract) {
+			t.Errorf("a claim carried into %s: %s, contract %q; want %s, %q", tc.name, got.Status, deref(got.ContractEndOn), tc.wantStatus, deref(tc.wantContract))
+		}
 	}
 	if got := LatestContractEnd([]Adoption{{}, {}}); got != nil {
 		t.Errorf("LatestContractEnd with none = %v, want nil", *got)
