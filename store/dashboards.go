@@ -32,6 +32,14 @@ func (s *Store) CouncilsWithUse(ctx context.Context) (int, error) {
 	return int(n), translate(err)
 }
 
+// LiveAdoptions counts the live adoptions that count (no rejected adoption and
+// no vendor's claim the council has not verified), the pages' headline figure.
+func (s *Store) LiveAdoptions(ctx context.Context) (int, error) {
+	var n int64
+	err := s.r.WithContext(ctx).Raw(`SELECT count(*) FROM adoptions WHERE status = 'live' AND ` + counted("")).Scan(&n).Error
+	return int(n), translate(err)
+}
+
 // DeclineUses lists the in-use adoptions of the given components, if deprecated
 // or retired, by current councils, by component, then soonest contract end (none last), then council.
 func (s *Store) DeclineUses(ctx context.Context, components []string) ([]models.DeclineUse, error) {

@@ -32,7 +32,7 @@ func (s *Site) dashboards(c *gin.Context) (meta, any, error) {
 	if err != nil {
 		return meta{}, nil, err
 	}
-	live, err := s.store.ListAdoptions(ctx, models.AdoptionFilter{Status: "live"}, models.Page{Limit: 1})
+	live, err := s.store.LiveAdoptions(ctx)
 	if err != nil {
 		return meta{}, nil, err
 	}
@@ -43,7 +43,7 @@ func (s *Site) dashboards(c *gin.Context) (meta, any, error) {
 	if err != nil {
 		return meta{}, nil, err
 	}
-	d.Councils, d.LiveAdoptions = councils.Total, live.Total
+	d.Councils, d.LiveAdoptions = councils.Total, live
 	for _, it := range eng.Consolidation() {
 		d.Capabilities++
 		if it.Councils == 0 {

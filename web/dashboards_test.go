@@ -62,6 +62,11 @@ func figure(t *testing.T, page, id string) string {
 func TestDashboardHeadlineFigures(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
+	// A vendor's claim the council has not verified, which no figure counts.
+	e.post("/api/v1/components", `{"slug":"test-claimed-pay","name":"Test Claimed Pay","summary":"A test product.",
+		"vendor":"government-digital-service","capabilities":["online-card-payments"],"lifecycle":"live"}`, e.adminKey()).want(http.StatusCreated, "application/json")
+	e.post("/api/v1/adoptions", `{"council":"E09000022","component":"test-claimed-pay","capability":"online-card-payments","status":"live"}`,
+		e.keyFor(models.RoleVendor, "government-digital-service")).want(http.StatusCreated, "application/json")
 	page := e.get("/dashboards").want(200, "text/html").Body.String()
 
 	// Councils with any recorded use: current councils with an adoption that counts (not rejected, not an unconfirmed vendor claim).
@@ -77,11 +82,16 @@ func TestDashboardHeadlineFigures(t *testing.T) {
 	})
 	using := map[string]bool{}
 	live := 0
+	claims := 0
 	for _, a := range adoptions {
-		if a.Status == "live" {
+		counts := a.Verification != "rejected" && (a.Verified || a.Source != "vendor")
+		switch {
+		case a.Status == "live" && counts:
 			live++
+		case a.Status == "live":
+			claims++
 		}
-		if current[a.Council] && a.Verification != "rejected" && (a.Verified || a.Source != "vendor") {
+		if current[a.Council] && counts {
 			using[a.Council] = true
 		}
 	}
@@ -94,9 +104,13 @@ func TestDashboardHeadlineFigures(t *testing.T) {
 	if !strings.Contains(page, "</span> of "+commas(len(councils))+" councils") {
 		t.Errorf("the page does not say of %d councils", len(councils))
 	}
+	// Live adoptions: those that count, which the API lists beside the claims it lists as pending.
 	apiLive := e.get("/api/v1/adoptions?status=live&limit=1").json()["total"].(float64)
-	if got := figure(t, page, "figure-live-adoptions"); got != commas(int(apiLive)) || live != int(apiLive) {
-		t.Errorf("live adoptions %s, the API says %v, the rows %d", got, apiLive, live)
+	if got := figure(t, page, "figure-live-adoptions"); got != commas(live) || live+claims != int(apiLive) || claims != 1 {
+		t.Errorf("live adoptions %s, the rows %d that count and %d claims, the API lists %v", got, live, claims, apiLive)
+	}
+	if home := e.get("/").want(200, "text/html").Body.String(); !strings.Contains(home, ">"+commas(live)+"</span> live adoptions") {
+		t.Errorf("the home page does not say %s live adoptions", commas(live))
 	}
 
 	// Capabilities with no live component anywhere: the consolidation rows with no council.

@@ -46,7 +46,7 @@ func (s *Site) home(c *gin.Context) (meta, any, error) {
 	if err != nil {
 		return meta{}, nil, err
 	}
-	live, err := s.store.ListAdoptions(ctx, models.AdoptionFilter{Status: "live"}, one)
+	live, err := s.store.LiveAdoptions(ctx)
 	if err != nil {
 		return meta{}, nil, err
 	}
@@ -54,7 +54,7 @@ func (s *Site) home(c *gin.Context) (meta, any, error) {
 	if err != nil {
 		return meta{}, nil, err
 	}
-	d.Councils, d.Components, d.Capabilities, d.LiveAdoptions, d.OpenNeeds = councils.Total, comps.Total, caps.Total, live.Total, needs.Total
+	d.Councils, d.Components, d.Capabilities, d.LiveAdoptions, d.OpenNeeds = councils.Total, comps.Total, caps.Total, live, needs.Total
 	uses, err := s.store.LiveUse(ctx, "")
 	if err != nil {
 		return meta{}, nil, err

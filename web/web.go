@@ -76,6 +76,7 @@ type Store interface {
 	CouncilsWithUse(ctx context.Context) (int, error)
 	DeclineUses(ctx context.Context, components []string) ([]models.DeclineUse, error)
 	DeclineMoves(ctx context.Context, components []string) ([]models.DeclineMove, error)
+	LiveAdoptions(ctx context.Context) (int, error)
 	Version(ctx context.Context) (int64, error)
 	Today() time.Time
 }
