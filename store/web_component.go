@@ -48,12 +48,13 @@ func (s *Store) ComponentAdoptionsPage(ctx context.Context, component, status st
 }
 
 // ComponentUsers are the councils with an adoption of the component in use
-// (piloting, live or retiring; rejected claims left out), by code.
+// (piloting, live or retiring) that counts, as adoption_count does: no
+// rejected adoption and no vendor's claim the council has not verified; by code.
 func (s *Store) ComponentUsers(ctx context.Context, component string) ([]models.ComponentUser, error) {
 	var out []models.ComponentUser
 	err := s.r.WithContext(ctx).Raw(`SELECT c.code AS council, a.verified AS verified
 		FROM adoptions a JOIN councils c ON c.id = a.council_id
-		WHERE a.component_id = (SELECT id FROM components WHERE slug = ?) AND a.rejected_at IS NULL AND a.status IN ?
+		WHERE a.component_id = (SELECT id FROM components WHERE slug = ?) AND a.status IN ? AND `+counted("a")+`
 		ORDER BY c.code, a.id`, component, inUseStatuses).Scan(&out).Error
 	return out, translate(err)
 }

@@ -97,3 +97,28 @@ func TestComponentPageAdopters(t *testing.T) {
 		t.Errorf("a contact shown for a council that published none:\n%s", row)
 	}
 }
+
+// A vendor's claim the council has not verified is listed among the adopters as
+// the vendor's claim, but the page counts it as no council using the component,
+// as the component's adoption_count does, and puts no dot on the map for it.
+func TestComponentPageCountsNoClaimAsUse(t *testing.T) {
+	e := newEnv(t)
+	e.post("/api/v1/components", `{"slug":"test-claimed-pay","name":"Test Claimed Pay","summary":"A test product.",
+		"vendor":"government-digital-service","capabilities":["online-card-payments"],"lifecycle":"live"}`, e.adminKey()).want(http.StatusCreated, "application/json")
+	e.post("/api/v1/adoptions", `{"council":"E09000022","component":"test-claimed-pay","capability":"online-card-payments","status":"live"}`,
+		e.keyFor("vendor", "government-digital-service")).want(http.StatusCreated, "application/json")
+
+	page := e.get("/components/test-claimed-pay").want(200, "text/html").Body.String()
+	if want := "1 council has recorded an adoption of Test Claimed Pay; 0 are using it (piloting, live or retiring)."; !strings.Contains(page, want) {
+		t.Errorf("the page does not say %q", want)
+	}
+	if want := "No council with a recorded location is using Test Claimed Pay"; !strings.Contains(page, want) {
+		t.Errorf("the map does not say %q", want)
+	}
+	if row := adopterRow(t, page, "E09000022"); !strings.Contains(row, "The vendor’s claim") {
+		t.Errorf("Lambeth's row does not say it is the vendor's claim:\n%s", row)
+	}
+	if c := e.get("/api/v1/components/test-claimed-pay").want(200, "application/json").json(); c["adoption_count"] != float64(0) || c["claimed_count"] != float64(1) {
+		t.Errorf("the API counts %v adoptions and %v claims, want 0 and 1", c["adoption_count"], c["claimed_count"])
+	}
+}
