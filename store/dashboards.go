@@ -57,7 +57,8 @@ func (s *Store) DeclineUses(ctx context.Context, components []string) ([]models.
 }
 
 // DeclineMoves lists, for each of the given components if deprecated or retired,
-// what councils that stopped using it run instead, most councils first.
+// what councils that stopped using it run instead, most councils first; both
+// the old adoption and the new must count (a vendor's unverified claim is no move).
 func (s *Store) DeclineMoves(ctx context.Context, components []string) ([]models.DeclineMove, error) {
 	var out []models.DeclineMove
 	err := s.r.WithContext(ctx).Raw(`SELECT old.slug AS "from", p.slug AS "to", p.name AS to_name,
@@ -66,7 +67,7 @@ func (s *Store) DeclineMoves(ctx context.Context, components []string) ([]models
 		JOIN components p ON p.id = n.component_id
 		WHERE o.component_id = old.id AND n.council_id = o.council_id AND n.capability_id = o.capability_id
 			AND n.component_id <> o.component_id AND old.slug IN ? AND old.lifecycle IN ? AND o.status = 'retired'
-			AND o.rejected_at IS NULL AND p.lifecycle NOT IN ? AND n.status IN ? AND `+counted("n")+`
+			AND `+counted("o")+` AND p.lifecycle NOT IN ? AND n.status IN ? AND `+counted("n")+`
 		GROUP BY old.slug, p.slug, p.name
 		ORDER BY old.slug, councils DESC, p.slug`, components, models.ObsoleteLifecycles, models.ObsoleteLifecycles, inUseStatuses).Scan(&out).Error
 	return out, translate(err)
