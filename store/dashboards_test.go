@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/council-components/registry/models"
-	"github.com/council-components/registry/seed"
 	"github.com/council-components/registry/store/storetest/testdb"
 )
 
@@ -16,15 +15,8 @@ import (
 // claim, unverified, that it once ran the old one.
 func TestDeclineMovesCountNoClaim(t *testing.T) {
 	ctx := context.Background()
-	st := testdb.New(t)
+	st := testdb.Open(t, testdb.Seeded(t, false))
 	st.Now = func() time.Time { return time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC) }
-	ref, err := seed.Embedded().Read()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Seed(ctx, ref); err != nil {
-		t.Fatal(err)
-	}
 	admin := models.Actor{Key: "ccr_admin", Role: models.RoleAdmin}
 	vendor := models.Actor{Key: "ccr_vendor", Role: models.RoleVendor, Org: "decline-test"}
 	str := func(s string) *string { return &s }
