@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -88,5 +89,26 @@ func TestCapabilityPageShowsConcentration(t *testing.T) {
 	hhi := int(item["hhi"].(float64))
 	if !strings.Contains(page, "Supplier concentration") || !strings.Contains(page, "index of "+thousands(hhi)+" out of 10,000") {
 		t.Errorf("the capability page does not give its HHI, %d", hhi)
+	}
+}
+
+// The capability page's coverage figure says whom it counts: the councils that
+// deliver services, as /api/v1/stats/coverage does.
+func TestCapabilityPageSaysWhomCoverageCounts(t *testing.T) {
+	e := newEnv(t)
+	const slug = "online-card-payments"
+	var cov map[string]any
+	for _, it := range e.allItems("/api/v1/stats/coverage?limit=100") {
+		if it["capability"].(map[string]any)["slug"] == slug {
+			cov = it
+		}
+	}
+	if cov == nil {
+		t.Fatalf("no coverage of %s", slug)
+	}
+	page := e.get("/capabilities/"+slug).want(200, "text/html").Body.String()
+	want := fmt.Sprintf("%s of %s councils that deliver services (", thousands(int(cov["live_councils"].(float64))), thousands(int(cov["councils"].(float64))))
+	if !strings.Contains(page, want) {
+		t.Errorf("the capability page does not say %q", want)
 	}
 }
