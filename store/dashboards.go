@@ -32,11 +32,13 @@ func (s *Store) CouncilsWithUse(ctx context.Context) (int, error) {
 	return int(n), translate(err)
 }
 
-// LiveAdoptions counts the live adoptions that count (no rejected adoption and
-// no vendor's claim the council has not verified), the pages' headline figure.
+// LiveAdoptions counts the live adoptions of current councils that count (no
+// rejected adoption and no vendor's claim the council has not verified), the
+// pages' headline figure beside the number of current councils.
 func (s *Store) LiveAdoptions(ctx context.Context) (int, error) {
 	var n int64
-	err := s.r.WithContext(ctx).Raw(`SELECT count(*) FROM adoptions WHERE status = 'live' AND ` + counted("")).Scan(&n).Error
+	err := s.r.WithContext(ctx).Raw(`SELECT count(*) FROM adoptions a JOIN councils c ON c.id = a.council_id
+		WHERE c.status = 'current' AND a.status = 'live' AND ` + counted("a")).Scan(&n).Error
 	return int(n), translate(err)
 }
 
