@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -55,10 +56,13 @@ type Catalogue struct {
 //	@Failure		400		{object}	Problem
 //	@Router			/api/v1/councils [get]
 func (h *Catalogue) ListCouncils(c *gin.Context) {
-	regions, nations, err := h.Store.CouncilPlaces(c.Request.Context())
-	if err != nil {
-		WriteError(c, err)
-		return
+	var regions, nations []string // read only when a place is asked for
+	if strings.TrimSpace(c.Query("region")+c.Query("nation")) != "" {
+		var err error
+		if regions, nations, err = h.Store.CouncilPlaces(c.Request.Context()); err != nil {
+			WriteError(c, err)
+			return
+		}
 	}
 	q := query{c: c}
 	f := models.CouncilFilter{
