@@ -194,6 +194,20 @@ func TestTextRefusesControlCharacters(t *testing.T) {
 	}
 }
 
+// TestUnreadableQueryIsRefusedByName: a query string Go's parser cannot read (a
+// bad %-escape, a ';') would otherwise lose the parameter silently; it is a 400
+// naming it, and the rest of the query does not matter.
+func TestUnreadableQueryIsRefusedByName(t *testing.T) {
+	e := newSeededEnv(t, false)
+	for path, param := range map[string]string{
+		"/api/v1/stats/adoptions?capability=a;b": "capability", "/api/v1/components?q=%zz": "q",
+		"/api/v1/councils?limit=5&region=100%": "region", "/api/v1/adoptions?council=E09000022;status=live": "council",
+	} {
+		e.do("GET", path, nil, "").wantProblem(http.StatusBadRequest, param)
+	}
+	e.do("GET", "/api/v1/components?q=100%25", nil, "").wantStatus(http.StatusOK) // a '%' written as %25 is read
+}
+
 // TestNULNeverReachesTheDatabase: a NUL in a query parameter is refused by
 // name, and one in a path key, a spreadsheet or a publiccode.yml never becomes
 // a 500 (PostgreSQL refuses NUL in text) and writes nothing.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -63,6 +64,37 @@ func limitBody(c *gin.Context) {
 		return
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes)
+	c.Next()
+}
+
+// readableQuery refuses an API request whose query string cannot be read, a
+// bad %-escape or a ';' (which Go's parser drops with its whole pair), with a
+// 400 naming each such parameter, rather than answering as if it were not sent.
+func readableQuery(c *gin.Context) {
+	if !strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		c.Next()
+		return
+	}
+	var p models.Problems
+	for _, pair := range strings.Split(c.Request.URL.RawQuery, "&") {
+		key, value, _ := strings.Cut(pair, "=")
+		name, keyErr := url.QueryUnescape(key)
+		if keyErr != nil {
+			name = key
+		}
+		_, valueErr := url.QueryUnescape(value)
+		switch {
+		case strings.Contains(pair, ";"):
+			p.Add(name, "holds ';', which a query string may not: separate parameters with '&', and write ';' in a value as %%3B")
+		case keyErr != nil || valueErr != nil:
+			p.Add(name, "is not valid URL encoding: write '%%' in a value as %%25")
+		}
+	}
+	if err := p.Err(); err != nil {
+		handlers.WriteError(c, err)
+		c.Abort()
+		return
+	}
 	c.Next()
 }
 

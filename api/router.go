@@ -71,7 +71,7 @@ func NewRouter(st *store.Store, cfg Config) (*gin.Engine, error) {
 	if cfg.AuthFailures > 0 {
 		failures = newBuckets(rate.Limit(float64(cfg.AuthFailures)/60), cfg.AuthFailures)
 	}
-	r.Use(recovery(log), requestLog(log), m.middleware, securityHeaders, canonicalCode, limitBody, authenticate(st, failures))
+	r.Use(recovery(log), requestLog(log), m.middleware, securityHeaders, canonicalCode, limitBody, readableQuery, authenticate(st, failures))
 	if cfg.RateLimit > 0 {
 		r.Use(newRateLimiter(cfg.RateLimit).middleware)
 	}
