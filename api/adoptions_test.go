@@ -437,6 +437,7 @@ func TestAdoptionsOverTime(t *testing.T) {
 	if !strings.HasPrefix(csv, "month,live\n2026-01,1\n2026-02,2\n") {
 		t.Errorf("CSV %q", csv)
 	}
-	e.do("GET", "/api/v1/stats/adoptions", nil, "").wantProblem(http.StatusBadRequest, "component")
+	e.do("GET", "/api/v1/stats/adoptions", nil, "").wantProblem(http.StatusBadRequest, "component", "capability")
+	e.do("GET", "/api/v1/stats/adoptions?component=govuk-pay&capability=online-card-payments", nil, "").wantProblem(http.StatusBadRequest, "component", "capability")
 	e.do("GET", "/api/v1/stats/adoptions?component=nope", nil, "").wantProblem(http.StatusNotFound)
 }

@@ -89,7 +89,9 @@ func (h *Stats) AdoptionsOverTime(c *gin.Context) {
 	component, capability := q.slug("component"), q.slug("capability")
 	q.enum("format", formats)
 	if (component == "") == (capability == "") && q.err() == nil {
-		q.p.Add("component", "give exactly one of component or capability")
+		for _, name := range []string{"component", "capability"} { // either would mend it
+			q.p.Add(name, "give exactly one of component or capability")
+		}
 	}
 	months, ok := read(c, &q, func(ctx context.Context) ([]models.MonthCount, error) {
 		return h.Store.AdoptionsOverTime(ctx, component, capability)
